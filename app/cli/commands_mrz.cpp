@@ -1,0 +1,324 @@
+// secondline mrz read | mrz parse | synth
+
+#include "cli.h"
+
+#include <secondline/capture/mrz_reader.h>
+#include <secondline/capture/synthetic.h>
+#include <secondline/validation/mrz_parser.h>
+
+#include <document_json.h>
+
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace secondline::cli {
+
+namespace {
+
+void printHuman(const std::string& source, const capture::MrzReading& r) {
+    if (!r.found) {
+        fmt::print("{}: not found ({}: {})\n", source, r.error ? core::errorCodeName(r.error->code) : "",
+                   r.error ? r.error->message : "");
+        return;
+    }
+    const auto& d = *r.document;
+    fmt::print("{}: {} {} ({:.0f} ms)\n", source, validation::formatName(d.format), d.valid() ? "valid" : "INVALID",
+               r.elapsedMs);
+    for (const auto& line : d.lines) fmt::print("  {}\n", line);
+    for (const auto& f : d.fields)
+        fmt::print("  {:<16} {:<32} {}\n", f.name, f.value, f.checkDigitVerified ? "check digit ok" : "");
+    for (const auto& c : d.checks) fmt::print("  check {:<16} {}\n", c.name, validation::checkStatusName(c.status));
+    for (const auto& f : d.findings)
+        fmt::print("  {:<8} {}: {}\n", validation::severityName(f.severity), f.code, f.message);
+}
+
+void printHumanDocument(const validation::TravelDocument& d) {
+    fmt::print("{} {}\n", validation::formatName(d.format), d.valid() ? "valid" : "INVALID");
+    for (const auto& f : d.fields)
+        fmt::print("  {:<16} {:<32} {}\n", f.name, f.value, f.checkDigitVerified ? "check digit ok" : "");
+    for (const auto& c : d.checks) fmt::print("  check {:<16} {}\n", c.name, validation::checkStatusName(c.status));
+    for (const auto& f : d.findings)
+        fmt::print("  {:<8} {}: {}\n", validation::severityName(f.severity), f.code, f.message);
+}
+
+struct ReadArgs {
+    std::vector<std::string> images;
+    bool json = false;
+    bool noRotate = false;
+    std::string date;
+};
+
+int runRead(const ReadArgs& args) {
+    std::chrono::sys_days today{};
+    if (!dateOption(args.date, "--date", today)) return kUsage;
+    auto reader = capture::MrzReader::create();
+    if (!reader) {
+        printError(reader.error());
+        return kUsage;
+    }
+    int rc = kOk;
+    for (const auto& path : args.images) {
+        capture::MrzReading reading;
+        const auto started = std::chrono::steady_clock::now();
+        auto image = capture::loadImage(path);
+        if (!image) {
+            reading.error = image.error();
+        } else {
+            reading = reader->read(*image, {.inspectionDate = today, .tryRotate = !args.noRotate});
+        }
+        reading.elapsedMs =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        if (args.json)
+            std::cout << app::dumpLine(app::readingJson(path, reading)) << '\n' << std::flush;
+        else
+            printHuman(path, reading);
+        int status = kOk;
+        if (!image &&
+            (image.error().code == core::ErrorCode::FileNotFound || image.error().code == core::ErrorCode::Io))
+            status = kUsage;
+        else if (!reading.found || !reading.document->valid())
+            status = kInvalid;
+        rc = std::max(rc, status);
+    }
+    return rc;
+}
+
+struct ParseArgs {
+    bool json = false;
+    std::string date;
+};
+
+/// Parses one block of text into `scratch` (a document reused across blocks: batch parsing allocates
+/// almost nothing per MRZ).
+core::Status parseBlockText(const std::string& text, const validation::ParseOptions& options,
+                            validation::TravelDocument& scratch) {
+    thread_local std::vector<std::string> lines; // reused across blocks, like the document
+    if (auto s = validation::splitMrzLinesInto(text, lines); !s) return s;
+    return validation::parseMrzInto(lines, options, scratch);
+}
+
+/// One input block: MRZ lines, or a JSON object with "lines".
+void emitParsed(const std::vector<std::string>& block, bool tooLong, const ParseArgs& args,
+                const validation::ParseOptions& options, validation::TravelDocument& scratch, int& rc) {
+    nlohmann::json out;
+    core::Status status = core::fail(core::ErrorCode::MrzEmpty, "no MRZ text");
+    std::vector<std::string> lines = block;
+    if (tooLong) {
+        status = core::fail(core::ErrorCode::MrzTooLong, "input block is longer than an MRZ");
+        lines.clear();
+    } else if (block.size() == 1 && !block[0].empty() && block[0][0] == '{') {
+        const auto j = nlohmann::json::parse(block[0], nullptr, false);
+        lines.clear();
+        if (j.is_discarded() || !j.is_object() || !j.contains("lines") || !j["lines"].is_array()) {
+            status = core::fail(core::ErrorCode::MrzFormat, "JSON input needs an object with a \"lines\" array");
+        } else {
+            bool strings = true;
+            for (const auto& l : j["lines"]) {
+                if (!l.is_string())
+                    strings = false;
+                else
+                    lines.push_back(l.get<std::string>());
+            }
+            if (!strings) {
+                status = core::fail(core::ErrorCode::MrzFormat, "\"lines\" must hold strings");
+            } else {
+                std::string text;
+                for (const auto& l : lines) text += l + "\n";
+                status = parseBlockText(text, options, scratch);
+            }
+        }
+    } else {
+        std::string text;
+        for (const auto& l : block) text += l + "\n";
+        status = parseBlockText(text, options, scratch);
+    }
+    const validation::TravelDocument* doc = status ? &scratch : nullptr;
+    if (doc) {
+        out = app::documentJson(*doc);
+    } else {
+        out = {{"format", nullptr},
+               {"lines", lines},
+               {"fields", nlohmann::json::object()},
+               {"checks", nlohmann::json::array()},
+               {"findings", nlohmann::json::array()},
+               {"valid", false},
+               {"error", app::errorJson(status.error())}};
+    }
+    if (args.json) {
+        std::cout << app::dumpLine(out) << '\n';
+    } else if (doc) {
+        printHumanDocument(*doc);
+    } else {
+        fmt::print("error {}: {}\n", core::errorCodeName(status.error().code), status.error().message);
+    }
+    if (!doc || !doc->valid()) rc = std::max(rc, static_cast<int>(kInvalid));
+}
+
+int runParse(const ParseArgs& args) {
+    validation::ParseOptions options;
+    if (!dateOption(args.date, "--date", options.inspectionDate)) return kUsage;
+    int rc = kOk;
+    validation::TravelDocument scratch;
+    std::vector<std::string> block;
+    std::size_t blockBytes = 0;
+    bool tooLong = false;
+    bool any = false;
+    auto flush = [&] {
+        if (!block.empty() || tooLong) {
+            emitParsed(block, tooLong, args, options, scratch, rc);
+            any = true;
+        }
+        block.clear();
+        blockBytes = 0;
+        tooLong = false;
+    };
+    // Bytes are read in chunks and lines kept bounded, so a hostile stream (megabytes without a newline)
+    // costs time proportional to its size and no more memory than one MRZ.
+    auto handleLine = [&](std::string& line, bool overlong) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (overlong) {
+            tooLong = true;
+        } else if (line.find_first_not_of(" \t") == std::string::npos) {
+            flush();
+        } else if (line.front() == '{') {
+            flush();
+            block.push_back(line);
+            flush();
+        } else {
+            blockBytes += line.size() + 1;
+            if (blockBytes > validation::kMaxMrzTextBytes || block.size() >= 8)
+                tooLong = true;
+            else
+                block.push_back(line);
+        }
+        line.clear();
+    };
+    std::string line;
+    bool overlong = false;
+    char chunk[65536];
+    while (std::cin.read(chunk, sizeof chunk) || std::cin.gcount() > 0) {
+        const auto got = static_cast<std::size_t>(std::cin.gcount());
+        for (std::size_t i = 0; i < got; ++i) {
+            if (chunk[i] == '\n') {
+                handleLine(line, overlong);
+                overlong = false;
+            } else if (line.size() < validation::kMaxMrzTextBytes) {
+                line += chunk[i];
+            } else {
+                overlong = true;
+            }
+        }
+    }
+    if (!line.empty() || overlong) handleLine(line, overlong);
+    flush();
+    if (!any) {
+        printError({core::ErrorCode::MrzEmpty, "no MRZ text on standard input"});
+        return kInvalid;
+    }
+    return rc;
+}
+
+struct SynthArgs {
+    std::string out;
+    int count = 10;
+    std::vector<std::string> formats{"TD1", "TD2", "TD3", "MRVA", "MRVB"};
+    int dpi = 300;
+    int rotation = 0;
+    double skew = 0.0;
+    bool onPage = false;
+    std::uint64_t seed = 1;
+    std::string date;
+};
+
+int runSynth(const SynthArgs& args) {
+    std::chrono::sys_days today{};
+    if (!dateOption(args.date, "--date", today)) return kUsage;
+    std::vector<validation::MrzFormat> formats;
+    for (const auto& name : args.formats) {
+        auto f = validation::formatFromName(name);
+        if (!f) {
+            printError({core::ErrorCode::InvalidArgument, "unknown format (use TD1, TD2, TD3, MRVA, MRVB)"});
+            return kUsage;
+        }
+        formats.push_back(*f);
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(args.out, ec);
+    if (ec) {
+        printError({core::ErrorCode::Io, "cannot create the output folder"});
+        return kUsage;
+    }
+    auto renderer = capture::SyntheticRenderer::create();
+    if (!renderer) {
+        printError(renderer.error());
+        return kUsage;
+    }
+    for (int i = 0; i < args.count; ++i) {
+        const auto format = formats[static_cast<std::size_t>(i) % formats.size()];
+        const auto fields = capture::randomFields(args.seed * 100003 + static_cast<std::uint64_t>(i), format, today);
+        capture::RenderOptions options;
+        options.dpi = args.dpi;
+        options.rotation = args.rotation;
+        options.skewDegrees = args.skew;
+        options.onPage = args.onPage;
+        options.seed = args.seed + static_cast<std::uint64_t>(i);
+        auto doc = renderer->render(fields, options);
+        if (!doc) {
+            printError(doc.error());
+            return kUsage;
+        }
+        const std::string stem = fmt::format("{}/synthetic-{:04d}-{}", args.out, i, validation::formatName(format));
+        if (auto s = capture::savePng(doc->image, stem + ".png"); !s) {
+            printError(s.error());
+            return kUsage;
+        }
+        const nlohmann::json truth = {
+            {"synthetic", true}, {"generator", "secondline synth"}, {"format", validation::formatName(format)},
+            {"dpi", args.dpi},   {"rotation", args.rotation},       {"skew_degrees", args.skew},
+            {"mrz", doc->mrz}};
+        std::ofstream(stem + ".json") << truth.dump(2) << '\n';
+    }
+    fmt::print("wrote {} synthetic documents to {}\n", args.count, args.out);
+    return kOk;
+}
+
+} // namespace
+
+void registerMrzCommands(CLI::App& app, Context& ctx) {
+    auto* mrz = app.add_subcommand("mrz", "Read and parse machine readable zones");
+    mrz->require_subcommand(1);
+
+    auto readArgs = std::make_shared<ReadArgs>();
+    auto* read = mrz->add_subcommand("read", "Read the MRZ from image files (PNG, JPEG, TIFF, BMP, PNM)");
+    read->add_option("images", readArgs->images, "Image files")->required();
+    read->add_flag("--json", readArgs->json, "One JSON object per image, one per line");
+    read->add_flag("--no-rotate", readArgs->noRotate, "Do not try the image turned by 90, 180 and 270 degrees");
+    read->add_option("--date", readArgs->date, "Inspection date YYYY-MM-DD (default: today, UTC)");
+    read->callback([readArgs, &ctx] { ctx.exitCode = runRead(*readArgs); });
+
+    auto parseArgs = std::make_shared<ParseArgs>();
+    auto* parse = mrz->add_subcommand("parse", "Parse MRZ text from standard input: blocks of lines separated by a "
+                                               "blank line, or JSON lines {\"lines\": [...]}");
+    parse->add_flag("--json", parseArgs->json, "One JSON object per input, one per line");
+    parse->add_option("--date", parseArgs->date, "Inspection date YYYY-MM-DD (default: today, UTC)");
+    parse->callback([parseArgs, &ctx] { ctx.exitCode = runParse(*parseArgs); });
+
+    auto synthArgs = std::make_shared<SynthArgs>();
+    auto* synth = app.add_subcommand("synth", "Write synthetic document images with their ground truth");
+    synth->add_option("--out", synthArgs->out, "Output folder")->required();
+    synth->add_option("--count", synthArgs->count, "How many documents")->check(CLI::Range(1, 100000));
+    synth->add_option("--format", synthArgs->formats, "Formats to cycle through (TD1 TD2 TD3 MRVA MRVB)");
+    synth->add_option("--dpi", synthArgs->dpi, "Resolution")->check(CLI::Range(50, 1200));
+    synth->add_option("--rotation", synthArgs->rotation, "0, 90, 180 or 270")->check(CLI::IsMember({0, 90, 180, 270}));
+    synth->add_option("--skew", synthArgs->skew, "Skew in degrees")->check(CLI::Range(-30.0, 30.0));
+    synth->add_flag("--on-page", synthArgs->onPage, "Lay each document on a larger page");
+    synth->add_option("--seed", synthArgs->seed, "Random seed");
+    synth->add_option("--date", synthArgs->date, "Reference date for birth and expiry dates (default: today)");
+    synth->callback([synthArgs, &ctx] { ctx.exitCode = runSynth(*synthArgs); });
+}
+
+} // namespace secondline::cli

@@ -1,0 +1,338 @@
+// secondline store init | user add | ingest | records list | records show
+
+#include "cli.h"
+
+#include <secondline/capture/mrz_reader.h>
+#include <secondline/storage/store.h>
+
+#include <document_json.h>
+#include <password.h>
+
+#include <fmt/core.h>
+
+#include <iostream>
+#include <memory>
+
+namespace secondline::cli {
+
+namespace {
+
+const core::SystemClock kClock;
+
+/// Opens the store as the user, reading their password. On failure prints and sets the exit code.
+std::optional<storage::Store> openStore(const StoreOptions& o, int& rc) {
+    auto password = app::readPassword(fmt::format("Password for {}: ", o.user), o.passwordStdin);
+    if (!password) {
+        printError(password.error());
+        rc = kUsage;
+        return std::nullopt;
+    }
+    storage::OpenOptions options;
+    if (o.training) options.mode = storage::OpenOptions::Mode::Training;
+    auto store = storage::Store::open(storePath(o), o.user, *password, options, kClock);
+    if (!store) {
+        printError(store.error());
+        rc = exitFor(store.error());
+        return std::nullopt;
+    }
+    return std::move(*store);
+}
+
+struct InitArgs {
+    StoreOptions store;
+};
+
+int runInit(const InitArgs& a) {
+    auto password = app::readPassword(fmt::format("New password for {}: ", a.store.user), a.store.passwordStdin);
+    if (!password) {
+        printError(password.error());
+        return kUsage;
+    }
+    if (!a.store.passwordStdin) {
+        auto again = app::readPassword("Repeat the password: ", false);
+        if (!again || !again->equals(*password)) {
+            printError({core::ErrorCode::InvalidArgument, "the passwords do not match"});
+            return kUsage;
+        }
+    }
+    storage::CreateOptions options;
+    options.training = a.store.training;
+    options.kdf = {a.store.kdfOps, a.store.kdfMemKib * 1024};
+    const std::string path = storePath(a.store);
+    if (auto s = storage::Store::create(path, a.store.user, *password, options, kClock); !s) {
+        printError(s.error());
+        return exitFor(s.error());
+    }
+    fmt::print("created {} store {} with administrator {}\n", a.store.training ? "training" : "production", path,
+               a.store.user);
+    return kOk;
+}
+
+struct UserAddArgs {
+    StoreOptions store;
+    std::string name;
+    std::string role;
+};
+
+int runUserAdd(const UserAddArgs& a) {
+    const auto role = privacy::roleFromName(a.role);
+    if (!role) {
+        printError(
+            {core::ErrorCode::InvalidArgument, "role must be officer, supervisor, trainer, auditor or administrator"});
+        return kUsage;
+    }
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    auto password = app::readPassword(fmt::format("New password for {}: ", a.name), a.store.passwordStdin);
+    if (!password) {
+        printError(password.error());
+        return kUsage;
+    }
+    if (auto s = store->addUser(a.name, *role, *password, {a.store.kdfOps, a.store.kdfMemKib * 1024}); !s) {
+        printError(s.error());
+        return exitFor(s.error());
+    }
+    fmt::print("added {} as {}\n", a.name, a.role);
+    return kOk;
+}
+
+int runUserPasswd(const StoreOptions& o) {
+    int rc = kOk;
+    auto store = openStore(o, rc);
+    if (!store) return rc;
+    auto password = app::readPassword("New password: ", o.passwordStdin);
+    if (!password) {
+        printError(password.error());
+        return kUsage;
+    }
+    if (!o.passwordStdin) {
+        auto again = app::readPassword("Repeat the new password: ", false);
+        if (!again || !again->equals(*password)) {
+            printError({core::ErrorCode::InvalidArgument, "the passwords do not match"});
+            return kUsage;
+        }
+    }
+    if (auto s = store->changePassword(*password, {o.kdfOps, o.kdfMemKib * 1024}); !s) {
+        printError(s.error());
+        return exitFor(s.error());
+    }
+    fmt::print("password changed for {}\n", o.user);
+    return kOk;
+}
+
+struct IngestArgs {
+    StoreOptions store;
+    std::vector<std::string> images;
+    std::string date;
+};
+
+int runIngest(const IngestArgs& a) {
+    std::chrono::sys_days today{};
+    if (!dateOption(a.date, "--date", today)) return kUsage;
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    auto reader = capture::MrzReader::create();
+    if (!reader) {
+        printError(reader.error());
+        return kUsage;
+    }
+    for (const auto& path : a.images) {
+        nlohmann::json out = {{"source", path}};
+        auto image = capture::loadImage(path);
+        if (!image) {
+            out["error"] = app::errorJson(image.error());
+            rc = std::max(rc, exitFor(image.error()));
+        } else if (auto reading = reader->read(*image, {.inspectionDate = today}); !reading.found) {
+            out["error"] = app::errorJson(*reading.error);
+            rc = std::max(rc, static_cast<int>(kInvalid));
+        } else if (auto id = store->addRecord(*reading.document, {.source = "file"}); !id) {
+            out["error"] = app::errorJson(id.error());
+            rc = std::max(rc, exitFor(id.error()));
+        } else {
+            out["record_id"] = *id;
+            out["valid"] = reading.document->valid();
+            if (!reading.document->valid()) rc = std::max(rc, static_cast<int>(kInvalid));
+        }
+        std::cout << app::dumpLine(out) << '\n' << std::flush;
+    }
+    return rc;
+}
+
+struct RecordsArgs {
+    StoreOptions store;
+    std::int64_t id = 0;
+};
+
+int runRecordsList(const RecordsArgs& a) {
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    auto list = store->records();
+    if (!list) {
+        printError(list.error());
+        return exitFor(list.error());
+    }
+    for (const auto& r : *list) {
+        const nlohmann::json j = {{"id", r.id},
+                                  {"created", core::formatUtc(r.created)},
+                                  {"officer", r.officer},
+                                  {"format", r.format},
+                                  {"valid", r.valid}};
+        std::cout << app::dumpLine(j) << '\n';
+    }
+    return kOk;
+}
+
+void printSummaries(const std::vector<storage::RecordSummary>& list) {
+    for (const auto& r : list) {
+        const nlohmann::json j = {{"id", r.id},
+                                  {"created", core::formatUtc(r.created)},
+                                  {"officer", r.officer},
+                                  {"format", r.format},
+                                  {"valid", r.valid}};
+        std::cout << app::dumpLine(j) << '\n';
+    }
+}
+
+struct FindArgs {
+    StoreOptions store;
+    std::string document; // STATE:NUMBER
+    std::string name;
+    std::string birth; // YYYY-MM-DD
+};
+
+int runRecordsFind(const FindArgs& a) {
+    const bool byDocument = !a.document.empty();
+    const bool byName = !a.name.empty() || !a.birth.empty();
+    if (byDocument == byName || (byName && (a.name.empty() || a.birth.empty()))) {
+        printError({core::ErrorCode::InvalidArgument,
+                    "use --document STATE:NUMBER, or --name SURNAME with --birth YYYY-MM-DD"});
+        return kUsage;
+    }
+    std::string state, number;
+    if (byDocument) {
+        const auto colon = a.document.find(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == a.document.size()) {
+            printError({core::ErrorCode::InvalidArgument, "--document takes STATE:NUMBER, e.g. UTO:L898902C3"});
+            return kUsage;
+        }
+        state = a.document.substr(0, colon);
+        number = a.document.substr(colon + 1);
+    } else {
+        std::chrono::sys_days unused{};
+        if (!dateOption(a.birth, "--birth", unused)) return kUsage;
+    }
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    auto found = byDocument ? store->findByDocument(state, number) : store->findByNameAndBirth(a.name, a.birth);
+    if (!found) {
+        printError(found.error());
+        return exitFor(found.error());
+    }
+    printSummaries(*found);
+    return found->empty() ? kInvalid : kOk;
+}
+
+int runStoreCheck(const StoreOptions& o) {
+    int rc = kOk;
+    auto store = openStore(o, rc);
+    if (!store) return rc;
+    auto report = store->check();
+    if (!report) {
+        printError(report.error());
+        return exitFor(report.error());
+    }
+    const nlohmann::json j = {{"ok", report->ok()},
+                              {"integrity_check", report->integrityOk},
+                              {"cipher_integrity_check", report->cipherIntegrityOk},
+                              {"audit_chain", report->auditChainOk},
+                              {"problems", report->problems}};
+    std::cout << app::dumpLine(j) << '\n';
+    return report->ok() ? kOk : kInvalid;
+}
+
+int runRecordsShow(const RecordsArgs& a) {
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    auto rec = store->record(a.id);
+    if (!rec) {
+        printError(rec.error());
+        return rec.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(rec.error());
+    }
+    nlohmann::json j = {{"id", rec->id},
+                        {"created", core::formatUtc(rec->created)},
+                        {"officer", rec->officer},
+                        {"source", rec->encounter.source},
+                        {"purpose", rec->encounter.purpose}};
+    j["document"] = app::documentJson(rec->document);
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return kOk;
+}
+
+} // namespace
+
+void registerStoreCommands(CLI::App& app, Context& ctx) {
+    auto* store = app.add_subcommand("store", "Create and maintain the encrypted store");
+    store->require_subcommand(1);
+    auto init = std::make_shared<InitArgs>();
+    auto* initCmd = store->add_subcommand("init", "Create a store and its first administrator (--user)");
+    addStoreOptions(*initCmd, init->store);
+    addKdfOptions(*initCmd, init->store);
+    initCmd->callback([init, &ctx] { ctx.exitCode = runInit(*init); });
+
+    auto* user = app.add_subcommand("user", "Manage users (administrators)");
+    user->require_subcommand(1);
+    auto add = std::make_shared<UserAddArgs>();
+    auto* addCmd = user->add_subcommand("add", "Add a user with their own key slot. Passwords, in order: yours, "
+                                               "then the new user's");
+    addStoreOptions(*addCmd, add->store);
+    addKdfOptions(*addCmd, add->store);
+    addCmd->add_option("name", add->name, "New user's name")->required();
+    addCmd->add_option("--role", add->role, "officer, supervisor, trainer, auditor or administrator")->required();
+    addCmd->callback([add, &ctx] { ctx.exitCode = runUserAdd(*add); });
+    auto passwd = std::make_shared<StoreOptions>();
+    auto* passwdCmd = user->add_subcommand("passwd", "Change your password. Passwords, in order: the current one, "
+                                                     "then the new one");
+    addStoreOptions(*passwdCmd, *passwd);
+    addKdfOptions(*passwdCmd, *passwd);
+    passwdCmd->callback([passwd, &ctx] { ctx.exitCode = runUserPasswd(*passwd); });
+
+    auto ingest = std::make_shared<IngestArgs>();
+    auto* ingestCmd = app.add_subcommand("ingest", "Read, validate and store documents from images; one JSON line "
+                                                   "per image with its record id or error");
+    addStoreOptions(*ingestCmd, ingest->store);
+    ingestCmd->add_option("images", ingest->images, "Image files")->required();
+    ingestCmd->add_option("--date", ingest->date, "Inspection date YYYY-MM-DD (default: today, UTC)");
+    ingestCmd->callback([ingest, &ctx] { ctx.exitCode = runIngest(*ingest); });
+
+    auto* records = app.add_subcommand("records", "Read stored records");
+    records->require_subcommand(1);
+    auto list = std::make_shared<RecordsArgs>();
+    auto* listCmd = records->add_subcommand("list", "Summaries of the records you may see (JSON lines)");
+    addStoreOptions(*listCmd, list->store);
+    listCmd->callback([list, &ctx] { ctx.exitCode = runRecordsList(*list); });
+    auto show = std::make_shared<RecordsArgs>();
+    auto* showCmd = records->add_subcommand("show", "One record as JSON");
+    addStoreOptions(*showCmd, show->store);
+    showCmd->add_option("id", show->id, "Record id")->required();
+    showCmd->callback([show, &ctx] { ctx.exitCode = runRecordsShow(*show); });
+    auto find = std::make_shared<FindArgs>();
+    auto* findCmd = records->add_subcommand("find", "Find records by document or by name and birth date (JSON lines; "
+                                                    "exit 1 when none)");
+    addStoreOptions(*findCmd, find->store);
+    findCmd->add_option("--document", find->document, "STATE:NUMBER, e.g. UTO:L898902C3");
+    findCmd->add_option("--name", find->name, "Surname");
+    findCmd->add_option("--birth", find->birth, "Birth date YYYY-MM-DD");
+    findCmd->callback([find, &ctx] { ctx.exitCode = runRecordsFind(*find); });
+
+    auto checkArgs = std::make_shared<StoreOptions>();
+    auto* checkCmd = store->add_subcommand("check", "Check the store: integrity, page HMACs, audit chain (JSON)");
+    addStoreOptions(*checkCmd, *checkArgs);
+    checkCmd->callback([checkArgs, &ctx] { ctx.exitCode = runStoreCheck(*checkArgs); });
+}
+
+} // namespace secondline::cli

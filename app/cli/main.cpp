@@ -1,0 +1,92 @@
+// secondline: the command-line tool. Wiring only; every rule lives in the libraries.
+
+#include "cli.h"
+
+#include <secondline/core/process.h>
+
+#include <paths.h>
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace secondline::cli {
+
+void addStoreOptions(CLI::App& cmd, StoreOptions& options, bool userRequired) {
+    cmd.add_option("--store", options.store, "Store database file (default: under the user's data directory)");
+    auto* user = cmd.add_option("--user", options.user, "Your user name");
+    if (userRequired) user->required();
+    cmd.add_flag("--password-stdin", options.passwordStdin,
+                 "Read passwords from standard input, one line each, instead of a hidden prompt");
+    cmd.add_flag("--training", options.training, "Use the default training store");
+}
+
+void addKdfOptions(CLI::App& cmd, StoreOptions& options) {
+    cmd.add_option("--kdf-ops", options.kdfOps, "Argon2id passes for the new key slot (default 3)")
+        ->check(CLI::Range(1, 100));
+    cmd.add_option("--kdf-mem-kib", options.kdfMemKib, "Argon2id memory in KiB for the new key slot (default 262144)")
+        ->check(CLI::Range(8, 8 * 1024 * 1024));
+}
+
+std::string storePath(const StoreOptions& options) {
+    return options.store.empty() ? app::defaultStorePath(options.training) : options.store;
+}
+
+bool inspectionDate(const std::string& text, std::chrono::sys_days& out) {
+    using namespace std::chrono;
+    if (text.empty()) {
+        out = floor<days>(system_clock::now());
+        return true;
+    }
+    unsigned y = 0, m = 0, d = 0;
+    char tail = 0;
+    if (text.size() != 10 || std::sscanf(text.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3) return false;
+    const year_month_day ymd{year{static_cast<int>(y)}, month{m}, day{d}};
+    if (!ymd.ok()) return false;
+    out = sys_days{ymd};
+    return true;
+}
+
+bool dateOption(const std::string& text, const char* option, std::chrono::sys_days& out) {
+    if (inspectionDate(text, out)) return true;
+    printError({core::ErrorCode::InvalidArgument, std::string(option) + " must be YYYY-MM-DD"});
+    return false;
+}
+
+void printError(const core::Error& error) {
+    fmt::print(stderr, "secondline: {}: {}\n", core::errorCodeName(error.code), error.message);
+}
+
+int exitFor(const core::Error& error) {
+    switch (error.code) {
+    case core::ErrorCode::PermissionDenied: return kRefused;
+    case core::ErrorCode::MrzNotFound:
+    case core::ErrorCode::MrzUnreadable:
+    case core::ErrorCode::ImageUnreadable: return kInvalid;
+    default: return kUsage;
+    }
+}
+
+} // namespace secondline::cli
+
+int main(int argc, char** argv) {
+    using namespace secondline;
+    (void)core::hardenProcess(); // best effort: a kernel that refuses still lets the officer work
+
+    CLI::App app{"SecondLine: secondary-inspection data capture (MRZ reading, validation, encrypted store)",
+                 "secondline"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "secondline 0.1.0");
+    cli::Context ctx;
+    cli::registerMrzCommands(app, ctx);
+    cli::registerStoreCommands(app, ctx);
+    cli::registerDemoCommand(app, ctx);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : cli::kUsage;
+    }
+    return ctx.exitCode;
+}

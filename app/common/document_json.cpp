@@ -1,0 +1,75 @@
+#include "document_json.h"
+
+#include <cmath>
+
+namespace secondline::app {
+
+using nlohmann::json;
+
+json documentJson(const validation::TravelDocument& doc) {
+    json fields = json::object();
+    for (const auto& f : doc.fields) {
+        fields[f.name] = {{"raw", f.raw},
+                          {"value", f.value},
+                          {"line", f.line},
+                          {"position", f.position},
+                          {"verified", f.checkDigitVerified},
+                          {"confidence", std::round(f.confidence * 1000.0) / 1000.0}};
+        if (!f.description.empty()) fields[f.name]["description"] = f.description;
+    }
+    json checks = json::array();
+    for (const auto& c : doc.checks)
+        checks.push_back({{"name", c.name},
+                          {"status", validation::checkStatusName(c.status)},
+                          {"line", c.line},
+                          {"position", c.position}});
+    json findings = json::array();
+    for (const auto& f : doc.findings)
+        findings.push_back({{"field", f.field},
+                            {"code", f.code},
+                            {"severity", validation::severityName(f.severity)},
+                            {"message", f.message}});
+    return {
+        {"format", validation::formatName(doc.format)},
+        {"lines", doc.lines},
+        {"fields", fields},
+        {"checks", checks},
+        {"findings", findings},
+        {"valid", doc.valid()},
+        {"derived",
+         {{"age_at_inspection", doc.ageAtInspection ? nlohmann::json(*doc.ageAtInspection) : nlohmann::json(nullptr)},
+          {"days_to_expiry", doc.daysToExpiry ? nlohmann::json(*doc.daysToExpiry) : nlohmann::json(nullptr)}}}};
+}
+
+json errorJson(const core::Error& error) {
+    return {{"code", core::errorCodeName(error.code)}, {"message", error.message}};
+}
+
+json readingJson(const std::string& source, const capture::MrzReading& reading) {
+    json j = {{"source", source}, {"found", reading.found}};
+    if (reading.document) {
+        j.update(documentJson(*reading.document));
+        j["lines"] = reading.lines;
+        j["rotation"] = reading.rotation;
+        j["zone"] = {{"x", reading.zone.x},
+                     {"y", reading.zone.y},
+                     {"width", reading.zone.width},
+                     {"height", reading.zone.height}};
+    } else {
+        j["format"] = nullptr;
+        j["lines"] = reading.lines;
+        j["fields"] = json::object();
+        j["checks"] = json::array();
+        j["findings"] = json::array();
+        j["valid"] = false;
+    }
+    if (reading.error) j["error"] = errorJson(*reading.error);
+    j["elapsed_ms"] = std::round(reading.elapsedMs * 10.0) / 10.0;
+    return j;
+}
+
+std::string dumpLine(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+} // namespace secondline::app

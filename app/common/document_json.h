@@ -1,0 +1,29 @@
+#pragma once
+// The command-line JSON contract for MRZ results (documented in README.md, "Command-line contract").
+// Field names here are a public interface: add, never rename or remove.
+
+#include <secondline/capture/mrz_reader.h>
+#include <secondline/core/error.h>
+#include <secondline/validation/travel_document.h>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace secondline::app {
+
+/// {"format", "lines", "fields", "checks", "findings", "valid"} of a parsed document.
+[[nodiscard]] nlohmann::json documentJson(const validation::TravelDocument& document);
+
+/// {"code", "message"}.
+[[nodiscard]] nlohmann::json errorJson(const core::Error& error);
+
+/// One `mrz read` result: source, found, format, lines, fields, checks, findings, valid, error, elapsed_ms.
+[[nodiscard]] nlohmann::json readingJson(const std::string& source, const capture::MrzReading& reading);
+
+/// One line of JSON, invalid UTF-8 replaced (input text may be hostile).
+[[nodiscard]] std::string dumpLine(const nlohmann::json& j);
+
+} // namespace secondline::app

@@ -1,0 +1,69 @@
+#pragma once
+// The desk's main window: the records this user may see, one record's fields and checks, and capture
+// (an image file, or a synthetic passport in a training store). Wiring only: every rule is in the
+// libraries; OCR and disk work run off the UI thread.
+
+#include <secondline/capture/mrz_reader.h>
+#include <secondline/storage/store.h>
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+class QAction;
+class QLabel;
+class QTableWidget;
+class QTreeWidget;
+
+namespace secondline::desk {
+
+/// What a capture produced, handed from the worker thread back to the window.
+struct CaptureOutcome {
+    std::optional<std::int64_t> recordId;
+    std::optional<core::Error> error;
+};
+
+class DeskWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    /// Takes ownership of an open store. The clock must outlive the window.
+    DeskWindow(storage::Store store, const core::Clock& clock, QWidget* parent = nullptr);
+    ~DeskWindow() override;
+
+    /// Reloads the record list; selects `select` when given.
+    void refresh(std::optional<std::int64_t> select = std::nullopt);
+    /// Reads an image file's MRZ and stores it (asynchronously; captureFinished() follows).
+    void captureImageFile(const QString& path);
+    /// Training stores only: renders a synthetic passport, reads it from the pixels and stores it.
+    void captureSynthetic(std::uint64_t seed);
+    [[nodiscard]] bool busy() const;
+
+    // For tests and screenshots.
+    [[nodiscard]] QTableWidget* recordTable() const { return m_records; }
+    [[nodiscard]] QTreeWidget* detailTree() const { return m_detail; }
+    [[nodiscard]] QString statusText() const;
+
+signals:
+    void captureFinished(bool ok);
+
+private:
+    void showRecord(std::int64_t id);
+    void startCapture(std::function<CaptureOutcome(storage::Store&, capture::MrzReader&)> job);
+    void onCaptureDone();
+    void openImageDialog();
+
+    storage::Store m_store;
+    const core::Clock& m_clock;
+    std::unique_ptr<capture::MrzReader> m_reader;
+    QTableWidget* m_records = nullptr;
+    QTreeWidget* m_detail = nullptr;
+    QLabel* m_status = nullptr;
+    QAction* m_openImage = nullptr;
+    QAction* m_synthetic = nullptr;
+    QFutureWatcher<CaptureOutcome> m_watcher;
+};
+
+} // namespace secondline::desk

@@ -1,0 +1,151 @@
+// Store throughput on a real SQLCipher file: batched ingest with audit entries, lookup latency by document
+// (blind index), and the cost of unlocking (Argon2id at the default policy).
+//   build/release/bench/storage_bench                         (lookup over 100,000 records)
+//   SECONDLINE_BENCH_RECORDS=1000000 build/release/bench/storage_bench --benchmark_filter=Lookup
+
+#include <secondline/storage/store.h>
+#include <secondline/validation/mrz_parser.h>
+#include <secondline/validation/mrz_writer.h>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <unistd.h>
+
+using namespace secondline;
+
+namespace {
+
+struct Clock final : core::Clock {
+    core::TimePoint now() const override {
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    }
+};
+
+core::SecretBytes password(const char* s) {
+    return *core::SecretBytes::copyOf({reinterpret_cast<const std::uint8_t*>(s), std::char_traits<char>::length(s)});
+}
+
+std::string tempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "secondline-bench-XXXXXX").string();
+    return ::mkdtemp(tmpl.data());
+}
+
+/// Generated documents with distinct document numbers (synthetic, never real people).
+std::vector<validation::TravelDocument> documents(std::size_t n, std::uint64_t seed, std::size_t firstNumber = 0) {
+    std::mt19937_64 rng(seed);
+    validation::ParseOptions options;
+    options.inspectionDate = std::chrono::sys_days{std::chrono::year{2026} / 11 / 27};
+    std::vector<validation::TravelDocument> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        validation::MrzFields f{validation::MrzFormat::TD3,
+                                "P",
+                                "UTO",
+                                "SURNAME" + std::to_string(rng() % 1000),
+                                "GIVEN",
+                                "X" + std::to_string(10000000 + (firstNumber + i) % 89999999),
+                                "UTO",
+                                "800101",
+                                "F",
+                                "300101",
+                                "",
+                                ""};
+        auto lines = validation::composeMrz(f);
+        out.push_back(*validation::parseMrz(*lines, options));
+    }
+    return out;
+}
+
+const Clock kClock;
+
+/// A new store at `path` with an administrator and an officer ("desk1"), opened as the officer.
+core::Result<storage::Store> officerStore(const std::string& path) {
+    storage::CreateOptions o;
+    o.kdf = privacy::KdfParams::fastForTests();
+    if (auto s = storage::Store::create(path, "admin", password("pw"), o, kClock); !s) return core::fail(s.error());
+    {
+        // The first user is an administrator; records need an officer.
+        auto admin = storage::Store::open(path, "admin", password("pw"), {}, kClock);
+        if (!admin) return core::fail(admin.error());
+        if (auto s =
+                admin->addUser("desk1", privacy::Role::Officer, password("pw"), privacy::KdfParams::fastForTests());
+            !s)
+            return core::fail(s.error());
+    }
+    return storage::Store::open(path, "desk1", password("pw"), {}, kClock);
+}
+
+void BM_IngestBatch(benchmark::State& state) {
+    const std::string dir = tempDir();
+    const std::string path = dir + "/bench.db";
+    auto store = officerStore(path);
+    if (!store) {
+        state.SkipWithError(store.error().message.c_str());
+        return;
+    }
+    const auto batch = documents(static_cast<std::size_t>(state.range(0)), 1);
+    for (auto _ : state) {
+        auto ids = store->addRecords(batch, {.source = "bench"});
+        if (!ids) state.SkipWithError(ids.error().message.c_str());
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+    store->close();
+    std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_IngestBatch)->Arg(1)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+void BM_LookupByDocument(benchmark::State& state) {
+    const std::size_t records = [] {
+        const char* env = std::getenv("SECONDLINE_BENCH_RECORDS");
+        return env ? static_cast<std::size_t>(std::strtoull(env, nullptr, 10)) : std::size_t{100000};
+    }();
+    const std::string dir = tempDir();
+    const std::string path = dir + "/bench.db";
+    auto store = officerStore(path);
+    if (!store) {
+        state.SkipWithError(store.error().message.c_str());
+        return;
+    }
+    for (std::size_t done = 0; done < records; done += 10000) {
+        auto chunk = documents(std::min<std::size_t>(10000, records - done), done + 7, done);
+        (void)store->addRecords(chunk, {.source = "bench"});
+    }
+    std::mt19937_64 rng(3);
+    std::vector<double> latencies;
+    for (auto _ : state) {
+        const std::string number = "X" + std::to_string(10000000 + rng() % records);
+        const auto start = std::chrono::steady_clock::now();
+        auto found = store->findByDocument("UTO", number);
+        latencies.push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+        if (!found || found->empty()) state.SkipWithError("lookup found nothing");
+    }
+    std::sort(latencies.begin(), latencies.end());
+    if (!latencies.empty()) {
+        state.counters["p50_us"] = latencies[latencies.size() / 2];
+        state.counters["p99_us"] = latencies[latencies.size() * 99 / 100];
+        state.counters["records"] = static_cast<double>(records);
+    }
+    store->close();
+    std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LookupByDocument)->Iterations(2000)->Unit(benchmark::kMicrosecond);
+
+void BM_UnlockDefaultPolicy(benchmark::State& state) {
+    const std::string dir = tempDir();
+    const std::string path = dir + "/bench.db";
+    (void)storage::Store::create(path, "admin", password("pw"), {}, kClock); // default Argon2id policy
+    for (auto _ : state) {
+        auto s = storage::Store::open(path, "admin", password("pw"), {}, kClock);
+        if (!s) state.SkipWithError("open failed");
+    }
+    std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_UnlockDefaultPolicy)->Iterations(5)->Unit(benchmark::kMillisecond);
+
+} // namespace

@@ -1,0 +1,74 @@
+#pragma once
+// Reading the MRZ from an image: find the zone, correct its orientation and skew, OCR it with Tesseract
+// restricted to the MRZ alphabet, then parse and check it with validation.
+//
+//   auto reader = MrzReader::create();            // loads the OCR model: do it once
+//   MrzReading r = reader->read(image, {.inspectionDate = today});
+//   if (r.found) use(r.document->documentNumber());  // r.document is present whenever found is true
+//
+// "Report, don't fail": a zone read with a failing check digit comes back found, with the failure in
+// document->checks, so an officer can see it and correct it. Nothing is invented: an image without a
+// readable MRZ comes back not found, with a reason.
+
+#include <secondline/capture/image.h>
+#include <secondline/core/error.h>
+#include <secondline/core/result.h>
+#include <secondline/validation/travel_document.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace secondline::capture {
+
+struct ReadOptions {
+    /// Date of the inspection (UTC); validation sets two-digit-year centuries and expiry findings from it.
+    std::chrono::sys_days inspectionDate{};
+    /// Also try the image turned by 90, 180 and 270 degrees when upright finds no valid MRZ.
+    bool tryRotate = true;
+};
+
+struct Box {
+    int x = 0, y = 0, width = 0, height = 0;
+};
+
+struct MrzReading {
+    bool found = false;             ///< an MRZ of a known format was read (check digits may still fail)
+    std::vector<std::string> lines; ///< the lines as the OCR read them (also when not found, if any)
+    std::optional<validation::TravelDocument> document; ///< present when found
+    std::optional<core::Error> error;                   ///< why not found: MrzNotFound, MrzUnreadable, ...
+    int rotation = 0;                                   ///< clockwise turn (0, 90, 180, 270) that made the zone upright
+    Box zone;                                           ///< the zone in the input image's coordinates (bounding box)
+    double elapsedMs = 0.0;                             ///< wall time of read()
+};
+
+struct ReaderConfig {
+    enum class Model {
+        Mrz,      ///< SecondLine's OCR-B model (capture/models/mrz.traineddata, legacy engine)
+        StockEng, ///< Debian's stock English LSTM model, for comparison only
+    };
+    Model model = Model::Mrz;
+    std::string modelDir; ///< empty: the directory set at build time for the chosen model
+};
+
+/// Owns a Tesseract engine. Create once, read many; not thread-safe (one reader per thread).
+class MrzReader {
+public:
+    /// Errors: OcrUnavailable when the model cannot be loaded.
+    [[nodiscard]] static core::Result<MrzReader> create(const ReaderConfig& config = {});
+
+    MrzReader(MrzReader&&) noexcept;
+    MrzReader& operator=(MrzReader&&) noexcept;
+    ~MrzReader();
+
+    [[nodiscard]] MrzReading read(const Image& image, const ReadOptions& options);
+
+private:
+    struct Impl;
+    explicit MrzReader(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace secondline::capture

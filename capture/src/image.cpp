@@ -1,0 +1,112 @@
+#include <secondline/capture/image.h>
+
+#include "cv_image.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <fstream>
+#include <system_error>
+#include <filesystem>
+
+namespace secondline::capture {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+
+namespace detail {
+
+cv::Mat view(const Image& image) {
+    const int type = image.channels == 3 ? CV_8UC3 : CV_8UC1;
+    return cv::Mat(image.height, image.width, type, const_cast<std::uint8_t*>(image.pixels.data()));
+}
+
+Image fromMat(const cv::Mat& mat) {
+    cv::Mat m = mat.isContinuous() ? mat : mat.clone();
+    Image out;
+    out.width = m.cols;
+    out.height = m.rows;
+    out.channels = m.channels();
+    out.pixels.assign(m.data, m.data + m.total() * m.elemSize());
+    return out;
+}
+
+cv::Mat toGray(const Image& image) {
+    cv::Mat v = view(image);
+    if (image.channels == 1) return v;
+    cv::Mat gray;
+    cv::cvtColor(v, gray, cv::COLOR_BGR2GRAY);
+    return gray;
+}
+
+} // namespace detail
+
+Result<Image> decodeImage(std::span<const std::uint8_t> encoded) {
+    if (encoded.empty()) return fail(ErrorCode::ImageUnreadable, "image data is empty");
+    try {
+        const cv::Mat buffer(1, static_cast<int>(encoded.size()), CV_8UC1, const_cast<std::uint8_t*>(encoded.data()));
+        // Check dimensions from the header before decoding the pixels.
+        cv::Mat decoded = cv::imdecode(buffer, cv::IMREAD_COLOR);
+        if (decoded.empty()) return fail(ErrorCode::ImageUnreadable, "not a decodable image");
+        if (static_cast<std::int64_t>(decoded.cols) * decoded.rows > kMaxImagePixels)
+            return fail(ErrorCode::ImageTooLarge, "image is larger than the supported size");
+        return detail::fromMat(decoded);
+    } catch (const cv::Exception&) {
+        return fail(ErrorCode::ImageUnreadable, "image decoder rejected the data");
+    } catch (const std::bad_alloc&) {
+        return fail(ErrorCode::ImageTooLarge, "image is too large to decode");
+    }
+}
+
+Result<Image> loadImage(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return fail(ErrorCode::FileNotFound, "image file does not exist");
+    if (std::filesystem::is_directory(path, ec)) return fail(ErrorCode::ImageUnreadable, "image path is a directory");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return fail(ErrorCode::Io, "cannot read image file size");
+    if (size > 512ull * 1024 * 1024) return fail(ErrorCode::ImageTooLarge, "image file is larger than 512 MiB");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(ErrorCode::Io, "cannot open image file");
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+    if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+        return fail(ErrorCode::Io, "cannot read image file");
+    return decodeImage(bytes);
+}
+
+namespace {
+Result<std::vector<std::uint8_t>> encode(const Image& image, const char* ext, const std::vector<int>& params) {
+    if (image.empty() || (image.channels != 1 && image.channels != 3) ||
+        image.pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) *
+                                   static_cast<std::size_t>(image.channels))
+        return fail(ErrorCode::InvalidArgument, "image buffer does not match its dimensions");
+    try {
+        std::vector<std::uint8_t> out;
+        if (!cv::imencode(ext, detail::view(image), out, params))
+            return fail(ErrorCode::Internal, "image encoder failed");
+        return out;
+    } catch (const cv::Exception&) {
+        return fail(ErrorCode::Internal, "image encoder failed");
+    }
+}
+} // namespace
+
+Result<std::vector<std::uint8_t>> encodePng(const Image& image) {
+    return encode(image, ".png", {cv::IMWRITE_PNG_COMPRESSION, 3});
+}
+
+Result<std::vector<std::uint8_t>> encodeJpeg(const Image& image, int quality) {
+    return encode(image, ".jpg", {cv::IMWRITE_JPEG_QUALITY, std::clamp(quality, 1, 100)});
+}
+
+core::Status savePng(const Image& image, const std::string& path) {
+    auto png = encodePng(image);
+    if (!png) return fail(png.error());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) return fail(ErrorCode::Io, "cannot create image file");
+    out.write(reinterpret_cast<const char*>(png->data()), static_cast<std::streamsize>(png->size()));
+    if (!out.flush()) return fail(ErrorCode::Io, "cannot write image file");
+    return {};
+}
+
+} // namespace secondline::capture

@@ -1,0 +1,240 @@
+#include <secondline/capture/mrz_reader.h>
+#include <secondline/validation/correction.h>
+#include <secondline/validation/mrz_parser.h>
+
+#include "cv_image.h"
+#include "glyph_verifier.h"
+#include "mrz_locator.h"
+#include "ocr_engine.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+
+#if !defined(SECONDLINE_TESSDATA_DIR) || !defined(SECONDLINE_MODEL_DIR) || !defined(SECONDLINE_OCRB_FONT)
+#error "SECONDLINE_TESSDATA_DIR and SECONDLINE_MODEL_DIR must be defined by the build"
+#endif
+
+namespace secondline::capture {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+
+namespace {
+
+constexpr int kOcrCharHeight = 30; // pixels; Tesseract's LSTM reads best around this size
+
+struct Attempt {
+    std::vector<detail::OcrLine> lines;
+    std::optional<validation::TravelDocument> document;
+    int rotation = 0;
+    Box zone;
+};
+
+/// The 2 or 3 consecutive lines that form an MRZ shape, bottom-most first choice.
+std::optional<std::vector<detail::OcrLine>> pickMrzLines(const std::vector<detail::OcrLine>& lines) {
+    for (int count : {3, 2}) {
+        for (int start = static_cast<int>(lines.size()) - count; start >= 0; --start) {
+            const auto len = lines[static_cast<std::size_t>(start)].text.size();
+            if ((count == 3 && len != 30) || (count == 2 && len != 44 && len != 36)) continue;
+            bool same = true;
+            for (int k = 1; k < count; ++k)
+                if (lines[static_cast<std::size_t>(start + k)].text.size() != len) same = false;
+            if (same) return std::vector<detail::OcrLine>(lines.begin() + start, lines.begin() + start + count);
+        }
+    }
+    return std::nullopt;
+}
+
+bool looksLikeMrz(const std::vector<detail::OcrLine>& lines) {
+    int mrzish = 0;
+    for (const auto& l : lines)
+        if (l.text.size() >= 25 && l.text.find("<<") != std::string::npos) ++mrzish;
+    return mrzish >= 2;
+}
+
+void attachConfidence(validation::TravelDocument& doc, const std::vector<detail::OcrLine>& lines) {
+    for (auto& f : doc.fields) {
+        if (f.line < 1 || static_cast<std::size_t>(f.line) > lines.size()) continue;
+        const auto& syms = lines[static_cast<std::size_t>(f.line - 1)].symbols;
+        const std::size_t from = static_cast<std::size_t>(f.position - 1);
+        const std::size_t len = std::max<std::size_t>(1, f.raw.size());
+        float lowest = 1.0f;
+        for (std::size_t i = from; i < from + len && i < syms.size(); ++i)
+            lowest = std::min(lowest, syms[i].confidence);
+        f.confidence = lowest;
+    }
+}
+
+cv::Mat turned(const cv::Mat& gray, int rotation) {
+    cv::Mat out;
+    switch (rotation) {
+    case 90: cv::rotate(gray, out, cv::ROTATE_90_CLOCKWISE); return out;
+    case 180: cv::rotate(gray, out, cv::ROTATE_180); return out;
+    case 270: cv::rotate(gray, out, cv::ROTATE_90_COUNTERCLOCKWISE); return out;
+    default: return gray;
+    }
+}
+
+/// Bounding box of a zone found in the turned image, in the input image's coordinates.
+Box boxInInput(const cv::RotatedRect& area, int rotation, int inW, int inH) {
+    cv::Point2f pts[4];
+    area.points(pts);
+    float minX = 1e9f, minY = 1e9f, maxX = -1e9f, maxY = -1e9f;
+    for (const auto& p : pts) {
+        float x = p.x, y = p.y;
+        switch (rotation) {
+        case 90:
+            x = p.y;
+            y = static_cast<float>(inH - 1) - p.x;
+            break;
+        case 180:
+            x = static_cast<float>(inW - 1) - p.x;
+            y = static_cast<float>(inH - 1) - p.y;
+            break;
+        case 270:
+            x = static_cast<float>(inW - 1) - p.y;
+            y = p.x;
+            break;
+        default: break;
+        }
+        minX = std::min(minX, x);
+        minY = std::min(minY, y);
+        maxX = std::max(maxX, x);
+        maxY = std::max(maxY, y);
+    }
+    const int x0 = std::clamp(static_cast<int>(minX), 0, inW), y0 = std::clamp(static_cast<int>(minY), 0, inH);
+    const int x1 = std::clamp(static_cast<int>(maxX), 0, inW), y1 = std::clamp(static_cast<int>(maxY), 0, inH);
+    return Box{x0, y0, x1 - x0, y1 - y0};
+}
+
+} // namespace
+
+struct MrzReader::Impl {
+    std::unique_ptr<detail::OcrEngine> ocr;
+    std::unique_ptr<detail::GlyphVerifier> verifier; // absent for the stock model (comparison runs)
+};
+
+MrzReader::MrzReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+MrzReader::MrzReader(MrzReader&&) noexcept = default;
+MrzReader& MrzReader::operator=(MrzReader&&) noexcept = default;
+MrzReader::~MrzReader() = default;
+
+Result<MrzReader> MrzReader::create(const ReaderConfig& config) {
+    auto impl = std::make_unique<Impl>();
+    const bool stock = config.model == ReaderConfig::Model::StockEng;
+    std::string dir = config.modelDir;
+    if (dir.empty()) dir = stock ? SECONDLINE_TESSDATA_DIR : SECONDLINE_MODEL_DIR;
+    auto engine = stock ? detail::OcrEngine::create(dir, "eng", detail::OcrEngine::Engine::Lstm)
+                        : detail::OcrEngine::create(dir, "mrz", detail::OcrEngine::Engine::Legacy);
+    if (!engine) return fail(engine.error());
+    impl->ocr = std::move(*engine);
+    if (!stock) {
+        auto verifier = detail::GlyphVerifier::create(SECONDLINE_OCRB_FONT);
+        if (!verifier) return fail(verifier.error());
+        impl->verifier = std::move(*verifier);
+    }
+    return MrzReader(std::move(impl));
+}
+
+MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    MrzReading reading;
+    auto finish = [&](MrzReading& r) -> MrzReading {
+        r.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        return std::move(r);
+    };
+    if (image.empty() || (image.channels != 1 && image.channels != 3) ||
+        image.pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) *
+                                   static_cast<std::size_t>(image.channels)) {
+        reading.error = core::Error{ErrorCode::ImageUnreadable, "image is empty or its buffer does not match its size"};
+        return finish(reading);
+    }
+
+    std::optional<Attempt> best; // a parsed MRZ whose checks fail, kept in case nothing better turns up
+    std::vector<detail::OcrLine> unreadable;
+    bool sawZone = false;
+    try {
+        const cv::Mat gray = detail::toGray(image);
+        const std::vector<int> turns = options.tryRotate ? std::vector<int>{0, 180, 90, 270} : std::vector<int>{0};
+        validation::ParseOptions parseOptions;
+        parseOptions.inspectionDate = options.inspectionDate;
+        for (int rotation : turns) {
+            const cv::Mat upright = turned(gray, rotation);
+            for (const auto& zone : detail::locateMrzZones(upright)) {
+                sawZone = true;
+                const cv::Mat cut = detail::extractZone(upright, zone, kOcrCharHeight);
+                auto lines = m_impl->ocr->readLines(cut);
+                if (m_impl->verifier)
+                    for (auto& l : lines) m_impl->verifier->verify(cut, l);
+                auto picked = pickMrzLines(lines);
+                if (!picked) {
+                    if (looksLikeMrz(lines) && unreadable.empty()) unreadable = lines;
+                    continue;
+                }
+                // Check-digit-guided correction of the characters the OCR was unsure of.
+                std::vector<std::vector<validation::ReadCharacter>> chars;
+                for (const auto& l : *picked) {
+                    auto& row = chars.emplace_back();
+                    for (const auto& sym : l.symbols) row.push_back({sym.character, sym.confidence, sym.second});
+                }
+                auto corrected = validation::correctMrz(chars);
+                std::vector<std::string> text;
+                if (corrected) {
+                    text = corrected->lines;
+                    for (std::size_t k = 0; k < picked->size(); ++k) (*picked)[k].text = text[k];
+                } else {
+                    for (const auto& l : *picked) text.push_back(l.text);
+                }
+                auto doc = validation::parseMrz(text, parseOptions);
+                if (doc && corrected) {
+                    for (const auto& sub : corrected->substitutions) {
+                        std::string field = "document";
+                        for (const auto& f : doc->fields)
+                            if (f.line == sub.line && sub.position >= f.position &&
+                                sub.position < f.position + static_cast<int>(std::max<std::size_t>(1, f.raw.size())))
+                                field = f.name;
+                        doc->findings.push_back({field, "ocr_corrected", validation::Severity::Info,
+                                                 "line " + std::to_string(sub.line) + ", position " +
+                                                     std::to_string(sub.position) + " corrected by the " + sub.check +
+                                                     (sub.check == "field_type" ? " rule" : " check digit")});
+                    }
+                }
+                if (!doc) {
+                    if (unreadable.empty()) unreadable = *picked;
+                    continue;
+                }
+                attachConfidence(*doc, *picked);
+                Attempt attempt{*picked, std::move(*doc), rotation,
+                                boxInInput(zone.area, rotation, gray.cols, gray.rows)};
+                const bool good = attempt.document->checksPass();
+                if (good || !best) best = std::move(attempt);
+                if (good) break;
+            }
+            if (best && best->document->checksPass()) break;
+        }
+    } catch (const cv::Exception&) {
+        reading.error = core::Error{ErrorCode::ImageUnreadable, "image processing failed on this image"};
+        return finish(reading);
+    }
+
+    if (best) {
+        reading.found = true;
+        for (const auto& l : best->lines) reading.lines.push_back(l.text);
+        reading.document = std::move(best->document);
+        reading.rotation = best->rotation;
+        reading.zone = best->zone;
+    } else if (!unreadable.empty()) {
+        for (const auto& l : unreadable) reading.lines.push_back(l.text);
+        reading.error =
+            core::Error{ErrorCode::MrzUnreadable, "a machine readable zone was found but could not be read"};
+    } else {
+        reading.error =
+            core::Error{ErrorCode::MrzNotFound, sawZone ? "no machine readable zone among the text found in the image"
+                                                        : "no machine readable zone found in the image"};
+    }
+    return finish(reading);
+}
+
+} // namespace secondline::capture

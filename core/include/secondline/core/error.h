@@ -1,0 +1,63 @@
+#pragma once
+// Shared error vocabulary. Every expected failure in SecondLine is an Error value carrying a stable
+// machine-readable ErrorCode (callers branch on it; the CLI prints its name in JSON) and a message for a
+// human. Messages name the field, position or file role, never a personal value: an Error may be logged.
+
+#include <string>
+#include <string_view>
+
+namespace secondline::core {
+
+/// Stable codes. The names returned by errorCodeName() are part of the command-line JSON contract:
+/// never rename or reuse one; add new codes at the end of their group.
+enum class ErrorCode {
+    // generic
+    InvalidArgument, ///< a caller passed something the API does not accept
+    Internal,        ///< a bug or an unexpected library failure; message says where
+    Io,              ///< reading or writing a file failed
+    FileNotFound,    ///< an input file does not exist
+    DiskFull,        ///< no space left (or a file size limit) while writing
+    ReadOnly,        ///< the target cannot be written
+    // MRZ text
+    MrzEmpty,      ///< no MRZ text at all
+    MrzTooLong,    ///< input larger than any MRZ could be
+    MrzLineCount,  ///< number of lines fits no format
+    MrzLineLength, ///< line lengths fit no format
+    MrzCharacter,  ///< a character outside A-Z 0-9 <
+    MrzFormat,     ///< line shape fits no document format
+    // images and capture
+    ImageUnreadable, ///< file is not a decodable image
+    ImageTooLarge,   ///< image dimensions beyond the limits
+    MrzNotFound,     ///< no MRZ in the image
+    MrzUnreadable,   ///< an MRZ band was found but could not be read
+    OcrUnavailable,  ///< the OCR engine or its model could not be loaded
+    FontUnavailable, ///< a font needed for rendering is missing
+    DeviceGone,      ///< a capture device disappeared
+    // keys, users, access
+    AuthenticationFailed, ///< unknown user or wrong password (deliberately not told apart)
+    PermissionDenied,     ///< the session's role may not do this
+    KeySlotMissing,       ///< the key slot file is missing
+    KeySlotCorrupt,       ///< the key slot file fails to parse or authenticate
+    Crypto,               ///< a cryptographic primitive failed (out of memory, bad parameters)
+    // store
+    StoreNotFound,      ///< no store at the path
+    StoreExists,        ///< refusing to overwrite an existing store
+    StoreCorrupt,       ///< the database fails to decrypt with a valid key, or fails integrity checks
+    StoreBusy,          ///< another process holds the store
+    StoreVersionTooNew, ///< written by a newer SecondLine
+    StoreModeMismatch,  ///< a training store opened as production, or the reverse
+    StoreNotAStore,     ///< the file is not a SecondLine store (e.g. a plain SQLite file)
+    Database,           ///< any other database failure
+    RecordNotFound,     ///< no record with that id visible to this session
+    UserExists,         ///< a user with that name already exists
+};
+
+/// Stable snake_case name of a code, e.g. "mrz_not_found".
+[[nodiscard]] std::string_view errorCodeName(ErrorCode code) noexcept;
+
+struct Error {
+    ErrorCode code = ErrorCode::Internal;
+    std::string message; ///< for a human; never contains personal data
+};
+
+} // namespace secondline::core

@@ -1,0 +1,45 @@
+#include <secondline/core/error.h>
+
+namespace secondline::core {
+
+std::string_view errorCodeName(ErrorCode code) noexcept {
+    switch (code) {
+    case ErrorCode::InvalidArgument: return "invalid_argument";
+    case ErrorCode::Internal: return "internal_error";
+    case ErrorCode::Io: return "io_error";
+    case ErrorCode::FileNotFound: return "file_not_found";
+    case ErrorCode::DiskFull: return "disk_full";
+    case ErrorCode::ReadOnly: return "read_only";
+    case ErrorCode::MrzEmpty: return "mrz_empty";
+    case ErrorCode::MrzTooLong: return "mrz_too_long";
+    case ErrorCode::MrzLineCount: return "mrz_line_count";
+    case ErrorCode::MrzLineLength: return "mrz_line_length";
+    case ErrorCode::MrzCharacter: return "mrz_invalid_character";
+    case ErrorCode::MrzFormat: return "mrz_unknown_format";
+    case ErrorCode::ImageUnreadable: return "image_unreadable";
+    case ErrorCode::ImageTooLarge: return "image_too_large";
+    case ErrorCode::MrzNotFound: return "mrz_not_found";
+    case ErrorCode::MrzUnreadable: return "mrz_unreadable";
+    case ErrorCode::OcrUnavailable: return "ocr_unavailable";
+    case ErrorCode::FontUnavailable: return "font_unavailable";
+    case ErrorCode::DeviceGone: return "device_gone";
+    case ErrorCode::AuthenticationFailed: return "authentication_failed";
+    case ErrorCode::PermissionDenied: return "permission_denied";
+    case ErrorCode::KeySlotMissing: return "keyslot_missing";
+    case ErrorCode::KeySlotCorrupt: return "keyslot_corrupt";
+    case ErrorCode::Crypto: return "crypto_error";
+    case ErrorCode::StoreNotFound: return "store_not_found";
+    case ErrorCode::StoreExists: return "store_exists";
+    case ErrorCode::StoreCorrupt: return "store_corrupt";
+    case ErrorCode::StoreBusy: return "store_busy";
+    case ErrorCode::StoreVersionTooNew: return "store_version_too_new";
+    case ErrorCode::StoreModeMismatch: return "store_mode_mismatch";
+    case ErrorCode::StoreNotAStore: return "store_not_a_store";
+    case ErrorCode::Database: return "database_error";
+    case ErrorCode::RecordNotFound: return "record_not_found";
+    case ErrorCode::UserExists: return "user_exists";
+    }
+    return "internal_error";
+}
+
+} // namespace secondline::core

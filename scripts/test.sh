@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite: the dev build (Debug, warnings as
+# errors) and the asan build (AddressSanitizer + UndefinedBehaviorSanitizer), the clang-format check, and a
+# one-minute fuzz smoke run of the MRZ parser.
+# This is README command (b); CI runs exactly this.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/setup.sh
+
+echo "== clang-format check"
+if ! git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror; then
+    echo "test: files are not clang-formatted (run: git ls-files '*.cpp' '*.h' | xargs clang-format -i)" >&2
+    exit 1
+fi
+
+export QT_QPA_PLATFORM=offscreen
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"
+export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+for preset in dev asan; do
+    echo "== build ($preset)"
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset"
+    echo "== test ($preset)"
+    ctest --preset "$preset"
+done
+echo "== fuzz smoke run (60 s; scripts/fuzz.sh 600 for the full run)"
+bash scripts/fuzz.sh 60 2>&1 | tail -n 8
+
+echo "test: all passed"

@@ -1,0 +1,160 @@
+#pragma once
+// The encrypted store: one SQLCipher 4 database file and, beside it, its key slot file ("<path>.keys").
+//
+// The database key is random; each user unlocks it through their own key slot (privacy/key_slot.h).
+// Every operation runs as the user who opened the store, asks privacy whether that user's role may do it,
+// and writes its audit entry in the same transaction as the change. Nothing is written for a refused
+// operation except, where the store is open, its audit entry.
+//
+//   auto created = Store::create(path, "admin", password, {.training = true}, clock);
+//   auto store = Store::open(path, "admin", password, {}, clock);
+//   auto id = store->addRecord(document, {.source = "scan"});
+//
+// A Store is move-only and not thread-safe; the Clock must outlive it. Closing (or destroying) it wipes
+// the database key from memory.
+
+#include <secondline/core/clock.h>
+#include <secondline/core/result.h>
+#include <secondline/core/secret_bytes.h>
+#include <secondline/privacy/access.h>
+#include <secondline/privacy/audit.h>
+#include <secondline/privacy/key_slot.h>
+#include <secondline/validation/travel_document.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace secondline::storage {
+
+/// Schema version this build writes; older stores are migrated forward on open.
+inline constexpr int kSchemaVersion = 2;
+
+/// The key slot file that belongs to a store database.
+[[nodiscard]] std::string keySlotPath(const std::string& databasePath);
+
+struct CreateOptions {
+    bool training = false;    ///< a training store (synthetic data only)
+    privacy::KdfParams kdf{}; ///< Argon2id cost of the first user's slot
+    /// Role of the first user: Administrator, or Trainer for a training store.
+    privacy::Role firstUserRole = privacy::Role::Administrator;
+};
+
+struct OpenOptions {
+    enum class Mode { Any, Production, Training };
+    Mode mode = Mode::Any; ///< refuse a store of the other kind (StoreModeMismatch)
+};
+
+struct EncounterInfo {
+    std::string source; ///< "scan", "camera", "file", "synthetic", ... (no paths)
+    std::string purpose = "secondary_inspection";
+};
+
+struct RecordSummary {
+    std::int64_t id = 0;
+    core::TimePoint created{};
+    std::string officer;
+    std::string format;
+    bool valid = false;
+};
+
+struct StoredRecord {
+    std::int64_t id = 0;
+    core::TimePoint created{};
+    std::string officer;
+    EncounterInfo encounter;
+    validation::TravelDocument document;
+};
+
+class Store {
+public:
+    /// Creates a new store and its first user. Errors: StoreExists, InvalidArgument, Io, ReadOnly,
+    /// DiskFull, Crypto.
+    [[nodiscard]] static core::Status create(const std::string& path, const std::string& firstUser,
+                                             const core::SecretBytes& password, const CreateOptions& options,
+                                             const core::Clock& clock);
+
+    /// Unlocks the store as `user`. Errors: StoreNotFound, KeySlotMissing, KeySlotCorrupt, StoreNotAStore,
+    /// AuthenticationFailed (unknown user or wrong password: the files are not touched), StoreCorrupt,
+    /// StoreVersionTooNew, StoreModeMismatch, StoreBusy, Io.
+    [[nodiscard]] static core::Result<Store> open(const std::string& path, const std::string& user,
+                                                  const core::SecretBytes& password, const OpenOptions& options,
+                                                  const core::Clock& clock);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    [[nodiscard]] bool training() const noexcept;
+    [[nodiscard]] const std::string& userName() const noexcept;
+    [[nodiscard]] privacy::Role role() const noexcept;
+
+    /// Stores a document. Errors: PermissionDenied, DiskFull, Io, Database.
+    [[nodiscard]] core::Result<std::int64_t> addRecord(const validation::TravelDocument& document,
+                                                       const EncounterInfo& encounter);
+    /// Stores a batch in one transaction, each record with its own audit entry: all or none. Returns the
+    /// ids in order. Errors as addRecord.
+    [[nodiscard]] core::Result<std::vector<std::int64_t>>
+    addRecords(std::span<const validation::TravelDocument> documents, const EncounterInfo& encounter);
+    /// Reads one record (audited). Errors: RecordNotFound (also for records this user may not see),
+    /// PermissionDenied, StoreCorrupt.
+    [[nodiscard]] core::Result<StoredRecord> record(std::int64_t id);
+    /// Summaries of the records this user may see, newest first (audited).
+    [[nodiscard]] core::Result<std::vector<RecordSummary>> records();
+
+    /// Records of one document (issuing state and number, as printed or standardized) that this user may
+    /// see, newest first; found through a blind index, never a plaintext one (audited without the values).
+    [[nodiscard]] core::Result<std::vector<RecordSummary>> findByDocument(std::string_view issuingState,
+                                                                          std::string_view documentNumber);
+    /// Records of one person by surname and ISO birth date ("1974-08-12"), as findByDocument.
+    [[nodiscard]] core::Result<std::vector<RecordSummary>> findByNameAndBirth(std::string_view surname,
+                                                                              std::string_view birthIso);
+
+    /// Adds a user with their own key slot. Errors: PermissionDenied, UserExists, InvalidArgument.
+    [[nodiscard]] core::Status addUser(const std::string& name, privacy::Role role, const core::SecretBytes& password,
+                                       const privacy::KdfParams& kdf);
+
+    /// Changes the signed-in user's password: their key slot is re-wrapped (new salt, nonce and the given
+    /// Argon2id cost) and the slot file replaced atomically. Errors: InvalidArgument, KeySlotCorrupt, Io.
+    [[nodiscard]] core::Status changePassword(const core::SecretBytes& newPassword, const privacy::KdfParams& kdf);
+
+    /// The whole audit trail. Errors: PermissionDenied.
+    [[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> auditTrail();
+
+    /// The SQLCipher settings in force, as SQLCipher reports them (pinned by a test; stated in the README).
+    struct CipherSettings {
+        std::string version;          ///< e.g. "4.6.1 community"
+        int pageSize = 0;             ///< 4096
+        std::string hmacAlgorithm;    ///< HMAC_SHA512
+        std::string kdfAlgorithm;     ///< PBKDF2_HMAC_SHA512 (not used: the key is raw)
+        int plaintextHeaderSize = -1; ///< 0: the whole file, header included, is encrypted
+        bool memorySecurity = false;  ///< SQLCipher locks and wipes all its buffers (off: see README)
+    };
+    [[nodiscard]] core::Result<CipherSettings> cipherSettings();
+
+    struct CheckReport {
+        bool integrityOk = false;       ///< PRAGMA integrity_check
+        bool cipherIntegrityOk = false; ///< PRAGMA cipher_integrity_check (every page's HMAC)
+        bool auditChainOk = false;      ///< the audit hash chain verifies
+        std::string problems;           ///< what failed, without personal data
+        [[nodiscard]] bool ok() const { return integrityOk && cipherIntegrityOk && auditChainOk; }
+    };
+    /// Checks the store end to end (administrators and auditors). Errors: PermissionDenied.
+    [[nodiscard]] core::Result<CheckReport> check();
+
+    /// Wipes the key and closes the database. Further calls fail with InvalidArgument.
+    void close();
+
+private:
+    struct Impl;
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// User names: 1-64 characters of a-z, A-Z, 0-9, '.', '_', '-'.
+[[nodiscard]] bool validUserName(const std::string& name);
+
+} // namespace secondline::storage

@@ -1,0 +1,32 @@
+#pragma once
+// Whole-file reads and atomic replacement (write to a temporary file in the same folder, fsync, rename,
+// fsync the folder). Private to storage.
+
+#include <secondline/core/result.h>
+
+#include <cstddef>
+#include <string>
+
+namespace secondline::storage::detail {
+
+/// An exclusive advisory lock (flock) on a lock file, held for the object's lifetime.
+class FileLock {
+public:
+    /// Errors: StoreBusy when another process (or another open in this one) holds it; Io, ReadOnly.
+    [[nodiscard]] static core::Result<FileLock> acquire(const std::string& lockPath);
+    FileLock() = default;
+    FileLock(FileLock&& other) noexcept;
+    FileLock& operator=(FileLock&& other) noexcept;
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+    ~FileLock();
+
+private:
+    explicit FileLock(int fd) : m_fd(fd) {}
+    int m_fd = -1;
+};
+
+[[nodiscard]] core::Result<std::string> readWholeFile(const std::string& path, std::size_t maxBytes);
+[[nodiscard]] core::Status writeFileAtomically(const std::string& path, const std::string& content);
+
+} // namespace secondline::storage::detail

@@ -1,0 +1,95 @@
+#pragma once
+// A thin RAII layer over SQLCipher. Private to storage; sqlite.cpp is the one file that includes the
+// SQLCipher header.
+
+#include <secondline/core/result.h>
+#include <secondline/core/secret_bytes.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace secondline::storage::detail {
+
+/// Maps an SQLite result code to an Error with a stable code. `what` says what was being done.
+[[nodiscard]] core::Error sqliteError(int rc, std::string_view what);
+
+class Statement {
+public:
+    Statement() = default;
+    Statement(sqlite3* db, sqlite3_stmt* stmt) : m_db(db), m_stmt(stmt) {}
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&& other) noexcept;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement();
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bindNull(int index);
+    Statement& bind(int index, const std::optional<std::int64_t>& value);
+
+    /// Steps once: true when a row is ready, false when done. Errors map through sqliteError().
+    [[nodiscard]] core::Result<bool> step();
+    /// Steps to the end (for statements without rows).
+    [[nodiscard]] core::Status run();
+    /// Resets for another run with new bindings.
+    void reset();
+
+    [[nodiscard]] std::int64_t int64(int column) const;
+    [[nodiscard]] std::string text(int column) const;
+    [[nodiscard]] bool isNull(int column) const;
+
+private:
+    sqlite3* m_db = nullptr;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+class Database {
+public:
+    enum class OpenMode { ReadWrite, Create };
+
+    /// Opens (or creates) the file and applies the raw 256-bit key, then checks the key reads the file.
+    /// Errors: StoreNotFound, StoreCorrupt (key does not decrypt it), ReadOnly, Io, Database.
+    [[nodiscard]] static core::Result<Database> open(const std::string& path, const core::SecretBytes& key,
+                                                     OpenMode mode);
+
+    Database() = default;
+    Database(Database&& other) noexcept;
+    Database& operator=(Database&& other) noexcept;
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+    ~Database();
+
+    [[nodiscard]] core::Result<Statement> prepare(std::string_view sql);
+    [[nodiscard]] core::Status exec(std::string_view sql);
+    [[nodiscard]] std::int64_t lastInsertId() const;
+    void close();
+
+private:
+    explicit Database(sqlite3* db) : m_db(db) {}
+    sqlite3* m_db = nullptr;
+};
+
+/// BEGIN IMMEDIATE ... COMMIT; rolls back on destruction unless committed.
+class Transaction {
+public:
+    [[nodiscard]] static core::Result<Transaction> begin(Database& db);
+    Transaction(Transaction&& other) noexcept;
+    Transaction& operator=(Transaction&&) = delete;
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    [[nodiscard]] core::Status commit();
+
+private:
+    explicit Transaction(Database& db) : m_db(&db) {}
+    Database* m_db = nullptr;
+    bool m_done = false;
+};
+
+} // namespace secondline::storage::detail

@@ -1,0 +1,158 @@
+// Real Tesseract on real rendered images.
+
+#include <secondline/capture/mrz_reader.h>
+#include <secondline/capture/synthetic.h>
+#include <secondline/validation/mrz_parser.h>
+
+#include "test_support.h"
+
+using namespace secondline;
+using namespace secondline::capture;
+using core::ErrorCode;
+using validation::MrzFormat;
+
+namespace {
+
+class CaptureTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        auto r = SyntheticRenderer::create();
+        ASSERT_OK(r);
+        s_renderer = std::make_unique<SyntheticRenderer>(std::move(*r));
+        auto m = MrzReader::create();
+        ASSERT_OK(m);
+        s_reader = std::make_unique<MrzReader>(std::move(*m));
+    }
+    static void TearDownTestSuite() {
+        s_renderer.reset();
+        s_reader.reset();
+    }
+    static SyntheticDocument render(std::uint64_t seed, MrzFormat format, RenderOptions options = {}) {
+        options.seed = seed;
+        auto doc = s_renderer->render(randomFields(seed, format, test::testDate()), options);
+        if (!doc) throw std::runtime_error(doc.error().message);
+        return std::move(*doc);
+    }
+    static MrzReading read(const Image& image) { return s_reader->read(image, {.inspectionDate = test::testDate()}); }
+
+    static std::unique_ptr<SyntheticRenderer> s_renderer;
+    static std::unique_ptr<MrzReader> s_reader;
+};
+std::unique_ptr<SyntheticRenderer> CaptureTest::s_renderer;
+std::unique_ptr<MrzReader> CaptureTest::s_reader;
+
+} // namespace
+
+// The walking skeleton's capture step: a TD3 passport on a 300 dpi scan, read from the pixels.
+TEST_F(CaptureTest, ReadsATd3PassportFromPixels) {
+    const auto doc = render(11, MrzFormat::TD3, {.dpi = 300, .onPage = true});
+    const auto r = read(doc.image);
+    ASSERT_TRUE(r.found) << (r.error ? r.error->message : "");
+    EXPECT_EQ(r.lines, doc.mrz);
+    ASSERT_TRUE(r.document.has_value());
+    EXPECT_EQ(r.document->format, MrzFormat::TD3);
+    EXPECT_TRUE(r.document->valid());
+    EXPECT_EQ(r.document->surname(), validation::parseMrz(doc.mrz, {.inspectionDate = test::testDate()})->surname());
+    EXPECT_GT(r.zone.width, r.zone.height * 5) << "the zone box is the wide MRZ band";
+    for (const auto& f : r.document->fields) EXPECT_GE(f.confidence, 0.0) << f.name;
+}
+
+// Sample-image pass counts per condition. These minimums only ratchet up.
+struct Condition {
+    const char* name;
+    RenderOptions options;
+    int samples;
+    int minimumExact;
+};
+
+TEST_F(CaptureTest, PassCountsPerCondition) {
+    const Condition conditions[] = {
+        {"300dpi", {.dpi = 300}, 25, 25},
+        {"300dpi-page-skew", {.dpi = 300, .onPage = true, .skewDegrees = 3.0}, 15, 15},
+        {"200dpi-rotated-180", {.dpi = 200, .rotation = 180}, 15, 15},
+        {"300dpi-rotated-90", {.dpi = 300, .rotation = 90}, 10, 10},
+        {"150dpi", {.dpi = 150}, 15, 15},
+        {"120dpi", {.dpi = 120}, 10, 10},
+    };
+    for (const auto& c : conditions) {
+        int exact = 0;
+        for (int i = 0; i < c.samples; ++i) {
+            const auto doc = render(1000 + static_cast<std::uint64_t>(i), static_cast<MrzFormat>(i % 5), c.options);
+            const auto r = read(doc.image);
+            if (r.found && r.lines == doc.mrz) ++exact;
+            // Never a silent misread: a reading that differs from the print must not pass all its checks.
+            if (r.found && r.lines != doc.mrz) {
+                EXPECT_FALSE(r.document->checksPass() && r.document->valid())
+                    << c.name << " sample " << i << " misread yet reported valid";
+            }
+        }
+        EXPECT_GE(exact, c.minimumExact) << c.name << ": " << exact << " of " << c.samples << " exact";
+    }
+}
+
+TEST_F(CaptureTest, ImagesWithoutAnMrzYieldNothing) {
+    // A blank page, a page of noise, and a document whose MRZ band is painted over.
+    Image blank{800, 600, 1, std::vector<std::uint8_t>(800 * 600, 250)};
+    auto r = read(blank);
+    EXPECT_FALSE(r.found);
+    ASSERT_TRUE(r.error.has_value());
+    EXPECT_EQ(r.error->code, ErrorCode::MrzNotFound);
+
+    Image noise{640, 480, 1, std::vector<std::uint8_t>(640 * 480)};
+    std::uint32_t x = 12345;
+    for (auto& p : noise.pixels) p = static_cast<std::uint8_t>((x = x * 1664525u + 1013904223u) >> 24);
+    r = read(noise);
+    EXPECT_FALSE(r.found);
+
+    auto doc = render(5, MrzFormat::TD3, {.dpi = 200});
+    const int bandTop = doc.image.height * 3 / 4;
+    for (int y = bandTop; y < doc.image.height; ++y)
+        for (int i = 0; i < doc.image.width * 3; ++i)
+            doc.image.pixels[static_cast<std::size_t>(y * doc.image.width * 3 + i)] = 240;
+    r = read(doc.image);
+    EXPECT_FALSE(r.found) << "an MRZ was reported from an image that has none";
+}
+
+TEST_F(CaptureTest, MissingAndCorruptImagesAreClearErrors) {
+    test::TempDir dir;
+    EXPECT_ERROR_CODE(loadImage(dir.file("absent.png")), ErrorCode::FileNotFound);
+    test::writeFile(dir.file("empty.png"), "");
+    EXPECT_ERROR_CODE(loadImage(dir.file("empty.png")), ErrorCode::ImageUnreadable);
+    test::writeFile(dir.file("garbage.png"), std::string(10000, 'x'));
+    EXPECT_ERROR_CODE(loadImage(dir.file("garbage.png")), ErrorCode::ImageUnreadable);
+    // A real PNG cut short.
+    auto doc = render(3, MrzFormat::TD1, {.dpi = 150});
+    auto png = encodePng(doc.image);
+    ASSERT_OK(png);
+    const std::string bytes(png->begin(), png->end());
+    test::writeFile(dir.file("truncated.png"), bytes.substr(0, bytes.size() / 3));
+    auto truncated = loadImage(dir.file("truncated.png"));
+    if (truncated) {
+        // Some decoders return the rows they got; reading them must still be safe.
+        (void)read(*truncated);
+    } else {
+        EXPECT_EQ(truncated.error().code, ErrorCode::ImageUnreadable);
+    }
+    EXPECT_ERROR_CODE(loadImage(dir.path().string()), ErrorCode::ImageUnreadable);
+    // A PNG round trip through the file keeps the pixels.
+    ASSERT_OK(savePng(doc.image, dir.file("ok.png")));
+    auto back = loadImage(dir.file("ok.png"));
+    ASSERT_OK(back);
+    EXPECT_EQ(back->pixels, doc.image.pixels);
+}
+
+TEST_F(CaptureTest, InconsistentImageBufferIsRejected) {
+    Image bad{100, 100, 3, std::vector<std::uint8_t>(10)};
+    const auto r = read(bad);
+    EXPECT_FALSE(r.found);
+    ASSERT_TRUE(r.error.has_value());
+    EXPECT_EQ(r.error->code, ErrorCode::ImageUnreadable);
+}
+
+TEST_F(CaptureTest, RendererRejectsBadOptions) {
+    auto fields = randomFields(1, MrzFormat::TD3, test::testDate());
+    EXPECT_ERROR_CODE(s_renderer->render(fields, {.dpi = 10}), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(s_renderer->render(fields, {.rotation = 45}), ErrorCode::InvalidArgument);
+    fields.surname = "M\xC3\x9CLLER";
+    EXPECT_ERROR_CODE(s_renderer->render(fields, {}), ErrorCode::InvalidArgument);
+}

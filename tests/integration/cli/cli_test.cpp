@@ -1,0 +1,361 @@
+// The command-line contract, through the real binary.
+
+#include <secondline/capture/synthetic.h>
+#include <secondline/validation/mrz_writer.h>
+
+#include "test_support.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <random>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace secondline;
+using nlohmann::json;
+
+namespace {
+
+struct CliRun {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+    std::vector<json> jsonLines() const {
+        std::vector<json> lines;
+        std::istringstream in(out);
+        for (std::string line; std::getline(in, line);)
+            if (!line.empty()) lines.push_back(json::parse(line));
+        return lines;
+    }
+};
+
+class CliTest : public ::testing::Test {
+protected:
+    test::TempDir dir;
+
+    /// Runs secondline with `args`, `input` on stdin, HOME and XDG_DATA_HOME inside the temp dir.
+    CliRun run(const std::vector<std::string>& args, const std::string& input = "") {
+        const std::string in = dir.file("stdin"), out = dir.file("stdout"), err = dir.file("stderr");
+        test::writeFile(in, input);
+        const std::string home = "HOME=" + dir.path().string();
+        const std::string xdg = "XDG_DATA_HOME=" + dir.file("data");
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            const int fi = ::open(in.c_str(), O_RDONLY);
+            const int fo = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            const int fe = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            ::dup2(fi, 0);
+            ::dup2(fo, 1);
+            ::dup2(fe, 2);
+            std::vector<char*> argv{const_cast<char*>(SECONDLINE_CLI)};
+            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            std::vector<char*> envp{const_cast<char*>(home.c_str()), const_cast<char*>(xdg.c_str())};
+            if (const char* asan = std::getenv("ASAN_OPTIONS"))
+                envp.push_back(const_cast<char*>((std::string("ASAN_OPTIONS=") + asan).c_str()));
+            envp.push_back(nullptr);
+            ::execve(SECONDLINE_CLI, argv.data(), envp.data());
+            ::_exit(127);
+        }
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        CliRun r;
+        r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        r.out = test::readFile(out);
+        r.err = test::readFile(err);
+        return r;
+    }
+
+    std::string renderImage(std::uint64_t seed, validation::MrzFormat format, std::vector<std::string>* mrz = nullptr) {
+        auto renderer = capture::SyntheticRenderer::create();
+        if (!renderer) throw std::runtime_error(renderer.error().message);
+        auto doc = renderer->render(capture::randomFields(seed, format, test::testDate()), {.dpi = 300, .seed = seed});
+        if (!doc) throw std::runtime_error(doc.error().message);
+        const std::string path = dir.file("doc" + std::to_string(seed) + ".png");
+        if (!capture::savePng(doc->image, path)) throw std::runtime_error("cannot save");
+        if (mrz) *mrz = doc->mrz;
+        return path;
+    }
+};
+
+const char* kTd3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n";
+const char* kTd1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<\n";
+
+} // namespace
+
+TEST_F(CliTest, ParsePrintsOneObjectPerBlock) {
+    const auto r = run({"mrz", "parse", "--json", "--date", "2026-11-27"}, std::string(kTd3) + "\n" + kTd1);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    const auto lines = r.jsonLines();
+    ASSERT_EQ(lines.size(), 2u);
+    const auto& td3 = lines[0];
+    EXPECT_EQ(td3["format"], "TD3");
+    EXPECT_EQ(td3["valid"], true);
+    EXPECT_EQ(td3["lines"][1], "L898902C36UTO7408122F1204159ZE184226B<<<<<10");
+    EXPECT_EQ(td3["fields"]["surname"]["value"], "ERIKSSON");
+    EXPECT_EQ(td3["fields"]["given_names"]["value"], "ANNA MARIA");
+    EXPECT_EQ(td3["fields"]["birth_date"]["raw"], "740812");
+    EXPECT_EQ(td3["fields"]["birth_date"]["value"], "1974-08-12");
+    EXPECT_EQ(td3["fields"]["document_number"]["verified"], true);
+    ASSERT_EQ(td3["checks"].size(), 5u);
+    for (const auto& c : td3["checks"]) EXPECT_EQ(c["status"], "pass") << c.dump();
+    EXPECT_FALSE(td3.contains("error"));
+    EXPECT_FALSE(td3.contains("source")) << "parse output has no image fields";
+    EXPECT_EQ(td3["derived"]["age_at_inspection"], 52);
+    EXPECT_EQ(td3["fields"]["issuing_state"]["description"], "Utopia (specimen documents)");
+    EXPECT_EQ(lines[1]["format"], "TD1");
+}
+
+TEST_F(CliTest, ParseAcceptsJsonLinesAndReportsInvalidOnes) {
+    json good = {
+        {"lines", {"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"}}};
+    json bad = good;
+    bad["lines"][1] = "L898902C37UTO7408122F1204159ZE184226B<<<<<10";
+    const auto r = run({"mrz", "parse", "--json"}, good.dump() + "\n" + bad.dump() + "\n{\"nope\": 1}\n");
+    EXPECT_EQ(r.exitCode, 1);
+    const auto lines = r.jsonLines();
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0]["valid"], true);
+    EXPECT_EQ(lines[1]["valid"], false);
+    EXPECT_EQ(lines[1]["checks"][0]["name"], "document_number");
+    EXPECT_EQ(lines[1]["checks"][0]["status"], "fail");
+    EXPECT_EQ(lines[2]["error"]["code"], "mrz_unknown_format");
+}
+
+TEST_F(CliTest, ParseSurvivesHostileInput) {
+    std::string hostile(3 << 20, 'A'); // megabytes without a newline
+    hostile += "\n\nabc\n\n\x01\x02\xff\xfe\n\n";
+    const auto r = run({"mrz", "parse", "--json"}, hostile);
+    EXPECT_EQ(r.exitCode, 1);
+    const auto lines = r.jsonLines();
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0]["error"]["code"], "mrz_too_long");
+    EXPECT_EQ(lines[1]["error"]["code"], "mrz_invalid_character");
+    EXPECT_EQ(lines[2]["error"]["code"], "mrz_invalid_character");
+    EXPECT_EQ(run({"mrz", "parse", "--json"}, "").exitCode, 1);
+}
+
+TEST_F(CliTest, ReadFindsTheMrzInAnImage) {
+    std::vector<std::string> mrz;
+    const std::string image = renderImage(21, validation::MrzFormat::TD3, &mrz);
+    const auto r = run({"mrz", "read", "--json", "--date", "2026-11-27", image});
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+    const auto lines = r.jsonLines();
+    ASSERT_EQ(lines.size(), 1u);
+    const auto& j = lines[0];
+    EXPECT_EQ(j["source"], image);
+    EXPECT_EQ(j["found"], true);
+    EXPECT_EQ(j["format"], "TD3");
+    EXPECT_EQ(j["lines"], json(mrz));
+    EXPECT_EQ(j["valid"], true);
+    EXPECT_TRUE(j["elapsed_ms"].is_number());
+    EXPECT_TRUE(j["fields"]["document_number"]["raw"].is_string());
+    EXPECT_EQ(j["checks"].size(), 5u);
+}
+
+TEST_F(CliTest, ReadReportsMissingAndCorruptImages) {
+    test::writeFile(dir.file("corrupt.png"), "\x89PNG\r\n\x1a\n garbage");
+    const auto missing = run({"mrz", "read", "--json", dir.file("absent.png")});
+    EXPECT_EQ(missing.exitCode, 2);
+    ASSERT_EQ(missing.jsonLines().size(), 1u);
+    EXPECT_EQ(missing.jsonLines()[0]["found"], false);
+    EXPECT_EQ(missing.jsonLines()[0]["error"]["code"], "file_not_found");
+    const auto corrupt = run({"mrz", "read", "--json", dir.file("corrupt.png")});
+    EXPECT_EQ(corrupt.exitCode, 1);
+    EXPECT_EQ(corrupt.jsonLines()[0]["error"]["code"], "image_unreadable");
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+    EXPECT_EQ(run({}).exitCode, 2);
+    EXPECT_EQ(run({"mrz", "read"}).exitCode, 2);
+    EXPECT_EQ(run({"no-such-command"}).exitCode, 2);
+    EXPECT_EQ(run({"mrz", "parse", "--date", "2026-02-30"}, kTd3).exitCode, 2);
+    EXPECT_EQ(run({"--help"}).exitCode, 0);
+}
+
+TEST_F(CliTest, StoreInitIngestAndShow) {
+    const std::string store = dir.file("s.db");
+    auto init = run({"store", "init", "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    ASSERT_EQ(init.exitCode, 0) << init.err;
+    auto add =
+        run({"user", "add", "officer1", "--role", "officer", "--store", store, "--user", "admin", "--password-stdin"},
+            "admin-pass\nofficer-pass\n");
+    ASSERT_EQ(add.exitCode, 0) << add.err;
+    std::vector<std::string> mrz;
+    const std::string image = renderImage(31, validation::MrzFormat::TD1, &mrz);
+    auto ingest = run({"ingest", "--store", store, "--user", "officer1", "--password-stdin", image}, "officer-pass\n");
+    ASSERT_EQ(ingest.exitCode, 0) << ingest.out << ingest.err;
+    const auto ingested = ingest.jsonLines();
+    ASSERT_EQ(ingested.size(), 1u);
+    ASSERT_TRUE(ingested[0].contains("record_id")) << ingest.out;
+    const auto id = std::to_string(ingested[0]["record_id"].get<std::int64_t>());
+    auto show =
+        run({"records", "show", id, "--store", store, "--user", "officer1", "--password-stdin"}, "officer-pass\n");
+    ASSERT_EQ(show.exitCode, 0) << show.err;
+    const auto rec = json::parse(show.out);
+    EXPECT_EQ(rec["document"]["lines"], json(mrz));
+    EXPECT_EQ(rec["officer"], "officer1");
+    const std::string documentKey = rec["document"]["fields"]["issuing_state"]["value"].get<std::string>() + ":" +
+                                    rec["document"]["fields"]["document_number"]["value"].get<std::string>();
+    auto find =
+        run({"records", "find", "--document", documentKey, "--store", store, "--user", "officer1", "--password-stdin"},
+            "officer-pass\n");
+    EXPECT_EQ(find.exitCode, 0) << find.err;
+    ASSERT_EQ(find.jsonLines().size(), 1u) << find.out;
+    EXPECT_EQ(find.jsonLines()[0]["id"].get<std::int64_t>(), ingested[0]["record_id"].get<std::int64_t>());
+    auto check = run({"store", "check", "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    EXPECT_EQ(check.exitCode, 0) << check.err;
+    EXPECT_EQ(json::parse(check.out)["ok"], true);
+    // Wrong password: a clear error, exit 2, and nothing about the password in the message.
+    auto wrong = run({"records", "show", id, "--store", store, "--user", "officer1", "--password-stdin"}, "nope\n");
+    EXPECT_EQ(wrong.exitCode, 2);
+    EXPECT_TRUE(test::contains(wrong.err, "authentication_failed")) << wrong.err;
+    EXPECT_FALSE(test::contains(wrong.err, "nope"));
+    // The administrator may not read personal data: refused with its own status.
+    auto refused =
+        run({"records", "show", id, "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    EXPECT_EQ(refused.exitCode, 3);
+    EXPECT_TRUE(test::contains(refused.err, "permission_denied")) << refused.err;
+    EXPECT_TRUE(test::contains(refused.err, "record.read")) << "names the missing permission: " << refused.err;
+}
+
+TEST_F(CliTest, HeadlessDemoReadsFromPixelsAndStores) {
+    const auto r = run({"demo", "--seed", "4242", "--store", dir.file("demo.db")});
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_TRUE(test::contains(r.out, "read exactly the printed MRZ")) << r.out;
+    EXPECT_TRUE(test::contains(r.out, "read back record 1")) << r.out;
+    EXPECT_TRUE(std::filesystem::exists(dir.file("demo.db")));
+    EXPECT_TRUE(std::filesystem::exists(dir.file("demo.db.keys")));
+}
+
+// A large generated set of every format and the edge cases, valid and damaged, through `mrz parse` in one
+// batch; each output object is checked against what the generator made.
+TEST_F(CliTest, ParseIsCorrectOnALargeGeneratedSet) {
+    using validation::MrzFormat;
+    struct Case {
+        validation::MrzFields fields;
+        std::vector<std::string> lines;
+        std::string brokenCheck; // empty for a valid document
+    };
+    std::mt19937_64 rng(20261127);
+    const char* letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    auto word = [&](int n) {
+        std::string w;
+        for (int i = 0; i < n; ++i) w += letters[rng() % 26];
+        return w;
+    };
+    auto date = [&](unsigned decadeLow, unsigned decades) {
+        char b[16];
+        std::snprintf(b, sizeof b, "%02d%02d%02d", static_cast<int>((decadeLow + rng() % decades) % 100),
+                      static_cast<int>(1 + rng() % 12), static_cast<int>(1 + rng() % 28));
+        return std::string(b);
+    };
+    const char* states[] = {"UTO", "D", "FRA", "GBR", "XXA", "UNO", "NLD", "ZZZ"};
+    std::vector<Case> cases;
+    for (int i = 0; i < 3000; ++i) {
+        Case c;
+        auto& f = c.fields;
+        f.format = static_cast<MrzFormat>(i % 5);
+        f.documentCode = f.format == MrzFormat::TD3                                     ? "P"
+                         : (f.format == MrzFormat::MRVA || f.format == MrzFormat::MRVB) ? "V"
+                                                                                        : "I";
+        f.issuingState = states[rng() % 8];
+        f.nationality = states[rng() % 8];
+        const int edge = static_cast<int>(rng() % 8);
+        f.surname = word(3 + static_cast<int>(rng() % 9));
+        f.givenNames = edge == 1 ? "" : word(2 + static_cast<int>(rng() % 7)); // single-name documents
+        if (edge == 2) f.surname = word(30);                                   // truncated names
+        f.documentNumber = word(2) + std::to_string(1000000 + rng() % 8999999);
+        if (edge == 3 && (f.format == MrzFormat::TD1 || f.format == MrzFormat::TD2))
+            f.documentNumber = word(3) + std::to_string(100000000 + rng() % 899999999); // long numbers
+        f.birthDate = edge == 4 ? date(40, 50).substr(0, 2) + "<<<<" : date(40, 60);
+        f.expiryDate = date(27, 10);
+        f.sex = edge == 5 ? "X" : edge == 6 ? "" : (rng() % 2 ? "M" : "F");
+        f.optionalData = edge == 7 || edge == 3 ? "" : std::to_string(rng() % 1000000);
+        auto lines = validation::composeMrz(f);
+        ASSERT_TRUE(lines.has_value()) << lines.error().message;
+        c.lines = *lines;
+        if (i % 4 == 3 && edge != 3) { // damage one field check digit
+            const bool td1 = f.format == MrzFormat::TD1;
+            const std::size_t l = td1 && i % 8 == 3 ? 0 : 1;
+            const std::size_t pos = td1 ? (l == 0 ? 14 : 6) : 9;
+            char& d = c.lines[l][pos];
+            if (d >= '0' && d <= '9') {
+                d = static_cast<char>('0' + (d - '0' + 3) % 10);
+                c.brokenCheck = (td1 && l == 1) ? "birth_date" : "document_number";
+            }
+        }
+        cases.push_back(std::move(c));
+    }
+    std::string input;
+    for (const auto& c : cases) {
+        for (const auto& l : c.lines) input += l + "\n";
+        input += "\n";
+    }
+    const auto r = run({"mrz", "parse", "--json", "--date", "2026-11-27"}, input);
+    EXPECT_EQ(r.exitCode, 1) << "some generated documents are invalid on purpose";
+    const auto out = r.jsonLines();
+    ASSERT_EQ(out.size(), cases.size());
+    const char* formatNames[] = {"TD1", "TD2", "TD3", "MRVA", "MRVB"};
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& c = cases[i];
+        const auto& j = out[i];
+        SCOPED_TRACE("case " + std::to_string(i) + ": " + c.lines[0] + " / " + c.lines[1]);
+        ASSERT_FALSE(j.contains("error")) << j.dump();
+        EXPECT_EQ(j["format"], formatNames[static_cast<int>(c.fields.format)]);
+        EXPECT_EQ(j["lines"], json(c.lines));
+        std::string surname = c.fields.surname, given = c.fields.givenNames;
+        const std::size_t zone = c.fields.format == MrzFormat::TD1                                         ? 30
+                                 : c.fields.format == MrzFormat::TD3 || c.fields.format == MrzFormat::MRVA ? 39
+                                                                                                           : 31;
+        if (surname.size() >= zone) {
+            surname = surname.substr(0, zone);
+            given.clear();
+        }
+        EXPECT_EQ(j["fields"]["surname"]["value"], surname);
+        if (surname.size() + 2 + given.size() <= zone) {
+            EXPECT_EQ(j["fields"]["given_names"]["value"], given);
+        }
+        EXPECT_EQ(j["fields"]["document_number"]["value"], c.fields.documentNumber);
+        EXPECT_EQ(j["fields"]["sex"]["value"], c.fields.sex);
+        EXPECT_EQ(j["fields"]["expiry_date"]["raw"], c.fields.expiryDate);
+        if (c.brokenCheck.empty()) {
+            for (const auto& check : j["checks"]) EXPECT_NE(check["status"], "fail") << check.dump();
+        } else {
+            EXPECT_EQ(j["valid"], false);
+            bool found = false;
+            for (const auto& check : j["checks"])
+                if (check["name"] == c.brokenCheck) {
+                    EXPECT_EQ(check["status"], "fail");
+                    found = true;
+                }
+            EXPECT_TRUE(found);
+        }
+    }
+}
+
+TEST_F(CliTest, MalformedLookupAndMissingPasswordAreUsageErrors) {
+    const std::string store = dir.file("s.db");
+    ASSERT_EQ(run({"store", "init", "--store", store, "--user", "admin", "--password-stdin", "--kdf-ops", "1",
+                   "--kdf-mem-kib", "8"},
+                  "admin-pass\n")
+                  .exitCode,
+              0);
+    const std::string db = test::readFile(store);
+    for (const char* bad : {"UTO", ":L898902C3", "UTO:", ""}) {
+        auto r = run({"records", "find", "--document", bad, "--store", store, "--user", "admin", "--password-stdin"},
+                     "admin-pass\n");
+        EXPECT_EQ(r.exitCode, 2) << bad;
+        EXPECT_TRUE(test::contains(r.err, "invalid_argument")) << r.err;
+    }
+    auto badBirth = run({"records", "find", "--name", "X", "--birth", "1974-13-01", "--store", store, "--user", "admin",
+                         "--password-stdin"},
+                        "admin-pass\n");
+    EXPECT_EQ(badBirth.exitCode, 2);
+    auto noPassword = run({"records", "list", "--store", store, "--user", "admin", "--password-stdin"}, "");
+    EXPECT_EQ(noPassword.exitCode, 2);
+    EXPECT_TRUE(test::contains(noPassword.err, "invalid_argument")) << noPassword.err;
+    EXPECT_EQ(test::readFile(store), db) << "refused commands leave the store as it was";
+}

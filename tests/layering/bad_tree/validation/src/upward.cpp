@@ -1,0 +1,1 @@
+#include <secondline/storage/store.h>

@@ -1,0 +1,168 @@
+#include <secondline/privacy/access.h>
+#include <secondline/privacy/audit.h>
+#include <secondline/privacy/blind_index.h>
+#include <secondline/privacy/key_slot.h>
+
+#include "test_support.h"
+
+using namespace secondline;
+using namespace secondline::privacy;
+using core::ErrorCode;
+
+TEST(KeySlot, WrapsAndUnwrapsForTheRightPasswordOnly) {
+    auto key = newDatabaseKey();
+    ASSERT_OK(key);
+    auto slot = wrapKey(*key, "officer1", test::password("correct horse"), KdfParams::fastForTests());
+    ASSERT_OK(slot);
+    auto back = unwrapKey(*slot, test::password("correct horse"));
+    ASSERT_OK(back);
+    EXPECT_TRUE(back->equals(*key));
+    EXPECT_ERROR_CODE(unwrapKey(*slot, test::password("correct horsE")), ErrorCode::AuthenticationFailed);
+}
+
+TEST(KeySlot, IsBoundToItsUser) {
+    auto key = newDatabaseKey();
+    ASSERT_OK(key);
+    auto slot = wrapKey(*key, "alice", test::password("pw"), KdfParams::fastForTests());
+    ASSERT_OK(slot);
+    slot->userName = "mallory";
+    EXPECT_ERROR_CODE(unwrapKey(*slot, test::password("pw")), ErrorCode::AuthenticationFailed);
+}
+
+TEST(KeySlotFile, RoundTripsAndDetectsTampering) {
+    auto key = newDatabaseKey();
+    ASSERT_OK(key);
+    auto a = wrapKey(*key, "alice", test::password("a"), KdfParams::fastForTests());
+    auto b = wrapKey(*key, "bob", test::password("b"), KdfParams::fastForTests());
+    ASSERT_OK(a);
+    ASSERT_OK(b);
+    KeySlotFile file{newStoreId(), true, {*a, *b}};
+    auto text = encodeKeySlotFile(file, *key);
+    ASSERT_OK(text);
+    auto decoded = decodeKeySlotFile(*text);
+    ASSERT_OK(decoded);
+    EXPECT_EQ(decoded->slots.size(), 2u);
+    EXPECT_TRUE(decoded->training);
+    EXPECT_OK(verifyKeySlotFile(*text, *key));
+    ASSERT_NE(findSlot(*decoded, "bob"), nullptr);
+    EXPECT_EQ(findSlot(*decoded, "carol"), nullptr);
+
+    // Flipping training to false is caught by the MAC.
+    std::string edited = *text;
+    const auto pos = edited.find("\"training\": true");
+    ASSERT_NE(pos, std::string::npos);
+    edited.replace(pos, 16, "\"training\": false");
+    ASSERT_OK(decodeKeySlotFile(edited));
+    EXPECT_ERROR_CODE(verifyKeySlotFile(edited, *key), ErrorCode::KeySlotCorrupt);
+
+    // A MAC checked with another store's key fails too.
+    auto other = newDatabaseKey();
+    ASSERT_OK(other);
+    EXPECT_ERROR_CODE(verifyKeySlotFile(*text, *other), ErrorCode::KeySlotCorrupt);
+}
+
+TEST(KeySlotFile, MalformedFilesAreKeySlotCorrupt) {
+    for (const std::string& bad : std::vector<std::string>{
+             "", "{}", "[1,2]", "not json", "{\"format\":\"secondline-keyslots\",\"version\":1}",
+             "{\"format\":\"other\",\"version\":1,\"store_id\":\"x\",\"training\":false,\"slots\":[],\"mac\":\"00\"}",
+             std::string(5 << 20, '{')}) {
+        EXPECT_ERROR_CODE(decodeKeySlotFile(bad), ErrorCode::KeySlotCorrupt) << bad.substr(0, 60);
+    }
+}
+
+TEST(KeySlot, RejectsKdfParametersOutsideTheAcceptedRange) {
+    auto key = newDatabaseKey();
+    ASSERT_OK(key);
+    auto slot = wrapKey(*key, "alice", test::password("pw"), KdfParams::fastForTests());
+    ASSERT_OK(slot);
+    slot->kdf.memLimitBytes = 1ull << 40; // a hostile slot file asking for a terabyte
+    EXPECT_ERROR_CODE(unwrapKey(*slot, test::password("pw")), ErrorCode::KeySlotCorrupt);
+}
+
+namespace {
+std::vector<AuditEntry> chain(int n) {
+    std::vector<AuditEntry> out;
+    std::string prev = genesisHash();
+    test::FakeClock clock;
+    for (int i = 1; i <= n; ++i) {
+        AuditEntry e;
+        e.sequence = i;
+        e.time = clock.now();
+        clock.advance(std::chrono::seconds{1});
+        e.userName = "officer1";
+        e.role = "officer";
+        e.action = "record.create";
+        e.recordId = i;
+        e.purpose = "secondary_inspection";
+        e.previousHash = prev;
+        e.hash = computeAuditHash(e);
+        prev = e.hash;
+        out.push_back(e);
+    }
+    return out;
+}
+} // namespace
+
+TEST(AuditChain, IntactChainVerifies) {
+    EXPECT_TRUE(verifyAuditChain(chain(10)).intact);
+}
+
+TEST(AuditChain, DetectsEditDeletionAndReordering) {
+    auto edited = chain(10);
+    edited[4].action = "record.read";
+    auto r = verifyAuditChain(edited);
+    EXPECT_FALSE(r.intact);
+    EXPECT_EQ(r.firstBadSequence, 5);
+
+    auto deleted = chain(10);
+    deleted.erase(deleted.begin() + 3);
+    EXPECT_FALSE(verifyAuditChain(deleted).intact);
+
+    auto reordered = chain(10);
+    std::swap(reordered[2], reordered[3]);
+    EXPECT_FALSE(verifyAuditChain(reordered).intact);
+
+    auto rehashed = chain(10);
+    rehashed[6].recordId = 99;
+    rehashed[6].hash = computeAuditHash(rehashed[6]); // recomputing one hash breaks the next link
+    r = verifyAuditChain(rehashed);
+    EXPECT_FALSE(r.intact);
+    EXPECT_EQ(r.firstBadSequence, 8);
+}
+
+TEST(Access, RolesGetOnlyTheirOperations) {
+    const AccessContext production{false}, training{true};
+    EXPECT_TRUE(decide(Role::Officer, Action::CreateRecord, production).allowed);
+    EXPECT_FALSE(decide(Role::Officer, Action::ReadAnyRecord, production).allowed);
+    EXPECT_FALSE(decide(Role::Officer, Action::ManageUsers, production).allowed);
+    EXPECT_TRUE(decide(Role::Supervisor, Action::ReadAnyRecord, production).allowed);
+    EXPECT_FALSE(decide(Role::Administrator, Action::ReadOwnRecord, production).allowed);
+    EXPECT_TRUE(decide(Role::Administrator, Action::ManageUsers, production).allowed);
+    EXPECT_FALSE(decide(Role::Auditor, Action::ListRecords, production).allowed);
+    EXPECT_TRUE(decide(Role::Auditor, Action::ReadAudit, production).allowed);
+    EXPECT_FALSE(decide(Role::Trainer, Action::CreateRecord, production).allowed);
+    EXPECT_TRUE(decide(Role::Trainer, Action::CreateRecord, training).allowed);
+    const auto d = decide(Role::Officer, Action::ManageUsers, production);
+    EXPECT_TRUE(test::contains(d.reason, "user.manage")) << "a refusal names the missing permission";
+}
+
+TEST(BlindIndex, DeterministicPerKeyAndPurpose) {
+    auto key = newDatabaseKey();
+    auto other = newDatabaseKey();
+    ASSERT_OK(key);
+    ASSERT_OK(other);
+    auto k1 = deriveBlindIndexKey(*key);
+    auto k1again = deriveBlindIndexKey(*key);
+    auto k2 = deriveBlindIndexKey(*other);
+    ASSERT_OK(k1);
+    ASSERT_OK(k1again);
+    ASSERT_OK(k2);
+    const std::string v = documentLookupValue("uto", "L898902C3<<");
+    EXPECT_EQ(v, "UTO:L898902C3");
+    EXPECT_EQ(blindIndex(*k1, "document", v), blindIndex(*k1again, "document", v));
+    EXPECT_NE(blindIndex(*k1, "document", v), blindIndex(*k2, "document", v));
+    EXPECT_NE(blindIndex(*k1, "document", v), blindIndex(*k1, "name_birth", v));
+    EXPECT_EQ(blindIndex(*k1, "document", v).size(), 32u);
+    EXPECT_FALSE(test::contains(blindIndex(*k1, "document", v), "L898"));
+    EXPECT_EQ(nameBirthLookupValue("van der  berg", "1974-08-12"), "VAN DER BERG|1974-08-12");
+}
