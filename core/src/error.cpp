@@ -38,6 +38,8 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::Database: return "database_error";
     case ErrorCode::RecordNotFound: return "record_not_found";
     case ErrorCode::UserExists: return "user_exists";
+    case ErrorCode::StoreNeedsMigration: return "store_needs_migration";
+    case ErrorCode::BackupCorrupt: return "backup_corrupt";
     }
     return "internal_error";
 }

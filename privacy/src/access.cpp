@@ -29,6 +29,8 @@ std::string_view actionName(Action action) noexcept {
     case Action::ListRecords: return "record.list";
     case Action::ManageUsers: return "user.manage";
     case Action::ReadAudit: return "audit.read";
+    case Action::BackupStore: return "store.backup";
+    case Action::RotateKeys: return "store.rekey";
     }
     return "unknown";
 }
@@ -48,6 +50,8 @@ Decision decide(Role role, Action action, const AccessContext& context) {
         if (role == Role::Supervisor || role == Role::Trainer) return {true, {}};
         return deny("role " + std::string(roleName(role)) + " lacks permission " + permission);
     case Action::ManageUsers:
+    case Action::BackupStore:
+    case Action::RotateKeys:
         if (role == Role::Administrator) return {true, {}};
         return deny("role " + std::string(roleName(role)) + " lacks permission " + permission);
     case Action::ReadAudit:

@@ -14,7 +14,7 @@ using core::SecretBytes;
 
 namespace {
 
-constexpr int kFileVersion = 1;
+constexpr int kFileVersion = 2;            // 1: slots wrap the database key; 2: adds sealed keys and attributes
 constexpr char kMacContext[] = "SLkeyMAC"; // crypto_kdf context: exactly 8 bytes
 
 bool sodiumReady() {
@@ -42,11 +42,11 @@ std::string macInput(const nlohmann::json& body) {
     return body.dump();
 }
 
-Result<std::vector<std::uint8_t>> computeMac(const std::string& input, const SecretBytes& databaseKey) {
+Result<std::vector<std::uint8_t>> computeMac(const std::string& input, const SecretBytes& storeKey) {
     auto macKey = SecretBytes::allocate(crypto_generichash_KEYBYTES);
     if (!macKey) return fail(macKey.error());
     {
-        auto k = databaseKey.read();
+        auto k = storeKey.read();
         auto out = macKey->write();
         if (k.bytes().size() != crypto_kdf_KEYBYTES ||
             crypto_kdf_derive_from_key(out.bytes().data(), out.bytes().size(), 1, kMacContext, k.bytes().data()) != 0)
@@ -70,11 +70,29 @@ nlohmann::json bodyOf(const KeySlotFile& file) {
                          {"nonce", toHex(s.nonce)},
                          {"wrapped", toHex(s.ciphertext)}});
     }
-    return {{"format", "secondline-keyslots"},
-            {"version", kFileVersion},
-            {"store_id", file.storeId},
-            {"training", file.training},
-            {"slots", slots}};
+    nlohmann::json body = {{"format", file.kind},
+                           {"version", kFileVersion},
+                           {"store_id", file.storeId},
+                           {"training", file.training},
+                           {"slots", slots}};
+    auto sealed = [](const SealedKey& k) {
+        return nlohmann::json{{"nonce", toHex(k.nonce)}, {"sealed", toHex(k.ciphertext)}};
+    };
+    if (file.databaseKey) body["database_key"] = sealed(*file.databaseKey);
+    if (file.pendingDatabaseKey) body["pending_database_key"] = sealed(*file.pendingDatabaseKey);
+    if (file.storeKey) body["store_key"] = sealed(*file.storeKey);
+    if (!file.attributes.empty()) {
+        nlohmann::json attributes = nlohmann::json::object();
+        for (const auto& [name, value] : file.attributes) attributes[name] = value;
+        body["attributes"] = attributes;
+    }
+    return body;
+}
+
+bool readSealed(const nlohmann::json& j, SealedKey& out) {
+    return fromHex(j.at("nonce").get<std::string>(), out.nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES) &&
+           fromHex(j.at("sealed").get<std::string>(), out.ciphertext,
+                   kDatabaseKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES);
 }
 
 } // namespace
@@ -111,10 +129,10 @@ Result<SecretBytes> deriveWrappingKey(const SecretBytes& password, const std::ve
 }
 } // namespace
 
-Result<KeySlot> wrapKey(const SecretBytes& databaseKey, std::string_view userName, const SecretBytes& password,
+Result<KeySlot> wrapKey(const SecretBytes& storeKey, std::string_view userName, const SecretBytes& password,
                         const KdfParams& kdf) {
     if (!sodiumReady()) return fail(ErrorCode::Crypto, "libsodium failed to initialise");
-    if (databaseKey.size() != kDatabaseKeyBytes)
+    if (storeKey.size() != kDatabaseKeyBytes)
         return fail(ErrorCode::InvalidArgument, "database key has the wrong size");
     KeySlot slot;
     slot.userName = std::string(userName);
@@ -131,7 +149,7 @@ Result<KeySlot> wrapKey(const SecretBytes& databaseKey, std::string_view userNam
     slot.ciphertext.resize(kDatabaseKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES);
     unsigned long long written = 0;
     auto k = wrapping->read();
-    auto plain = databaseKey.read();
+    auto plain = storeKey.read();
     crypto_aead_xchacha20poly1305_ietf_encrypt(slot.ciphertext.data(), &written, plain.bytes().data(),
                                                plain.bytes().size(),
                                                reinterpret_cast<const unsigned char*>(slot.userName.data()),
@@ -162,26 +180,72 @@ Result<SecretBytes> unwrapKey(const KeySlot& slot, const SecretBytes& password) 
     return key;
 }
 
-Result<std::string> encodeKeySlotFile(const KeySlotFile& file, const SecretBytes& databaseKey) {
+Result<SealedKey> sealKey(const SecretBytes& wrappingKey, const SecretBytes& key, std::string_view context) {
+    if (!sodiumReady()) return fail(ErrorCode::Crypto, "libsodium failed to initialise");
+    if (wrappingKey.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES || key.size() != kDatabaseKeyBytes)
+        return fail(ErrorCode::InvalidArgument, "keys to seal must be 256-bit");
+    SealedKey out;
+    out.nonce.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    randombytes_buf(out.nonce.data(), out.nonce.size());
+    out.ciphertext.resize(kDatabaseKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+    unsigned long long written = 0;
+    auto w = wrappingKey.read();
+    auto plain = key.read();
+    crypto_aead_xchacha20poly1305_ietf_encrypt(out.ciphertext.data(), &written, plain.bytes().data(),
+                                               plain.bytes().size(),
+                                               reinterpret_cast<const unsigned char*>(context.data()), context.size(),
+                                               nullptr, out.nonce.data(), w.bytes().data());
+    out.ciphertext.resize(static_cast<std::size_t>(written));
+    return out;
+}
+
+Result<SecretBytes> openSealedKey(const SecretBytes& wrappingKey, const SealedKey& sealed, std::string_view context) {
+    if (!sodiumReady()) return fail(ErrorCode::Crypto, "libsodium failed to initialise");
+    if (wrappingKey.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES ||
+        sealed.nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
+        sealed.ciphertext.size() != kDatabaseKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+        return fail(ErrorCode::KeySlotCorrupt, "sealed key has the wrong size");
+    auto key = SecretBytes::allocate(kDatabaseKeyBytes);
+    if (!key) return key;
+    auto out = key->write();
+    auto w = wrappingKey.read();
+    unsigned long long len = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(out.bytes().data(), &len, nullptr, sealed.ciphertext.data(),
+                                                   sealed.ciphertext.size(),
+                                                   reinterpret_cast<const unsigned char*>(context.data()),
+                                                   context.size(), sealed.nonce.data(), w.bytes().data()) != 0)
+        return fail(ErrorCode::KeySlotCorrupt, "a sealed key does not open (altered, or from another store)");
+    return key;
+}
+
+const std::string* KeySlotFile::attribute(std::string_view name) const {
+    for (const auto& [n, v] : attributes)
+        if (n == name) return &v;
+    return nullptr;
+}
+
+Result<std::string> encodeKeySlotFile(const KeySlotFile& file, const SecretBytes& storeKey) {
     nlohmann::json body = bodyOf(file);
-    auto mac = computeMac(macInput(body), databaseKey);
+    auto mac = computeMac(macInput(body), storeKey);
     if (!mac) return fail(mac.error());
     nlohmann::json doc = body;
     doc["mac"] = toHex(*mac);
     return doc.dump(2) + "\n";
 }
 
-Result<KeySlotFile> decodeKeySlotFile(std::string_view text) {
+Result<KeySlotFile> decodeKeySlotFile(std::string_view text, std::string_view kind) {
     if (text.size() > (4u << 20)) return fail(ErrorCode::KeySlotCorrupt, "key slot file is too large");
     const auto doc = nlohmann::json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object())
         return fail(ErrorCode::KeySlotCorrupt, "key slot file is not valid JSON");
     try {
-        if (doc.at("format").get<std::string>() != "secondline-keyslots")
-            return fail(ErrorCode::KeySlotCorrupt, "not a SecondLine key slot file");
-        if (doc.at("version").get<int>() != kFileVersion)
+        if (doc.at("format").get<std::string>() != kind)
+            return fail(ErrorCode::KeySlotCorrupt, "not a SecondLine " + std::string(kind) + " file");
+        const int version = doc.at("version").get<int>();
+        if (version < 1 || version > kFileVersion)
             return fail(ErrorCode::KeySlotCorrupt, "key slot file version is not supported");
         KeySlotFile file;
+        file.kind = std::string(kind);
         file.storeId = doc.at("store_id").get<std::string>();
         file.training = doc.at("training").get<bool>();
         for (const auto& s : doc.at("slots")) {
@@ -198,6 +262,17 @@ Result<KeySlotFile> decodeKeySlotFile(std::string_view text) {
                 return fail(ErrorCode::KeySlotCorrupt, "key slot has a malformed field");
             file.slots.push_back(std::move(slot));
         }
+        for (const auto& [field, target] :
+             {std::pair{"database_key", &file.databaseKey}, std::pair{"pending_database_key", &file.pendingDatabaseKey},
+              std::pair{"store_key", &file.storeKey}}) {
+            if (!doc.contains(field)) continue;
+            SealedKey k;
+            if (!readSealed(doc.at(field), k)) return fail(ErrorCode::KeySlotCorrupt, "a sealed key is malformed");
+            *target = std::move(k);
+        }
+        if (doc.contains("attributes"))
+            for (const auto& [name, value] : doc.at("attributes").items())
+                file.attributes.emplace_back(name, value.get<std::string>());
         std::vector<std::uint8_t> mac;
         if (!fromHex(doc.at("mac").get<std::string>(), mac, crypto_generichash_BYTES))
             return fail(ErrorCode::KeySlotCorrupt, "key slot file MAC is malformed");
@@ -207,7 +282,7 @@ Result<KeySlotFile> decodeKeySlotFile(std::string_view text) {
     }
 }
 
-core::Status verifyKeySlotFile(std::string_view text, const SecretBytes& databaseKey) {
+core::Status verifyKeySlotFile(std::string_view text, const SecretBytes& storeKey) {
     const auto doc = nlohmann::json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("mac") || !doc["mac"].is_string())
         return fail(ErrorCode::KeySlotCorrupt, "key slot file is not valid JSON");
@@ -216,7 +291,7 @@ core::Status verifyKeySlotFile(std::string_view text, const SecretBytes& databas
         return fail(ErrorCode::KeySlotCorrupt, "key slot file MAC is malformed");
     nlohmann::json body = doc;
     body.erase("mac");
-    auto expected = computeMac(macInput(body), databaseKey);
+    auto expected = computeMac(macInput(body), storeKey);
     if (!expected) return fail(expected.error());
     if (sodium_memcmp(stored.data(), expected->data(), stored.size()) != 0)
         return fail(ErrorCode::KeySlotCorrupt, "key slot file was altered (MAC mismatch)");

@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -94,14 +96,45 @@ core::Result<std::string> readWholeFile(const std::string& path, std::size_t max
     return out;
 }
 
-core::Status writeFileAtomically(const std::string& path, const std::string& content) {
+core::Status readFileChunks(const std::string& path, std::uint64_t offset, std::uint64_t length,
+                            const std::function<void(std::string_view)>& observe) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return fail(errnoError(errno, "cannot open file"));
+    std::vector<char> buf(1u << 20);
+    std::uint64_t done = 0;
+    while (done < length) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length - done));
+        const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : 0;
+            ::close(fd);
+            return err ? fail(errnoError(err, "cannot read file")) : fail(ErrorCode::Io, "file ends early");
+        }
+        if (observe) observe(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+        done += static_cast<std::uint64_t>(n);
+    }
+    ::close(fd);
+    return {};
+}
+
+namespace {
+
+/// Writes a temporary file beside `path` through `fill`, fsyncs it, renames it over `path` and fsyncs the
+/// folder. Nothing is left behind on failure.
+core::Status replaceAtomically(const std::string& path, const std::function<core::Status(int fd)>& fill) {
     const std::filesystem::path target(path);
     const std::string dir = target.has_parent_path() ? target.parent_path().string() : std::string(".");
     std::string tmpl = (std::filesystem::path(dir) / (target.filename().string() + ".tmp-XXXXXX")).string();
     const int fd = ::mkstemp(tmpl.data());
     if (fd < 0) return fail(errnoError(errno, "cannot create a temporary file beside the target"));
     ::fchmod(fd, S_IRUSR | S_IWUSR);
-    if (!writeAll(fd, content.data(), content.size()) || ::fsync(fd) != 0) {
+    if (auto s = fill(fd); !s) {
+        ::close(fd);
+        ::unlink(tmpl.c_str());
+        return s;
+    }
+    if (::fsync(fd) != 0) {
         const int err = errno;
         ::close(fd);
         ::unlink(tmpl.c_str());
@@ -119,6 +152,36 @@ core::Status writeFileAtomically(const std::string& path, const std::string& con
         ::close(dfd);
     }
     return {};
+}
+
+} // namespace
+
+core::Status writeFileAtomically(const std::string& path, const std::string& content) {
+    return replaceAtomically(path, [&](int fd) -> core::Status {
+        if (!writeAll(fd, content.data(), content.size())) return fail(errnoError(errno, "cannot write file"));
+        return {};
+    });
+}
+
+core::Status writeFileAtomicallyFrom(const std::string& path, const std::string& head, const std::string& source,
+                                     std::uint64_t offset, std::uint64_t length,
+                                     const std::function<void(std::string_view)>& observe) {
+    return replaceAtomically(path, [&](int fd) -> core::Status {
+        if (!writeAll(fd, head.data(), head.size())) return fail(errnoError(errno, "cannot write file"));
+        bool written = true;
+        int err = 0;
+        auto s = readFileChunks(source, offset, length, [&](std::string_view chunk) {
+            if (!written) return;
+            if (observe) observe(chunk);
+            if (!writeAll(fd, chunk.data(), chunk.size())) {
+                written = false;
+                err = errno;
+            }
+        });
+        if (!s) return s;
+        if (!written) return fail(errnoError(err, "cannot write file"));
+        return {};
+    });
 }
 
 } // namespace secondline::storage::detail

@@ -5,7 +5,10 @@
 #include <secondline/core/result.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace secondline::storage::detail {
 
@@ -28,5 +31,17 @@ private:
 
 [[nodiscard]] core::Result<std::string> readWholeFile(const std::string& path, std::size_t maxBytes);
 [[nodiscard]] core::Status writeFileAtomically(const std::string& path, const std::string& content);
+
+/// Calls `observe` on successive chunks of `length` bytes of `path` from `offset`. Errors: Io (also when the
+/// file is shorter), FileNotFound.
+[[nodiscard]] core::Status readFileChunks(const std::string& path, std::uint64_t offset, std::uint64_t length,
+                                          const std::function<void(std::string_view)>& observe);
+
+/// As writeFileAtomically, with content `head` followed by `length` bytes of `source` from `offset`, passing
+/// the copied bytes to `observe` (which may be empty). The target is created mode 0600.
+[[nodiscard]] core::Status writeFileAtomicallyFrom(const std::string& path, const std::string& head,
+                                                   const std::string& source, std::uint64_t offset,
+                                                   std::uint64_t length,
+                                                   const std::function<void(std::string_view)>& observe);
 
 } // namespace secondline::storage::detail

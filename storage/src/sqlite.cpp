@@ -1,5 +1,8 @@
 #include "sqlite.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #define SQLITE_HAS_CODEC 1
 #include <sqlcipher/sqlite3.h>
 
@@ -69,6 +72,11 @@ Statement& Statement::bind(int index, std::string_view text) {
     return *this;
 }
 
+Statement& Statement::bindSecret(int index, std::string_view text) {
+    sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+}
+
 Statement& Statement::bindNull(int index) {
     sqlite3_bind_null(m_stmt, index);
     return *this;
@@ -108,6 +116,10 @@ std::string Statement::text(int column) const {
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string{};
 }
 
+int Statement::columnCount() const {
+    return sqlite3_column_count(m_stmt);
+}
+
 bool Statement::isNull(int column) const {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
@@ -135,6 +147,31 @@ void Database::close() {
     }
 }
 
+namespace {
+
+/// A raw key as SQLCipher takes it: the 256-bit key used as is (no PBKDF2), written as the blob literal
+/// x'..' and NUL-terminated. Assembled in guarded memory; SQLCipher keeps its own copy in memory it wipes.
+core::Result<core::SecretBytes> rawKeyLiteral(const core::SecretBytes& key) {
+    if (key.size() != 32) return fail(ErrorCode::InvalidArgument, "database keys are 256-bit");
+    auto literal = core::SecretBytes::allocate(3 + 64 + 1);
+    if (!literal) return fail(literal.error());
+    auto out = literal->write();
+    auto k = key.read();
+    static constexpr char kHex[] = "0123456789abcdef";
+    auto* p = out.bytes().data();
+    *p++ = 'x';
+    *p++ = '\'';
+    for (std::uint8_t b : k.bytes()) {
+        *p++ = static_cast<std::uint8_t>(kHex[b >> 4]);
+        *p++ = static_cast<std::uint8_t>(kHex[b & 0xf]);
+    }
+    *p++ = '\'';
+    *p = 0;
+    return literal;
+}
+
+} // namespace
+
 core::Result<Database> Database::open(const std::string& path, const core::SecretBytes& key, OpenMode mode) {
     if (key.size() != 32) return fail(ErrorCode::InvalidArgument, "database key must be 32 bytes");
     sqlite3* raw = nullptr;
@@ -144,24 +181,8 @@ core::Result<Database> Database::open(const std::string& path, const core::Secre
     Database db(raw);
     if (rc != SQLITE_OK) return fail(sqliteError(rc, "cannot open the store database"));
 
-    // Raw key: SQLCipher uses the 256-bit key as is (no PBKDF2), written as the blob literal x'..'.
-    // It is assembled in guarded memory; SQLCipher keeps its own copy in memory it wipes.
-    auto literal = core::SecretBytes::allocate(3 + 64 + 1);
+    auto literal = rawKeyLiteral(key);
     if (!literal) return fail(literal.error());
-    {
-        auto out = literal->write();
-        auto k = key.read();
-        static constexpr char kHex[] = "0123456789abcdef";
-        auto* p = out.bytes().data();
-        *p++ = 'x';
-        *p++ = '\'';
-        for (std::uint8_t b : k.bytes()) {
-            *p++ = static_cast<std::uint8_t>(kHex[b >> 4]);
-            *p++ = static_cast<std::uint8_t>(kHex[b & 0xf]);
-        }
-        *p++ = '\'';
-        *p = 0;
-    }
     {
         auto lit = literal->read();
         rc = sqlite3_key_v2(db.m_db, "main", lit.bytes().data(), static_cast<int>(lit.bytes().size() - 1));
@@ -206,6 +227,52 @@ core::Status Database::exec(std::string_view sql) {
 
 std::int64_t Database::lastInsertId() const {
     return sqlite3_last_insert_rowid(m_db);
+}
+
+core::Status Database::rekey(const core::SecretBytes& newKey) {
+    auto literal = rawKeyLiteral(newKey);
+    if (!literal) return fail(literal.error());
+    // SQLCipher re-encrypts in place; that is only safe with a rollback journal, never under WAL.
+    if (auto s = exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
+    if (auto s = exec("PRAGMA journal_mode = DELETE;"); !s) return s;
+    int rc = 0;
+    {
+        auto lit = literal->read();
+        rc = sqlite3_rekey_v2(m_db, "main", lit.bytes().data(), static_cast<int>(lit.bytes().size() - 1));
+    }
+    auto back = exec("PRAGMA journal_mode = WAL;");
+    if (rc != SQLITE_OK) return fail(withOsCause(rc, "cannot re-encrypt the store database", m_db));
+    return back;
+}
+
+core::Status Database::exportTo(const std::string& path, const core::SecretBytes& key) {
+    auto literal = rawKeyLiteral(key);
+    if (!literal) return fail(literal.error());
+    // ATTACH opens with the main connection's flags, which do not include CREATE: the new file is made
+    // here, empty (an empty file is an empty database) and private to the user.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == ENOSPC || err == EDQUOT) return fail(ErrorCode::DiskFull, "cannot create the copy: no space left");
+        if (err == EACCES || err == EROFS || err == EPERM)
+            return fail(ErrorCode::ReadOnly, "cannot create the copy: not writable");
+        if (err == EEXIST) return fail(ErrorCode::StoreExists, "the copy's file already exists");
+        return fail(ErrorCode::Io, "cannot create the copy");
+    }
+    ::close(fd);
+    {
+        auto attach = prepare("ATTACH DATABASE ? AS export KEY ?;");
+        if (!attach) return fail(attach.error());
+        auto lit = literal->read();
+        attach->bind(1, path);
+        attach->bindSecret(2,
+                           std::string_view(reinterpret_cast<const char*>(lit.bytes().data()), lit.bytes().size() - 1));
+        if (auto s = attach->run(); !s) return s;
+    }
+    auto exported = exec("SELECT sqlcipher_export('export');");
+    auto detached = exec("DETACH DATABASE export;");
+    if (!exported) return exported;
+    return detached;
 }
 
 // ----- Transaction -----

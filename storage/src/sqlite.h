@@ -31,6 +31,9 @@ public:
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, std::string_view text);
     Statement& bindNull(int index);
+    /// Binds without copying (so no copy of a key is left in SQLite's heap); `text` must stay alive until
+    /// the statement is reset or destroyed.
+    Statement& bindSecret(int index, std::string_view text);
     Statement& bind(int index, const std::optional<std::int64_t>& value);
 
     /// Steps once: true when a row is ready, false when done. Errors map through sqliteError().
@@ -43,6 +46,7 @@ public:
     [[nodiscard]] std::int64_t int64(int column) const;
     [[nodiscard]] std::string text(int column) const;
     [[nodiscard]] bool isNull(int column) const;
+    [[nodiscard]] int columnCount() const;
 
 private:
     sqlite3* m_db = nullptr;
@@ -68,6 +72,16 @@ public:
     [[nodiscard]] core::Result<Statement> prepare(std::string_view sql);
     [[nodiscard]] core::Status exec(std::string_view sql);
     [[nodiscard]] std::int64_t lastInsertId() const;
+
+    /// Re-encrypts every page under `newKey` in one transaction (PRAGMA rekey). The WAL is checkpointed and
+    /// the rollback journal used meanwhile, so a crash leaves the file wholly under one key or the other
+    /// (a hot journal, rolled back by the next open with the old key). Errors: DiskFull, Io, Database.
+    [[nodiscard]] core::Status rekey(const core::SecretBytes& newKey);
+
+    /// Writes a consistent copy of the whole database to a new file at `path`, encrypted under `key`
+    /// (sqlcipher_export into an attached database). Errors: DiskFull, Io, ReadOnly, Database.
+    [[nodiscard]] core::Status exportTo(const std::string& path, const core::SecretBytes& key);
+
     void close();
 
 private:

@@ -5,6 +5,7 @@
 #include "sqlite.h"
 
 #include <secondline/privacy/blind_index.h>
+#include <secondline/privacy/digest.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -190,6 +191,118 @@ Result<std::string> metaValue(Database& db, const char* key) {
     return q->text(0);
 }
 
+/// What a backup or a restore checks a database copy against: the rows of every table and one digest over
+/// all of their values. Every table's first column is its primary key, so "ORDER BY 1" is a total order.
+struct Manifest {
+    std::string digest;
+    std::vector<std::pair<std::string, std::int64_t>> rows; // table name, row count
+};
+
+Result<Manifest> manifestOf(Database& db) {
+    std::vector<std::string> tables;
+    {
+        auto q = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                            "ORDER BY name;");
+        if (!q) return fail(q.error());
+        for (;;) {
+            auto row = q->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            tables.push_back(q->text(0));
+        }
+    }
+    Manifest m;
+    privacy::ContentDigest digest;
+    for (const auto& table : tables) {
+        auto q = db.prepare("SELECT * FROM \"" + table + "\" ORDER BY 1;");
+        if (!q) return fail(q.error());
+        digest.updateField(table);
+        std::int64_t rows = 0;
+        for (;;) {
+            auto row = q->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            ++rows;
+            for (int c = 0; c < q->columnCount(); ++c) digest.updateField(q->isNull(c) ? "N" : "V" + q->text(c));
+        }
+        digest.updateField(std::to_string(rows));
+        m.rows.emplace_back(table, rows);
+    }
+    m.digest = digest.finishHex();
+    return m;
+}
+
+/// Runs the two integrity pragmas; false when either reports a problem.
+Result<bool> integrityOk(Database& db) {
+    for (const char* sql : {"PRAGMA integrity_check;", "PRAGMA cipher_integrity_check;"}) {
+        auto q = db.prepare(sql);
+        if (!q) return fail(q.error());
+        std::vector<std::string> rows;
+        for (;;) {
+            auto row = q->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            rows.push_back(q->text(0));
+        }
+        const bool ok = std::string_view(sql).find("cipher") != std::string_view::npos
+                            ? rows.empty()
+                            : rows.size() == 1 && rows[0] == "ok";
+        if (!ok) return false;
+    }
+    return true;
+}
+
+constexpr std::string_view kBackupMagic = "SECONDLINE-BACKUP 1\n";
+constexpr std::string_view kBackupKind = "secondline-backup";
+constexpr std::string_view kBackupSlotUser = "backup";
+
+std::string backupKeyContext(std::string_view what, const std::string& storeId) {
+    return "secondline backup " + std::string(what) + " " + storeId;
+}
+
+/// Removes a file (and SQLite's companions of it) when the scope ends, unless released.
+class RemoveOnExit {
+public:
+    explicit RemoveOnExit(std::string path) : m_path(std::move(path)) {}
+    RemoveOnExit(const RemoveOnExit&) = delete;
+    RemoveOnExit& operator=(const RemoveOnExit&) = delete;
+    ~RemoveOnExit() {
+        if (m_path.empty()) return;
+        std::error_code ec;
+        for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(m_path + suffix, ec);
+    }
+    void release() { m_path.clear(); }
+
+private:
+    std::string m_path;
+};
+
+/// Associated data that binds a sealed database key to its store.
+std::string databaseKeyContext(const std::string& storeId) {
+    return "secondline database key " + storeId;
+}
+
+/// The database key in force: sealed under the store key, or (format-1 slot files) the store key itself.
+Result<SecretBytes> databaseKeyOf(const privacy::KeySlotFile& file, const SecretBytes& storeKey) {
+    if (file.databaseKey) return privacy::openSealedKey(storeKey, *file.databaseKey, databaseKeyContext(file.storeId));
+    auto view = storeKey.read();
+    return SecretBytes::copyOf(view.bytes());
+}
+
+/// Reads, authenticates and parses the slot file of an open store.
+Result<privacy::KeySlotFile> loadSlotFile(const std::string& slotsPath, const SecretBytes& storeKey) {
+    auto text = detail::readWholeFile(slotsPath, kMaxKeySlotFileBytes);
+    if (!text) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
+    if (auto s = privacy::verifyKeySlotFile(*text, storeKey); !s) return fail(s.error());
+    return privacy::decodeKeySlotFile(*text);
+}
+
+Status saveSlotFile(const std::string& slotsPath, const privacy::KeySlotFile& file, const SecretBytes& storeKey) {
+    auto encoded = privacy::encodeKeySlotFile(file, storeKey);
+    if (!encoded) return fail(encoded.error());
+    return detail::writeFileAtomically(slotsPath, *encoded);
+}
+
 } // namespace
 
 bool validUserName(const std::string& name) {
@@ -208,10 +321,13 @@ std::string keySlotPath(const std::string& databasePath) {
 struct Store::Impl {
     detail::FileLock lock; // released last: members are destroyed in reverse order
     Database db;
-    SecretBytes key;
-    SecretBytes indexKey;
+    SecretBytes key;      // the database key SQLCipher uses
+    SecretBytes storeKey; // what the users' slots wrap; seals the database key, keys the slot file's MAC
+    SecretBytes indexKey; // blind indexes, derived from the store key (stable across rotations)
     const core::Clock* clock = nullptr;
     std::string path;
+    std::string storeId;
+    int schema = kSchemaVersion; // older only when opened with migrate = false
     std::string user;
     std::int64_t userId = 0;
     privacy::Role role = privacy::Role::Officer;
@@ -220,6 +336,9 @@ struct Store::Impl {
 
     Status allowed(privacy::Action action) {
         if (!open) return fail(ErrorCode::InvalidArgument, "store is closed");
+        if (schema < kSchemaVersion && action != privacy::Action::BackupStore)
+            return fail(ErrorCode::StoreNeedsMigration,
+                        "the store was opened without migrating its schema; only a backup is possible");
         const auto d = privacy::decide(role, action, {training});
         if (!d.allowed) return fail(ErrorCode::PermissionDenied, d.reason);
         return {};
@@ -250,6 +369,7 @@ void Store::close() {
     if (!m_impl) return;
     m_impl->db.close();
     m_impl->key = SecretBytes{};
+    m_impl->storeKey = SecretBytes{};
     m_impl->indexKey = SecretBytes{};
     m_impl->lock = detail::FileLock{};
     m_impl->open = false;
@@ -272,11 +392,19 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
         return fail(ErrorCode::FileNotFound, "the folder for the store does not exist");
 
+    auto storeKey = privacy::newDatabaseKey();
     auto key = privacy::newDatabaseKey();
+    if (!storeKey) return fail(storeKey.error());
     if (!key) return fail(key.error());
-    auto slot = privacy::wrapKey(*key, firstUser, password, options.kdf);
+    auto slot = privacy::wrapKey(*storeKey, firstUser, password, options.kdf);
     if (!slot) return fail(slot.error());
-    privacy::KeySlotFile file{privacy::newStoreId(), options.training, {std::move(*slot)}};
+    privacy::KeySlotFile file;
+    file.storeId = privacy::newStoreId();
+    file.training = options.training;
+    file.slots.push_back(std::move(*slot));
+    auto sealed = privacy::sealKey(*storeKey, *key, databaseKeyContext(file.storeId));
+    if (!sealed) return fail(sealed.error());
+    file.databaseKey = std::move(*sealed);
 
     // The database is built under a temporary name and renamed into place last, so a crash leaves either
     // no store or a complete one (plus, at worst, an orphan slot file that blocks a second init).
@@ -308,14 +436,14 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
             !s)
             return s;
         if (auto s = tx->commit(); !s) return s;
-        auto indexKey = privacy::deriveBlindIndexKey(*key);
+        auto indexKey = privacy::deriveBlindIndexKey(*storeKey);
         if (!indexKey) return fail(indexKey.error());
         if (auto s = migrate(*db, 1, MigrationContext{*indexKey}, clock, firstUser, options.firstUserRole); !s)
             return s;
         if (auto s = db->exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
         if (auto s = db->exec("PRAGMA journal_mode = DELETE;"); !s) return s;
     }
-    auto encoded = privacy::encodeKeySlotFile(file, *key);
+    auto encoded = privacy::encodeKeySlotFile(file, *storeKey);
     if (!encoded) return fail(encoded.error());
     if (auto s = detail::writeFileAtomically(slots, *encoded); !s) {
         std::filesystem::remove(building, ec);
@@ -349,15 +477,34 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     if (!file) return fail(file.error());
     const privacy::KeySlot* slot = privacy::findSlot(*file, user);
     if (!slot) return fail(ErrorCode::AuthenticationFailed, "user name or password is not correct");
-    auto key = privacy::unwrapKey(*slot, password);
-    if (!key) return fail(key.error());
-    if (auto s = privacy::verifyKeySlotFile(*text, *key); !s) return fail(s.error());
+    auto storeKey = privacy::unwrapKey(*slot, password);
+    if (!storeKey) return fail(storeKey.error());
+    if (auto s = privacy::verifyKeySlotFile(*text, *storeKey); !s) return fail(s.error());
     if (options.mode == OpenOptions::Mode::Production && file->training)
         return fail(ErrorCode::StoreModeMismatch, "this is a training store; it cannot be opened as production");
     if (options.mode == OpenOptions::Mode::Training && !file->training)
         return fail(ErrorCode::StoreModeMismatch, "this is a production store; it cannot be opened for training");
 
+    auto key = databaseKeyOf(*file, *storeKey);
+    if (!key) return fail(key.error());
     auto db = Database::open(path, *key, Database::OpenMode::ReadWrite);
+    // An interrupted rotation (see rekey()): the pending key is in force if, and only if, the database no
+    // longer opens with the current one. Either way the slot file is brought back to a single key.
+    if (file->pendingDatabaseKey) {
+        if (!db && db.error().code == ErrorCode::StoreCorrupt) {
+            auto next = privacy::openSealedKey(*storeKey, *file->pendingDatabaseKey, databaseKeyContext(file->storeId));
+            if (!next) return fail(next.error());
+            db = Database::open(path, *next, Database::OpenMode::ReadWrite);
+            if (db) {
+                key = std::move(next);
+                file->databaseKey = std::move(file->pendingDatabaseKey);
+            }
+        }
+        if (db) {
+            file->pendingDatabaseKey.reset();
+            if (auto s = saveSlotFile(slotsPath, *file, *storeKey); !s) return fail(s.error());
+        }
+    }
     if (!db) return fail(db.error());
     auto version = metaValue(*db, "schema_version");
     if (!version) return fail(version.error());
@@ -387,20 +534,24 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         if (!role) return fail(ErrorCode::StoreCorrupt, "a user has an unknown role");
         impl->role = *role;
     }
-    auto indexKey = privacy::deriveBlindIndexKey(*key);
+    auto indexKey = privacy::deriveBlindIndexKey(*storeKey);
     if (!indexKey) return fail(indexKey.error());
-    if (schema < kSchemaVersion) {
+    if (schema < kSchemaVersion && options.migrate) {
         if (auto s = migrate(*db, schema, MigrationContext{*indexKey}, clock, user, impl->role); !s)
             return fail(s.error());
+        schema = kSchemaVersion;
     }
     impl->lock = std::move(*lock);
     impl->db = std::move(*db);
     impl->key = std::move(*key);
+    impl->storeKey = std::move(*storeKey);
     impl->indexKey = std::move(*indexKey);
     impl->clock = &clock;
     impl->path = path;
+    impl->storeId = file->storeId;
     impl->user = user;
     impl->training = file->training;
+    impl->schema = schema;
     impl->open = true;
     {
         auto tx = Transaction::begin(impl->db);
@@ -547,16 +698,13 @@ Status Store::addUser(const std::string& name, privacy::Role role, const SecretB
     if (role == privacy::Role::Trainer && !im.training)
         return fail(ErrorCode::InvalidArgument, "trainers belong in training stores");
     const std::string slotsPath = keySlotPath(im.path);
-    auto text = detail::readWholeFile(slotsPath, kMaxKeySlotFileBytes);
-    if (!text) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
-    if (auto s = privacy::verifyKeySlotFile(*text, im.key); !s) return s;
-    auto file = privacy::decodeKeySlotFile(*text);
+    auto file = loadSlotFile(slotsPath, im.storeKey);
     if (!file) return fail(file.error());
     if (privacy::findSlot(*file, name)) return fail(ErrorCode::UserExists, "a user with that name already exists");
-    auto slot = privacy::wrapKey(im.key, name, password, kdf);
+    auto slot = privacy::wrapKey(im.storeKey, name, password, kdf);
     if (!slot) return fail(slot.error());
     file->slots.push_back(std::move(*slot));
-    auto encoded = privacy::encodeKeySlotFile(*file, im.key);
+    auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
     if (!encoded) return fail(encoded.error());
 
     auto tx = Transaction::begin(im.db);
@@ -582,14 +730,13 @@ Status Store::addUser(const std::string& name, privacy::Role role, const SecretB
 Status Store::changePassword(const SecretBytes& newPassword, const privacy::KdfParams& kdf) {
     auto& im = *m_impl;
     if (!im.open) return fail(ErrorCode::InvalidArgument, "store is closed");
+    if (im.schema < kSchemaVersion)
+        return fail(ErrorCode::StoreNeedsMigration, "the store was opened without migrating its schema");
     if (newPassword.empty()) return fail(ErrorCode::InvalidArgument, "password must not be empty");
     const std::string slotsPath = keySlotPath(im.path);
-    auto text = detail::readWholeFile(slotsPath, kMaxKeySlotFileBytes);
-    if (!text) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
-    if (auto s = privacy::verifyKeySlotFile(*text, im.key); !s) return s;
-    auto file = privacy::decodeKeySlotFile(*text);
+    auto file = loadSlotFile(slotsPath, im.storeKey);
     if (!file) return fail(file.error());
-    auto slot = privacy::wrapKey(im.key, im.user, newPassword, kdf);
+    auto slot = privacy::wrapKey(im.storeKey, im.user, newPassword, kdf);
     if (!slot) return fail(slot.error());
     bool replaced = false;
     for (auto& existing : file->slots)
@@ -598,7 +745,7 @@ Status Store::changePassword(const SecretBytes& newPassword, const privacy::KdfP
             replaced = true;
         }
     if (!replaced) return fail(ErrorCode::KeySlotCorrupt, "the signed-in user has no key slot");
-    auto encoded = privacy::encodeKeySlotFile(*file, im.key);
+    auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
     if (!encoded) return fail(encoded.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
@@ -608,6 +755,252 @@ Status Store::changePassword(const SecretBytes& newPassword, const privacy::KdfP
     // is missing, which is the lesser harm than a user locked out.
     if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
     return tx->commit();
+}
+
+Status Store::rekey() {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::RotateKeys); !s) return s;
+    const std::string slotsPath = keySlotPath(im.path);
+    auto file = loadSlotFile(slotsPath, im.storeKey);
+    if (!file) return fail(file.error());
+    auto next = privacy::newDatabaseKey();
+    if (!next) return fail(next.error());
+    auto sealed = privacy::sealKey(im.storeKey, *next, databaseKeyContext(im.storeId));
+    if (!sealed) return fail(sealed.error());
+    // 1. The next key is recorded as pending before any page changes.
+    file->pendingDatabaseKey = std::move(*sealed);
+    if (auto s = saveSlotFile(slotsPath, *file, im.storeKey); !s) return s;
+    // 2. One transaction re-encrypts every page. If it fails, the session ends: which key is in force is
+    //    then decided by the next open(), which tries the current key and then the pending one.
+    if (auto s = im.db.rekey(*next); !s) {
+        close();
+        return s;
+    }
+    im.key = std::move(*next);
+    // 3. The pending key is promoted. A crash before this is finished by the next open().
+    file->databaseKey = std::move(file->pendingDatabaseKey);
+    file->pendingDatabaseKey.reset();
+    auto saved = saveSlotFile(slotsPath, *file, im.storeKey);
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "store.rekey", std::nullopt, "administration",
+                             saved ? "database key rotated" : "database key rotated; slot file update pending");
+        !s)
+        return s;
+    if (auto s = tx->commit(); !s) return s;
+    return saved;
+}
+
+Result<Store::BackupReport> Store::backup(const std::string& backupPath, const SecretBytes& backupPassword,
+                                          const privacy::KdfParams& kdf) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::BackupStore); !s) return fail(s.error());
+    if (backupPassword.empty()) return fail(ErrorCode::InvalidArgument, "the backup password must not be empty");
+    std::error_code ec;
+    if (std::filesystem::exists(backupPath, ec))
+        return fail(ErrorCode::StoreExists, "a file already exists at the backup path");
+    const auto parent = std::filesystem::path(backupPath).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        return fail(ErrorCode::FileNotFound, "the folder for the backup does not exist");
+
+    auto slotsText = detail::readWholeFile(keySlotPath(im.path), kMaxKeySlotFileBytes);
+    if (!slotsText) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
+    if (auto s = privacy::verifyKeySlotFile(*slotsText, im.storeKey); !s) return fail(s.error());
+    auto backupKey = privacy::newDatabaseKey();
+    auto exportKey = privacy::newDatabaseKey();
+    if (!backupKey || !exportKey) return fail(ErrorCode::Crypto, "cannot make the backup keys");
+
+    // The copy is made while this session holds the store's lock, so no other process writes meanwhile.
+    const std::string exportPath = backupPath + ".export";
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(exportPath + suffix, ec);
+    RemoveOnExit cleanup(exportPath);
+    if (auto s = im.db.exportTo(exportPath, *exportKey); !s) return fail(s.error());
+    auto live = manifestOf(im.db);
+    if (!live) return fail(live.error());
+    {
+        auto copy = Database::open(exportPath, *exportKey, Database::OpenMode::ReadWrite);
+        if (!copy) return fail(copy.error());
+        auto copied = manifestOf(*copy);
+        if (!copied) return fail(copied.error());
+        if (copied->digest != live->digest) return fail(ErrorCode::Internal, "the backup copy differs from the store");
+        if (auto s = copy->exec("PRAGMA journal_mode = DELETE;"); !s) return fail(s.error());
+    }
+    const auto bytes = std::filesystem::file_size(exportPath, ec);
+    if (ec) return fail(ErrorCode::Io, "cannot size the backup copy");
+    privacy::ContentDigest fileDigest;
+    if (auto s = detail::readFileChunks(exportPath, 0, bytes, [&](std::string_view c) { fileDigest.update(c); }); !s)
+        return fail(s.error());
+
+    privacy::KeySlotFile header;
+    header.kind = std::string(kBackupKind);
+    header.storeId = im.storeId;
+    header.training = im.training;
+    auto slot = privacy::wrapKey(*backupKey, kBackupSlotUser, backupPassword, kdf);
+    if (!slot) return fail(slot.error());
+    header.slots.push_back(std::move(*slot));
+    auto sealedDb = privacy::sealKey(*backupKey, *exportKey, backupKeyContext("database key", im.storeId));
+    auto sealedStore = privacy::sealKey(*backupKey, im.storeKey, backupKeyContext("store key", im.storeId));
+    if (!sealedDb || !sealedStore) return fail(ErrorCode::Crypto, "cannot seal the backup keys");
+    header.databaseKey = std::move(*sealedDb);
+    header.storeKey = std::move(*sealedStore);
+    std::int64_t records = 0;
+    header.attributes = {{"schema", std::to_string(im.schema)},
+                         {"created_utc", core::formatUtc(im.clock->now())},
+                         {"database_bytes", std::to_string(bytes)},
+                         {"database_digest", fileDigest.finishHex()},
+                         {"manifest", live->digest},
+                         {"store_slots", *slotsText}};
+    for (const auto& [table, rows] : live->rows) {
+        header.attributes.emplace_back("rows." + table, std::to_string(rows));
+        if (table == "records") records = rows;
+    }
+    auto encoded = privacy::encodeKeySlotFile(header, *backupKey);
+    if (!encoded) return fail(encoded.error());
+    const std::string head = std::string(kBackupMagic) + std::to_string(encoded->size()) + "\n" + *encoded;
+    if (auto s = detail::writeFileAtomicallyFrom(backupPath, head, exportPath, 0, bytes, {}); !s)
+        return fail(s.error());
+
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "store.backup", std::nullopt, "administration",
+                             std::to_string(records) + " records");
+        !s)
+        return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return BackupReport{im.schema, records, static_cast<std::uint64_t>(head.size()) + bytes};
+}
+
+namespace {
+
+core::Error backupCorrupt(const std::string& why) {
+    return {ErrorCode::BackupCorrupt, "the backup file is damaged or not a SecondLine backup (" + why + ")"};
+}
+
+std::optional<std::uint64_t> parseCount(const std::string* text) {
+    if (!text) return std::nullopt;
+    std::uint64_t v = 0;
+    if (std::from_chars(text->data(), text->data() + text->size(), v).ec != std::errc{}) return std::nullopt;
+    return v;
+}
+
+} // namespace
+
+Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const SecretBytes& backupPassword,
+                                            const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(backupPath, ec)) return fail(ErrorCode::FileNotFound, "no backup file there");
+    if (std::filesystem::exists(path, ec) || std::filesystem::exists(keySlotPath(path), ec))
+        return fail(ErrorCode::StoreExists, "a store already exists at that path");
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        return fail(ErrorCode::FileNotFound, "the folder for the store does not exist");
+    const auto fileSize = std::filesystem::file_size(backupPath, ec);
+    if (ec) return fail(ErrorCode::Io, "cannot size the backup file");
+
+    // Header: magic line, decimal length line, then the authenticated header itself.
+    std::string prefix;
+    const std::uint64_t prefixLength = std::min<std::uint64_t>(fileSize, kMaxKeySlotFileBytes + 64);
+    if (auto s = detail::readFileChunks(backupPath, 0, prefixLength, [&](std::string_view c) { prefix.append(c); }); !s)
+        return fail(s.error());
+    if (prefix.compare(0, kBackupMagic.size(), kBackupMagic) != 0) return fail(backupCorrupt("no backup header"));
+    const auto lengthEnd = prefix.find('\n', kBackupMagic.size());
+    std::uint64_t headerLength = 0;
+    if (lengthEnd == std::string::npos || lengthEnd - kBackupMagic.size() > 8 ||
+        std::from_chars(prefix.data() + kBackupMagic.size(), prefix.data() + lengthEnd, headerLength).ec !=
+            std::errc{} ||
+        lengthEnd + 1 + headerLength > prefix.size())
+        return fail(backupCorrupt("header length"));
+    const std::string headerText = prefix.substr(lengthEnd + 1, headerLength);
+    const std::uint64_t databaseOffset = lengthEnd + 1 + headerLength;
+    auto header = privacy::decodeKeySlotFile(headerText, kBackupKind);
+    if (!header) return fail(backupCorrupt("header"));
+    const privacy::KeySlot* slot = privacy::findSlot(*header, kBackupSlotUser);
+    if (!slot) return fail(backupCorrupt("no backup key slot"));
+    auto backupKey = privacy::unwrapKey(*slot, backupPassword);
+    if (!backupKey) {
+        if (backupKey.error().code == ErrorCode::AuthenticationFailed)
+            return fail(ErrorCode::AuthenticationFailed, "the backup password is not correct");
+        return fail(backupKey.error());
+    }
+    if (!privacy::verifyKeySlotFile(headerText, *backupKey)) return fail(backupCorrupt("header MAC"));
+    if (!header->databaseKey || !header->storeKey) return fail(backupCorrupt("keys missing"));
+    auto exportKey =
+        privacy::openSealedKey(*backupKey, *header->databaseKey, backupKeyContext("database key", header->storeId));
+    auto storeKey =
+        privacy::openSealedKey(*backupKey, *header->storeKey, backupKeyContext("store key", header->storeId));
+    if (!exportKey || !storeKey) return fail(backupCorrupt("sealed keys"));
+    const auto schema = parseCount(header->attribute("schema"));
+    const auto bytes = parseCount(header->attribute("database_bytes"));
+    const std::string* fileDigestWanted = header->attribute("database_digest");
+    const std::string* manifestWanted = header->attribute("manifest");
+    const std::string* slotsText = header->attribute("store_slots");
+    if (!schema || !bytes || !fileDigestWanted || !manifestWanted || !slotsText || *schema < 1)
+        return fail(backupCorrupt("attributes"));
+    if (*schema > static_cast<std::uint64_t>(kSchemaVersion))
+        return fail(ErrorCode::StoreVersionTooNew, "the backup was written by a newer version of SecondLine");
+    if (databaseOffset + *bytes != fileSize) return fail(backupCorrupt("truncated or extended"));
+    auto storeSlots = privacy::decodeKeySlotFile(*slotsText);
+    if (!storeSlots || !privacy::verifyKeySlotFile(*slotsText, *storeKey) || storeSlots->storeId != header->storeId)
+        return fail(backupCorrupt("store key slots"));
+
+    auto lock = detail::FileLock::acquire(path + ".lock");
+    if (!lock) return fail(lock.error());
+    const std::string building = path + ".restoring";
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(building + suffix, ec);
+    RemoveOnExit cleanup(building);
+    privacy::ContentDigest fileDigest;
+    if (auto s = detail::writeFileAtomicallyFrom(building, "", backupPath, databaseOffset, *bytes,
+                                                 [&](std::string_view c) { fileDigest.update(c); });
+        !s)
+        return fail(s.error());
+    if (fileDigest.finishHex() != *fileDigestWanted) return fail(backupCorrupt("database digest"));
+
+    RestoreReport report;
+    report.schema = static_cast<int>(*schema);
+    report.training = header->training;
+    auto newKey = privacy::newDatabaseKey();
+    if (!newKey) return fail(newKey.error());
+    {
+        auto db = Database::open(building, *exportKey, Database::OpenMode::ReadWrite);
+        if (!db) return fail(backupCorrupt("database does not decrypt"));
+        auto intact = integrityOk(*db);
+        if (!intact || !*intact) return fail(backupCorrupt("integrity check"));
+        auto manifest = manifestOf(*db);
+        if (!manifest) return fail(manifest.error());
+        if (manifest->digest != *manifestWanted) return fail(backupCorrupt("manifest"));
+        for (const auto& [table, rows] : manifest->rows) {
+            const auto wanted = parseCount(header->attribute("rows." + table));
+            if (!wanted || *wanted != static_cast<std::uint64_t>(rows)) return fail(backupCorrupt("row counts"));
+            if (table == "records") report.records = rows;
+        }
+        auto storeId = metaValue(*db, "store_id");
+        if (!storeId || *storeId != header->storeId) return fail(backupCorrupt("store id"));
+        // Record by record: every stored document decodes.
+        auto q = db->prepare("SELECT document FROM records ORDER BY id;");
+        if (!q) return fail(q.error());
+        for (;;) {
+            auto row = q->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            if (!detail::decodeDocument(q->text(0))) return fail(backupCorrupt("a record does not decode"));
+        }
+        q = {};
+        // A restored store never shares a database key with the store it came from.
+        if (auto s = db->rekey(*newKey); !s) return fail(s.error());
+        if (auto s = db->exec("PRAGMA journal_mode = DELETE;"); !s) return fail(s.error());
+    }
+    auto sealed = privacy::sealKey(*storeKey, *newKey, databaseKeyContext(storeSlots->storeId));
+    if (!sealed) return fail(sealed.error());
+    storeSlots->databaseKey = std::move(*sealed);
+    storeSlots->pendingDatabaseKey.reset();
+    if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *storeKey); !s) return fail(s.error());
+    std::filesystem::rename(building, path, ec);
+    if (ec) {
+        std::filesystem::remove(keySlotPath(path), ec);
+        return fail(ErrorCode::Io, "cannot move the restored store into place");
+    }
+    cleanup.release();
+    return report;
 }
 
 Result<Store::CipherSettings> Store::cipherSettings() {

@@ -5,6 +5,8 @@
 
 #include "test_support.h"
 
+#include <algorithm>
+
 using namespace secondline;
 using namespace secondline::privacy;
 using core::ErrorCode;
@@ -36,7 +38,10 @@ TEST(KeySlotFile, RoundTripsAndDetectsTampering) {
     auto b = wrapKey(*key, "bob", test::password("b"), KdfParams::fastForTests());
     ASSERT_OK(a);
     ASSERT_OK(b);
-    KeySlotFile file{newStoreId(), true, {*a, *b}};
+    KeySlotFile file;
+    file.storeId = newStoreId();
+    file.training = true;
+    file.slots = {*a, *b};
     auto text = encodeKeySlotFile(file, *key);
     ASSERT_OK(text);
     auto decoded = decodeKeySlotFile(*text);
@@ -61,10 +66,68 @@ TEST(KeySlotFile, RoundTripsAndDetectsTampering) {
     EXPECT_ERROR_CODE(verifyKeySlotFile(*text, *other), ErrorCode::KeySlotCorrupt);
 }
 
+TEST(SealedKey, OpensOnlyWithItsKeyAndContext) {
+    auto storeKey = newDatabaseKey();
+    auto dbKey = newDatabaseKey();
+    auto other = newDatabaseKey();
+    ASSERT_OK(storeKey);
+    ASSERT_OK(dbKey);
+    ASSERT_OK(other);
+    auto sealed = sealKey(*storeKey, *dbKey, "database s1");
+    ASSERT_OK(sealed);
+    auto opened = openSealedKey(*storeKey, *sealed, "database s1");
+    ASSERT_OK(opened);
+    EXPECT_TRUE(std::ranges::equal(opened->read().bytes(), dbKey->read().bytes()));
+    EXPECT_ERROR_CODE(openSealedKey(*other, *sealed, "database s1"), ErrorCode::KeySlotCorrupt);
+    EXPECT_ERROR_CODE(openSealedKey(*storeKey, *sealed, "database s2"), ErrorCode::KeySlotCorrupt)
+        << "a sealed key cannot be moved to another store";
+    auto flipped = *sealed;
+    flipped.ciphertext[3] ^= 1;
+    EXPECT_ERROR_CODE(openSealedKey(*storeKey, flipped, "database s1"), ErrorCode::KeySlotCorrupt);
+}
+
+TEST(KeySlotFile, SealedKeysAndAttributesRoundTripUnderTheMac) {
+    auto storeKey = newDatabaseKey();
+    auto dbKey = newDatabaseKey();
+    ASSERT_OK(storeKey);
+    ASSERT_OK(dbKey);
+    auto slot = wrapKey(*storeKey, "alice", test::password("a"), KdfParams::fastForTests());
+    auto sealed = sealKey(*storeKey, *dbKey, "ctx");
+    ASSERT_OK(slot);
+    ASSERT_OK(sealed);
+    KeySlotFile file;
+    file.storeId = newStoreId();
+    file.slots = {*slot};
+    file.databaseKey = *sealed;
+    file.pendingDatabaseKey = *sealed;
+    file.attributes = {{"schema", "2"}, {"rows.records", "12"}};
+    auto text = encodeKeySlotFile(file, *storeKey);
+    ASSERT_OK(text);
+    auto decoded = decodeKeySlotFile(*text);
+    ASSERT_OK(decoded);
+    ASSERT_TRUE(decoded->databaseKey.has_value());
+    ASSERT_TRUE(decoded->pendingDatabaseKey.has_value());
+    EXPECT_FALSE(decoded->storeKey.has_value());
+    EXPECT_EQ(decoded->databaseKey->ciphertext, sealed->ciphertext);
+    ASSERT_NE(decoded->attribute("rows.records"), nullptr);
+    EXPECT_EQ(*decoded->attribute("rows.records"), "12");
+    EXPECT_EQ(decoded->attribute("missing"), nullptr);
+    EXPECT_ERROR_CODE(decodeKeySlotFile(*text, "secondline-backup"), ErrorCode::KeySlotCorrupt)
+        << "a slot file is not accepted where a backup header is expected";
+    std::string edited = *text;
+    const auto pos = edited.find("\"12\"");
+    ASSERT_NE(pos, std::string::npos);
+    edited.replace(pos, 4, "\"13\"");
+    EXPECT_ERROR_CODE(verifyKeySlotFile(edited, *storeKey), ErrorCode::KeySlotCorrupt);
+}
+
 TEST(KeySlotFile, MalformedFilesAreKeySlotCorrupt) {
     for (const std::string& bad : std::vector<std::string>{
              "", "{}", "[1,2]", "not json", "{\"format\":\"secondline-keyslots\",\"version\":1}",
              "{\"format\":\"other\",\"version\":1,\"store_id\":\"x\",\"training\":false,\"slots\":[],\"mac\":\"00\"}",
+             "{\"format\":\"secondline-keyslots\",\"version\":3,\"store_id\":\"x\",\"training\":false,\"slots\":[]}",
+             "{\"format\":\"secondline-keyslots\",\"version\":2,\"store_id\":\"x\",\"training\":false,\"slots\":[],"
+             "\"database_key\":{\"nonce\":\"00\",\"sealed\":\"00\"},\"mac\":\"00\"}",
              std::string(5 << 20, '{')}) {
         EXPECT_ERROR_CODE(decodeKeySlotFile(bad), ErrorCode::KeySlotCorrupt) << bad.substr(0, 60);
     }

@@ -40,16 +40,18 @@ enum class ErrorCode {
     KeySlotCorrupt,       ///< the key slot file fails to parse or authenticate
     Crypto,               ///< a cryptographic primitive failed (out of memory, bad parameters)
     // store
-    StoreNotFound,      ///< no store at the path
-    StoreExists,        ///< refusing to overwrite an existing store
-    StoreCorrupt,       ///< the database fails to decrypt with a valid key, or fails integrity checks
-    StoreBusy,          ///< another process holds the store
-    StoreVersionTooNew, ///< written by a newer SecondLine
-    StoreModeMismatch,  ///< a training store opened as production, or the reverse
-    StoreNotAStore,     ///< the file is not a SecondLine store (e.g. a plain SQLite file)
-    Database,           ///< any other database failure
-    RecordNotFound,     ///< no record with that id visible to this session
-    UserExists,         ///< a user with that name already exists
+    StoreNotFound,       ///< no store at the path
+    StoreExists,         ///< refusing to overwrite an existing store
+    StoreCorrupt,        ///< the database fails to decrypt with a valid key, or fails integrity checks
+    StoreBusy,           ///< another process holds the store
+    StoreVersionTooNew,  ///< written by a newer SecondLine
+    StoreModeMismatch,   ///< a training store opened as production, or the reverse
+    StoreNotAStore,      ///< the file is not a SecondLine store (e.g. a plain SQLite file)
+    Database,            ///< any other database failure
+    RecordNotFound,      ///< no record with that id visible to this session
+    UserExists,          ///< a user with that name already exists
+    StoreNeedsMigration, ///< opened without migrating: only a backup of an older store is possible
+    BackupCorrupt,       ///< a backup file fails to parse, authenticate or verify
 };
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".

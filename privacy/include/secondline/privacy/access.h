@@ -21,6 +21,8 @@ enum class Action {
     ListRecords,   ///< list record summaries
     ManageUsers,   ///< add or remove users and key slots
     ReadAudit,     ///< read the audit trail (no personal data)
+    BackupStore,   ///< write an encrypted backup of the whole store
+    RotateKeys,    ///< re-encrypt the database under a new key
 };
 
 /// "record.create", ... — the names written to the audit trail.

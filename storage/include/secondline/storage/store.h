@@ -46,6 +46,9 @@ struct CreateOptions {
 struct OpenOptions {
     enum class Mode { Any, Production, Training };
     Mode mode = Mode::Any; ///< refuse a store of the other kind (StoreModeMismatch)
+    /// Bring an older schema up to date on open. Off, an older store opens for backup() only (every other
+    /// operation fails with StoreNeedsMigration): how an administrator takes a backup before upgrading.
+    bool migrate = true;
 };
 
 struct EncounterInfo {
@@ -120,6 +123,40 @@ public:
     /// Changes the signed-in user's password: their key slot is re-wrapped (new salt, nonce and the given
     /// Argon2id cost) and the slot file replaced atomically. Errors: InvalidArgument, KeySlotCorrupt, Io.
     [[nodiscard]] core::Status changePassword(const core::SecretBytes& newPassword, const privacy::KdfParams& kdf);
+
+    /// Rotates the database key (administrators): a new random key is sealed in the slot file as pending,
+    /// the database is re-encrypted under it (PRAGMA rekey, one transaction), then the pending key is
+    /// promoted. Users' slots and passwords are untouched. A crash at any point leaves a store that opens
+    /// with every record: open() finishes or drops an interrupted rotation. Errors: PermissionDenied,
+    /// KeySlotCorrupt, DiskFull, Io, Database.
+    [[nodiscard]] core::Status rekey();
+
+    struct BackupReport {
+        int schema = 0;           ///< schema version of the backed-up database
+        std::int64_t records = 0; ///< records in the backup
+        std::uint64_t bytes = 0;  ///< size of the backup file
+    };
+    /// Writes an encrypted backup of the whole store (administrators) to a new file `backupPath`, while the
+    /// store stays open. The copy is encrypted under its own random key, which one key slot ("backup")
+    /// wraps under `backupPassword`; it carries a manifest (rows and a digest of every table) that restore
+    /// checks, and the store's own slots so users keep their passwords. Errors: PermissionDenied,
+    /// StoreExists (the file exists), FileNotFound (no such folder), DiskFull, Io, ReadOnly, Crypto.
+    [[nodiscard]] core::Result<BackupReport>
+    backup(const std::string& backupPath, const core::SecretBytes& backupPassword, const privacy::KdfParams& kdf);
+
+    struct RestoreReport {
+        int schema = 0; ///< schema of the backup (migrated forward on the first open)
+        bool training = false;
+        std::int64_t records = 0; ///< records restored, each checked against the manifest and decoded
+    };
+    /// Restores a backup as a new store at `path` (e.g. on a new machine). The backup is authenticated,
+    /// every table is checked row by row against its manifest, every record is decoded, and the database
+    /// is re-encrypted under a fresh key before it is moved into place; nothing is left at `path` on
+    /// failure. Users and passwords are those of the store when it was backed up; a backup of an older
+    /// schema is migrated on the first open. Errors: FileNotFound, BackupCorrupt, AuthenticationFailed
+    /// (wrong backup password), StoreExists, StoreVersionTooNew, DiskFull, Io, ReadOnly.
+    [[nodiscard]] static core::Result<RestoreReport>
+    restore(const std::string& backupPath, const core::SecretBytes& backupPassword, const std::string& path);
 
     /// The whole audit trail. Errors: PermissionDenied.
     [[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> auditTrail();

@@ -1,0 +1,334 @@
+// Key rotation, backup and restore, and migrations from every earlier schema: real SQLCipher files on disk.
+
+#include <secondline/privacy/key_slot.h>
+#include <secondline/storage/store.h>
+#include <secondline/validation/mrz_parser.h>
+
+#include "test_support.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+using namespace secondline;
+using core::ErrorCode;
+using privacy::Role;
+using storage::Store;
+
+namespace {
+
+validation::TravelDocument parsed(const char* text) {
+    validation::ParseOptions o;
+    o.inspectionDate = test::testDate();
+    auto doc = validation::parseMrzText(text, o);
+    if (!doc) throw std::runtime_error("test MRZ does not parse");
+    return *doc;
+}
+
+validation::TravelDocument td3() {
+    return parsed("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10");
+}
+
+validation::TravelDocument td1() {
+    return parsed("I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<");
+}
+
+storage::CreateOptions fast() {
+    storage::CreateOptions o;
+    o.kdf = privacy::KdfParams::fastForTests();
+    return o;
+}
+
+/// The sealed database key recorded in a slot file's text ("" for a format-1 file).
+std::string sealedDatabaseKeyIn(const std::string& slotsText) {
+    const auto doc = nlohmann::json::parse(slotsText);
+    return doc.contains("database_key") ? doc["database_key"]["sealed"].get<std::string>() : std::string{};
+}
+
+std::string sealedDatabaseKeyOf(const std::string& slotsPath) {
+    return sealedDatabaseKeyIn(test::readFile(slotsPath));
+}
+
+class KeysTest : public ::testing::Test {
+protected:
+    test::TempDir dir;
+    test::FakeClock clock;
+    std::string path = dir.file("store.db");
+
+    void SetUp() override {
+        ASSERT_OK(Store::create(path, "admin", test::password("admin-pw"), fast(), clock));
+        auto admin = open("admin", "admin-pw");
+        ASSERT_OK(admin.addUser("officer1", Role::Officer, test::password("officer1-pw"),
+                                privacy::KdfParams::fastForTests()));
+        admin.close();
+        auto officer = open("officer1", "officer1-pw");
+        for (int i = 0; i < 20; ++i) ASSERT_OK(officer.addRecord(i % 2 ? td1() : td3(), {.source = "file"}));
+    }
+
+    Store open(const std::string& user, const std::string& pw, const std::string& at = {}) {
+        auto s = Store::open(at.empty() ? path : at, user, test::password(pw), {}, clock);
+        if (!s) throw std::runtime_error(s.error().message);
+        return std::move(*s);
+    }
+
+    /// Every record the officer sees, as (id, surname, document number).
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> contents(const std::string& at = {}) {
+        auto officer = open("officer1", "officer1-pw", at);
+        auto list = officer.records();
+        if (!list) throw std::runtime_error(list.error().message);
+        std::vector<std::tuple<std::int64_t, std::string, std::string>> out;
+        for (const auto& r : *list) {
+            auto rec = officer.record(r.id);
+            if (!rec) throw std::runtime_error(rec.error().message);
+            out.emplace_back(rec->id, rec->document.surname(), rec->document.documentNumber());
+        }
+        return out;
+    }
+
+    void expectHealthy(const std::string& at = {}) {
+        auto admin = open("admin", "admin-pw", at);
+        auto report = admin.check();
+        ASSERT_OK(report);
+        EXPECT_TRUE(report->ok()) << report->problems;
+    }
+};
+
+} // namespace
+
+TEST_F(KeysTest, RekeyReencryptsEveryPageAndKeepsEveryRecordAndPassword) {
+    const auto before = contents();
+    const std::string fileBefore = test::readFile(path);
+    const std::string sealedBefore = sealedDatabaseKeyOf(path + ".keys");
+    {
+        auto admin = open("admin", "admin-pw");
+        ASSERT_OK(admin.rekey());
+        // The session goes on under the new key.
+        auto report = admin.check();
+        ASSERT_OK(report);
+        EXPECT_TRUE(report->ok()) << report->problems;
+    }
+    EXPECT_NE(sealedDatabaseKeyOf(path + ".keys"), sealedBefore);
+    EXPECT_FALSE(test::contains(test::readFile(path + ".keys"), "pending_database_key"));
+    // Every page changed: with a new key not even one 4 KiB page is the same as before.
+    const std::string fileAfter = test::readFile(path);
+    ASSERT_GE(fileAfter.size(), 4096u * 4);
+    std::size_t samePages = 0;
+    for (std::size_t p = 0; p + 4096 <= std::min(fileBefore.size(), fileAfter.size()); p += 4096)
+        samePages += fileBefore.compare(p, 4096, fileAfter, p, 4096) == 0;
+    EXPECT_EQ(samePages, 0u);
+    EXPECT_EQ(contents(), before) << "no record lost, officer's password still works";
+    {
+        auto officer = open("officer1", "officer1-pw");
+        auto found = officer.findByDocument("UTO", "L898902C3");
+        ASSERT_OK(found);
+        EXPECT_EQ(found->size(), 10u) << "blind indexes survive a rotation";
+    }
+    expectHealthy();
+    auto admin = open("admin", "admin-pw");
+    auto trail = admin.auditTrail();
+    ASSERT_OK(trail);
+    EXPECT_TRUE(std::any_of(trail->begin(), trail->end(), [](const auto& e) { return e.action == "store.rekey"; }));
+}
+
+TEST_F(KeysTest, OnlyAdministratorsRotateKeysOrTakeBackups) {
+    auto officer = open("officer1", "officer1-pw");
+    EXPECT_ERROR_CODE(officer.rekey(), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(officer.backup(dir.file("b.slb"), test::password("b"), privacy::KdfParams::fastForTests()),
+                      ErrorCode::PermissionDenied);
+    EXPECT_FALSE(std::filesystem::exists(dir.file("b.slb")));
+}
+
+// The two states a crash can leave a rotation in, built exactly as rekey() writes them: the slot file with
+// the next key pending, and the database either still under the old key or already under the new one.
+TEST_F(KeysTest, AnInterruptedRotationIsFinishedOrDroppedOnTheNextOpen) {
+    const auto before = contents();
+    const std::string oldDb = test::readFile(path);
+    const std::string oldSlots = test::readFile(path + ".keys");
+    {
+        auto admin = open("admin", "admin-pw");
+        ASSERT_OK(admin.rekey());
+    }
+    const std::string newDb = test::readFile(path);
+    const std::string newSlots = test::readFile(path + ".keys");
+
+    // The slot file as step 1 of rekey() leaves it: old key in force, new key pending.
+    auto decodedOld = privacy::decodeKeySlotFile(oldSlots);
+    auto decodedNew = privacy::decodeKeySlotFile(newSlots);
+    ASSERT_OK(decodedOld);
+    ASSERT_OK(decodedNew);
+    auto storeKey = privacy::unwrapKey(*privacy::findSlot(*decodedOld, "admin"), test::password("admin-pw"));
+    ASSERT_OK(storeKey);
+    auto pendingFile = *decodedOld;
+    pendingFile.pendingDatabaseKey = decodedNew->databaseKey;
+    auto pendingSlots = privacy::encodeKeySlotFile(pendingFile, *storeKey);
+    ASSERT_OK(pendingSlots);
+
+    for (const bool databaseRekeyed : {false, true}) {
+        SCOPED_TRACE(databaseRekeyed ? "crash after the re-encryption" : "crash before the re-encryption");
+        test::writeFile(path, databaseRekeyed ? newDb : oldDb);
+        test::writeFile(path + ".keys", *pendingSlots);
+        EXPECT_EQ(contents(), before);
+        const std::string slots = test::readFile(path + ".keys");
+        EXPECT_FALSE(test::contains(slots, "pending_database_key")) << "the rotation was settled";
+        EXPECT_EQ(sealedDatabaseKeyIn(slots), sealedDatabaseKeyIn(databaseRekeyed ? newSlots : oldSlots))
+            << "the key that opens the database is the one kept";
+        expectHealthy();
+    }
+}
+
+TEST_F(KeysTest, BackupRestoresOnANewMachineRecordByRecordUnderANewKey) {
+    const auto before = contents();
+    const std::string backupFile = dir.file("store.slbackup");
+    {
+        auto admin = open("admin", "admin-pw");
+        auto report = admin.backup(backupFile, test::password("backup-pw"), privacy::KdfParams::fastForTests());
+        ASSERT_OK(report);
+        EXPECT_EQ(report->records, 20);
+        EXPECT_EQ(report->schema, storage::kSchemaVersion);
+        EXPECT_EQ(report->bytes, std::filesystem::file_size(backupFile));
+        // Another officer's work goes on after the backup; it is not in it.
+        admin.close();
+        auto officer = open("officer1", "officer1-pw");
+        ASSERT_OK(officer.addRecord(td3(), {.source = "file"}));
+    }
+    const std::string backupBytes = test::readFile(backupFile);
+    EXPECT_FALSE(test::contains(backupBytes, "ERIKSSON")) << "the backup is encrypted";
+    EXPECT_FALSE(test::contains(backupBytes, "L898902C3"));
+    EXPECT_FALSE(std::filesystem::exists(backupFile + ".export")) << "no working copy left behind";
+
+    test::TempDir machine2;
+    const std::string restored = machine2.file("restored.db");
+    auto report = Store::restore(backupFile, test::password("backup-pw"), restored);
+    ASSERT_OK(report);
+    EXPECT_EQ(report->records, 20);
+    EXPECT_EQ(contents(restored), before) << "same records, same users and passwords";
+    EXPECT_NE(sealedDatabaseKeyOf(restored + ".keys"), sealedDatabaseKeyOf(path + ".keys"))
+        << "a restored store gets its own database key";
+    EXPECT_FALSE(std::filesystem::exists(restored + ".restoring"));
+    expectHealthy(restored);
+}
+
+TEST_F(KeysTest, RestoreRefusesBadBackupsAndLeavesNothingBehind) {
+    const std::string backupFile = dir.file("store.slbackup");
+    {
+        auto admin = open("admin", "admin-pw");
+        ASSERT_OK(admin.backup(backupFile, test::password("backup-pw"), privacy::KdfParams::fastForTests()));
+        EXPECT_ERROR_CODE(admin.backup(backupFile, test::password("x"), privacy::KdfParams::fastForTests()),
+                          ErrorCode::StoreExists)
+            << "a backup never overwrites a file";
+        EXPECT_ERROR_CODE(
+            admin.backup(dir.file("no/such/folder/b"), test::password("x"), privacy::KdfParams::fastForTests()),
+            ErrorCode::FileNotFound);
+    }
+    const std::string good = test::readFile(backupFile);
+    test::TempDir machine2;
+    const std::string target = machine2.file("restored.db");
+    auto expectRefused = [&](const std::string& bytes, const std::string& pw, ErrorCode code, const char* what) {
+        SCOPED_TRACE(what);
+        const std::string file = machine2.file("candidate.slbackup");
+        test::writeFile(file, bytes);
+        EXPECT_ERROR_CODE(Store::restore(file, test::password(pw), target), code);
+        // Only the input remains (and possibly the empty lock file a restore takes: it holds nothing).
+        for (const auto& e : std::filesystem::directory_iterator(machine2.path())) {
+            const std::string name = e.path().filename().string();
+            if (name == "restored.db.lock") {
+                EXPECT_EQ(std::filesystem::file_size(e.path()), 0u);
+                continue;
+            }
+            EXPECT_EQ(name, "candidate.slbackup") << "left behind: " << e.path();
+        }
+    };
+    expectRefused(good, "wrong-pw", ErrorCode::AuthenticationFailed, "wrong backup password");
+    expectRefused(good.substr(0, good.size() - 4096), "backup-pw", ErrorCode::BackupCorrupt, "truncated");
+    expectRefused(good + "x", "backup-pw", ErrorCode::BackupCorrupt, "extended");
+    std::string flipped = good;
+    flipped[flipped.size() - 1000] = static_cast<char>(flipped[flipped.size() - 1000] ^ 0x20);
+    expectRefused(flipped, "backup-pw", ErrorCode::BackupCorrupt, "one bit flipped in the database");
+    std::string header = good;
+    const auto schemaAt = header.find("\"schema\": \"");
+    ASSERT_NE(schemaAt, std::string::npos);
+    header[schemaAt + 11] = '1';
+    expectRefused(header, "backup-pw", ErrorCode::BackupCorrupt, "header edited");
+    expectRefused("SECONDLINE-BACKUP 1\n99999999\n{}", "backup-pw", ErrorCode::BackupCorrupt, "header length lies");
+    expectRefused("", "backup-pw", ErrorCode::BackupCorrupt, "empty file");
+    expectRefused(test::readFile(path), "backup-pw", ErrorCode::BackupCorrupt, "a store file, not a backup");
+    EXPECT_ERROR_CODE(Store::restore(machine2.file("absent"), test::password("backup-pw"), target),
+                      ErrorCode::FileNotFound);
+    EXPECT_ERROR_CODE(Store::restore(backupFile, test::password("backup-pw"), path), ErrorCode::StoreExists)
+        << "restore never overwrites a store";
+    EXPECT_EQ(contents().size(), 20u) << "the existing store is untouched";
+}
+
+// Each earlier schema, with data in it, migrates to the current one (tests/data/stores, see its README).
+class Migration : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Migration, EarlierSchemaMigratesWithItsDataAndItsLookups) {
+    test::TempDir dir;
+    test::FakeClock clock;
+    const std::string fixture = std::string(SECONDLINE_TEST_DATA) + "/stores/" + GetParam() + "/store.db";
+    const std::string path = dir.file("store.db");
+    std::filesystem::copy_file(fixture, path);
+    std::filesystem::copy_file(fixture + ".keys", path + ".keys");
+    auto officer = Store::open(path, "officer1", test::password("officer-password"), {}, clock);
+    ASSERT_OK(officer);
+    auto list = officer->records();
+    ASSERT_OK(list);
+    ASSERT_EQ(list->size(), 3u);
+    auto rec = officer->record(list->back().id);
+    ASSERT_OK(rec);
+    EXPECT_EQ(rec->document.surname(), "ERIKSSON");
+    auto byDoc = officer->findByDocument("UTO", "L898902C3");
+    ASSERT_OK(byDoc);
+    EXPECT_EQ(byDoc->size(), 1u);
+    auto byName = officer->findByNameAndBirth("ERIKSSON", "1974-08-12");
+    ASSERT_OK(byName);
+    EXPECT_EQ(byName->size(), 2u) << "the TD3 and TD1 specimens";
+    officer->close();
+    auto admin = Store::open(path, "admin", test::password("admin-password"), {}, clock);
+    ASSERT_OK(admin);
+    // A store from before key rotation existed (slot file format 1) can be rotated.
+    ASSERT_OK(admin->rekey());
+    auto report = admin->check();
+    ASSERT_OK(report);
+    EXPECT_TRUE(report->ok()) << report->problems;
+    admin->close();
+    auto again = Store::open(path, "officer1", test::password("officer-password"), {}, clock);
+    ASSERT_OK(again);
+    auto found = again->findByDocument("UTO", "L898902C3");
+    ASSERT_OK(found);
+    EXPECT_EQ(found->size(), 1u);
+}
+
+// An administrator can back up an older store before it is upgraded, and that backup restores through the
+// migrations.
+TEST_P(Migration, BackupOfAnUnmigratedStoreRestoresThroughTheMigrations) {
+    test::TempDir dir;
+    test::FakeClock clock;
+    const std::string fixture = std::string(SECONDLINE_TEST_DATA) + "/stores/" + GetParam() + "/store.db";
+    const std::string path = dir.file("store.db");
+    std::filesystem::copy_file(fixture, path);
+    std::filesystem::copy_file(fixture + ".keys", path + ".keys");
+    const std::string backupFile = dir.file("before-upgrade.slbackup");
+    {
+        storage::OpenOptions noMigration;
+        noMigration.migrate = false;
+        auto admin = Store::open(path, "admin", test::password("admin-password"), noMigration, clock);
+        ASSERT_OK(admin);
+        EXPECT_ERROR_CODE(admin->auditTrail(), ErrorCode::StoreNeedsMigration);
+        auto report = admin->backup(backupFile, test::password("b-pw"), privacy::KdfParams::fastForTests());
+        ASSERT_OK(report);
+        EXPECT_LT(report->schema, storage::kSchemaVersion);
+        EXPECT_EQ(report->records, 3);
+    }
+    const std::string restored = dir.file("restored.db");
+    auto report = Store::restore(backupFile, test::password("b-pw"), restored);
+    ASSERT_OK(report);
+    EXPECT_LT(report->schema, storage::kSchemaVersion);
+    auto officer = Store::open(restored, "officer1", test::password("officer-password"), {}, clock);
+    ASSERT_OK(officer);
+    auto byName = officer->findByNameAndBirth("ERIKSSON", "1974-08-12");
+    ASSERT_OK(byName);
+    EXPECT_EQ(byName->size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryEarlierSchema, Migration, ::testing::Values("v1", "v2"));
