@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Crash safety: kill -9 a batch ingest at random moments, ROUNDS times (default 100), then check that every
-# record the CLI reported committed is in the store, that no other damage exists (integrity_check,
-# cipher_integrity_check, audit chain), and that every record still decodes.
+# Crash safety: kill -9 a batch ingest at random moments, ROUNDS times (default 100), and every other round
+# also a key rotation (store rekey) at a random moment; then check that every record the CLI reported
+# committed is in the store, that no other damage exists (integrity_check, cipher_integrity_check, audit
+# chain), and that every record still decodes. Every round after a kill opens the store again, so an
+# interrupted rotation must have been settled by then.
 # Usage: scripts/crash-test.sh [ROUNDS] [SECONDLINE_BINARY]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +26,7 @@ printf 'admin-pw\nofficer-pw\n' | "$BIN" user add officer --role officer --store
 
 reported="$WORK/reported.txt"
 : > "$reported"
+rekeys=0
 for ((round = 1; round <= ROUNDS; round++)); do
     out="$WORK/round.jsonl"
     printf 'officer-pw\n' | "$BIN" ingest --store "$STORE" --user officer --password-stdin "$WORK"/images/*.png \
@@ -34,6 +37,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
     wait "$pid" 2>/dev/null || true
     # Only complete lines count as reported (a line cut by the kill was never fully reported).
     grep -o '"record_id":[0-9]*' "$out" | cut -d: -f2 >> "$reported" || true
+    if ((round % 2 == 1)); then
+        printf 'admin-pw\n' | "$BIN" store rekey --store "$STORE" --user admin --password-stdin >/dev/null 2>&1 &
+        pid=$!
+        sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.3f", rand() * 0.15 }')"
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        rekeys=$((rekeys + 1))
+    fi
 done
 
 listed="$WORK/listed.txt"
@@ -48,7 +59,7 @@ while read -r id; do
         || undecodable=$((undecodable + 1))
 done < "$listed"
 
-echo "crash-test: $ROUNDS kills; $(wc -l < "$reported.sorted") records reported committed, $(wc -l < "$listed") in the store"
+echo "crash-test: $ROUNDS ingest kills and $rekeys rekey kills; $(wc -l < "$reported.sorted") records reported committed, $(wc -l < "$listed") in the store"
 echo "crash-test: missing $missing, undecodable $undecodable, check $check"
 if [[ $missing -eq 0 && $undecodable -eq 0 && "$check" == *'"ok":true'* ]]; then
     echo "crash-test: passed"

@@ -221,6 +221,59 @@ TEST_F(CliTest, StoreInitIngestAndShow) {
     EXPECT_TRUE(test::contains(refused.err, "record.read")) << "names the missing permission: " << refused.err;
 }
 
+TEST_F(CliTest, RekeyBackupAndRestoreKeepEveryRecord) {
+    const std::string store = dir.file("s.db");
+    const std::vector<std::string> fast = {"--kdf-ops", "1", "--kdf-mem-kib", "8"};
+    auto with = [](std::vector<std::string> args, const std::vector<std::string>& more) {
+        args.insert(args.end(), more.begin(), more.end());
+        return args;
+    };
+    ASSERT_EQ(
+        run(with({"store", "init", "--store", store, "--user", "admin", "--password-stdin"}, fast), "a-pw\n").exitCode,
+        0);
+    ASSERT_EQ(
+        run(with({"user", "add", "o1", "--role", "officer", "--store", store, "--user", "admin", "--password-stdin"},
+                 fast),
+            "a-pw\no-pw\n")
+            .exitCode,
+        0);
+    const std::string image = renderImage(77, validation::MrzFormat::TD3, nullptr);
+    auto ingest = run({"ingest", "--store", store, "--user", "o1", "--password-stdin", image, image}, "o-pw\n");
+    ASSERT_EQ(ingest.exitCode, 0) << ingest.err;
+
+    auto rekey = run({"store", "rekey", "--store", store, "--user", "admin", "--password-stdin"}, "a-pw\n");
+    ASSERT_EQ(rekey.exitCode, 0) << rekey.err;
+    EXPECT_EQ(json::parse(rekey.out)["rekeyed"], true);
+    auto refused = run({"store", "rekey", "--store", store, "--user", "o1", "--password-stdin"}, "o-pw\n");
+    EXPECT_EQ(refused.exitCode, 3) << refused.err;
+
+    const std::string backupFile = dir.file("s.slbackup");
+    auto backup =
+        run(with({"store", "backup", backupFile, "--store", store, "--user", "admin", "--password-stdin"}, fast),
+            "a-pw\nb-pw\n");
+    ASSERT_EQ(backup.exitCode, 0) << backup.err;
+    const auto b = json::parse(backup.out);
+    EXPECT_EQ(b["records"], 2);
+    EXPECT_EQ(b["bytes"].get<std::uintmax_t>(), std::filesystem::file_size(backupFile));
+    auto again =
+        run(with({"store", "backup", backupFile, "--store", store, "--user", "admin", "--password-stdin"}, fast),
+            "a-pw\nb-pw\n");
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_TRUE(test::contains(again.err, "store_exists")) << again.err;
+
+    const std::string restored = dir.file("restored.db");
+    auto wrong = run({"store", "restore", backupFile, "--store", restored, "--password-stdin"}, "nope\n");
+    EXPECT_EQ(wrong.exitCode, 2);
+    EXPECT_TRUE(test::contains(wrong.err, "authentication_failed")) << wrong.err;
+    EXPECT_FALSE(std::filesystem::exists(restored));
+    auto restore = run({"store", "restore", backupFile, "--store", restored, "--password-stdin"}, "b-pw\n");
+    ASSERT_EQ(restore.exitCode, 0) << restore.err;
+    EXPECT_EQ(json::parse(restore.out)["records"], 2);
+    auto list = run({"records", "list", "--store", restored, "--user", "o1", "--password-stdin"}, "o-pw\n");
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    EXPECT_EQ(list.jsonLines().size(), 2u) << "the officer's password works on the restored store";
+}
+
 TEST_F(CliTest, HeadlessDemoReadsFromPixelsAndStores) {
     const auto r = run({"demo", "--seed", "4242", "--store", dir.file("demo.db")});
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
