@@ -341,6 +341,12 @@ int runRecordsShow(const RecordsArgs& a) {
                         {"officer", rec->officer},
                         {"source", rec->encounter.source},
                         {"purpose", rec->encounter.purpose}};
+    if (rec->encounter.encounterId)
+        j["encounter"] = {{"id", *rec->encounter.encounterId},
+                          {"location", rec->encounter.location},
+                          {"desk", rec->encounter.desk},
+                          {"outcome", rec->encounter.outcome},
+                          {"notes", rec->encounter.notes}};
     j["document"] = app::documentJson(rec->document);
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return kOk;

@@ -31,6 +31,8 @@ std::string_view actionName(Action action) noexcept {
     case Action::ReadAudit: return "audit.read";
     case Action::BackupStore: return "store.backup";
     case Action::RotateKeys: return "store.rekey";
+    case Action::FlagRecord: return "flag.create";
+    case Action::ReviewFlags: return "flag.review";
     }
     return "unknown";
 }
@@ -44,9 +46,11 @@ Decision decide(Role role, Action action, const AccessContext& context) {
     case Action::CreateRecord:
     case Action::ReadOwnRecord:
     case Action::ListRecords:
+    case Action::FlagRecord:
         if (role == Role::Officer || role == Role::Supervisor || role == Role::Trainer) return {true, {}};
         return deny("role " + std::string(roleName(role)) + " lacks permission " + permission);
     case Action::ReadAnyRecord:
+    case Action::ReviewFlags:
         if (role == Role::Supervisor || role == Role::Trainer) return {true, {}};
         return deny("role " + std::string(roleName(role)) + " lacks permission " + permission);
     case Action::ManageUsers:

@@ -68,13 +68,25 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    // A default string_view has no data pointer, which SQLite would bind as NULL: bind "" instead.
+    sqlite3_bind_text(m_stmt, index, text.data() ? text.data() : "", static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
 }
 
 Statement& Statement::bindSecret(int index, std::string_view text) {
     sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
     return *this;
+}
+
+Statement& Statement::bindBlob(int index, std::span<const std::uint8_t> bytes) {
+    sqlite3_bind_blob64(m_stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+
+std::vector<std::uint8_t> Statement::blob(int column) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
+    const int n = sqlite3_column_bytes(m_stmt, column);
+    return p ? std::vector<std::uint8_t>(p, p + n) : std::vector<std::uint8_t>{};
 }
 
 Statement& Statement::bindNull(int index) {

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -31,6 +33,7 @@ public:
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, std::string_view text);
     Statement& bindNull(int index);
+    Statement& bindBlob(int index, std::span<const std::uint8_t> bytes);
     /// Binds without copying (so no copy of a key is left in SQLite's heap); `text` must stay alive until
     /// the statement is reset or destroyed.
     Statement& bindSecret(int index, std::string_view text);
@@ -47,6 +50,7 @@ public:
     [[nodiscard]] std::string text(int column) const;
     [[nodiscard]] bool isNull(int column) const;
     [[nodiscard]] int columnCount() const;
+    [[nodiscard]] std::vector<std::uint8_t> blob(int column) const;
 
 private:
     sqlite3* m_db = nullptr;

@@ -108,6 +108,60 @@ Status migrateToV2(Database& db, const MigrationContext& ctx) {
     return {};
 }
 
+/// v2 -> v3: encounters (one per existing record, back-filled from it), document and portrait images,
+/// flags and referrals with their history.
+Status migrateToV3(Database& db, const MigrationContext&) {
+    return db.exec(R"sql(
+CREATE TABLE encounters (
+    id INTEGER PRIMARY KEY,
+    started_utc TEXT NOT NULL,
+    location TEXT NOT NULL DEFAULT '',
+    desk TEXT NOT NULL DEFAULT '',
+    officer_id INTEGER NOT NULL REFERENCES users(id),
+    purpose TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT 'open',
+    notes TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX encounters_officer ON encounters(officer_id, id);
+ALTER TABLE records ADD COLUMN encounter_id INTEGER REFERENCES encounters(id);
+INSERT INTO encounters (id, started_utc, officer_id, purpose, outcome)
+    SELECT id, created_utc, officer_id, purpose, 'unrecorded' FROM records ORDER BY id;
+UPDATE records SET encounter_id = id;
+CREATE INDEX records_encounter ON records(encounter_id);
+CREATE TABLE images (
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    kind TEXT NOT NULL CHECK (kind IN ('document', 'portrait')),
+    media_type TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX images_record ON images(record_id);
+CREATE TABLE flags (
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    kind TEXT NOT NULL CHECK (kind IN ('review', 'referral')),
+    reason TEXT NOT NULL,
+    referred_to TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'dismissed')),
+    created_utc TEXT NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX flags_record ON flags(record_id);
+CREATE INDEX flags_status ON flags(status, id);
+CREATE TABLE flag_history (
+    id INTEGER PRIMARY KEY,
+    flag_id INTEGER NOT NULL REFERENCES flags(id),
+    time_utc TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    status TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX flag_history_flag ON flag_history(flag_id, id);
+)sql");
+}
+
 struct Migration {
     int to;
     Status (*apply)(Database&, const MigrationContext&);
@@ -117,6 +171,7 @@ struct Migration {
 /// step runs on every new store as well as on old ones.
 constexpr Migration kMigrations[] = {
     {2, migrateToV2},
+    {3, migrateToV3},
 };
 
 /// Runs the steps above `from`, each in its own transaction with its meta update and audit entry.
@@ -575,19 +630,41 @@ Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
+    if (encounter.encounterId) {
+        auto q = im.db.prepare("SELECT officer_id FROM encounters WHERE id = ?;");
+        if (!q) return fail(q.error());
+        q->bind(1, *encounter.encounterId);
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row || (!im.readsAny() && q->int64(0) != im.userId))
+            return fail(ErrorCode::RecordNotFound, "no encounter with that id is visible to this user");
+    }
+    auto enc =
+        im.db.prepare("INSERT INTO encounters (started_utc, location, desk, officer_id, purpose, outcome, notes) "
+                      "VALUES (?,?,?,?,?,?,?);");
     auto ins = im.db.prepare("INSERT INTO records (created_utc, officer_id, source, purpose, format, valid, document, "
-                             "idx_document, idx_name_birth) VALUES (?,?,?,?,?,?,?,?,?);");
+                             "idx_document, idx_name_birth, encounter_id) VALUES (?,?,?,?,?,?,?,?,?,?);");
+    if (!enc) return fail(enc.error());
     if (!ins) return fail(ins.error());
     const std::string now = core::formatUtc(im.clock->now());
     const std::string action(privacy::actionName(privacy::Action::CreateRecord));
     std::vector<std::int64_t> ids;
     ids.reserve(documents.size());
     for (const auto& document : documents) {
+        std::int64_t encounterId = encounter.encounterId.value_or(0);
+        if (!encounter.encounterId) {
+            enc->bind(1, now).bind(2, encounter.location).bind(3, encounter.desk).bind(4, im.userId);
+            enc->bind(5, encounter.purpose).bind(6, encounter.outcome).bind(7, encounter.notes);
+            if (auto s = enc->run(); !s) return fail(s.error());
+            enc->reset();
+            encounterId = im.db.lastInsertId();
+        }
         ins->bind(1, now).bind(2, im.userId).bind(3, encounter.source).bind(4, encounter.purpose);
         ins->bind(5, validation::formatName(document.format)).bind(6, std::int64_t{document.valid() ? 1 : 0});
         ins->bind(7, detail::encodeDocument(document));
         ins->bind(8, documentIndex(im.indexKey, document));
         ins->bind(9, nameBirthIndex(im.indexKey, document));
+        ins->bind(10, encounterId);
         if (auto s = ins->run(); !s) return fail(s.error());
         ins->reset();
         const std::int64_t id = im.db.lastInsertId();
@@ -606,8 +683,10 @@ Result<StoredRecord> Store::record(std::int64_t id) {
     const bool any = im.readsAny();
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    auto q = im.db.prepare("SELECT r.id, r.created_utc, u.name, r.source, r.purpose, r.document, r.officer_id "
-                           "FROM records r JOIN users u ON u.id = r.officer_id WHERE r.id = ?;");
+    auto q = im.db.prepare("SELECT r.id, r.created_utc, u.name, r.source, r.purpose, r.document, r.officer_id, "
+                           "e.id, e.location, e.desk, e.outcome, e.notes FROM records r "
+                           "JOIN users u ON u.id = r.officer_id LEFT JOIN encounters e ON e.id = r.encounter_id "
+                           "WHERE r.id = ?;");
     if (!q) return fail(q.error());
     q->bind(1, id);
     auto row = q->step();
@@ -620,6 +699,13 @@ Result<StoredRecord> Store::record(std::int64_t id) {
     rec.officer = q->text(2);
     rec.encounter.source = q->text(3);
     rec.encounter.purpose = q->text(4);
+    if (!q->isNull(7)) {
+        rec.encounter.encounterId = q->int64(7);
+        rec.encounter.location = q->text(8);
+        rec.encounter.desk = q->text(9);
+        rec.encounter.outcome = q->text(10);
+        rec.encounter.notes = q->text(11);
+    }
     auto doc = detail::decodeDocument(q->text(5));
     if (!doc) return fail(doc.error());
     rec.document = std::move(*doc);
@@ -687,6 +773,212 @@ Result<std::vector<RecordSummary>> Store::findByNameAndBirth(std::string_view su
         privacy::blindIndex(im.indexKey, "name_birth", privacy::nameBirthLookupValue(surname, birthIso));
     return listRecords(im.db, *im.clock, im.user, im.userId, im.role, im.readsAny(), "idx_name_birth", idx,
                        "record.find");
+}
+
+namespace {
+
+const char* imageKindName(ImageKind k) {
+    return k == ImageKind::Portrait ? "portrait" : "document";
+}
+const char* flagKindName(FlagKind k) {
+    return k == FlagKind::Referral ? "referral" : "review";
+}
+const char* flagStatusName(FlagStatus s) {
+    switch (s) {
+    case FlagStatus::Open: return "open";
+    case FlagStatus::Resolved: return "resolved";
+    case FlagStatus::Dismissed: return "dismissed";
+    }
+    return "open";
+}
+FlagStatus flagStatusFrom(const std::string& s) {
+    return s == "resolved" ? FlagStatus::Resolved : s == "dismissed" ? FlagStatus::Dismissed : FlagStatus::Open;
+}
+
+/// Free text limits: notes and reasons are for a sentence or a paragraph, not a document.
+constexpr std::size_t kMaxFreeText = 4000;
+
+/// Whether record `id` exists and the session may see it (its own, or any for roles that read any).
+Result<bool> recordVisible(Database& db, std::int64_t id, std::int64_t userId, bool any) {
+    auto q = db.prepare("SELECT officer_id FROM records WHERE id = ?;");
+    if (!q) return fail(q.error());
+    q->bind(1, id);
+    auto row = q->step();
+    if (!row) return fail(row.error());
+    return *row && (any || q->int64(0) == userId);
+}
+
+} // namespace
+
+Result<std::int64_t> Store::addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType, int width,
+                                     int height, std::span<const std::uint8_t> data) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
+    if (data.empty() || data.size() > kMaxImageBytes)
+        return fail(ErrorCode::InvalidArgument, "an image must be 1 byte to 32 MiB");
+    if (mediaType != "image/png" && mediaType != "image/jpeg")
+        return fail(ErrorCode::InvalidArgument, "images are stored as image/png or image/jpeg");
+    if (width <= 0 || height <= 0 || width > 20000 || height > 20000)
+        return fail(ErrorCode::InvalidArgument, "image dimensions out of range");
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    auto visible = recordVisible(im.db, recordId, im.userId, im.readsAny());
+    if (!visible) return fail(visible.error());
+    if (!*visible) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    auto ins = im.db.prepare("INSERT INTO images (record_id, kind, media_type, width, height, data) "
+                             "VALUES (?,?,?,?,?,?);");
+    if (!ins) return fail(ins.error());
+    ins->bind(1, recordId).bind(2, std::string_view(imageKindName(kind))).bind(3, mediaType);
+    ins->bind(4, std::int64_t{width}).bind(5, std::int64_t{height}).bindBlob(6, data);
+    if (auto s = ins->run(); !s) return fail(s.error());
+    const std::int64_t id = im.db.lastInsertId();
+    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "image.create", recordId, "secondary_inspection",
+                             imageKindName(kind));
+        !s)
+        return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return id;
+}
+
+Result<std::vector<StoredImage>> Store::images(std::int64_t recordId) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    auto visible = recordVisible(im.db, recordId, im.userId, im.readsAny());
+    if (!visible) return fail(visible.error());
+    if (!*visible) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    auto q = im.db.prepare("SELECT id, kind, media_type, width, height, data FROM images WHERE record_id = ? "
+                           "ORDER BY id;");
+    if (!q) return fail(q.error());
+    q->bind(1, recordId);
+    std::vector<StoredImage> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        out.push_back({q->int64(0), q->text(1) == "portrait" ? ImageKind::Portrait : ImageKind::Document, q->text(2),
+                       static_cast<int>(q->int64(3)), static_cast<int>(q->int64(4)), q->blob(5)});
+    }
+    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "image.read", recordId, "secondary_inspection",
+                             std::to_string(out.size()) + " images");
+        !s)
+        return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return out;
+}
+
+Result<std::int64_t> Store::flagRecord(std::int64_t recordId, FlagKind kind, std::string_view reason,
+                                       std::string_view referredTo) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
+    if (reason.empty() || reason.size() > kMaxFreeText || referredTo.size() > 200)
+        return fail(ErrorCode::InvalidArgument, "a flag needs a reason of at most 4000 characters");
+    if (kind == FlagKind::Referral && referredTo.empty())
+        return fail(ErrorCode::InvalidArgument, "a referral names the service it goes to");
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    auto visible = recordVisible(im.db, recordId, im.userId, im.readsAny());
+    if (!visible) return fail(visible.error());
+    if (!*visible) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    const std::string now = core::formatUtc(im.clock->now());
+    auto ins = im.db.prepare("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, "
+                             "created_by) VALUES (?,?,?,?,'open',?,?);");
+    if (!ins) return fail(ins.error());
+    ins->bind(1, recordId).bind(2, std::string_view(flagKindName(kind))).bind(3, reason).bind(4, referredTo);
+    ins->bind(5, now).bind(6, im.userId);
+    if (auto s = ins->run(); !s) return fail(s.error());
+    const std::int64_t id = im.db.lastInsertId();
+    auto hist = im.db.prepare("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) "
+                              "VALUES (?,?,?,'open',?);");
+    if (!hist) return fail(hist.error());
+    hist->bind(1, id).bind(2, now).bind(3, im.userId).bind(4, reason);
+    if (auto s = hist->run(); !s) return fail(s.error());
+    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "flag.create", recordId, "secondary_inspection",
+                             flagKindName(kind));
+        !s)
+        return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return id;
+}
+
+Status Store::updateFlag(std::int64_t flagId, FlagStatus status, std::string_view note) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::ReviewFlags); !s) return s;
+    if (note.empty() || note.size() > kMaxFreeText)
+        return fail(ErrorCode::InvalidArgument, "a flag's change needs a note of at most 4000 characters");
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    auto q = im.db.prepare("SELECT record_id FROM flags WHERE id = ?;");
+    if (!q) return fail(q.error());
+    q->bind(1, flagId);
+    auto row = q->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(ErrorCode::RecordNotFound, "no flag with that id");
+    const std::int64_t recordId = q->int64(0);
+    q = {};
+    auto upd = im.db.prepare("UPDATE flags SET status = ? WHERE id = ?;");
+    if (!upd) return fail(upd.error());
+    upd->bind(1, std::string_view(flagStatusName(status))).bind(2, flagId);
+    if (auto s = upd->run(); !s) return s;
+    auto hist = im.db.prepare("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) "
+                              "VALUES (?,?,?,?,?);");
+    if (!hist) return fail(hist.error());
+    hist->bind(1, flagId).bind(2, core::formatUtc(im.clock->now())).bind(3, im.userId);
+    hist->bind(4, std::string_view(flagStatusName(status))).bind(5, note);
+    if (auto s = hist->run(); !s) return s;
+    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "flag.update", recordId, "supervision",
+                             flagStatusName(status));
+        !s)
+        return s;
+    return tx->commit();
+}
+
+Result<std::vector<Flag>> Store::flags(bool openOnly) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
+    const bool all = privacy::decide(im.role, privacy::Action::ReviewFlags, {im.training}).allowed;
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    auto q = im.db.prepare("SELECT f.id, f.record_id, f.kind, f.reason, f.referred_to, f.status FROM flags f "
+                           "JOIN records r ON r.id = f.record_id WHERE (? OR r.officer_id = ?) "
+                           "AND (? = 0 OR f.status = 'open') ORDER BY f.id;");
+    if (!q) return fail(q.error());
+    q->bind(1, std::int64_t{all ? 1 : 0}).bind(2, im.userId).bind(3, std::int64_t{openOnly ? 1 : 0});
+    std::vector<Flag> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        Flag f;
+        f.id = q->int64(0);
+        f.recordId = q->int64(1);
+        f.kind = q->text(2) == "referral" ? FlagKind::Referral : FlagKind::Review;
+        f.reason = q->text(3);
+        f.referredTo = q->text(4);
+        f.status = flagStatusFrom(q->text(5));
+        out.push_back(std::move(f));
+    }
+    auto h = im.db.prepare("SELECT h.time_utc, u.name, h.status, h.note FROM flag_history h "
+                           "JOIN users u ON u.id = h.user_id WHERE h.flag_id = ? ORDER BY h.id;");
+    if (!h) return fail(h.error());
+    for (auto& f : out) {
+        h->bind(1, f.id);
+        for (;;) {
+            auto row = h->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            f.history.push_back({core::parseUtc(h->text(0)).value_or(core::TimePoint{}), h->text(1),
+                                 flagStatusFrom(h->text(2)), h->text(3)});
+        }
+        h->reset();
+    }
+    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "flag.list", std::nullopt, "supervision",
+                             std::to_string(out.size()) + " flags");
+        !s)
+        return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return out;
 }
 
 Status Store::addUser(const std::string& name, privacy::Role role, const SecretBytes& password,

@@ -332,3 +332,103 @@ TEST_P(Migration, BackupOfAnUnmigratedStoreRestoresThroughTheMigrations) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryEarlierSchema, Migration, ::testing::Values("v1", "v2"));
+
+TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
+    {
+        auto admin = open("admin", "admin-pw");
+        ASSERT_OK(admin.addUser("sup", Role::Supervisor, test::password("sup-pw"), privacy::KdfParams::fastForTests()));
+        ASSERT_OK(admin.addUser("officer2", Role::Officer, test::password("officer2-pw"),
+                                privacy::KdfParams::fastForTests()));
+    }
+    std::int64_t passport = 0;
+    std::int64_t idCard = 0;
+    const std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0, 0, 1, 2, 3};
+    {
+        auto officer = open("officer1", "officer1-pw");
+        storage::EncounterInfo e{.source = "scan", .location = "UTO-AIR-1", .desk = "D4", .notes = "synthetic note"};
+        auto first = officer.addRecord(td3(), e);
+        ASSERT_OK(first);
+        passport = *first;
+        auto rec = officer.record(passport);
+        ASSERT_OK(rec);
+        ASSERT_TRUE(rec->encounter.encounterId.has_value());
+        EXPECT_EQ(rec->encounter.location, "UTO-AIR-1");
+        EXPECT_EQ(rec->encounter.desk, "D4");
+        EXPECT_EQ(rec->encounter.notes, "synthetic note");
+        EXPECT_EQ(rec->encounter.outcome, "open");
+        // A second document of the same traveller joins the same encounter.
+        storage::EncounterInfo same{.source = "scan", .encounterId = rec->encounter.encounterId};
+        auto second = officer.addRecord(td1(), same);
+        ASSERT_OK(second);
+        idCard = *second;
+        auto rec2 = officer.record(idCard);
+        ASSERT_OK(rec2);
+        EXPECT_EQ(rec2->encounter.encounterId, rec->encounter.encounterId);
+        EXPECT_EQ(rec2->encounter.desk, "D4");
+
+        ASSERT_OK(officer.addImage(passport, storage::ImageKind::Document, "image/png", 1200, 800, png));
+        ASSERT_OK(officer.addImage(passport, storage::ImageKind::Portrait, "image/png", 300, 400, png));
+        EXPECT_ERROR_CODE(officer.addImage(passport, storage::ImageKind::Document, "text/html", 1, 1, png),
+                          ErrorCode::InvalidArgument);
+        EXPECT_ERROR_CODE(officer.addImage(passport, storage::ImageKind::Document, "image/png", 1, 1, {}),
+                          ErrorCode::InvalidArgument);
+        EXPECT_ERROR_CODE(officer.addImage(999999, storage::ImageKind::Document, "image/png", 1, 1, png),
+                          ErrorCode::RecordNotFound);
+        auto images = officer.images(passport);
+        ASSERT_OK(images);
+        ASSERT_EQ(images->size(), 2u);
+        EXPECT_EQ((*images)[0].data, png);
+        EXPECT_EQ((*images)[1].kind, storage::ImageKind::Portrait);
+        EXPECT_EQ((*images)[1].height, 400);
+
+        ASSERT_OK(officer.flagRecord(passport, storage::FlagKind::Review, "photo does not match"));
+        ASSERT_OK(officer.flagRecord(idCard, storage::FlagKind::Referral, "possible forgery", "document-lab"));
+        EXPECT_ERROR_CODE(officer.flagRecord(idCard, storage::FlagKind::Referral, "no service"),
+                          ErrorCode::InvalidArgument);
+        EXPECT_ERROR_CODE(officer.updateFlag(1, storage::FlagStatus::Resolved, "x"), ErrorCode::PermissionDenied);
+    }
+    {
+        auto other = open("officer2", "officer2-pw");
+        EXPECT_ERROR_CODE(other.images(passport), ErrorCode::RecordNotFound) << "another officer's record";
+        EXPECT_ERROR_CODE(other.flagRecord(passport, storage::FlagKind::Review, "x"), ErrorCode::RecordNotFound);
+        auto none = other.flags(false);
+        ASSERT_OK(none);
+        EXPECT_TRUE(none->empty());
+    }
+    {
+        auto sup = open("sup", "sup-pw");
+        auto open_ = sup.flags(true);
+        ASSERT_OK(open_);
+        ASSERT_EQ(open_->size(), 2u);
+        EXPECT_EQ((*open_)[1].referredTo, "document-lab");
+        ASSERT_OK(sup.updateFlag((*open_)[0].id, storage::FlagStatus::Resolved, "checked in person"));
+        auto still = sup.flags(true);
+        ASSERT_OK(still);
+        EXPECT_EQ(still->size(), 1u);
+        auto all = sup.flags(false);
+        ASSERT_OK(all);
+        ASSERT_EQ(all->size(), 2u);
+        const auto& resolved = (*all)[0];
+        EXPECT_EQ(resolved.status, storage::FlagStatus::Resolved);
+        ASSERT_EQ(resolved.history.size(), 2u);
+        EXPECT_EQ(resolved.history[0].user, "officer1");
+        EXPECT_EQ(resolved.history[1].user, "sup");
+        EXPECT_EQ(resolved.history[1].note, "checked in person");
+    }
+    // Images and notes are in the encrypted database only.
+    const std::string bytes = test::readFile(path);
+    EXPECT_FALSE(test::contains(bytes, "synthetic note"));
+    EXPECT_FALSE(test::contains(bytes, "PNG"));
+    expectHealthy();
+    // ... and they travel with a backup.
+    {
+        auto admin = open("admin", "admin-pw");
+        ASSERT_OK(admin.backup(dir.file("b"), test::password("b"), privacy::KdfParams::fastForTests()));
+    }
+    test::TempDir machine2;
+    ASSERT_OK(Store::restore(dir.file("b"), test::password("b"), machine2.file("r.db")));
+    auto restored = open("officer1", "officer1-pw", machine2.file("r.db"));
+    auto images = restored.images(passport);
+    ASSERT_OK(images);
+    EXPECT_EQ(images->size(), 2u);
+}

@@ -23,6 +23,8 @@ enum class Action {
     ReadAudit,     ///< read the audit trail (no personal data)
     BackupStore,   ///< write an encrypted backup of the whole store
     RotateKeys,    ///< re-encrypt the database under a new key
+    FlagRecord,    ///< flag a visible record for review, or refer it
+    ReviewFlags,   ///< see every flag and change its status
 };
 
 /// "record.create", ... — the names written to the audit trail.

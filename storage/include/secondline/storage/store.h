@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,7 +32,7 @@
 namespace secondline::storage {
 
 /// Schema version this build writes; older stores are migrated forward on open.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 /// The key slot file that belongs to a store database.
 [[nodiscard]] std::string keySlotPath(const std::string& databasePath);
@@ -51,9 +52,16 @@ struct OpenOptions {
     bool migrate = true;
 };
 
+/// One inspection of one traveller at a desk; the records of the documents read during it belong to it.
 struct EncounterInfo {
     std::string source; ///< "scan", "camera", "file", "synthetic", ... (no paths)
     std::string purpose = "secondary_inspection";
+    std::string location{};       ///< where: the post or port code
+    std::string desk{};           ///< which desk
+    std::string outcome = "open"; ///< e.g. open, admitted, refused, referred
+    std::string notes{};          ///< the officer's notes (personal data: encrypted, never logged)
+    /// Attach the records to this existing encounter (visible to the user) instead of opening one per record.
+    std::optional<std::int64_t> encounterId{};
 };
 
 struct RecordSummary {
@@ -68,8 +76,43 @@ struct StoredRecord {
     std::int64_t id = 0;
     core::TimePoint created{};
     std::string officer;
-    EncounterInfo encounter;
+    EncounterInfo encounter; ///< with encounterId set
     validation::TravelDocument document;
+};
+
+enum class ImageKind { Document, Portrait };
+
+struct StoredImage {
+    std::int64_t id = 0;
+    ImageKind kind = ImageKind::Document;
+    std::string mediaType; ///< image/png or image/jpeg
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> data; ///< the encoded image
+};
+
+/// Largest image the store accepts (an A4 page at 600 dpi, PNG, stays well below).
+inline constexpr std::size_t kMaxImageBytes = 32u << 20;
+
+enum class FlagKind { Review, Referral };
+enum class FlagStatus { Open, Resolved, Dismissed };
+
+struct FlagEvent {
+    core::TimePoint time{};
+    std::string user;
+    FlagStatus status = FlagStatus::Open;
+    std::string note;
+};
+
+/// A record flagged for a supervisor's review, or referred to another service, with its whole history.
+struct Flag {
+    std::int64_t id = 0;
+    std::int64_t recordId = 0;
+    FlagKind kind = FlagKind::Review;
+    std::string reason;
+    std::string referredTo; ///< referrals: the service referred to
+    FlagStatus status = FlagStatus::Open;
+    std::vector<FlagEvent> history; ///< oldest first; the first event is the flag's creation
 };
 
 class Store {
@@ -115,6 +158,24 @@ public:
     /// Records of one person by surname and ISO birth date ("1974-08-12"), as findByDocument.
     [[nodiscard]] core::Result<std::vector<RecordSummary>> findByNameAndBirth(std::string_view surname,
                                                                               std::string_view birthIso);
+
+    /// Attaches an image (document page or portrait) to a visible record; stored encrypted like everything
+    /// in the database. Errors: RecordNotFound, PermissionDenied, InvalidArgument (empty, too large, or not
+    /// image/png or image/jpeg), DiskFull, Io.
+    [[nodiscard]] core::Result<std::int64_t> addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType,
+                                                      int width, int height, std::span<const std::uint8_t> data);
+    /// The images of a visible record (audited). Errors: RecordNotFound, PermissionDenied.
+    [[nodiscard]] core::Result<std::vector<StoredImage>> images(std::int64_t recordId);
+
+    /// Flags a visible record for review, or refers it (`referredTo` names the service). Errors:
+    /// RecordNotFound, PermissionDenied, InvalidArgument (empty reason; a referral without a service).
+    [[nodiscard]] core::Result<std::int64_t> flagRecord(std::int64_t recordId, FlagKind kind, std::string_view reason,
+                                                        std::string_view referredTo = {});
+    /// Moves a flag to a new status with a note (supervisors); the change joins its history. Errors:
+    /// RecordNotFound (no such flag), PermissionDenied, InvalidArgument.
+    [[nodiscard]] core::Status updateFlag(std::int64_t flagId, FlagStatus status, std::string_view note);
+    /// Flags with their history: every flag for supervisors, those on the user's own records otherwise.
+    [[nodiscard]] core::Result<std::vector<Flag>> flags(bool openOnly);
 
     /// Adds a user with their own key slot. Errors: PermissionDenied, UserExists, InvalidArgument.
     [[nodiscard]] core::Status addUser(const std::string& name, privacy::Role role, const core::SecretBytes& password,
