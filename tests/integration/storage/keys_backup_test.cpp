@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#define SQLITE_HAS_CODEC 1
+#include <sqlcipher/sqlite3.h>
+
 #include <filesystem>
 
 using namespace secondline;
@@ -31,6 +34,25 @@ validation::TravelDocument td3() {
 
 validation::TravelDocument td1() {
     return parsed("I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<");
+}
+
+/// Runs one statement on a store's database directly, keyed with its raw database key: how the tests
+/// stand in for a newer SecondLine that wrote the file.
+bool execOnSqlcipher(const std::string& path, const core::SecretBytes& key, const char* sql) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) return false;
+    std::string literal = "x'";
+    static constexpr char kHex[] = "0123456789abcdef";
+    const auto view = key.read(); // held for the loop: the guarded page is readable only while it lives
+    for (std::uint8_t b : view.bytes()) {
+        literal += kHex[b >> 4];
+        literal += kHex[b & 0xf];
+    }
+    literal += "'";
+    const bool ok = sqlite3_key_v2(db, "main", literal.data(), static_cast<int>(literal.size())) == SQLITE_OK &&
+                    sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
 }
 
 storage::CreateOptions fast() {
@@ -431,4 +453,50 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
     auto images = restored.images(passport);
     ASSERT_OK(images);
     EXPECT_EQ(images->size(), 2u);
+}
+
+// A store or a backup written by a newer SecondLine is refused with its own code, and left as it was.
+TEST_F(KeysTest, StoresAndBackupsFromANewerVersionAreRefusedUntouched) {
+    const std::string backupFile = dir.file("b.slbackup");
+    {
+        auto admin = open("admin", "admin-pw");
+        ASSERT_OK(admin.backup(backupFile, test::password("b-pw"), privacy::KdfParams::fastForTests()));
+    }
+    // The database itself, edited with the key its slot file gives the administrator.
+    {
+        auto file = privacy::decodeKeySlotFile(test::readFile(path + ".keys"));
+        ASSERT_OK(file);
+        auto storeKey = privacy::unwrapKey(*privacy::findSlot(*file, "admin"), test::password("admin-pw"));
+        ASSERT_OK(storeKey);
+        auto dbKey = privacy::openSealedKey(*storeKey, *file->databaseKey, "secondline database key " + file->storeId);
+        ASSERT_OK(dbKey);
+        ASSERT_TRUE(execOnSqlcipher(path, *dbKey, "UPDATE meta SET value = '99' WHERE key = 'schema_version';"));
+    }
+    const std::string before = test::readFile(path);
+    EXPECT_ERROR_CODE(Store::open(path, "officer1", test::password("officer1-pw"), {}, clock),
+                      ErrorCode::StoreVersionTooNew);
+    EXPECT_EQ(test::readFile(path), before) << "nothing written to a newer store";
+
+    // A backup whose (authenticated) header says a newer schema.
+    auto header = [&] {
+        const std::string bytes = test::readFile(backupFile);
+        const auto lengthEnd = bytes.find('\n', 20);
+        const std::size_t length = std::stoul(bytes.substr(20, lengthEnd - 20));
+        return std::tuple{bytes, lengthEnd + 1, length};
+    };
+    auto [bytes, at, length] = header();
+    auto decoded = privacy::decodeKeySlotFile(bytes.substr(at, length), "secondline-backup");
+    ASSERT_OK(decoded);
+    auto backupKey = privacy::unwrapKey(*privacy::findSlot(*decoded, "backup"), test::password("b-pw"));
+    ASSERT_OK(backupKey);
+    for (auto& [name, value] : decoded->attributes)
+        if (name == "schema") value = "99";
+    auto reencoded = privacy::encodeKeySlotFile(*decoded, *backupKey);
+    ASSERT_OK(reencoded);
+    test::writeFile(backupFile, "SECONDLINE-BACKUP 1\n" + std::to_string(reencoded->size()) + "\n" + *reencoded +
+                                    bytes.substr(at + length));
+    test::TempDir machine2;
+    EXPECT_ERROR_CODE(Store::restore(backupFile, test::password("b-pw"), machine2.file("r.db")),
+                      ErrorCode::StoreVersionTooNew);
+    EXPECT_FALSE(std::filesystem::exists(machine2.file("r.db")));
 }
