@@ -96,6 +96,17 @@ core::Result<std::string> readWholeFile(const std::string& path, std::size_t max
     return out;
 }
 
+core::Status createEmptyPrivateFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == EEXIST) return fail(ErrorCode::StoreExists, "cannot create file: it already exists");
+        return fail(errnoError(err, "cannot create file"));
+    }
+    ::close(fd);
+    return {};
+}
+
 core::Status readFileChunks(const std::string& path, std::uint64_t offset, std::uint64_t length,
                             const std::function<void(std::string_view)>& observe) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -32,6 +32,10 @@ private:
 [[nodiscard]] core::Result<std::string> readWholeFile(const std::string& path, std::size_t maxBytes);
 [[nodiscard]] core::Status writeFileAtomically(const std::string& path, const std::string& content);
 
+/// Creates a new empty file, mode 0600, refusing to follow a link. Errors: StoreExists (the file exists),
+/// DiskFull, ReadOnly, FileNotFound (no such folder), Io.
+[[nodiscard]] core::Status createEmptyPrivateFile(const std::string& path);
+
 /// Calls `observe` on successive chunks of `length` bytes of `path` from `offset`. Errors: Io (also when the
 /// file is shorter), FileNotFound.
 [[nodiscard]] core::Status readFileChunks(const std::string& path, std::uint64_t offset, std::uint64_t length,

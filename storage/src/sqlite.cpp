@@ -1,7 +1,6 @@
 #include "sqlite.h"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "atomic_file.h"
 
 #define SQLITE_HAS_CODEC 1
 #include <sqlcipher/sqlite3.h>
@@ -262,16 +261,7 @@ core::Status Database::exportTo(const std::string& path, const core::SecretBytes
     if (!literal) return fail(literal.error());
     // ATTACH opens with the main connection's flags, which do not include CREATE: the new file is made
     // here, empty (an empty file is an empty database) and private to the user.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        const int err = errno;
-        if (err == ENOSPC || err == EDQUOT) return fail(ErrorCode::DiskFull, "cannot create the copy: no space left");
-        if (err == EACCES || err == EROFS || err == EPERM)
-            return fail(ErrorCode::ReadOnly, "cannot create the copy: not writable");
-        if (err == EEXIST) return fail(ErrorCode::StoreExists, "the copy's file already exists");
-        return fail(ErrorCode::Io, "cannot create the copy");
-    }
-    ::close(fd);
+    if (auto s = createEmptyPrivateFile(path); !s) return s;
     {
         auto attach = prepare("ATTACH DATABASE ? AS export KEY ?;");
         if (!attach) return fail(attach.error());

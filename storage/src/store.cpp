@@ -253,22 +253,27 @@ struct Manifest {
     std::vector<std::pair<std::string, std::int64_t>> rows; // table name, row count
 };
 
-Result<Manifest> manifestOf(Database& db) {
-    std::vector<std::string> tables;
-    {
-        auto q = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                            "ORDER BY name;");
-        if (!q) return fail(q.error());
-        for (;;) {
-            auto row = q->step();
-            if (!row) return fail(row.error());
-            if (!*row) break;
-            tables.push_back(q->text(0));
-        }
+/// The first column of every row a statement returns, as text.
+Result<std::vector<std::string>> firstColumn(Database& db, std::string_view sql) {
+    auto q = db.prepare(sql);
+    if (!q) return fail(q.error());
+    std::vector<std::string> rows;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        rows.push_back(q->text(0));
     }
+    return rows;
+}
+
+Result<Manifest> manifestOf(Database& db) {
+    auto tables = firstColumn(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                                  "ORDER BY name;");
+    if (!tables) return fail(tables.error());
     Manifest m;
     privacy::ContentDigest digest;
-    for (const auto& table : tables) {
+    for (const auto& table : *tables) {
         auto q = db.prepare("SELECT * FROM \"" + table + "\" ORDER BY 1;");
         if (!q) return fail(q.error());
         digest.updateField(table);
@@ -287,24 +292,20 @@ Result<Manifest> manifestOf(Database& db) {
     return m;
 }
 
-/// Runs the two integrity pragmas; false when either reports a problem.
-Result<bool> integrityOk(Database& db) {
-    for (const char* sql : {"PRAGMA integrity_check;", "PRAGMA cipher_integrity_check;"}) {
-        auto q = db.prepare(sql);
-        if (!q) return fail(q.error());
-        std::vector<std::string> rows;
-        for (;;) {
-            auto row = q->step();
-            if (!row) return fail(row.error());
-            if (!*row) break;
-            rows.push_back(q->text(0));
-        }
-        const bool ok = std::string_view(sql).find("cipher") != std::string_view::npos
-                            ? rows.empty()
-                            : rows.size() == 1 && rows[0] == "ok";
-        if (!ok) return false;
-    }
-    return true;
+/// What SQLite's integrity_check and SQLCipher's cipher_integrity_check report.
+struct Integrity {
+    std::size_t structureProblems = 0; ///< integrity_check rows other than a single "ok"
+    std::size_t failingPages = 0;      ///< cipher_integrity_check lists failing pages, nothing when all pass
+    [[nodiscard]] bool ok() const { return structureProblems == 0 && failingPages == 0; }
+};
+
+Result<Integrity> checkIntegrity(Database& db) {
+    auto structure = firstColumn(db, "PRAGMA integrity_check;");
+    if (!structure) return fail(structure.error());
+    auto pages = firstColumn(db, "PRAGMA cipher_integrity_check;");
+    if (!pages) return fail(pages.error());
+    const bool structureOk = structure->size() == 1 && (*structure)[0] == "ok";
+    return Integrity{structureOk ? 0 : structure->size(), pages->size()};
 }
 
 constexpr std::string_view kBackupMagic = "SECONDLINE-BACKUP 1\n";
@@ -315,22 +316,37 @@ std::string backupKeyContext(std::string_view what, const std::string& storeId) 
     return "secondline backup " + std::string(what) + " " + storeId;
 }
 
-/// Removes a file (and SQLite's companions of it) when the scope ends, unless released.
+/// Removes a database file and SQLite's companions of it (journal, WAL, shared memory), if present.
+void removeDatabaseFiles(const std::string& path) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
+}
+
+/// Removes a database file and its companions when the scope ends, unless released.
 class RemoveOnExit {
 public:
     explicit RemoveOnExit(std::string path) : m_path(std::move(path)) {}
     RemoveOnExit(const RemoveOnExit&) = delete;
     RemoveOnExit& operator=(const RemoveOnExit&) = delete;
     ~RemoveOnExit() {
-        if (m_path.empty()) return;
-        std::error_code ec;
-        for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(m_path + suffix, ec);
+        if (!m_path.empty()) removeDatabaseFiles(m_path);
     }
     void release() { m_path.clear(); }
 
 private:
     std::string m_path;
 };
+
+/// Where a new store (created or restored) may go: nothing of a store there yet, and an existing folder.
+Status checkNewStorePath(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) || std::filesystem::exists(keySlotPath(path), ec))
+        return fail(ErrorCode::StoreExists, "a store already exists at that path");
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        return fail(ErrorCode::FileNotFound, "the folder for the store does not exist");
+    return {};
+}
 
 /// Associated data that binds a sealed database key to its store.
 std::string databaseKeyContext(const std::string& storeId) {
@@ -344,11 +360,18 @@ Result<SecretBytes> databaseKeyOf(const privacy::KeySlotFile& file, const Secret
     return SecretBytes::copyOf(view.bytes());
 }
 
-/// Reads, authenticates and parses the slot file of an open store.
-Result<privacy::KeySlotFile> loadSlotFile(const std::string& slotsPath, const SecretBytes& storeKey) {
+/// Reads and authenticates the slot file of an open store.
+Result<std::string> readSlotFileText(const std::string& slotsPath, const SecretBytes& storeKey) {
     auto text = detail::readWholeFile(slotsPath, kMaxKeySlotFileBytes);
     if (!text) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
     if (auto s = privacy::verifyKeySlotFile(*text, storeKey); !s) return fail(s.error());
+    return text;
+}
+
+/// Reads, authenticates and parses the slot file of an open store.
+Result<privacy::KeySlotFile> loadSlotFile(const std::string& slotsPath, const SecretBytes& storeKey) {
+    auto text = readSlotFileText(slotsPath, storeKey);
+    if (!text) return fail(text.error());
     return privacy::decodeKeySlotFile(*text);
 }
 
@@ -439,13 +462,9 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
         !(options.training && options.firstUserRole == privacy::Role::Trainer))
         return fail(ErrorCode::InvalidArgument,
                     "the first user must be an administrator (or a trainer in a training store)");
+    if (auto s = checkNewStorePath(path); !s) return s;
     std::error_code ec;
     const std::string slots = keySlotPath(path);
-    if (std::filesystem::exists(path, ec) || std::filesystem::exists(slots, ec))
-        return fail(ErrorCode::StoreExists, "a store already exists at that path");
-    const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
-        return fail(ErrorCode::FileNotFound, "the folder for the store does not exist");
 
     auto storeKey = privacy::newDatabaseKey();
     auto key = privacy::newDatabaseKey();
@@ -798,14 +817,17 @@ FlagStatus flagStatusFrom(const std::string& s) {
 /// Free text limits: notes and reasons are for a sentence or a paragraph, not a document.
 constexpr std::size_t kMaxFreeText = 4000;
 
-/// Whether record `id` exists and the session may see it (its own, or any for roles that read any).
-Result<bool> recordVisible(Database& db, std::int64_t id, std::int64_t userId, bool any) {
+/// Succeeds when record `id` exists and the session may see it (its own, or any for roles that read any);
+/// RecordNotFound otherwise, so a record a user may not see looks the same as one that does not exist.
+Status requireVisibleRecord(Database& db, std::int64_t id, std::int64_t userId, bool any) {
     auto q = db.prepare("SELECT officer_id FROM records WHERE id = ?;");
     if (!q) return fail(q.error());
     q->bind(1, id);
     auto row = q->step();
     if (!row) return fail(row.error());
-    return *row && (any || q->int64(0) == userId);
+    if (!*row || (!any && q->int64(0) != userId))
+        return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    return {};
 }
 
 } // namespace
@@ -822,9 +844,7 @@ Result<std::int64_t> Store::addImage(std::int64_t recordId, ImageKind kind, std:
         return fail(ErrorCode::InvalidArgument, "image dimensions out of range");
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    auto visible = recordVisible(im.db, recordId, im.userId, im.readsAny());
-    if (!visible) return fail(visible.error());
-    if (!*visible) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    if (auto s = requireVisibleRecord(im.db, recordId, im.userId, im.readsAny()); !s) return fail(s.error());
     auto ins = im.db.prepare("INSERT INTO images (record_id, kind, media_type, width, height, data) "
                              "VALUES (?,?,?,?,?,?);");
     if (!ins) return fail(ins.error());
@@ -845,9 +865,7 @@ Result<std::vector<StoredImage>> Store::images(std::int64_t recordId) {
     if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    auto visible = recordVisible(im.db, recordId, im.userId, im.readsAny());
-    if (!visible) return fail(visible.error());
-    if (!*visible) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    if (auto s = requireVisibleRecord(im.db, recordId, im.userId, im.readsAny()); !s) return fail(s.error());
     auto q = im.db.prepare("SELECT id, kind, media_type, width, height, data FROM images WHERE record_id = ? "
                            "ORDER BY id;");
     if (!q) return fail(q.error());
@@ -878,9 +896,7 @@ Result<std::int64_t> Store::flagRecord(std::int64_t recordId, FlagKind kind, std
         return fail(ErrorCode::InvalidArgument, "a referral names the service it goes to");
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    auto visible = recordVisible(im.db, recordId, im.userId, im.readsAny());
-    if (!visible) return fail(visible.error());
-    if (!*visible) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    if (auto s = requireVisibleRecord(im.db, recordId, im.userId, im.readsAny()); !s) return fail(s.error());
     const std::string now = core::formatUtc(im.clock->now());
     auto ins = im.db.prepare("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, "
                              "created_by) VALUES (?,?,?,?,'open',?,?);");
@@ -1095,16 +1111,15 @@ Result<Store::BackupReport> Store::backup(const std::string& backupPath, const S
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
         return fail(ErrorCode::FileNotFound, "the folder for the backup does not exist");
 
-    auto slotsText = detail::readWholeFile(keySlotPath(im.path), kMaxKeySlotFileBytes);
-    if (!slotsText) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
-    if (auto s = privacy::verifyKeySlotFile(*slotsText, im.storeKey); !s) return fail(s.error());
+    auto slotsText = readSlotFileText(keySlotPath(im.path), im.storeKey);
+    if (!slotsText) return fail(slotsText.error());
     auto backupKey = privacy::newDatabaseKey();
     auto exportKey = privacy::newDatabaseKey();
     if (!backupKey || !exportKey) return fail(ErrorCode::Crypto, "cannot make the backup keys");
 
     // The copy is made while this session holds the store's lock, so no other process writes meanwhile.
     const std::string exportPath = backupPath + ".export";
-    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(exportPath + suffix, ec);
+    removeDatabaseFiles(exportPath);
     RemoveOnExit cleanup(exportPath);
     if (auto s = im.db.exportTo(exportPath, *exportKey); !s) return fail(s.error());
     auto live = manifestOf(im.db);
@@ -1181,11 +1196,7 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
                                             const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(backupPath, ec)) return fail(ErrorCode::FileNotFound, "no backup file there");
-    if (std::filesystem::exists(path, ec) || std::filesystem::exists(keySlotPath(path), ec))
-        return fail(ErrorCode::StoreExists, "a store already exists at that path");
-    const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
-        return fail(ErrorCode::FileNotFound, "the folder for the store does not exist");
+    if (auto s = checkNewStorePath(path); !s) return fail(s.error());
     const auto fileSize = std::filesystem::file_size(backupPath, ec);
     if (ec) return fail(ErrorCode::Io, "cannot size the backup file");
 
@@ -1238,7 +1249,7 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
     auto lock = detail::FileLock::acquire(path + ".lock");
     if (!lock) return fail(lock.error());
     const std::string building = path + ".restoring";
-    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(building + suffix, ec);
+    removeDatabaseFiles(building);
     RemoveOnExit cleanup(building);
     privacy::ContentDigest fileDigest;
     if (auto s = detail::writeFileAtomicallyFrom(building, "", backupPath, databaseOffset, *bytes,
@@ -1255,8 +1266,8 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
     {
         auto db = Database::open(building, *exportKey, Database::OpenMode::ReadWrite);
         if (!db) return fail(backupCorrupt("database does not decrypt"));
-        auto intact = integrityOk(*db);
-        if (!intact || !*intact) return fail(backupCorrupt("integrity check"));
+        auto intact = checkIntegrity(*db);
+        if (!intact || !intact->ok()) return fail(backupCorrupt("integrity check"));
         auto manifest = manifestOf(*db);
         if (!manifest) return fail(manifest.error());
         if (manifest->digest != *manifestWanted) return fail(backupCorrupt("manifest"));
@@ -1328,25 +1339,14 @@ Result<Store::CheckReport> Store::check() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadAudit); !s) return fail(s.error());
     CheckReport report;
-    auto pragmaRows = [&](const char* sql, std::vector<std::string>& rows) -> Status {
-        auto q = im.db.prepare(sql);
-        if (!q) return fail(q.error());
-        for (;;) {
-            auto row = q->step();
-            if (!row) return fail(row.error());
-            if (!*row) break;
-            rows.push_back(q->text(0));
-        }
-        return {};
-    };
-    std::vector<std::string> integrity, cipher;
-    if (auto s = pragmaRows("PRAGMA integrity_check;", integrity); !s) return fail(s.error());
-    report.integrityOk = integrity.size() == 1 && integrity[0] == "ok";
+    auto integrity = checkIntegrity(im.db);
+    if (!integrity) return fail(integrity.error());
+    report.integrityOk = integrity->structureProblems == 0;
     if (!report.integrityOk)
-        report.problems += "integrity_check reported " + std::to_string(integrity.size()) + " problems; ";
-    if (auto s = pragmaRows("PRAGMA cipher_integrity_check;", cipher); !s) return fail(s.error());
-    report.cipherIntegrityOk = cipher.empty(); // SQLCipher lists failing pages, nothing when all pass
-    if (!report.cipherIntegrityOk) report.problems += std::to_string(cipher.size()) + " pages fail their HMAC; ";
+        report.problems += "integrity_check reported " + std::to_string(integrity->structureProblems) + " problems; ";
+    report.cipherIntegrityOk = integrity->failingPages == 0;
+    if (!report.cipherIntegrityOk)
+        report.problems += std::to_string(integrity->failingPages) + " pages fail their HMAC; ";
     auto trail = auditTrail();
     if (!trail) return fail(trail.error());
     const auto chain = privacy::verifyAuditChain(*trail);
