@@ -39,26 +39,36 @@ std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool mig
     return std::move(*store);
 }
 
+/// Reads a new password (twice when typed at a prompt).
+core::Result<core::SecretBytes> readNewPassword(const std::string& prompt, bool fromStdin) {
+    auto password = app::readPassword(prompt, fromStdin);
+    if (!password) return password;
+    if (!fromStdin) {
+        auto again = app::readPassword("Repeat the password: ", false);
+        if (!again || !again->equals(*password))
+            return core::fail(core::ErrorCode::InvalidArgument, "the passwords do not match");
+    }
+    return password;
+}
+
+/// The Argon2id cost given by --kdf-ops and --kdf-mem-kib.
+privacy::KdfParams kdfParams(const StoreOptions& o) {
+    return {o.kdfOps, o.kdfMemKib * 1024};
+}
+
 struct InitArgs {
     StoreOptions store;
 };
 
 int runInit(const InitArgs& a) {
-    auto password = app::readPassword(fmt::format("New password for {}: ", a.store.user), a.store.passwordStdin);
+    auto password = readNewPassword(fmt::format("New password for {}: ", a.store.user), a.store.passwordStdin);
     if (!password) {
         printError(password.error());
         return kUsage;
     }
-    if (!a.store.passwordStdin) {
-        auto again = app::readPassword("Repeat the password: ", false);
-        if (!again || !again->equals(*password)) {
-            printError({core::ErrorCode::InvalidArgument, "the passwords do not match"});
-            return kUsage;
-        }
-    }
     storage::CreateOptions options;
     options.training = a.store.training;
-    options.kdf = {a.store.kdfOps, a.store.kdfMemKib * 1024};
+    options.kdf = kdfParams(a.store);
     const std::string path = storePath(a.store);
     if (auto s = storage::Store::create(path, a.store.user, *password, options, kClock); !s) {
         printError(s.error());
@@ -90,7 +100,7 @@ int runUserAdd(const UserAddArgs& a) {
         printError(password.error());
         return kUsage;
     }
-    if (auto s = store->addUser(a.name, *role, *password, {a.store.kdfOps, a.store.kdfMemKib * 1024}); !s) {
+    if (auto s = store->addUser(a.name, *role, *password, kdfParams(a.store)); !s) {
         printError(s.error());
         return exitFor(s.error());
     }
@@ -102,19 +112,12 @@ int runUserPasswd(const StoreOptions& o) {
     int rc = kOk;
     auto store = openStore(o, rc);
     if (!store) return rc;
-    auto password = app::readPassword("New password: ", o.passwordStdin);
+    auto password = readNewPassword("New password: ", o.passwordStdin);
     if (!password) {
         printError(password.error());
         return kUsage;
     }
-    if (!o.passwordStdin) {
-        auto again = app::readPassword("Repeat the new password: ", false);
-        if (!again || !again->equals(*password)) {
-            printError({core::ErrorCode::InvalidArgument, "the passwords do not match"});
-            return kUsage;
-        }
-    }
-    if (auto s = store->changePassword(*password, {o.kdfOps, o.kdfMemKib * 1024}); !s) {
+    if (auto s = store->changePassword(*password, kdfParams(o)); !s) {
         printError(s.error());
         return exitFor(s.error());
     }
@@ -272,18 +275,6 @@ struct BackupArgs {
     std::string file;
 };
 
-/// Reads a new password (twice when typed at a prompt).
-core::Result<core::SecretBytes> readNewPassword(const std::string& prompt, bool fromStdin) {
-    auto password = app::readPassword(prompt, fromStdin);
-    if (!password) return password;
-    if (!fromStdin) {
-        auto again = app::readPassword("Repeat it: ", false);
-        if (!again || !again->equals(*password))
-            return core::fail(core::ErrorCode::InvalidArgument, "the passwords do not match");
-    }
-    return password;
-}
-
 int runStoreBackup(const BackupArgs& a) {
     int rc = kOk;
     // Not migrated: an older store can be backed up before this version upgrades it.
@@ -294,7 +285,7 @@ int runStoreBackup(const BackupArgs& a) {
         printError(password.error());
         return kUsage;
     }
-    auto report = store->backup(a.file, *password, {a.store.kdfOps, a.store.kdfMemKib * 1024});
+    auto report = store->backup(a.file, *password, kdfParams(a.store));
     if (!report) {
         printError(report.error());
         return exitFor(report.error());
