@@ -288,47 +288,7 @@ TEST_F(StoreTest, FindsByDocumentAndByNameAndBirthThroughBlindIndexes) {
     }
 }
 
-// A store written by schema 1 (tests/data/stores/v1, see its README) opens, migrates and keeps its records.
-TEST(StoreMigration, Version1StoreMigratesWithItsData) {
-    test::TempDir dir;
-    test::FakeClock clock;
-    const std::string fixture = std::string(SECONDLINE_TEST_DATA) + "/stores/v1/store.db";
-    const std::string path = dir.file("store.db");
-    std::filesystem::copy_file(fixture, path);
-    std::filesystem::copy_file(fixture + ".keys", path + ".keys");
-    {
-        auto officer = Store::open(path, "officer1", test::password("officer-password"), {}, clock);
-        ASSERT_OK(officer);
-        auto list = officer->records();
-        ASSERT_OK(list);
-        ASSERT_EQ(list->size(), 3u);
-        auto rec = officer->record(list->back().id);
-        ASSERT_OK(rec);
-        EXPECT_EQ(rec->document.surname(), "ERIKSSON");
-        // The migration back-filled the blind indexes of the old records.
-        auto byDoc = officer->findByDocument("UTO", "L898902C3");
-        ASSERT_OK(byDoc);
-        EXPECT_EQ(byDoc->size(), 1u);
-        auto byName = officer->findByNameAndBirth("ERIKSSON", "1974-08-12");
-        ASSERT_OK(byName);
-        EXPECT_EQ(byName->size(), 2u) << "the TD3 and TD1 specimens";
-        // New records get indexes too.
-        auto id = officer->addRecord(specimen(), {.source = "file"});
-        ASSERT_OK(id);
-        auto again = officer->findByDocument("UTO", "L898902C3");
-        ASSERT_OK(again);
-        EXPECT_EQ(again->size(), 2u);
-    }
-    auto admin = Store::open(path, "admin", test::password("admin-password"), {}, clock);
-    ASSERT_OK(admin);
-    auto trail = admin->auditTrail();
-    ASSERT_OK(trail);
-    EXPECT_TRUE(privacy::verifyAuditChain(*trail).intact) << "migration continues the chain";
-    int migrations = 0;
-    for (const auto& e : *trail) migrations += e.action == "store.migrate";
-    EXPECT_EQ(migrations, storage::kSchemaVersion - 1) << "each step once, on the first open";
-}
-
+// Stores written by earlier schemas: the Migration tests in keys_backup_test.cpp.
 TEST(StoreMigration, NewStoresAreCreatedThroughEveryMigration) {
     test::TempDir dir;
     test::FakeClock clock;
