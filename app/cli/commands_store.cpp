@@ -1,4 +1,5 @@
-// secondline store init | check | rekey | backup | restore, user add | passwd, ingest, records list | show | find
+// secondline store init | check | rekey | backup | restore, user add | passwd | remove | list, ingest,
+// records list | show | find | flag, flags list | update
 
 #include "cli.h"
 
@@ -125,6 +126,41 @@ int runUserPasswd(const StoreOptions& o) {
     return kOk;
 }
 
+struct UserRemoveArgs {
+    StoreOptions store;
+    std::string name;
+};
+
+int runUserRemove(const UserRemoveArgs& a) {
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    if (auto s = store->removeUser(a.name); !s) {
+        printError(s.error());
+        return s.error().code == core::ErrorCode::UserNotFound ? kInvalid : exitFor(s.error());
+    }
+    std::cout << app::dumpLine({{"removed", a.name}}) << '\n';
+    return kOk;
+}
+
+int runUserList(const StoreOptions& o) {
+    int rc = kOk;
+    auto store = openStore(o, rc);
+    if (!store) return rc;
+    auto users = store->users();
+    if (!users) {
+        printError(users.error());
+        return exitFor(users.error());
+    }
+    for (const auto& u : *users)
+        std::cout << app::dumpLine({{"name", u.name},
+                                    {"role", privacy::roleName(u.role)},
+                                    {"created", core::formatUtc(u.created)},
+                                    {"active", u.active}})
+                  << '\n';
+    return kOk;
+}
+
 struct IngestArgs {
     StoreOptions store;
     std::vector<std::string> images;
@@ -169,26 +205,6 @@ struct RecordsArgs {
     std::int64_t id = 0;
 };
 
-int runRecordsList(const RecordsArgs& a) {
-    int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto list = store->records();
-    if (!list) {
-        printError(list.error());
-        return exitFor(list.error());
-    }
-    for (const auto& r : *list) {
-        const nlohmann::json j = {{"id", r.id},
-                                  {"created", core::formatUtc(r.created)},
-                                  {"officer", r.officer},
-                                  {"format", r.format},
-                                  {"valid", r.valid}};
-        std::cout << app::dumpLine(j) << '\n';
-    }
-    return kOk;
-}
-
 void printSummaries(const std::vector<storage::RecordSummary>& list) {
     for (const auto& r : list) {
         const nlohmann::json j = {{"id", r.id},
@@ -198,6 +214,19 @@ void printSummaries(const std::vector<storage::RecordSummary>& list) {
                                   {"valid", r.valid}};
         std::cout << app::dumpLine(j) << '\n';
     }
+}
+
+int runRecordsList(const RecordsArgs& a) {
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    auto list = store->records();
+    if (!list) {
+        printError(list.error());
+        return exitFor(list.error());
+    }
+    printSummaries(*list);
+    return kOk;
 }
 
 struct FindArgs {
@@ -305,7 +334,7 @@ int runStoreRestore(const BackupArgs& a) {
         return kUsage;
     }
     const std::string path = storePath(a.store);
-    auto report = storage::Store::restore(a.file, *password, path);
+    auto report = storage::Store::restore(a.file, *password, path, kClock);
     if (!report) {
         printError(report.error());
         return exitFor(report.error());
@@ -343,6 +372,95 @@ int runRecordsShow(const RecordsArgs& a) {
     return kOk;
 }
 
+struct FlagArgs {
+    StoreOptions store;
+    std::int64_t recordId = 0;
+    std::string reason;
+    std::string referTo;
+};
+
+int runRecordsFlag(const FlagArgs& a) {
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    const auto kind = a.referTo.empty() ? storage::FlagKind::Review : storage::FlagKind::Referral;
+    auto id = store->flagRecord(a.recordId, kind, a.reason, a.referTo);
+    if (!id) {
+        printError(id.error());
+        return id.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(id.error());
+    }
+    std::cout << app::dumpLine({{"flag_id", *id}, {"record_id", a.recordId}}) << '\n';
+    return kOk;
+}
+
+std::string_view flagStatusName(storage::FlagStatus s) {
+    switch (s) {
+    case storage::FlagStatus::Open: return "open";
+    case storage::FlagStatus::Resolved: return "resolved";
+    case storage::FlagStatus::Dismissed: return "dismissed";
+    }
+    return "open";
+}
+
+struct FlagsListArgs {
+    StoreOptions store;
+    bool openOnly = false;
+};
+
+int runFlagsList(const FlagsListArgs& a) {
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    auto flags = store->flags(a.openOnly);
+    if (!flags) {
+        printError(flags.error());
+        return exitFor(flags.error());
+    }
+    for (const auto& f : *flags) {
+        nlohmann::json history = nlohmann::json::array();
+        for (const auto& e : f.history)
+            history.push_back({{"time", core::formatUtc(e.time)},
+                               {"user", e.user},
+                               {"status", flagStatusName(e.status)},
+                               {"note", e.note}});
+        nlohmann::json j = {{"id", f.id},
+                            {"record_id", f.recordId},
+                            {"kind", f.kind == storage::FlagKind::Referral ? "referral" : "review"},
+                            {"reason", f.reason},
+                            {"status", flagStatusName(f.status)},
+                            {"history", std::move(history)}};
+        if (f.kind == storage::FlagKind::Referral) j["referred_to"] = f.referredTo;
+        std::cout << app::dumpLine(j) << '\n';
+    }
+    return kOk;
+}
+
+struct FlagUpdateArgs {
+    StoreOptions store;
+    std::int64_t flagId = 0;
+    std::string status;
+    std::string note;
+};
+
+int runFlagsUpdate(const FlagUpdateArgs& a) {
+    std::optional<storage::FlagStatus> status;
+    for (auto s : {storage::FlagStatus::Open, storage::FlagStatus::Resolved, storage::FlagStatus::Dismissed})
+        if (flagStatusName(s) == a.status) status = s;
+    if (!status) {
+        printError({core::ErrorCode::InvalidArgument, "--status must be open, resolved or dismissed"});
+        return kUsage;
+    }
+    int rc = kOk;
+    auto store = openStore(a.store, rc);
+    if (!store) return rc;
+    if (auto s = store->updateFlag(a.flagId, *status, a.note); !s) {
+        printError(s.error());
+        return s.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(s.error());
+    }
+    std::cout << app::dumpLine({{"flag_id", a.flagId}, {"status", a.status}}) << '\n';
+    return kOk;
+}
+
 } // namespace
 
 void registerStoreCommands(CLI::App& app, Context& ctx) {
@@ -370,6 +488,17 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     addStoreOptions(*passwdCmd, *passwd);
     addKdfOptions(*passwdCmd, *passwd);
     passwdCmd->callback([passwd, &ctx] { ctx.exitCode = runUserPasswd(*passwd); });
+    auto remove = std::make_shared<UserRemoveArgs>();
+    auto* removeCmd = user->add_subcommand("remove", "Remove a user: their key slot is deleted, their records stay "
+                                                     "(administrators; JSON; exit 1 when no such user)");
+    addStoreOptions(*removeCmd, remove->store);
+    removeCmd->add_option("name", remove->name, "User to remove")->required();
+    removeCmd->callback([remove, &ctx] { ctx.exitCode = runUserRemove(*remove); });
+    auto userList = std::make_shared<StoreOptions>();
+    auto* userListCmd = user->add_subcommand("list", "Every user with role and whether they may sign in "
+                                                     "(administrators; JSON lines)");
+    addStoreOptions(*userListCmd, *userList);
+    userListCmd->callback([userList, &ctx] { ctx.exitCode = runUserList(*userList); });
 
     auto ingest = std::make_shared<IngestArgs>();
     auto* ingestCmd = app.add_subcommand("ingest", "Read, validate and store documents from images; one JSON line "
@@ -398,6 +527,31 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     findCmd->add_option("--name", find->name, "Surname");
     findCmd->add_option("--birth", find->birth, "Birth date YYYY-MM-DD");
     findCmd->callback([find, &ctx] { ctx.exitCode = runRecordsFind(*find); });
+    auto flag = std::make_shared<FlagArgs>();
+    auto* flagCmd = records->add_subcommand("flag", "Flag a record for a supervisor's review, or refer it with "
+                                                    "--refer SERVICE (JSON; exit 1 when no such record)");
+    addStoreOptions(*flagCmd, flag->store);
+    flagCmd->add_option("id", flag->recordId, "Record id")->required();
+    flagCmd->add_option("--reason", flag->reason, "Why (no personal data beyond what the record holds)")->required();
+    flagCmd->add_option("--refer", flag->referTo, "Service the record is referred to");
+    flagCmd->callback([flag, &ctx] { ctx.exitCode = runRecordsFlag(*flag); });
+
+    auto* flags = app.add_subcommand("flags", "Flags and referrals with their history");
+    flags->require_subcommand(1);
+    auto flagsList = std::make_shared<FlagsListArgs>();
+    auto* flagsListCmd = flags->add_subcommand("list", "Flags you may see: all for supervisors, those on your own "
+                                                       "records otherwise (JSON lines)");
+    addStoreOptions(*flagsListCmd, flagsList->store);
+    flagsListCmd->add_flag("--open", flagsList->openOnly, "Only open flags");
+    flagsListCmd->callback([flagsList, &ctx] { ctx.exitCode = runFlagsList(*flagsList); });
+    auto flagUpdate = std::make_shared<FlagUpdateArgs>();
+    auto* flagUpdateCmd = flags->add_subcommand("update", "Move a flag to a new status with a note (supervisors; JSON; "
+                                                          "exit 1 when no such flag)");
+    addStoreOptions(*flagUpdateCmd, flagUpdate->store);
+    flagUpdateCmd->add_option("id", flagUpdate->flagId, "Flag id")->required();
+    flagUpdateCmd->add_option("--status", flagUpdate->status, "open, resolved or dismissed")->required();
+    flagUpdateCmd->add_option("--note", flagUpdate->note, "The reviewer's note")->required();
+    flagUpdateCmd->callback([flagUpdate, &ctx] { ctx.exitCode = runFlagsUpdate(*flagUpdate); });
 
     auto checkArgs = std::make_shared<StoreOptions>();
     auto* checkCmd = store->add_subcommand("check", "Check the store: integrity, page HMACs, audit chain (JSON)");

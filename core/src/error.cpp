@@ -40,6 +40,7 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::UserExists: return "user_exists";
     case ErrorCode::StoreNeedsMigration: return "store_needs_migration";
     case ErrorCode::BackupCorrupt: return "backup_corrupt";
+    case ErrorCode::UserNotFound: return "user_not_found";
     }
     return "internal_error";
 }

@@ -1008,7 +1008,8 @@ Status Store::addUser(const std::string& name, privacy::Role role, const SecretB
     const std::string slotsPath = keySlotPath(im.path);
     auto file = loadSlotFile(slotsPath, im.storeKey);
     if (!file) return fail(file.error());
-    if (privacy::findSlot(*file, name)) return fail(ErrorCode::UserExists, "a user with that name already exists");
+    if (privacy::findSlot(*file, name))
+        return fail(ErrorCode::UserExists, "a user with that name exists or once existed (names are not reused)");
     auto slot = privacy::wrapKey(im.storeKey, name, password, kdf);
     if (!slot) return fail(slot.error());
     file->slots.push_back(std::move(*slot));
@@ -1022,7 +1023,7 @@ Status Store::addUser(const std::string& name, privacy::Role role, const SecretB
     ins->bind(1, name).bind(2, privacy::roleName(role)).bind(3, core::formatUtc(im.clock->now()));
     if (auto s = ins->run(); !s) {
         if (s.error().code == ErrorCode::Database)
-            return fail(ErrorCode::UserExists, "a user with that name already exists");
+            return fail(ErrorCode::UserExists, "a user with that name exists or once existed (names are not reused)");
         return s;
     }
     if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "user.add", std::nullopt, "administration",
@@ -1033,6 +1034,62 @@ Status Store::addUser(const std::string& name, privacy::Role role, const SecretB
     // database does not know, and opening with it fails cleanly (AuthenticationFailed).
     if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
     return tx->commit();
+}
+
+Status Store::removeUser(const std::string& name) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::ManageUsers); !s) return s;
+    if (name == im.user) return fail(ErrorCode::InvalidArgument, "you cannot remove yourself");
+    const std::string slotsPath = keySlotPath(im.path);
+    auto file = loadSlotFile(slotsPath, im.storeKey);
+    if (!file) return fail(file.error());
+    const auto before = file->slots.size();
+    std::erase_if(file->slots, [&](const privacy::KeySlot& slot) { return slot.userName == name; });
+    auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
+    if (!encoded) return fail(encoded.error());
+
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    auto q = im.db.prepare("UPDATE users SET active = 0 WHERE name = ? AND active = 1 RETURNING role;");
+    if (!q) return fail(q.error());
+    q->bind(1, name);
+    auto row = q->step();
+    if (!row) return fail(row.error());
+    if (!*row && file->slots.size() == before) return fail(ErrorCode::UserNotFound, "no active user with that name");
+    const std::string role = *row ? q->text(0) : std::string("unknown");
+    q = {};
+    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "user.remove", std::nullopt, "administration",
+                             "role " + role);
+        !s)
+        return s;
+    // The slot goes first: if the commit then fails, the user can no longer sign in, which is what was asked.
+    if (file->slots.size() != before)
+        if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
+    return tx->commit();
+}
+
+Result<std::vector<Store::UserInfo>> Store::users() {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::ManageUsers); !s) return fail(s.error());
+    auto file = loadSlotFile(keySlotPath(im.path), im.storeKey);
+    if (!file) return fail(file.error());
+    auto q = im.db.prepare("SELECT name, role, created_utc, active FROM users ORDER BY id;");
+    if (!q) return fail(q.error());
+    std::vector<UserInfo> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        UserInfo u;
+        u.name = q->text(0);
+        const auto role = privacy::roleFromName(q->text(1));
+        if (!role) return fail(ErrorCode::StoreCorrupt, "a user has an unknown role");
+        u.role = *role;
+        u.created = core::parseUtc(q->text(2)).value_or(core::TimePoint{});
+        u.active = q->int64(3) != 0 && privacy::findSlot(*file, u.name) != nullptr;
+        out.push_back(std::move(u));
+    }
+    return out;
 }
 
 Status Store::changePassword(const SecretBytes& newPassword, const privacy::KdfParams& kdf) {
@@ -1193,7 +1250,7 @@ std::optional<std::uint64_t> parseCount(const std::string* text) {
 } // namespace
 
 Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const SecretBytes& backupPassword,
-                                            const std::string& path) {
+                                            const std::string& path, const core::Clock& clock) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(backupPath, ec)) return fail(ErrorCode::FileNotFound, "no backup file there");
     if (auto s = checkNewStorePath(path); !s) return fail(s.error());
@@ -1288,6 +1345,18 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
             if (!detail::decodeDocument(q->text(0))) return fail(backupCorrupt("a record does not decode"));
         }
         q = {};
+        {
+            // The trail says where this store came from; no user is signed in, so the entry names none.
+            auto tx = Transaction::begin(*db);
+            if (!tx) return fail(tx.error());
+            if (auto s = appendAudit(*db, clock, "(restore)", privacy::Role::Administrator, "store.restore",
+                                     std::nullopt, "administration",
+                                     "schema " + std::to_string(report.schema) + ", " + std::to_string(report.records) +
+                                         " records");
+                !s)
+                return fail(s.error());
+            if (auto s = tx->commit(); !s) return fail(s.error());
+        }
         // A restored store never shares a database key with the store it came from.
         if (auto s = db->rekey(*newKey); !s) return fail(s.error());
         if (auto s = db->exec("PRAGMA journal_mode = DELETE;"); !s) return fail(s.error());

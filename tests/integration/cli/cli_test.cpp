@@ -274,6 +274,83 @@ TEST_F(CliTest, RekeyBackupAndRestoreKeepEveryRecord) {
     EXPECT_EQ(list.jsonLines().size(), 2u) << "the officer's password works on the restored store";
 }
 
+TEST_F(CliTest, FlagsReviewAndUserRemoval) {
+    const std::string store = dir.file("s.db");
+    const std::vector<std::string> fast = {"--kdf-ops", "1", "--kdf-mem-kib", "8"};
+    auto as = [&](const std::string& user, std::vector<std::string> args) {
+        for (const std::string& a :
+             {std::string("--store"), store, std::string("--user"), user, std::string("--password-stdin")})
+            args.push_back(a);
+        return args;
+    };
+    auto withFast = [&](std::vector<std::string> args) {
+        args.insert(args.end(), fast.begin(), fast.end());
+        return args;
+    };
+    ASSERT_EQ(run(withFast(as("admin", {"store", "init"})), "a-pw\n").exitCode, 0);
+    ASSERT_EQ(run(withFast(as("admin", {"user", "add", "o1", "--role", "officer"})), "a-pw\no-pw\n").exitCode, 0);
+    ASSERT_EQ(run(withFast(as("admin", {"user", "add", "s1", "--role", "supervisor"})), "a-pw\ns-pw\n").exitCode, 0);
+    const std::string image = renderImage(78, validation::MrzFormat::TD1, nullptr);
+    auto ingest = run(as("o1", {"ingest", image}), "o-pw\n");
+    ASSERT_EQ(ingest.exitCode, 0) << ingest.err;
+    const auto recordId = ingest.jsonLines().at(0)["record_id"].get<std::int64_t>();
+
+    auto flag = run(as("o1", {"records", "flag", std::to_string(recordId), "--reason", "photo mismatch"}), "o-pw\n");
+    ASSERT_EQ(flag.exitCode, 0) << flag.err;
+    const auto flagId = json::parse(flag.out)["flag_id"].get<std::int64_t>();
+    auto refer =
+        run(as("o1", {"records", "flag", std::to_string(recordId), "--reason", "check", "--refer", "immigration"}),
+            "o-pw\n");
+    ASSERT_EQ(refer.exitCode, 0) << refer.err;
+    EXPECT_EQ(run(as("o1", {"records", "flag", "999", "--reason", "x"}), "o-pw\n").exitCode, 1);
+    EXPECT_EQ(
+        run(as("o1", {"flags", "update", std::to_string(flagId), "--status", "resolved", "--note", "ok"}), "o-pw\n")
+            .exitCode,
+        3)
+        << "officers do not review flags";
+    EXPECT_EQ(run(as("s1", {"flags", "update", std::to_string(flagId), "--status", "closed", "--note", "x"}), "s-pw\n")
+                  .exitCode,
+              2)
+        << "unknown status";
+    auto review =
+        run(as("s1", {"flags", "update", std::to_string(flagId), "--status", "resolved", "--note", "documents seen"}),
+            "s-pw\n");
+    ASSERT_EQ(review.exitCode, 0) << review.err;
+    auto open = run(as("s1", {"flags", "list", "--open"}), "s-pw\n");
+    ASSERT_EQ(open.exitCode, 0) << open.err;
+    ASSERT_EQ(open.jsonLines().size(), 1U);
+    EXPECT_EQ(open.jsonLines()[0]["kind"], "referral");
+    EXPECT_EQ(open.jsonLines()[0]["referred_to"], "immigration");
+    auto all = run(as("s1", {"flags", "list"}), "s-pw\n");
+    ASSERT_EQ(all.jsonLines().size(), 2U);
+    bool sawResolved = false;
+    for (const auto& f : all.jsonLines())
+        if (f["id"] == flagId) {
+            sawResolved = true;
+            EXPECT_EQ(f["status"], "resolved");
+            ASSERT_EQ(f["history"].size(), 2U);
+            EXPECT_EQ(f["history"][1]["user"], "s1");
+            EXPECT_EQ(f["history"][1]["note"], "documents seen");
+        }
+    EXPECT_TRUE(sawResolved);
+
+    auto removed = run(as("admin", {"user", "remove", "o1"}), "a-pw\n");
+    ASSERT_EQ(removed.exitCode, 0) << removed.err;
+    EXPECT_EQ(run(as("admin", {"user", "remove", "o1"}), "a-pw\n").exitCode, 1);
+    EXPECT_EQ(run(as("s1", {"user", "remove", "admin"}), "s-pw\n").exitCode, 3);
+    auto users = run(as("admin", {"user", "list"}), "a-pw\n");
+    ASSERT_EQ(users.exitCode, 0) << users.err;
+    ASSERT_EQ(users.jsonLines().size(), 3U);
+    EXPECT_EQ(users.jsonLines()[1]["name"], "o1");
+    EXPECT_EQ(users.jsonLines()[1]["active"], false);
+    auto locked = run(as("o1", {"records", "list"}), "o-pw\n");
+    EXPECT_EQ(locked.exitCode, 2);
+    EXPECT_TRUE(test::contains(locked.err, "authentication_failed")) << locked.err;
+    auto stillThere = run(as("s1", {"records", "show", std::to_string(recordId)}), "s-pw\n");
+    ASSERT_EQ(stillThere.exitCode, 0) << stillThere.err;
+    EXPECT_EQ(json::parse(stillThere.out)["officer"], "o1");
+}
+
 TEST_F(CliTest, HeadlessDemoReadsFromPixelsAndStores) {
     const auto r = run({"demo", "--seed", "4242", "--store", dir.file("demo.db")});
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;

@@ -220,7 +220,7 @@ TEST_F(KeysTest, BackupRestoresOnANewMachineRecordByRecordUnderANewKey) {
 
     test::TempDir machine2;
     const std::string restored = machine2.file("restored.db");
-    auto report = Store::restore(backupFile, test::password("backup-pw"), restored);
+    auto report = Store::restore(backupFile, test::password("backup-pw"), restored, clock);
     ASSERT_OK(report);
     EXPECT_EQ(report->records, 20);
     EXPECT_EQ(contents(restored), before) << "same records, same users and passwords";
@@ -228,6 +228,69 @@ TEST_F(KeysTest, BackupRestoresOnANewMachineRecordByRecordUnderANewKey) {
         << "a restored store gets its own database key";
     EXPECT_FALSE(std::filesystem::exists(restored + ".restoring"));
     expectHealthy(restored);
+    // The restored trail continues the backed-up one and says it was restored, before any sign-in.
+    auto admin = open("admin", "admin-pw", restored);
+    auto trail = admin.auditTrail();
+    ASSERT_OK(trail);
+    const auto restoreEntry = std::find_if(trail->begin(), trail->end(),
+                                           [](const privacy::AuditEntry& e) { return e.action == "store.restore"; });
+    ASSERT_NE(restoreEntry, trail->end());
+    EXPECT_EQ(restoreEntry->userName, "(restore)");
+    EXPECT_EQ(restoreEntry->detail, "schema " + std::to_string(storage::kSchemaVersion) + ", 20 records");
+    EXPECT_EQ(std::next(restoreEntry)->action, "session.login") << "the first entry after it is the first sign-in";
+    // The backup's own "store.backup" entry is written to the store after the copy is taken, so the entry
+    // before the restore is the sign-in of the administrator who took it.
+    EXPECT_EQ(std::prev(restoreEntry)->action, "session.login");
+    EXPECT_EQ(std::prev(restoreEntry)->userName, "admin");
+}
+
+TEST_F(KeysTest, RemovedUserCannotSignInAndTheirRecordsStay) {
+    auto admin = open("admin", "admin-pw");
+    ASSERT_OK(
+        admin.addUser("officer2", Role::Officer, test::password("officer2-pw"), privacy::KdfParams::fastForTests()));
+    ASSERT_OK(admin.addUser("sup", Role::Supervisor, test::password("sup-pw"), privacy::KdfParams::fastForTests()));
+    EXPECT_ERROR_CODE(admin.removeUser("admin"), ErrorCode::InvalidArgument) << "never yourself";
+    EXPECT_ERROR_CODE(admin.removeUser("nobody"), ErrorCode::UserNotFound);
+    ASSERT_OK(admin.removeUser("officer1"));
+    EXPECT_ERROR_CODE(admin.removeUser("officer1"), ErrorCode::UserNotFound) << "already removed";
+    EXPECT_ERROR_CODE(admin.addUser("officer1", Role::Officer, test::password("x"), privacy::KdfParams::fastForTests()),
+                      ErrorCode::UserExists)
+        << "a removed user's name is not given to someone else";
+    auto users = admin.users();
+    ASSERT_OK(users);
+    ASSERT_EQ(users->size(), 4U);
+    EXPECT_EQ((*users)[0].name, "admin");
+    EXPECT_TRUE((*users)[0].active);
+    EXPECT_EQ((*users)[1].name, "officer1");
+    EXPECT_FALSE((*users)[1].active);
+    EXPECT_EQ((*users)[1].role, Role::Officer);
+    EXPECT_TRUE((*users)[2].active);
+    admin.close();
+
+    // The slot is gone from the file: the old password opens nothing, and the error does not tell why.
+    EXPECT_FALSE(privacy::findSlot(*privacy::decodeKeySlotFile(test::readFile(path + ".keys")), "officer1"));
+    EXPECT_ERROR_CODE(Store::open(path, "officer1", test::password("officer1-pw"), {}, clock),
+                      ErrorCode::AuthenticationFailed);
+    // Their records stay, still attributed to them; other users still sign in.
+    {
+        auto supervisor = open("sup", "sup-pw");
+        auto list = supervisor.records();
+        ASSERT_OK(list);
+        EXPECT_EQ(std::count_if(list->begin(), list->end(),
+                                [](const storage::RecordSummary& r) { return r.officer == "officer1"; }),
+                  20);
+        EXPECT_ERROR_CODE(supervisor.removeUser("officer2"), ErrorCode::PermissionDenied);
+    }
+    auto officer2 = open("officer2", "officer2-pw");
+    officer2.close();
+    admin = open("admin", "admin-pw");
+    auto trail = admin.auditTrail();
+    ASSERT_OK(trail);
+    EXPECT_TRUE(std::any_of(trail->begin(), trail->end(), [](const privacy::AuditEntry& e) {
+        return e.action == "user.remove" && e.detail == "role officer";
+    }));
+    admin.close();
+    expectHealthy();
 }
 
 TEST_F(KeysTest, RestoreRefusesBadBackupsAndLeavesNothingBehind) {
@@ -249,7 +312,7 @@ TEST_F(KeysTest, RestoreRefusesBadBackupsAndLeavesNothingBehind) {
         SCOPED_TRACE(what);
         const std::string file = machine2.file("candidate.slbackup");
         test::writeFile(file, bytes);
-        EXPECT_ERROR_CODE(Store::restore(file, test::password(pw), target), code);
+        EXPECT_ERROR_CODE(Store::restore(file, test::password(pw), target, clock), code);
         // Only the input remains (and possibly the empty lock file a restore takes: it holds nothing).
         for (const auto& e : std::filesystem::directory_iterator(machine2.path())) {
             const std::string name = e.path().filename().string();
@@ -274,9 +337,9 @@ TEST_F(KeysTest, RestoreRefusesBadBackupsAndLeavesNothingBehind) {
     expectRefused("SECONDLINE-BACKUP 1\n99999999\n{}", "backup-pw", ErrorCode::BackupCorrupt, "header length lies");
     expectRefused("", "backup-pw", ErrorCode::BackupCorrupt, "empty file");
     expectRefused(test::readFile(path), "backup-pw", ErrorCode::BackupCorrupt, "a store file, not a backup");
-    EXPECT_ERROR_CODE(Store::restore(machine2.file("absent"), test::password("backup-pw"), target),
+    EXPECT_ERROR_CODE(Store::restore(machine2.file("absent"), test::password("backup-pw"), target, clock),
                       ErrorCode::FileNotFound);
-    EXPECT_ERROR_CODE(Store::restore(backupFile, test::password("backup-pw"), path), ErrorCode::StoreExists)
+    EXPECT_ERROR_CODE(Store::restore(backupFile, test::password("backup-pw"), path, clock), ErrorCode::StoreExists)
         << "restore never overwrites a store";
     EXPECT_EQ(contents().size(), 20u) << "the existing store is untouched";
 }
@@ -364,7 +427,7 @@ TEST_P(Migration, BackupOfAnUnmigratedStoreRestoresThroughTheMigrations) {
         EXPECT_EQ(report->records, 3);
     }
     const std::string restored = dir.file("restored.db");
-    auto report = Store::restore(backupFile, test::password("b-pw"), restored);
+    auto report = Store::restore(backupFile, test::password("b-pw"), restored, clock);
     ASSERT_OK(report);
     EXPECT_EQ(report->schema, GetParam().schema);
     auto officer = Store::open(restored, "officer1", test::password("officer-password"), {}, clock);
@@ -470,7 +533,7 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
         ASSERT_OK(admin.backup(dir.file("b"), test::password("b"), privacy::KdfParams::fastForTests()));
     }
     test::TempDir machine2;
-    ASSERT_OK(Store::restore(dir.file("b"), test::password("b"), machine2.file("r.db")));
+    ASSERT_OK(Store::restore(dir.file("b"), test::password("b"), machine2.file("r.db"), clock));
     auto restored = open("officer1", "officer1-pw", machine2.file("r.db"));
     auto images = restored.images(passport);
     ASSERT_OK(images);
@@ -518,7 +581,7 @@ TEST_F(KeysTest, StoresAndBackupsFromANewerVersionAreRefusedUntouched) {
     test::writeFile(backupFile, "SECONDLINE-BACKUP 1\n" + std::to_string(reencoded->size()) + "\n" + *reencoded +
                                     bytes.substr(at + length));
     test::TempDir machine2;
-    EXPECT_ERROR_CODE(Store::restore(backupFile, test::password("b-pw"), machine2.file("r.db")),
+    EXPECT_ERROR_CODE(Store::restore(backupFile, test::password("b-pw"), machine2.file("r.db"), clock),
                       ErrorCode::StoreVersionTooNew);
     EXPECT_FALSE(std::filesystem::exists(machine2.file("r.db")));
 }

@@ -52,6 +52,7 @@ enum class ErrorCode {
     UserExists,          ///< a user with that name already exists
     StoreNeedsMigration, ///< opened without migrating: only a backup of an older store is possible
     BackupCorrupt,       ///< a backup file fails to parse, authenticate or verify
+    UserNotFound,        ///< no active user with that name (administration only; sign-in says AuthenticationFailed)
 };
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".

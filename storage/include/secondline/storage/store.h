@@ -181,6 +181,22 @@ public:
     [[nodiscard]] core::Status addUser(const std::string& name, privacy::Role role, const core::SecretBytes& password,
                                        const privacy::KdfParams& kdf);
 
+    /// Removes a user (administrators): their key slot is deleted, so their password no longer opens the store,
+    /// and they are marked inactive. Their records and audit entries stay, attributed to them; the name is not
+    /// reused. Errors: PermissionDenied, UserNotFound (no such active user), InvalidArgument (yourself),
+    /// KeySlotCorrupt, Io.
+    [[nodiscard]] core::Status removeUser(const std::string& name);
+
+    struct UserInfo {
+        std::string name;
+        privacy::Role role = privacy::Role::Officer;
+        core::TimePoint created{};
+        bool active = false; ///< has a key slot and may sign in
+    };
+    /// Every user, removed ones included, in the order they were added (administrators). Errors:
+    /// PermissionDenied.
+    [[nodiscard]] core::Result<std::vector<UserInfo>> users();
+
     /// Changes the signed-in user's password: their key slot is re-wrapped (new salt, nonce and the given
     /// Argon2id cost) and the slot file replaced atomically. Errors: InvalidArgument, KeySlotCorrupt, Io.
     [[nodiscard]] core::Status changePassword(const core::SecretBytes& newPassword, const privacy::KdfParams& kdf);
@@ -214,10 +230,12 @@ public:
     /// every table is checked row by row against its manifest, every record is decoded, and the database
     /// is re-encrypted under a fresh key before it is moved into place; nothing is left at `path` on
     /// failure. Users and passwords are those of the store when it was backed up; a backup of an older
-    /// schema is migrated on the first open. Errors: FileNotFound, BackupCorrupt, AuthenticationFailed
-    /// (wrong backup password), StoreExists, StoreVersionTooNew, DiskFull, Io, ReadOnly.
-    [[nodiscard]] static core::Result<RestoreReport>
-    restore(const std::string& backupPath, const core::SecretBytes& backupPassword, const std::string& path);
+    /// schema is migrated on the first open. The restored store's audit trail continues the backup's with a
+    /// "store.restore" entry (user "(restore)": no user is signed in). Errors: FileNotFound, BackupCorrupt,
+    /// AuthenticationFailed (wrong backup password), StoreExists, StoreVersionTooNew, DiskFull, Io, ReadOnly.
+    [[nodiscard]] static core::Result<RestoreReport> restore(const std::string& backupPath,
+                                                             const core::SecretBytes& backupPassword,
+                                                             const std::string& path, const core::Clock& clock);
 
     /// The whole audit trail. Errors: PermissionDenied.
     [[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> auditTrail();
