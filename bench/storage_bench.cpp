@@ -1,7 +1,10 @@
-// Store throughput on a real SQLCipher file: batched ingest with audit entries, lookup latency by document
-// (blind index), and the cost of unlocking (Argon2id at the default policy).
-//   build/release/bench/storage_bench                         (lookup over 100,000 records)
-//   SECONDLINE_BENCH_RECORDS=1000000 build/release/bench/storage_bench --benchmark_filter=Lookup
+// Store throughput on a real file: batched ingest with audit entries, lookup latency by document (blind
+// index, with the lookup's own audit entry committed), and the cost of unlocking (Argon2id at the default
+// policy). Built twice from this file: storage_bench over the SQLCipher store, storage_bench_unencrypted over
+// the same store code with page encryption compiled out; scripts/bench-storage.sh runs both and prints the
+// encryption overhead.
+//   bash scripts/bench-storage.sh                                          (lookups over 1,000,000 records)
+//   SECONDLINE_BENCH_RECORDS=100000 build/release/bench/storage_bench --benchmark_filter=Lookup
 
 #include <secondline/storage/store.h>
 #include <secondline/validation/mrz_parser.h>

@@ -192,6 +192,7 @@ core::Result<Database> Database::open(const std::string& path, const core::Secre
     Database db(raw);
     if (rc != SQLITE_OK) return fail(sqliteError(rc, "cannot open the store database"));
 
+#ifndef SECONDLINE_UNENCRYPTED_BENCHMARK_ONLY
     auto literal = rawKeyLiteral(key);
     if (!literal) return fail(literal.error());
     {
@@ -199,6 +200,11 @@ core::Result<Database> Database::open(const std::string& path, const core::Secre
         rc = sqlite3_key_v2(db.m_db, "main", lit.bytes().data(), static_cast<int>(lit.bytes().size() - 1));
     }
     if (rc != SQLITE_OK) return fail(sqliteError(rc, "cannot key the store database"));
+#else
+    // Benchmark-only build (storage/CMakeLists.txt): the same store on plain SQLite, to measure what page
+    // encryption costs. Never part of the product.
+    (void)key;
+#endif
 
     // SQLCipher 4 defaults (AES-256-CBC, HMAC-SHA512 per page, 4096-byte pages) are kept and pinned by a
     // test. cipher_memory_security (locking and wiping every SQLite allocation) stays off, as in SQLCipher's

