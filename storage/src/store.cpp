@@ -489,6 +489,8 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
     // no store or a complete one (plus, at worst, an orphan slot file that blocks a second init).
     const std::string building = path + ".creating";
     std::filesystem::remove(building, ec);
+    // Owner-only from the first byte; SQLite gives its WAL and shared-memory files the same mode.
+    if (auto s = detail::createEmptyPrivateFile(building); !s) return s;
     {
         auto db = Database::open(building, *key, Database::OpenMode::Create);
         if (!db) return fail(db.error());

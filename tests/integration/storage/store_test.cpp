@@ -247,6 +247,21 @@ TEST_F(StoreTest, KeySlotFileOfAnotherStoreIsRejected) {
         << core::errorCodeName(r.error().code);
 }
 
+TEST_F(StoreTest, EveryFileOfTheStoreIsOwnerOnly) {
+    addUser("officer1", Role::Officer);
+    auto officer = openAs("officer1", "officer1-pw");
+    ASSERT_OK(officer.addRecord(specimen(), {.source = "file"}));
+    int files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+        const auto perms = e.status().permissions();
+        EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+                  std::filesystem::perms::none)
+            << e.path().filename() << " is readable or writable by others";
+        ++files;
+    }
+    EXPECT_GE(files, 4) << "database, WAL, shared memory, key slots (and the lock)";
+}
+
 namespace {
 
 /// Runs `body` and returns what it returns. As root (who ignores folder permissions, as in CI containers) it
