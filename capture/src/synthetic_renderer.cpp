@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <array>
 #include <cmath>
 #include <random>
 
@@ -143,8 +144,19 @@ std::string printedDate(const std::string& yymmdd) {
 Result<SyntheticDocument> SyntheticRenderer::render(const validation::MrzFields& fields, const RenderOptions& options) {
     if (options.dpi < 50 || options.dpi > 1200) return fail(ErrorCode::InvalidArgument, "dpi must be 50 to 1200");
     if (options.rotation % 90 != 0) return fail(ErrorCode::InvalidArgument, "rotation must be a multiple of 90");
+    if (options.perspective < 0.0 || options.perspective > 0.3 || options.contrast <= 0.0 || options.contrast > 1.0 ||
+        options.glare < 0.0 || options.glare > 1.0 || options.unevenLight < 0.0 || options.unevenLight > 1.0 ||
+        options.motionBlur < 0.0 || options.motionBlur > 100.0)
+        return fail(ErrorCode::InvalidArgument, "degradation outside its range");
     auto mrz = validation::composeMrz(fields);
     if (!mrz) return fail(mrz.error());
+    if (options.wrongCheckDigit) {
+        // The document number's check digit: line 1 position 15 on TD1, line 2 position 10 otherwise.
+        const bool td1 = fields.format == MrzFormat::TD1;
+        char& digit = (*mrz)[td1 ? 0 : 1][td1 ? 14 : 9];
+        const int shift = 1 + static_cast<int>(options.seed % 9);
+        digit = digit == '<' ? '1' : static_cast<char>('0' + ((digit - '0') + shift) % 10);
+    }
 
     const double pxPerMm = options.dpi / 25.4;
     const Size size = documentSize(fields.format);
@@ -219,27 +231,102 @@ Result<SyntheticDocument> SyntheticRenderer::render(const validation::MrzFields&
     const double mrzX = (w - lineWidth) / 2.0;
     cv::rectangle(doc, cv::Rect(0, static_cast<int>(mrzTop), w, h - static_cast<int>(mrzTop)),
                   cv::Scalar(246, 246, 246), cv::FILLED);
-    for (int i = 0; i < mrzLines; ++i) {
+    for (int i = 0; i < mrzLines && !options.withoutMrz; ++i) {
         const double baseline = mrzTop + (1.5 + kMrzLineMm * (i + 0.5) + kMrzCapHeightMm / 2) * pxPerMm;
         im.drawText(doc, im.ocrb, mrzSize, (*mrz)[static_cast<std::size_t>(i)], mrzX, baseline, cv::Scalar(15, 15, 15),
                     pitch);
     }
 
+    if (options.glare > 0.0) {
+        // A specular spot on the laminate: blends towards white, strongest at its centre.
+        const double cx = options.glareOnMrz ? w * (0.3 + 0.4 * unit(rng)) : w * unit(rng);
+        const double cy = options.glareOnMrz ? (mrzTop + h) / 2.0 : h * unit(rng);
+        const double radius = h * (0.12 + 0.1 * unit(rng));
+        for (int y = 0; y < h; ++y) {
+            auto* row = doc.ptr<cv::Vec3b>(y);
+            for (int x = 0; x < w; ++x) {
+                const double d2 = ((x - cx) * (x - cx) + (y - cy) * (y - cy) * 4.0) / (radius * radius);
+                const double a = options.glare * std::exp(-d2);
+                if (a < 0.01) continue;
+                for (int k = 0; k < 3; ++k) row[x][k] = cv::saturate_cast<uchar>(row[x][k] + (255 - row[x][k]) * a);
+            }
+        }
+    }
+
     cv::Mat out = doc;
-    if (options.onPage || options.skewDegrees != 0.0) {
-        // Lay the document on a white page with room to turn.
-        const int pad = static_cast<int>(std::lround((options.onPage ? 25.0 : 6.0) * pxPerMm));
-        cv::Mat page(h + 2 * pad, w + 2 * pad, CV_8UC3, cv::Scalar(250, 250, 250));
+    if (options.onPage || options.onDesk || options.skewDegrees != 0.0 || options.perspective > 0.0) {
+        // Lay the document on a white page (a scanner) or a desk (a camera) with room to turn.
+        const int pad = static_cast<int>(std::lround((options.onPage || options.onDesk ? 25.0 : 6.0) * pxPerMm));
+        const cv::Scalar paper = options.onDesk
+                                     ? cv::Scalar(70 + 40 * unit(rng), 90 + 40 * unit(rng), 110 + 50 * unit(rng))
+                                     : cv::Scalar(250, 250, 250);
+        cv::Mat page(h + 2 * pad, w + 2 * pad, CV_8UC3, paper);
+        if (options.onDesk) {
+            // Clutter: wood-like streaks, a few objects, and a note with ordinary text on it.
+            for (int k = 0; k < 40; ++k) {
+                const int y = static_cast<int>(unit(rng) * page.rows);
+                cv::line(page, {0, y}, {page.cols, y + static_cast<int>((unit(rng) - 0.5) * pad)},
+                         paper * (0.8 + 0.3 * unit(rng)), std::max(1, static_cast<int>(pxPerMm * 0.8)));
+            }
+            for (int k = 0; k < 4; ++k) {
+                const cv::Point c(static_cast<int>(unit(rng) * page.cols), static_cast<int>(unit(rng) * page.rows));
+                cv::circle(page, c, static_cast<int>(pad * (0.3 + unit(rng))),
+                           cv::Scalar(255 * unit(rng), 255 * unit(rng), 255 * unit(rng)), cv::FILLED, cv::LINE_AA);
+            }
+            const cv::Rect note(static_cast<int>(unit(rng) * page.cols * 0.5), 0, page.cols / 3, pad);
+            cv::rectangle(page, note, cv::Scalar(235, 245, 250), cv::FILLED);
+            for (int line = 0; line < 3; ++line)
+                im.drawText(page, im.sans, labelSize, "MEETING 10:30 ROOM 4B CALL BACK", note.x + margin,
+                            note.y + (line + 1) * 3.0 * pxPerMm, ink);
+        }
         doc.copyTo(page(cv::Rect(pad, pad, w, h)));
         if (options.skewDegrees != 0.0) {
             const cv::Point2f c(static_cast<float>(page.cols) / 2.0f, static_cast<float>(page.rows) / 2.0f);
             const cv::Mat rot = cv::getRotationMatrix2D(c, options.skewDegrees, 1.0);
-            cv::warpAffine(page, page, rot, page.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
-                           cv::Scalar(250, 250, 250));
+            cv::warpAffine(page, page, rot, page.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+        }
+        if (options.perspective > 0.0) {
+            // A camera not square to the document: each corner pulled in by a random share of the frame.
+            const auto pull = [&] { return static_cast<float>(options.perspective * unit(rng)); };
+            const float pw = static_cast<float>(page.cols), ph = static_cast<float>(page.rows);
+            const std::array<cv::Point2f, 4> from{cv::Point2f{0, 0}, {pw, 0}, {pw, ph}, {0, ph}};
+            const std::array<cv::Point2f, 4> to{cv::Point2f{pull() * pw, pull() * ph},
+                                                {pw - pull() * pw, pull() * ph},
+                                                {pw - pull() * pw, ph - pull() * ph},
+                                                {pull() * pw, ph - pull() * ph}};
+            const cv::Mat m = cv::getPerspectiveTransform(from.data(), to.data());
+            cv::warpPerspective(page, page, m, page.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, paper);
         }
         out = page;
     }
+    if (options.unevenLight > 0.0) {
+        // Light falls off linearly towards one side of the frame.
+        const double angle = unit(rng) * 6.283;
+        const double dx = std::cos(angle), dy = std::sin(angle);
+        const double span = std::abs(dx) * out.cols + std::abs(dy) * out.rows;
+        const double x0 = dx < 0 ? out.cols : 0.0, y0 = dy < 0 ? out.rows : 0.0;
+        for (int y = 0; y < out.rows; ++y) {
+            auto* row = out.ptr<cv::Vec3b>(y);
+            for (int x = 0; x < out.cols; ++x) {
+                const double t = ((x - x0) * dx + (y - y0) * dy) / span;
+                const double gain = 1.0 - options.unevenLight * std::clamp(t, 0.0, 1.0);
+                for (int k = 0; k < 3; ++k) row[x][k] = cv::saturate_cast<uchar>(row[x][k] * gain);
+            }
+        }
+    }
+    if (options.contrast < 1.0) out.convertTo(out, -1, options.contrast, 128.0 * (1.0 - options.contrast));
     if (options.blurSigma > 0) cv::GaussianBlur(out, out, cv::Size(0, 0), options.blurSigma);
+    if (options.motionBlur >= 1.0) {
+        const int len = static_cast<int>(std::lround(options.motionBlur));
+        cv::Mat kernel = cv::Mat::zeros(len | 1, len | 1, CV_32F);
+        const double angle = unit(rng) * 3.1416;
+        const cv::Point2f c(static_cast<float>(kernel.cols / 2), static_cast<float>(kernel.rows / 2));
+        const cv::Point2f d(static_cast<float>(std::cos(angle) * len / 2),
+                            static_cast<float>(std::sin(angle) * len / 2));
+        cv::line(kernel, c - d, c + d, cv::Scalar(1.0), 1, cv::LINE_AA);
+        kernel /= std::max(1e-6, cv::sum(kernel)[0]);
+        cv::filter2D(out, out, -1, kernel);
+    }
     if (options.noiseSigma > 0) {
         cv::Mat noise(out.size(), CV_16SC3);
         cv::theRNG().state = options.seed;
@@ -260,6 +347,7 @@ Result<SyntheticDocument> SyntheticRenderer::render(const validation::MrzFields&
         cv::imencode(".jpg", out, buf, {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.jpegQuality, 1, 100)});
         out = cv::imdecode(buf, cv::IMREAD_COLOR);
     }
+    if (options.withoutMrz) mrz->clear();
     return SyntheticDocument{detail::fromMat(out), fields, std::move(*mrz)};
 }
 

@@ -28,13 +28,24 @@ struct RenderOptions {
     double blurSigma = 0.0;   ///< Gaussian defocus in output pixels
     double noiseSigma = 0.0;  ///< Gaussian noise, in grey levels
     int jpegQuality = 0;      ///< 1-100 to pass the image through JPEG; 0 to keep it lossless
-    std::uint64_t seed = 1;   ///< background pattern and noise
+    // Camera-like conditions (all off by default).
+    bool onDesk = false;      ///< lay the document on a cluttered desk (with unrelated text) instead of a page
+    double perspective = 0.0; ///< tilt: each corner pulled in by up to this fraction of the frame (0-0.3)
+    double motionBlur = 0.0;  ///< length of a straight motion blur, in output pixels
+    double unevenLight = 0.0; ///< 0-1: how much darker the far side of the frame is (a lamp to one side)
+    double glare = 0.0;       ///< 0-1: strength of a specular spot on the laminate
+    bool glareOnMrz = false;  ///< put the glare spot over the machine readable zone
+    double contrast = 1.0;    ///< 1 as printed; lower pulls ink and paper towards grey (faded print, dim light)
+    // Documents that must not read as valid.
+    bool wrongCheckDigit = false; ///< print a wrong document-number check digit (ground truth shows it as printed)
+    bool withoutMrz = false;      ///< leave the zone blank (a page or card without an MRZ)
+    std::uint64_t seed = 1;       ///< background pattern, placement and noise
 };
 
 struct SyntheticDocument {
     Image image;                  ///< 3-channel BGR
     validation::MrzFields fields; ///< ground truth
-    std::vector<std::string> mrz; ///< ground-truth MRZ lines as printed
+    std::vector<std::string> mrz; ///< ground-truth MRZ lines as printed (empty with withoutMrz)
 };
 
 /// Draws documents. Holds the loaded fonts; create once, render many. Not thread-safe.
