@@ -17,26 +17,28 @@ using core::fail;
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
+const cv::Size kCanvas(20, 28); // every shape is compared at this size
+constexpr double kRenderPixels = 160.0;
+// Weights of the size cues against the shape correlation (tuned on bench/capture_accuracy).
+constexpr double kAspectWeight = 0.6;
+constexpr double kHeightWeight = 1.5;
 
-/// Bounding box of pixels brighter than `level`.
+/// Bounding box of pixels above `level`.
 cv::Rect inkBox(const cv::Mat& ink, double level) {
     std::vector<cv::Point> pts;
     cv::findNonZero(ink > level, pts);
     return pts.empty() ? cv::Rect() : cv::boundingRect(pts);
 }
 
-/// `ink` centred in a cell of `size`, shifted by (dx, dy), as zero-mean unit-norm.
-cv::Mat inCell(const cv::Mat& ink, cv::Size size, int dx, int dy) {
-    cv::Mat cell = cv::Mat::zeros(size, CV_32F);
-    const int x = (size.width - ink.cols) / 2 + dx;
-    const int y = (size.height - ink.rows) / 2 + dy;
-    const cv::Rect target = cv::Rect(x, y, ink.cols, ink.rows) & cv::Rect(0, 0, size.width, size.height);
-    if (target.area() > 0) ink(cv::Rect(target.x - x, target.y - y, target.width, target.height)).copyTo(cell(target));
-    const cv::Scalar mean = cv::mean(cell);
-    cell -= mean[0];
-    const double norm = cv::norm(cell);
-    if (norm > 1e-6) cell /= norm;
-    return cell;
+/// Ink resized to the canvas, zero-mean, unit norm.
+cv::Mat shapeOf(const cv::Mat& ink) {
+    cv::Mat canvas;
+    cv::resize(ink, canvas, kCanvas, 0, 0, cv::INTER_AREA);
+    const cv::Scalar mean = cv::mean(canvas);
+    canvas -= mean[0];
+    const double norm = cv::norm(canvas);
+    if (norm > 1e-6) canvas /= norm;
+    return canvas;
 }
 
 } // namespace
@@ -62,108 +64,123 @@ core::Result<std::unique_ptr<GlyphVerifier>> GlyphVerifier::create(const std::st
         FT_New_Face(v->m_font->lib, ocrbFontPath.c_str(), 0, &v->m_font->face) != 0)
         return fail(ErrorCode::FontUnavailable, "OCR-B font cannot be loaded (install fonts-ocr-b)");
     FT_Face face = v->m_font->face;
-    FT_Set_Pixel_Sizes(face, 0, 200);
-    if (FT_Load_Char(face, 'H', FT_LOAD_RENDER) != 0 || face->glyph->bitmap.rows == 0)
-        return fail(ErrorCode::FontUnavailable, "OCR-B font has no 'H' glyph");
-    const double cap = face->glyph->bitmap.rows;
+    FT_Set_Pixel_Sizes(face, 0, static_cast<FT_UInt>(kRenderPixels));
+    double cap = 0;
     for (std::size_t i = 0; i < 37; ++i) {
-        if (FT_Get_Char_Index(face, static_cast<unsigned char>(kAlphabet[i])) == 0 ||
-            FT_Load_Char(face, static_cast<unsigned char>(kAlphabet[i]), FT_LOAD_RENDER) != 0)
+        const auto ch = static_cast<unsigned char>(kAlphabet[i]);
+        if (FT_Get_Char_Index(face, ch) == 0 || FT_Load_Char(face, ch, FT_LOAD_RENDER) != 0)
             return fail(ErrorCode::FontUnavailable, "OCR-B font lacks an MRZ glyph");
-        v->m_heightRatio[i] = face->glyph->bitmap.rows / cap;
-    }
-    return v;
-}
-
-const GlyphVerifier::Templates& GlyphVerifier::templatesFor(int capHeight) {
-    auto it = m_cache.find(capHeight);
-    if (it != m_cache.end()) return it->second;
-    FT_Face face = m_font->face;
-    // Pixel size at which 'H' is capHeight tall.
-    FT_Set_Pixel_Sizes(face, 0, 100);
-    FT_Load_Char(face, 'H', FT_LOAD_DEFAULT);
-    const double h100 = std::max(1.0, static_cast<double>(face->glyph->metrics.height) / 64.0);
-    FT_Set_Pixel_Sizes(face, 0, static_cast<FT_UInt>(std::max(4L, std::lround(100.0 * capHeight / h100))));
-    Templates t;
-    for (std::size_t i = 0; i < 37; ++i) {
-        if (FT_Load_Char(face, static_cast<unsigned char>(kAlphabet[i]), FT_LOAD_RENDER) != 0) continue;
         const FT_Bitmap& bm = face->glyph->bitmap;
         cv::Mat glyph(static_cast<int>(bm.rows), static_cast<int>(bm.width), CV_8U);
         for (unsigned r = 0; r < bm.rows; ++r)
             std::copy_n(bm.buffer + static_cast<std::ptrdiff_t>(r) * bm.pitch, bm.width,
                         glyph.ptr<uchar>(static_cast<int>(r)));
-        const cv::Rect box = inkBox(glyph, 0);
-        if (box.area() == 0) continue;
-        glyph(box).convertTo(t.ink[i], CV_32F, 1.0 / 255.0);
+        cv::Mat ink;
+        glyph.convertTo(ink, CV_32F, 1.0 / 255.0);
+        const cv::Rect box = inkBox(ink, 0.5);
+        if (box.area() == 0) return fail(ErrorCode::FontUnavailable, "OCR-B font has an empty MRZ glyph");
+        v->m_shape[i] = shapeOf(ink(box));
+        v->m_aspect[i] = static_cast<double>(box.width) / box.height;
+        v->m_heightRatio[i] = box.height;
+        if (kAlphabet[i] == 'H') cap = box.height;
     }
-    if (m_cache.size() > 64) m_cache.clear(); // bounded: a few sizes per session in practice
-    return m_cache.emplace(capHeight, std::move(t)).first->second;
+    for (auto& r : v->m_heightRatio) r /= cap;
+    return v;
 }
 
-GlyphVerifier::Verdict GlyphVerifier::classify(const cv::Mat& gray, const cv::Rect& box, int capHeight) {
-    Verdict verdict;
-    if (capHeight < 6 || box.area() <= 0) return verdict;
-    const Templates& templates = templatesFor(capHeight);
-    // The sample: the OCR's box, one pixel wider each way, as ink (bright) on zero, background removed.
-    const cv::Rect area = (box + cv::Size(2, 2) - cv::Point(1, 1)) & cv::Rect(0, 0, gray.cols, gray.rows);
-    if (area.width < 2 || area.height < 2) return verdict;
+cv::Mat GlyphVerifier::inkOf(const cv::Mat& gray, const cv::Rect& box) {
+    const cv::Rect area = (box + cv::Size(4, 4) - cv::Point(2, 2)) & cv::Rect(0, 0, gray.cols, gray.rows);
+    if (area.width < 2 || area.height < 2) return {};
     cv::Mat ink;
     gray(area).convertTo(ink, CV_32F, -1.0 / 255.0, 1.0);
     double lo = 0, hi = 0;
     cv::minMaxLoc(ink, &lo, &hi);
-    if (hi - lo < 0.1) return verdict;
+    if (hi - lo < 0.1) return {};
     ink = (ink - lo) / (hi - lo);
-    cv::threshold(ink, ink, 0.15, 0, cv::THRESH_TOZERO);
-    const cv::Rect tightBox = inkBox(ink, 0.2);
-    if (tightBox.area() == 0) return verdict;
-    ink = ink(tightBox).clone();
+    // Only the blob that the OCR's box is about: ink connected to the box's centre region, so a neighbour's
+    // edge caught in the margin does not count.
+    cv::Mat mask = ink > 0.5;
+    cv::Mat labels;
+    const int n = cv::connectedComponents(mask, labels, 8, CV_32S);
+    if (n > 2) {
+        const cv::Rect inner =
+            cv::Rect(box.x - area.x, box.y - area.y, box.width, box.height) & cv::Rect(0, 0, ink.cols, ink.rows);
+        std::vector<int> inside(static_cast<std::size_t>(n), 0), total(static_cast<std::size_t>(n), 0);
+        for (int y = 0; y < labels.rows; ++y)
+            for (int x = 0; x < labels.cols; ++x) {
+                const int l = labels.at<int>(y, x);
+                if (l == 0) continue;
+                ++total[static_cast<std::size_t>(l)];
+                if (inner.contains({x, y})) ++inside[static_cast<std::size_t>(l)];
+            }
+        cv::Mat keep = cv::Mat::zeros(mask.size(), CV_8U);
+        for (int y = 0; y < labels.rows; ++y)
+            for (int x = 0; x < labels.cols; ++x) {
+                const auto l = static_cast<std::size_t>(labels.at<int>(y, x));
+                if (l != 0 && inside[l] * 2 > total[l]) keep.at<uchar>(y, x) = 255;
+            }
+        mask = keep;
+    }
+    std::vector<cv::Point> pts;
+    cv::findNonZero(mask, pts);
+    if (pts.empty()) return {};
+    const cv::Rect tight = cv::boundingRect(pts);
+    return ink(tight).clone();
+}
 
-    const cv::Size cell(capHeight + 6, capHeight * 5 / 4 + 6);
-    std::array<cv::Mat, 9> shifted;
-    for (int k = 0; k < 9; ++k) shifted[static_cast<std::size_t>(k)] = inCell(ink, cell, k % 3 - 1, k / 3 - 1);
-    verdict.bestScore = verdict.secondScore = -2.0f;
-    for (std::size_t i = 0; i < templates.ink.size(); ++i) {
-        if (templates.ink[i].empty()) continue;
-        const cv::Mat t = inCell(templates.ink[i], cell, 0, 0);
-        float score = -2.0f;
-        for (const auto& s : shifted) score = std::max(score, static_cast<float>(s.dot(t)));
-        if (score > verdict.bestScore) {
+GlyphVerifier::Verdict GlyphVerifier::classify(const cv::Mat& gray, const cv::Rect& box, double capHeight) {
+    Verdict verdict;
+    if (box.area() <= 0) return verdict;
+    const cv::Mat ink = inkOf(gray, box);
+    if (ink.empty() || ink.rows < 4) return verdict;
+    const cv::Mat sample = shapeOf(ink);
+    const double aspect = static_cast<double>(ink.cols) / ink.rows;
+    verdict.bestScore = verdict.secondScore = -10.0f;
+    for (std::size_t i = 0; i < m_shape.size(); ++i) {
+        double score = sample.dot(m_shape[i]);
+        score -= kAspectWeight * std::abs(std::log(aspect / m_aspect[i]));
+        if (capHeight > 0) score -= kHeightWeight * std::abs(std::log(ink.rows / (capHeight * m_heightRatio[i])));
+        const auto s = static_cast<float>(score);
+        if (s > verdict.bestScore) {
             verdict.second = verdict.best;
             verdict.secondScore = verdict.bestScore;
             verdict.best = kAlphabet[i];
-            verdict.bestScore = score;
-        } else if (score > verdict.secondScore) {
+            verdict.bestScore = s;
+        } else if (s > verdict.secondScore) {
             verdict.second = kAlphabet[i];
-            verdict.secondScore = score;
+            verdict.secondScore = s;
         }
     }
     return verdict;
 }
 
 void GlyphVerifier::verify(const cv::Mat& gray, OcrLine& line) {
-    // The line's cap height: each box's height over its glyph's height in the font (digits are taller
-    // than capitals in OCR-B), median over the line, so a few misread characters do not move it.
+    // The line's cap height: each character's ink height over its glyph's height in the font (digits are
+    // taller than capitals in OCR-B), median over the line, so a few misread characters do not move it.
     std::vector<double> caps;
     for (const auto& s : line.symbols) {
         const char* at = std::strchr(kAlphabet, s.character);
-        if (s.character == '<' || at == nullptr || s.box.height <= 0) continue;
-        caps.push_back(s.box.height / m_heightRatio[static_cast<std::size_t>(at - kAlphabet)]);
+        if (s.character == '<' || at == nullptr || s.box.area() <= 0) continue;
+        const cv::Mat ink = inkOf(gray, s.box);
+        if (!ink.empty()) caps.push_back(ink.rows / m_heightRatio[static_cast<std::size_t>(at - kAlphabet)]);
     }
-    if (caps.empty()) return;
-    std::nth_element(caps.begin(), caps.begin() + static_cast<std::ptrdiff_t>(caps.size() / 2), caps.end());
-    const int capHeight = static_cast<int>(std::lround(caps[caps.size() / 2]));
+    double capHeight = 0;
+    if (caps.size() >= 5) {
+        std::nth_element(caps.begin(), caps.begin() + static_cast<std::ptrdiff_t>(caps.size() / 2), caps.end());
+        capHeight = caps[caps.size() / 2];
+    }
     for (std::size_t i = 0; i < line.symbols.size(); ++i) {
         auto& s = line.symbols[i];
         const Verdict v = classify(gray, s.box, capHeight);
         if (v.best == '?') continue;
         const float margin = v.bestScore - v.secondScore;
-        if (v.best != s.character && margin > 0.01f) {
+        if (v.best != s.character && margin > 0.02f) {
             s.character = v.best;
             line.text[i] = v.best;
         }
         // Confidence from how clearly the best template wins; the runner-up goes to check-digit correction.
         s.confidence = v.best == s.character ? std::clamp(margin / 0.1f, 0.0f, 1.0f) : 0.0f;
-        s.second = v.second;
+        s.second = v.best == s.character ? v.second : v.best;
     }
 }
 

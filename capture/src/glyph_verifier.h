@@ -13,7 +13,6 @@
 #include <opencv2/core.hpp>
 
 #include <array>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -29,12 +28,13 @@ public:
 
     struct Verdict {
         char best = '?';
-        float bestScore = 0.0f; ///< normalised correlation, -1..1
+        float bestScore = 0.0f; ///< shape correlation (-1..1) less the size penalties
         char second = '?';
         float secondScore = 0.0f;
     };
-    /// Scores one character box (grey, dark ink on light) against every template at `capHeight` pixels.
-    [[nodiscard]] Verdict classify(const cv::Mat& gray, const cv::Rect& box, int capHeight);
+    /// Scores one character box (grey, dark ink on light) against every template. `capHeight` is the
+    /// line's height of a capital letter in pixels (0 when unknown: no height cue).
+    [[nodiscard]] Verdict classify(const cv::Mat& gray, const cv::Rect& box, double capHeight);
 
     /// Replaces each symbol whose template verdict clearly disagrees with the OCR, and sets each symbol's
     /// confidence from the template margin. `gray` is the image the symbols' boxes refer to.
@@ -42,15 +42,15 @@ public:
 
 private:
     GlyphVerifier();
-    struct Templates {
-        std::array<cv::Mat, 37> ink; // CV_32F, 0..1, tight around the glyph
-    };
-    const Templates& templatesFor(int capHeight);
+    /// The ink of a box: dark on light turned into 0..1 ink, cut to where it crosses half its range (the
+    /// edge of a stroke, whatever the blur). Empty when the box holds no contrast.
+    static cv::Mat inkOf(const cv::Mat& gray, const cv::Rect& box);
 
     struct Font;
     std::unique_ptr<Font> m_font;
-    std::array<double, 37> m_heightRatio{}; // glyph ink height / cap height ('H'); OCR-B digits are taller
-    std::map<int, Templates> m_cache;
+    std::array<cv::Mat, 37> m_shape;        // each glyph's ink, scaled to one canvas, zero-mean unit-norm
+    std::array<double, 37> m_aspect{};      // ink width / height
+    std::array<double, 37> m_heightRatio{}; // ink height / cap height ('H'); OCR-B digits are taller
 };
 
 } // namespace secondline::capture::detail

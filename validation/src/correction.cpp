@@ -83,17 +83,20 @@ core::Result<Correction> correctMrz(const std::vector<std::vector<ReadCharacter>
         return ch.confidence < options.unsureBelow || !allowed(ch.best, detail::charClassAt(*format, l, c));
     };
 
-    // 1. Characters impossible for their field become their one lookalike of the right type.
+    // 1. A character impossible for its field is certainly misread: it becomes the OCR's second choice when
+    //    that is a lookalike of the right type, otherwise the closest lookalike of the right type (a digit 0
+    //    in a name is the letter O, a letter O or D in a date the digit 0).
     for (int l = 0; l < static_cast<int>(result.lines.size()); ++l) {
         for (int c = 0; c < static_cast<int>(result.lines[static_cast<std::size_t>(l)].size()); ++c) {
             const CharClass cls = detail::charClassAt(*format, l, c);
             char& ch = result.lines[static_cast<std::size_t>(l)][static_cast<std::size_t>(c)];
             if (allowed(ch, cls)) continue;
             const std::string options1 = lookalikes(ch, cls != CharClass::Letter, cls != CharClass::Digit);
-            if (options1.size() == 1) {
-                result.substitutions.push_back({l + 1, c + 1, ch, options1[0], "field_type"});
-                ch = options1[0];
-            }
+            if (options1.empty()) continue;
+            const char second = charAt(l, c).second;
+            const char to = second != 0 && options1.find(second) != std::string::npos ? second : options1[0];
+            result.substitutions.push_back({l + 1, c + 1, ch, to, "field_type"});
+            ch = to;
         }
     }
 
