@@ -116,9 +116,9 @@ std::vector<ZoneCandidate> locateMrzZones(const cv::Mat& gray, int maxCandidates
     return out;
 }
 
-cv::Mat extractZone(const cv::Mat& gray, const ZoneCandidate& zone, int charHeight) {
+cv::Mat extractZone(const cv::Mat& gray, const ZoneCandidate& zone, int charHeight, float heightPad) {
     // Level the zone with a margin around it.
-    const cv::Size2f padded(zone.area.size.width * 1.08f + 10, zone.area.size.height * 1.5f + 10);
+    const cv::Size2f padded(zone.area.size.width * 1.08f + 10, zone.area.size.height * heightPad + 10);
     const cv::Mat rot = cv::getRotationMatrix2D(zone.area.center, zone.area.angle, 1.0);
     cv::Mat m = rot.clone();
     m.at<double>(0, 2) += padded.width / 2.0 - zone.area.center.x;

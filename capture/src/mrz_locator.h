@@ -16,6 +16,8 @@ struct ZoneCandidate {
 [[nodiscard]] std::vector<ZoneCandidate> locateMrzZones(const cv::Mat& gray, int maxCandidates = 4);
 
 /// The zone cut out, turned level and scaled so its characters are about `charHeight` pixels tall.
-[[nodiscard]] cv::Mat extractZone(const cv::Mat& gray, const ZoneCandidate& zone, int charHeight);
+/// `heightPad` is the cut's height over the zone's: 1.5 normally, more when a line may have been missed.
+[[nodiscard]] cv::Mat extractZone(const cv::Mat& gray, const ZoneCandidate& zone, int charHeight,
+                                  float heightPad = 1.5f);
 
 } // namespace secondline::capture::detail

@@ -114,7 +114,69 @@ Box boxInInput(const cv::RotatedRect& area, int rotation, int inW, int inH) {
 struct MrzReader::Impl {
     std::unique_ptr<detail::OcrEngine> ocr;
     std::unique_ptr<detail::GlyphVerifier> verifier; // absent for the stock model (comparison runs)
+
+    /// OCR, glyph verification, check-digit-guided correction and parsing of one cut-out zone. Lines that
+    /// look like an MRZ but do not parse go to `unreadable` (the first such only).
+    std::optional<Attempt> readZone(const cv::Mat& cut, const validation::ParseOptions& parseOptions,
+                                    std::vector<detail::OcrLine>& unreadable);
 };
+
+namespace {
+
+int passingChecks(const validation::TravelDocument& doc) {
+    return static_cast<int>(std::count_if(doc.checks.begin(), doc.checks.end(), [](const validation::CheckResult& c) {
+        return c.status != validation::CheckStatus::Fail;
+    }));
+}
+
+} // namespace
+
+std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const validation::ParseOptions& parseOptions,
+                                                 std::vector<detail::OcrLine>& unreadable) {
+    auto lines = ocr->readLines(cut);
+    if (verifier)
+        for (auto& l : lines) verifier->verify(cut, l);
+    auto picked = pickMrzLines(lines);
+    if (!picked) {
+        if (looksLikeMrz(lines) && unreadable.empty()) unreadable = lines;
+        return std::nullopt;
+    }
+    // Check-digit-guided correction of the characters the OCR was unsure of.
+    std::vector<std::vector<validation::ReadCharacter>> chars;
+    for (const auto& l : *picked) {
+        auto& row = chars.emplace_back();
+        for (const auto& sym : l.symbols) row.push_back({sym.character, sym.confidence, sym.second});
+    }
+    auto corrected = validation::correctMrz(chars);
+    std::vector<std::string> text;
+    if (corrected) {
+        text = corrected->lines;
+        for (std::size_t k = 0; k < picked->size(); ++k) (*picked)[k].text = text[k];
+    } else {
+        for (const auto& l : *picked) text.push_back(l.text);
+    }
+    auto doc = validation::parseMrz(text, parseOptions);
+    if (!doc) {
+        if (unreadable.empty()) unreadable = *picked;
+        return std::nullopt;
+    }
+    if (corrected) {
+        for (const auto& sub : corrected->substitutions) {
+            std::string field = "document";
+            for (const auto& f : doc->fields)
+                if (f.line == sub.line && sub.position >= f.position &&
+                    sub.position < f.position + static_cast<int>(std::max<std::size_t>(1, f.raw.size())))
+                    field = f.name;
+            doc->findings.push_back(
+                {field, "ocr_corrected", validation::Severity::Info,
+                 "line " + std::to_string(sub.line) + ", position " + std::to_string(sub.position) +
+                     " corrected by the " + sub.check +
+                     (sub.check == "field_type" || sub.check == "context" ? " rule" : " check digit")});
+        }
+    }
+    attachConfidence(*doc, *picked);
+    return Attempt{*picked, std::move(*doc), 0, {}};
+}
 
 MrzReader::MrzReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 MrzReader::MrzReader(MrzReader&&) noexcept = default;
@@ -164,53 +226,18 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
             const cv::Mat upright = turned(gray, rotation);
             for (const auto& zone : detail::locateMrzZones(upright)) {
                 sawZone = true;
-                const cv::Mat cut = detail::extractZone(upright, zone, kOcrCharHeight);
-                auto lines = m_impl->ocr->readLines(cut);
-                if (m_impl->verifier)
-                    for (auto& l : lines) m_impl->verifier->verify(cut, l);
-                auto picked = pickMrzLines(lines);
-                if (!picked) {
-                    if (looksLikeMrz(lines) && unreadable.empty()) unreadable = lines;
-                    continue;
+                // A zone found from some of its lines only is cut taller on a second try.
+                for (float pad : {1.5f, 2.6f}) {
+                    auto attempt = m_impl->readZone(detail::extractZone(upright, zone, kOcrCharHeight, pad),
+                                                    parseOptions, unreadable);
+                    if (!attempt) continue;
+                    attempt->rotation = rotation;
+                    attempt->zone = boxInInput(zone.area, rotation, gray.cols, gray.rows);
+                    const bool better = !best || passingChecks(*attempt->document) > passingChecks(*best->document);
+                    if (better) best = std::move(attempt);
+                    if (best->document->checksPass()) break;
                 }
-                // Check-digit-guided correction of the characters the OCR was unsure of.
-                std::vector<std::vector<validation::ReadCharacter>> chars;
-                for (const auto& l : *picked) {
-                    auto& row = chars.emplace_back();
-                    for (const auto& sym : l.symbols) row.push_back({sym.character, sym.confidence, sym.second});
-                }
-                auto corrected = validation::correctMrz(chars);
-                std::vector<std::string> text;
-                if (corrected) {
-                    text = corrected->lines;
-                    for (std::size_t k = 0; k < picked->size(); ++k) (*picked)[k].text = text[k];
-                } else {
-                    for (const auto& l : *picked) text.push_back(l.text);
-                }
-                auto doc = validation::parseMrz(text, parseOptions);
-                if (doc && corrected) {
-                    for (const auto& sub : corrected->substitutions) {
-                        std::string field = "document";
-                        for (const auto& f : doc->fields)
-                            if (f.line == sub.line && sub.position >= f.position &&
-                                sub.position < f.position + static_cast<int>(std::max<std::size_t>(1, f.raw.size())))
-                                field = f.name;
-                        doc->findings.push_back({field, "ocr_corrected", validation::Severity::Info,
-                                                 "line " + std::to_string(sub.line) + ", position " +
-                                                     std::to_string(sub.position) + " corrected by the " + sub.check +
-                                                     (sub.check == "field_type" ? " rule" : " check digit")});
-                    }
-                }
-                if (!doc) {
-                    if (unreadable.empty()) unreadable = *picked;
-                    continue;
-                }
-                attachConfidence(*doc, *picked);
-                Attempt attempt{*picked, std::move(*doc), rotation,
-                                boxInInput(zone.area, rotation, gray.cols, gray.rows)};
-                const bool good = attempt.document->checksPass();
-                if (good || !best) best = std::move(attempt);
-                if (good) break;
+                if (best && best->document->checksPass()) break;
             }
             if (best && best->document->checksPass()) break;
         }

@@ -30,6 +30,9 @@ core::Result<std::unique_ptr<OcrEngine>> OcrEngine::create(const std::string& mo
     auto& api = engine->m_impl->api;
     api.SetVariable("tessedit_char_whitelist", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<");
     api.SetVariable("debug_file", "/dev/null");
+    // The legacy engine otherwise adapts to every page it reads, so a reading would depend on the documents
+    // read before it; each read stands alone.
+    api.SetVariable("classify_enable_learning", "0");
 
     api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
     return engine;

@@ -100,6 +100,47 @@ core::Result<Correction> correctMrz(const std::vector<std::vector<ReadCharacter>
         }
     }
 
+    // 1b. O and 0 are the one pair OCR-B barely tells apart (same width, the digit 6% taller). In a field
+    //     that allows both, an unsure one between two digits is 0 and between two letters O. Where check
+    //     digits cover the position, the change stands only if it makes all of them pass.
+    auto covering = [&](int l, int c) {
+        std::vector<const detail::CheckGeometry*> out;
+        for (const auto& g : checks)
+            for (auto [gl, gc] : g.data)
+                if (gl == l && gc == c) {
+                    out.push_back(&g);
+                    break;
+                }
+        return out;
+    };
+    for (int l = 0; l < static_cast<int>(result.lines.size()); ++l) {
+        auto& text = result.lines[static_cast<std::size_t>(l)];
+        const int width = static_cast<int>(text.size());
+        for (int c = 1; c + 1 < width; ++c) {
+            char& ch = text[static_cast<std::size_t>(c)];
+            if ((ch != 'O' && ch != '0') || detail::charClassAt(*format, l, c) != CharClass::AlphaNum ||
+                detail::charClassAt(*format, l, c - 1) != CharClass::AlphaNum ||
+                detail::charClassAt(*format, l, c + 1) != CharClass::AlphaNum ||
+                charAt(l, c).confidence >= options.unsureBelow)
+                continue;
+            const char before = text[static_cast<std::size_t>(c - 1)], after = text[static_cast<std::size_t>(c + 1)];
+            const char to = isDigit(before) && isDigit(after) ? '0' : isLetter(before) && isLetter(after) ? 'O' : ch;
+            if (to == ch) continue;
+            const auto checksHere = covering(l, c);
+            const bool anyFailing = std::any_of(checksHere.begin(), checksHere.end(),
+                                                [&](const auto* g) { return !checkPasses(result.lines, *g); });
+            const char was = ch;
+            ch = to;
+            const bool allPass = std::all_of(checksHere.begin(), checksHere.end(),
+                                             [&](const auto* g) { return checkPasses(result.lines, *g); });
+            if (!checksHere.empty() && !(anyFailing && allPass)) {
+                ch = was;
+                continue;
+            }
+            result.substitutions.push_back({l + 1, c + 1, was, to, "context"});
+        }
+    }
+
     // 2. Each failing check: try changes at unsure positions, fewest first; apply a unique solution.
     std::size_t tried = 0;
     // Alternatives for a misread composite digit: the OCR's second choice and digit lookalikes.

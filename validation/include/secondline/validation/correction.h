@@ -40,7 +40,9 @@ struct Substitution {
     int position = 0; ///< 1-based
     char from = 0;
     char to = 0;
-    std::string check; ///< the check that chose it, or "field_type" for an impossible character
+    /// The check that chose it; "field_type" for an impossible character, "context" for an unsure O or 0
+    /// that follows its neighbours.
+    std::string check;
 };
 
 struct Correction {
