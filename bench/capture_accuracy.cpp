@@ -77,6 +77,13 @@ const std::vector<Condition>& conditions() {
              return o;
          }},
         {"camera", "on a desk, perspective, blur, uneven light, noise, JPEG", camera},
+        {"camera-tilted", "camera held at an angle: strong perspective, skew +-15 deg",
+         [](std::mt19937_64& r) {
+             auto o = camera(r);
+             o.perspective = uniform(r, 0.12, 0.2);
+             o.skewDegrees = uniform(r, -15, 15);
+             return o;
+         }},
         {"hard-glare", "camera with a glare spot over the zone",
          [](std::mt19937_64& r) {
              auto o = camera(r);

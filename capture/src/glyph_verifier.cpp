@@ -21,8 +21,11 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
 const cv::Size kCanvas(20, 28); // every shape is compared at this size
 constexpr double kRenderPixels = 160.0;
 // Weights of the size cues against the shape correlation (tuned on bench/capture_accuracy).
-constexpr double kAspectWeight = 0.6;
-constexpr double kHeightWeight = 1.5;
+constexpr double kAspectWeight = 0.15;
+constexpr double kHeightWeight = 1.0;
+
+// How far the best template must beat the OCR's own reading to overrule it.
+constexpr float kOverrule = 0.04f;
 
 /// Bounding box of pixels above `level`.
 cv::Rect inkBox(const cv::Mat& ink, double level) {
@@ -85,7 +88,13 @@ core::Result<std::unique_ptr<GlyphVerifier>> GlyphVerifier::create(const std::st
         v->m_heightRatio[i] = box.height;
         if (kAlphabet[i] == 'H') cap = box.height;
     }
-    for (auto& r : v->m_heightRatio) r /= cap;
+    // Height tells digits from letters (OCR-B digits are about 8% taller than capitals), not one letter from
+    // another: each class gets its mean height, so round letters' overshoot does not count against them.
+    double letters = 0, digits = 0;
+    for (std::size_t i = 0; i < 26; ++i) letters += v->m_heightRatio[i] / 26.0;
+    for (std::size_t i = 26; i < 36; ++i) digits += v->m_heightRatio[i] / 10.0;
+    for (std::size_t i = 0; i < 36; ++i) v->m_heightRatio[i] = (i < 26 ? letters : digits) / cap;
+    v->m_heightRatio[36] /= cap;
     return v;
 }
 
@@ -142,6 +151,7 @@ GlyphVerifier::Verdict GlyphVerifier::classify(const cv::Mat& gray, const cv::Re
         score -= kAspectWeight * std::abs(std::log(aspect / m_aspect[i]));
         if (capHeight > 0) score -= kHeightWeight * std::abs(std::log(ink.rows / (capHeight * m_heightRatio[i])));
         const auto s = static_cast<float>(score);
+        verdict.scores[i] = s;
         if (s > verdict.bestScore) {
             verdict.second = verdict.best;
             verdict.secondScore = verdict.bestScore;
@@ -175,7 +185,10 @@ void GlyphVerifier::verify(const cv::Mat& gray, OcrLine& line) {
         const Verdict v = classify(gray, s.box, capHeight);
         if (v.best == '?') continue;
         const float margin = v.bestScore - v.secondScore;
-        if (v.best != s.character && margin > 0.02f) {
+        // The OCR's own reading keeps a small head start: the templates overrule it only by a clear margin.
+        const char* ocrAt = std::strchr(kAlphabet, s.character);
+        const float ocrScore = ocrAt ? v.scores[static_cast<std::size_t>(ocrAt - kAlphabet)] : -10.0f;
+        if (v.best != s.character && v.bestScore - ocrScore > kOverrule && margin > 0.02f) {
             s.character = v.best;
             line.text[i] = v.best;
         }

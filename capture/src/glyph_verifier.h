@@ -31,6 +31,7 @@ public:
         float bestScore = 0.0f; ///< shape correlation (-1..1) less the size penalties
         char second = '?';
         float secondScore = 0.0f;
+        std::array<float, 37> scores{}; ///< every character's score, in the order A-Z, 0-9, <
     };
     /// Scores one character box (grey, dark ink on light) against every template. `capHeight` is the
     /// line's height of a capital letter in pixels (0 when unknown: no height cue).

@@ -3,6 +3,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace secondline::capture::detail {
@@ -116,6 +117,111 @@ std::vector<ZoneCandidate> locateMrzZones(const cv::Mat& gray, int maxCandidates
     return out;
 }
 
+namespace {
+
+struct Blob {
+    cv::Rect box;
+    double cx() const { return box.x + box.width / 2.0; }
+    double cy() const { return box.y + box.height / 2.0; }
+};
+
+/// Least-squares line y = a + b x through the points.
+std::pair<double, double> fitLine(const std::vector<cv::Point2d>& pts) {
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const auto& p : pts) {
+        sx += p.x;
+        sy += p.y;
+        sxx += p.x * p.x;
+        sxy += p.x * p.y;
+    }
+    const double n = static_cast<double>(pts.size());
+    const double den = n * sxx - sx * sx;
+    if (std::abs(den) < 1e-9) return {sy / n, 0.0};
+    const double b = (n * sxy - sx * sy) / den;
+    return {(sy - b * sx) / n, b};
+}
+
+} // namespace
+
+cv::Mat rectifyPerspective(const cv::Mat& level) {
+    // Character blobs of the zone.
+    cv::Mat bin;
+    cv::threshold(level, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+    std::vector<Blob> blobs;
+    for (int i = 1; i < n; ++i) {
+        const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+        if (r.height >= 5 && r.height < level.rows / 2 && r.width < r.height * 2) blobs.push_back({r});
+    }
+    if (blobs.size() < 40) return level;
+    std::vector<int> heights;
+    for (const auto& b : blobs) heights.push_back(b.box.height);
+    std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
+    const double median = heights[heights.size() / 2];
+    std::erase_if(blobs, [&](const Blob& b) { return b.box.height < 0.3 * median || b.box.height > 2.0 * median; });
+
+    // Lines: blobs chained left to right by nearest vertical position (tolerates a slope).
+    std::sort(blobs.begin(), blobs.end(), [](const Blob& a, const Blob& b) { return a.cx() < b.cx(); });
+    std::vector<std::vector<Blob>> lines;
+    for (const auto& b : blobs) {
+        std::vector<Blob>* home = nullptr;
+        double bestDy = 0.6 * median;
+        for (auto& line : lines) {
+            const double dy = std::abs(line.back().cy() - b.cy());
+            if (dy < bestDy && b.cx() - line.back().cx() < 4 * median) {
+                bestDy = dy;
+                home = &line;
+            }
+        }
+        if (home)
+            home->push_back(b);
+        else
+            lines.push_back({b});
+    }
+    std::erase_if(lines, [](const auto& l) { return l.size() < 20; });
+    if (lines.size() < 2 || lines.size() > 3) return level;
+    std::sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.front().cy() < b.front().cy(); });
+
+    // Top of the first line, bottom of the last (full-height characters only: '<' is short).
+    std::vector<cv::Point2d> tops, bottoms;
+    for (const auto& b : lines.front())
+        if (b.box.height > 0.8 * median) tops.emplace_back(b.cx(), b.box.y);
+    for (const auto& b : lines.back())
+        if (b.box.height > 0.8 * median) bottoms.emplace_back(b.cx(), b.box.y + b.box.height);
+    if (tops.size() < 5 || bottoms.size() < 5) return level;
+    const auto [ta, tb] = fitLine(tops);
+    const auto [ba, bb] = fitLine(bottoms);
+    // Left and right ends: every MRZ line has the same number of characters, so the ends of the lines lie
+    // on two straight lines (columns stay straight under perspective).
+    const double left = lines.front().front().box.x, leftBottom = lines.back().front().box.x;
+    const double right = lines.front().back().box.br().x, rightBottom = lines.back().back().box.br().x;
+    const cv::Point2f tl(static_cast<float>(left), static_cast<float>(ta + tb * left));
+    const cv::Point2f tr(static_cast<float>(right), static_cast<float>(ta + tb * right));
+    const cv::Point2f br(static_cast<float>(rightBottom), static_cast<float>(ba + bb * rightBottom));
+    const cv::Point2f bl(static_cast<float>(leftBottom), static_cast<float>(ba + bb * leftBottom));
+    const double leftH = cv::norm(bl - tl), rightH = cv::norm(br - tr);
+    const double topW = cv::norm(tr - tl), bottomW = cv::norm(br - bl);
+    // Nearly square to the camera already: leave it (a warp costs sharpness for nothing).
+    if (std::abs(leftH - rightH) < 0.04 * std::max(leftH, rightH) &&
+        std::abs(topW - bottomW) < 0.01 * std::max(topW, bottomW) && std::abs(tb - bb) < 0.01)
+        return level;
+    if (leftH < 0.5 * rightH || rightH < 0.5 * leftH || topW < 10 * median) return level; // implausible fit
+
+    const float width = static_cast<float>(std::max(topW, bottomW));
+    const float height = static_cast<float>(std::max(leftH, rightH));
+    const float mx = static_cast<float>(median), my = static_cast<float>(median);
+    const std::array<cv::Point2f, 4> from{tl, tr, br, bl};
+    const std::array<cv::Point2f, 4> to{
+        cv::Point2f{mx, my}, {mx + width, my}, {mx + width, my + height}, {mx, my + height}};
+    cv::Mat out;
+    cv::warpPerspective(level, out, cv::getPerspectiveTransform(from.data(), to.data()),
+                        cv::Size(static_cast<int>(width + 2 * mx), static_cast<int>(height + 2 * my)), cv::INTER_CUBIC,
+                        cv::BORDER_REPLICATE);
+    return out;
+}
+
 cv::Mat extractZone(const cv::Mat& gray, const ZoneCandidate& zone, int charHeight, float heightPad) {
     // Level the zone with a margin around it.
     const cv::Size2f padded(zone.area.size.width * 1.08f + 10, zone.area.size.height * heightPad + 10);
@@ -126,6 +232,8 @@ cv::Mat extractZone(const cv::Mat& gray, const ZoneCandidate& zone, int charHeig
     cv::Mat level;
     cv::warpAffine(gray, level, m, cv::Size(static_cast<int>(padded.width), static_cast<int>(padded.height)),
                    cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+
+    level = rectifyPerspective(level);
 
     // Measure the characters: median height of dark blobs.
     cv::Mat bin;

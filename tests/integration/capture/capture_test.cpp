@@ -73,6 +73,20 @@ TEST_F(CaptureTest, PassCountsPerCondition) {
         {"300dpi-rotated-90", {.dpi = 300, .rotation = 90}, 10, 10},
         {"150dpi", {.dpi = 150}, 15, 15},
         {"120dpi", {.dpi = 120}, 10, 10},
+        // A phone over a desk: perspective corrected before OCR, blur, uneven light, noise and JPEG.
+        {"camera-tilted",
+         {.dpi = 220,
+          .skewDegrees = 8.0,
+          .blurSigma = 0.6,
+          .noiseSigma = 3.0,
+          .jpegQuality = 85,
+          .onDesk = true,
+          .perspective = 0.15,
+          .motionBlur = 1.5,
+          .unevenLight = 0.3},
+         10,
+         9},
+        {"low-contrast", {.dpi = 200, .onDesk = true, .contrast = 0.35}, 10, 10},
     };
     for (const auto& c : conditions) {
         int exact = 0;
@@ -149,10 +163,33 @@ TEST_F(CaptureTest, InconsistentImageBufferIsRejected) {
     EXPECT_EQ(r.error->code, ErrorCode::ImageUnreadable);
 }
 
+TEST_F(CaptureTest, NegativeDocumentsAreNeverReadAsValid) {
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        const auto format = static_cast<MrzFormat>(seed % 5);
+        // A misprinted check digit: read as printed, and reported, never "corrected" into validity.
+        auto wrong = render(seed, format, {.dpi = 300, .onPage = true, .wrongCheckDigit = true});
+        const auto truth = render(seed, format, {.dpi = 300, .onPage = true});
+        EXPECT_NE(wrong.mrz, truth.mrz);
+        auto r = read(wrong.image);
+        ASSERT_TRUE(r.found) << "seed " << seed;
+        EXPECT_FALSE(r.document->valid()) << "seed " << seed;
+        EXPECT_EQ(r.lines, wrong.mrz) << "seed " << seed;
+        // The same document without its zone, on a page and on a cluttered desk: nothing is reported.
+        for (bool desk : {false, true}) {
+            const auto blank = render(seed, format, {.dpi = 250, .onPage = !desk, .onDesk = desk, .withoutMrz = true});
+            EXPECT_TRUE(blank.mrz.empty());
+            EXPECT_FALSE(read(blank.image).found) << "seed " << seed << (desk ? " on a desk" : " on a page");
+        }
+    }
+}
+
 TEST_F(CaptureTest, RendererRejectsBadOptions) {
     auto fields = randomFields(1, MrzFormat::TD3, test::testDate());
     EXPECT_ERROR_CODE(s_renderer->render(fields, {.dpi = 10}), ErrorCode::InvalidArgument);
     EXPECT_ERROR_CODE(s_renderer->render(fields, {.rotation = 45}), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(s_renderer->render(fields, {.perspective = 0.5}), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(s_renderer->render(fields, {.contrast = 0.0}), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(s_renderer->render(fields, {.glare = 2.0}), ErrorCode::InvalidArgument);
     fields.surname = "M\xC3\x9CLLER";
     EXPECT_ERROR_CODE(s_renderer->render(fields, {}), ErrorCode::InvalidArgument);
 }

@@ -60,6 +60,54 @@ TEST(Correction, LetterInADateIsAFieldTypeFix) {
     EXPECT_EQ(c->substitutions[0].check, "field_type");
 }
 
+TEST(Correction, DigitInANameBecomesItsClosestLetter) {
+    auto r = reading(kTd3);
+    r[0][4] = {'0', 0.9f, 0}; // issuing state "UTO" read as "UT0": a digit cannot be there
+    r[0][7] = {'1', 0.9f, 0}; // "ERIKSSON" read as "ER1KSSON"
+    auto c = correctMrz(r);
+    ASSERT_OK(c);
+    EXPECT_EQ(c->lines, kTd3);
+    ASSERT_EQ(c->substitutions.size(), 2u);
+    EXPECT_EQ(c->substitutions[0].to, 'O');
+    EXPECT_EQ(c->substitutions[1].to, 'I');
+    // The OCR's second choice wins over the default lookalike when it fits the field.
+    r = reading(kTd3);
+    r[0][4] = {'0', 0.9f, 'D'};
+    c = correctMrz(r);
+    ASSERT_OK(c);
+    EXPECT_EQ(c->lines[0].substr(0, 5), "P<UTD");
+}
+
+TEST(Correction, UnsureOAndZeroFollowTheirNeighboursOnlyWhereTheChecksAgree) {
+    // Visa optional data has no check digit: an unsure O between digits is the digit.
+    const std::vector<std::string> visa = {"V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                                           "L8988901C4XXX4009078F96121096ZE1842026B<<<<<"};
+    auto r = reading(visa);
+    r[1][35] = {'O', 0.5f, '0'};
+    auto c = correctMrz(r);
+    ASSERT_OK(c);
+    EXPECT_EQ(c->lines, visa);
+    ASSERT_EQ(c->substitutions.size(), 1u);
+    EXPECT_EQ(c->substitutions[0].check, "context");
+    // A confident O stays: context never overrules a sure reading.
+    r[1][35] = {'O', 0.95f, 0};
+    c = correctMrz(r);
+    ASSERT_OK(c);
+    EXPECT_EQ(c->lines[1][35], 'O');
+    // Where a check digit covers the position, the change stands only if it makes the check pass: a
+    // document number printed with a letter O between digits keeps it.
+    const MrzFields fields{MrzFormat::TD3, "P",      "UTO", "ERIKSSON", "ANNA", "X12O45678",
+                           "UTO",          "740812", "F",   "300101",   "",     ""};
+    const auto printed = composeMrz(fields);
+    ASSERT_OK(printed);
+    r = reading(*printed);
+    r[1][3] = {'O', 0.5f, '0'};
+    c = correctMrz(r);
+    ASSERT_OK(c);
+    EXPECT_EQ(c->lines, *printed);
+    EXPECT_TRUE(c->substitutions.empty());
+}
+
 TEST(Correction, ConfidentCharactersAreNeverChanged) {
     auto r = reading(kTd3);
     r[1][1] = {'B', 0.95f, '8'}; // wrong, but the OCR was sure: the officer sees the failing check
