@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
                     } else {
                         ++total.notFound;
                         bad = true;
-                        ++total.reasons[reading.error ? reading.error->message : "unknown"];
+                        ++total.reasons[reading.reason.empty() ? "unknown" : reading.reason];
                     }
                     break;
                 }

@@ -109,6 +109,103 @@ Box boxInInput(const cv::RotatedRect& area, int rotation, int inW, int inH) {
     return Box{x0, y0, x1 - x0, y1 - y0};
 }
 
+/// The best zone joined with the pieces level with it: glare or a fold can split an MRZ band in two.
+detail::ZoneCandidate bandOf(const std::vector<detail::ZoneCandidate>& zones) {
+    const cv::Rect first = zones.front().area.boundingRect();
+    cv::Rect band = first;
+    for (const auto& z : zones) {
+        const cv::Rect r = z.area.boundingRect();
+        const int overlap = std::min(r.br().y, first.br().y) - std::max(r.y, first.y);
+        if (overlap > first.height / 2 && overlap > r.height / 2) band |= r;
+    }
+    detail::ZoneCandidate out = zones.front();
+    out.area = cv::RotatedRect(cv::Point2f(static_cast<float>(band.x) + static_cast<float>(band.width) / 2.0f,
+                                           static_cast<float>(band.y) + static_cast<float>(band.height) / 2.0f),
+                               cv::Size2f(static_cast<float>(band.width), static_cast<float>(band.height)), 0.0f);
+    return out;
+}
+
+/// Why a zone that was seen could not be read, judged on the zone's own pixels (upright image).
+std::string diagnoseZone(const cv::Mat& upright, const detail::ZoneCandidate& zone) {
+    const cv::Rect bounds = zone.area.boundingRect();
+    const cv::Rect frame(0, 0, upright.cols, upright.rows);
+    const cv::Rect box = bounds & frame;
+    if (box.area() <= 0) return "unreadable";
+    // Runs off the image: the zone's box leaves the frame, or touches its edge where the zone's long side is.
+    const int edge = std::max(2, bounds.height / 8);
+    if (bounds.x < -edge || bounds.y < -edge || bounds.br().x > upright.cols + edge ||
+        bounds.br().y > upright.rows + edge || box.x <= 1 || box.br().x >= upright.cols - 1)
+        return "partial";
+    const cv::Mat region = upright(box);
+    // Glare: along the zone, some stretches washed out towards white, their ink barely darker than the paper
+    // while the rest of the zone has full contrast.
+    {
+        constexpr int kStrips = 16;
+        std::vector<double> contrast, brightness;
+        for (int k = 0; k < kStrips; ++k) {
+            const int x0 = region.cols * k / kStrips, x1 = region.cols * (k + 1) / kStrips;
+            if (x1 - x0 < 2) continue;
+            double lo = 0, hi = 0;
+            const cv::Mat strip = region.colRange(x0, x1);
+            cv::minMaxLoc(strip, &lo, &hi);
+            contrast.push_back(hi - lo);
+            brightness.push_back(lo);
+        }
+        if (contrast.size() >= 8) {
+            auto sorted = contrast;
+            std::sort(sorted.begin(), sorted.end());
+            const double typical = sorted[sorted.size() * 3 / 4];
+            int washed = 0;
+            for (std::size_t k = 0; k < contrast.size(); ++k)
+                if (contrast[k] < 0.45 * typical && brightness[k] > 150) ++washed;
+            if (typical > 40 && washed >= 2) return "glare";
+        }
+    }
+    // Characters too small: an MRZ line is 6 lines per inch and a character about 60% of that; the zone
+    // of 2 or 3 lines gives the line pitch.
+    const double lineHeight = std::min(zone.area.size.width, zone.area.size.height) / 2.5;
+    if (lineHeight < 9.0) return "too_small";
+    // Blur: the steepest edges of text fall well below the ink-to-paper contrast when defocused.
+    cv::Mat gx, gy, mag;
+    cv::Sobel(region, gx, CV_32F, 1, 0, 3);
+    cv::Sobel(region, gy, CV_32F, 0, 1, 3);
+    cv::magnitude(gx, gy, mag);
+    cv::Mat flat = mag.reshape(1, 1).clone();
+    cv::sort(flat, flat, cv::SORT_EVERY_ROW | cv::SORT_DESCENDING);
+    const float steep = flat.at<float>(0, static_cast<int>(flat.cols * 0.01));
+    double lo = 0, hi = 0;
+    cv::minMaxLoc(region, &lo, &hi);
+    // A sharp step of height (hi - lo) gives a Sobel response of about 4 * (hi - lo) / 2 per pixel.
+    if (hi - lo > 20 && steep < 0.35 * (hi - lo)) return "too_blurred";
+    return "unreadable";
+}
+
+/// Why nothing like a zone was found in the whole image.
+std::string diagnoseImage(const cv::Mat& gray) {
+    if (std::min(gray.cols, gray.rows) < 120) return "too_small";
+    cv::Mat small;
+    const double scale = std::min(1.0, 1000.0 / std::max(gray.cols, gray.rows));
+    cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    cv::Mat lap;
+    cv::Laplacian(small, lap, CV_32F, 3);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(lap, mean, stddev);
+    cv::Scalar gmean, gstd;
+    cv::meanStdDev(small, gmean, gstd);
+    // Contrast is there but no sharp detail at all: defocus or motion.
+    if (gstd[0] > 20 && stddev[0] < 0.08 * gstd[0]) return "too_blurred";
+    // A burnt-out patch inside the picture (not a white page around it): glare on the laminate.
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(small >= 254, labels, stats, centroids, 8, CV_32S);
+    for (int i = 1; i < n; ++i) {
+        const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+        const bool inside = r.x > 0 && r.y > 0 && r.br().x < small.cols && r.br().y < small.rows;
+        if (inside && stats.at<int>(i, cv::CC_STAT_AREA) > static_cast<int>(small.total() / 1000)) return "glare";
+    }
+    return "no_mrz";
+}
+
 } // namespace
 
 struct MrzReader::Impl {
@@ -119,6 +216,7 @@ struct MrzReader::Impl {
     /// look like an MRZ but do not parse go to `unreadable` (the first such only).
     std::optional<Attempt> readZone(const cv::Mat& cut, const validation::ParseOptions& parseOptions,
                                     std::vector<detail::OcrLine>& unreadable);
+    bool sawLoneMrzLine = false; ///< this read() met a single MRZ-like line: a zone cut off by the frame
 };
 
 namespace {
@@ -139,6 +237,10 @@ std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const valid
     auto picked = pickMrzLines(lines);
     if (!picked) {
         if (looksLikeMrz(lines) && unreadable.empty()) unreadable = lines;
+        const auto mrzLike = std::count_if(lines.begin(), lines.end(), [](const detail::OcrLine& l) {
+            return l.text.size() >= 28 && l.text.find("<<<") != std::string::npos;
+        });
+        if (mrzLike == 1) sawLoneMrzLine = true;
         return std::nullopt;
     }
     // Check-digit-guided correction of the characters the OCR was unsure of.
@@ -211,12 +313,15 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         image.pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) *
                                    static_cast<std::size_t>(image.channels)) {
         reading.error = core::Error{ErrorCode::ImageUnreadable, "image is empty or its buffer does not match its size"};
+        reading.reason = "unreadable";
         return finish(reading);
     }
 
+    m_impl->sawLoneMrzLine = false;
     std::optional<Attempt> best; // a parsed MRZ whose checks fail, kept in case nothing better turns up
     std::vector<detail::OcrLine> unreadable;
     bool sawZone = false;
+    std::string zoneDiagnosis; // why the most MRZ-like zone seen was not read
     try {
         const cv::Mat gray = detail::toGray(image);
         const std::vector<int> turns = options.tryRotate ? std::vector<int>{0, 180, 90, 270} : std::vector<int>{0};
@@ -224,7 +329,9 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         parseOptions.inspectionDate = options.inspectionDate;
         for (int rotation : turns) {
             const cv::Mat upright = turned(gray, rotation);
-            for (const auto& zone : detail::locateMrzZones(upright)) {
+            const auto zones = detail::locateMrzZones(upright);
+            if (!sawZone && !zones.empty()) zoneDiagnosis = diagnoseZone(upright, bandOf(zones));
+            for (const auto& zone : zones) {
                 sawZone = true;
                 // A zone found from some of its lines only is cut taller on a second try.
                 for (float pad : {1.5f, 2.6f}) {
@@ -243,6 +350,7 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         }
     } catch (const cv::Exception&) {
         reading.error = core::Error{ErrorCode::ImageUnreadable, "image processing failed on this image"};
+        reading.reason = "unreadable";
         return finish(reading);
     }
 
@@ -252,14 +360,32 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         reading.document = std::move(best->document);
         reading.rotation = best->rotation;
         reading.zone = best->zone;
-    } else if (!unreadable.empty()) {
-        for (const auto& l : unreadable) reading.lines.push_back(l.text);
-        reading.error =
-            core::Error{ErrorCode::MrzUnreadable, "a machine readable zone was found but could not be read"};
     } else {
-        reading.error =
-            core::Error{ErrorCode::MrzNotFound, sawZone ? "no machine readable zone among the text found in the image"
-                                                        : "no machine readable zone found in the image"};
+        // Not found: say why, so the officer knows whether to re-scan, move the light or hold it closer.
+        cv::Mat gray;
+        try {
+            gray = detail::toGray(image);
+            reading.reason = sawZone ? zoneDiagnosis : diagnoseImage(gray);
+            if (m_impl->sawLoneMrzLine && (reading.reason == "unreadable" || reading.reason == "no_mrz"))
+                reading.reason = "partial";
+        } catch (const cv::Exception&) {
+            reading.reason = "unreadable";
+        }
+        if (!unreadable.empty()) {
+            for (const auto& l : unreadable) reading.lines.push_back(l.text);
+            if (reading.reason == "no_mrz") reading.reason = "unreadable";
+            reading.error = core::Error{ErrorCode::MrzUnreadable, "a machine readable zone was found but could not "
+                                                                  "be read (" +
+                                                                      reading.reason + ")"};
+        } else if (reading.reason == "no_mrz" || (sawZone && reading.reason == "unreadable")) {
+            reading.reason = "no_mrz";
+            reading.error = core::Error{ErrorCode::MrzNotFound,
+                                        sawZone ? "no machine readable zone among the text found in the image"
+                                                : "no machine readable zone found in the image"};
+        } else {
+            reading.error =
+                core::Error{ErrorCode::MrzNotFound, "no machine readable zone could be read (" + reading.reason + ")"};
+        }
     }
     return finish(reading);
 }

@@ -183,6 +183,62 @@ TEST_F(CaptureTest, NegativeDocumentsAreNeverReadAsValid) {
     }
 }
 
+namespace {
+
+/// `image` made `factor` times smaller by averaging factor x factor blocks.
+Image shrunk(const Image& image, int factor) {
+    Image out{image.width / factor, image.height / factor, image.channels, {}};
+    out.pixels.resize(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height) *
+                      static_cast<std::size_t>(out.channels));
+    for (int y = 0; y < out.height; ++y)
+        for (int x = 0; x < out.width; ++x)
+            for (int c = 0; c < out.channels; ++c) {
+                int sum = 0;
+                for (int dy = 0; dy < factor; ++dy)
+                    for (int dx = 0; dx < factor; ++dx)
+                        sum += image.pixels[static_cast<std::size_t>(
+                            ((y * factor + dy) * image.width + x * factor + dx) * image.channels + c)];
+                out.pixels[static_cast<std::size_t>((y * out.width + x) * out.channels + c)] =
+                    static_cast<std::uint8_t>(sum / (factor * factor));
+            }
+    return out;
+}
+
+} // namespace
+
+TEST_F(CaptureTest, NotFoundSaysWhy) {
+    const auto fields = randomFields(21, MrzFormat::TD3, test::testDate());
+    auto reasonFor = [&](const RenderOptions& o) {
+        auto doc = s_renderer->render(fields, o);
+        if (!doc) throw std::runtime_error(doc.error().message);
+        const auto r = read(doc->image);
+        EXPECT_FALSE(r.found) << "unexpectedly read";
+        return r.reason;
+    };
+    EXPECT_EQ(reasonFor({.dpi = 300, .onPage = true, .withoutMrz = true}), "no_mrz");
+    EXPECT_EQ(reasonFor({.dpi = 300, .blurSigma = 9.0}), "too_blurred");
+    {
+        // A document photographed from far away: characters about 3 pixels high.
+        auto far = s_renderer->render(fields, {.dpi = 300});
+        ASSERT_OK(far);
+        EXPECT_EQ(read(shrunk(far->image, 8)).reason, "too_small");
+    }
+    EXPECT_EQ(reasonFor({.dpi = 300, .glare = 1.0, .glareOnMrz = true}), "glare");
+    // The zone running off the side of the picture.
+    auto doc = s_renderer->render(fields, {.dpi = 300});
+    ASSERT_OK(doc);
+    Image cut{doc->image.width * 7 / 10, doc->image.height, 3, {}};
+    for (int y = 0; y < cut.height; ++y) {
+        const auto* row = doc->image.pixels.data() + static_cast<std::ptrdiff_t>(y) * doc->image.width * 3;
+        cut.pixels.insert(cut.pixels.end(), row, row + cut.width * 3);
+    }
+    const auto r = read(cut);
+    EXPECT_FALSE(r.found);
+    EXPECT_EQ(r.reason, "partial");
+    // A reading that succeeds has no reason.
+    EXPECT_TRUE(read(render(21, MrzFormat::TD3, {.dpi = 300}).image).reason.empty());
+}
+
 TEST_F(CaptureTest, RendererRejectsBadOptions) {
     auto fields = randomFields(1, MrzFormat::TD3, test::testDate());
     EXPECT_ERROR_CODE(s_renderer->render(fields, {.dpi = 10}), ErrorCode::InvalidArgument);

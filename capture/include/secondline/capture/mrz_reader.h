@@ -39,9 +39,14 @@ struct MrzReading {
     std::vector<std::string> lines; ///< the lines as the OCR read them (also when not found, if any)
     std::optional<validation::TravelDocument> document; ///< present when found
     std::optional<core::Error> error;                   ///< why not found: MrzNotFound, MrzUnreadable, ...
-    int rotation = 0;                                   ///< clockwise turn (0, 90, 180, 270) that made the zone upright
-    Box zone;                                           ///< the zone in the input image's coordinates (bounding box)
-    double elapsedMs = 0.0;                             ///< wall time of read()
+    /// When not found, the likely cause, so the officer knows what to change: "no_mrz" (nothing like an MRZ
+    /// in the image), "too_blurred", "too_small" (characters too few pixels high), "glare" (light washed
+    /// out the zone), "partial" (the zone runs off the edge of the image), or "unreadable" (an MRZ is there
+    /// but its characters could not be read). Empty when found.
+    std::string reason;
+    int rotation = 0;       ///< clockwise turn (0, 90, 180, 270) that made the zone upright
+    Box zone;               ///< the zone in the input image's coordinates (bounding box)
+    double elapsedMs = 0.0; ///< wall time of read()
 };
 
 struct ReaderConfig {
