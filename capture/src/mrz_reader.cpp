@@ -227,6 +227,12 @@ int passingChecks(const validation::TravelDocument& doc) {
     }));
 }
 
+int strictlyPassingChecks(const validation::TravelDocument& doc) {
+    return static_cast<int>(std::count_if(doc.checks.begin(), doc.checks.end(), [](const validation::CheckResult& c) {
+        return c.status == validation::CheckStatus::Pass;
+    }));
+}
+
 } // namespace
 
 std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const validation::ParseOptions& parseOptions,
@@ -354,9 +360,20 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         return finish(reading);
     }
 
+    // A reading whose checks nearly all fail is more likely noise shaped like an MRZ (glare, a turned image)
+    // than an MRZ: it is reported as unreadable, never as found.
+    if (best && !best->document->checksPass() && strictlyPassingChecks(*best->document) < 2) {
+        if (unreadable.empty()) unreadable = best->lines;
+        best.reset();
+    }
     if (best) {
         reading.found = true;
-        for (const auto& l : best->lines) reading.lines.push_back(l.text);
+        for (const auto& l : best->lines) {
+            reading.lines.push_back(l.text);
+            auto& conf = reading.confidence.emplace_back();
+            for (std::size_t i = 0; i < l.text.size(); ++i)
+                conf.push_back(i < l.symbols.size() ? l.symbols[i].confidence : 0.0f);
+        }
         reading.document = std::move(best->document);
         reading.rotation = best->rotation;
         reading.zone = best->zone;

@@ -1,5 +1,6 @@
 // Real Tesseract on real rendered images.
 
+#include <secondline/capture/frame_voter.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/capture/synthetic.h>
 #include <secondline/validation/mrz_parser.h>
@@ -237,6 +238,62 @@ TEST_F(CaptureTest, NotFoundSaysWhy) {
     EXPECT_EQ(r.reason, "partial");
     // A reading that succeeds has no reason.
     EXPECT_TRUE(read(render(21, MrzFormat::TD3, {.dpi = 300}).image).reason.empty());
+}
+
+TEST_F(CaptureTest, SeveralFramesBeatOne) {
+    // Frames of one document held to a camera: a glare spot over a different part of the zone in each
+    // frame, blur, noise and JPEG. The first frames each misread a different place; the vote waits until
+    // every character is agreed by two frames and the checks pass.
+    const auto fields = randomFields(31, MrzFormat::TD3, test::testDate());
+    std::vector<std::string> truth;
+    int singleExact = 0;
+    FrameVoter voter(*s_reader, {.inspectionDate = test::testDate()}, {.agreeingFrames = 2, .maxFrames = 12});
+    for (std::uint64_t k = 1; !voter.done(); ++k) {
+        auto frame = s_renderer->render(fields, {.dpi = 200,
+                                                 .skewDegrees = 4.0,
+                                                 .blurSigma = 0.8,
+                                                 .noiseSigma = 4.0,
+                                                 .jpegQuality = 80,
+                                                 .onDesk = true,
+                                                 .perspective = 0.05,
+                                                 .glare = 0.65,
+                                                 .glareOnMrz = true,
+                                                 .seed = k * 7919});
+        ASSERT_OK(frame);
+        truth = frame->mrz;
+        const auto alone = read(frame->image);
+        if (alone.found && alone.lines == truth) ++singleExact;
+        const auto step = voter.add(frame->image);
+        EXPECT_GE(step.quality.glare, 0.0);
+        if (step.read) {
+            EXPECT_GT(step.quality.weight, 0.0);
+        }
+    }
+    const auto r = voter.result();
+    ASSERT_TRUE(r.found);
+    EXPECT_EQ(r.lines, truth) << "after " << voter.frames() << " frames, " << singleExact << " read exactly alone";
+    EXPECT_TRUE(r.document->checksPass());
+    EXPECT_LT(voter.frames(), 12) << "the vote settles before the frame limit";
+    EXPECT_LT(singleExact, voter.frames()) << "some frames alone were wrong: the vote outvoted them";
+    EXPECT_GE(voter.frames(), 2) << "one frame is never enough";
+    ASSERT_EQ(r.confidence.size(), r.lines.size());
+
+    // Frames without an MRZ never add up to one.
+    FrameVoter empty(*s_reader, {.inspectionDate = test::testDate()}, {.maxFrames = 3});
+    for (std::uint64_t k = 1; !empty.done(); ++k)
+        (void)empty.add(render(k, MrzFormat::TD1, {.dpi = 200, .onDesk = true, .withoutMrz = true}).image);
+    EXPECT_FALSE(empty.result().found);
+    EXPECT_EQ(empty.frames(), 3);
+}
+
+TEST_F(CaptureTest, FrameQualityRanksSharpOverBlurredAndSeesGlare) {
+    const auto sharp = render(41, MrzFormat::TD3, {.dpi = 250});
+    const auto blurred = render(41, MrzFormat::TD3, {.dpi = 250, .blurSigma = 3.0});
+    const auto glared = render(41, MrzFormat::TD3, {.dpi = 250, .glare = 1.0, .glareOnMrz = true});
+    const auto qs = frameQuality(sharp.image, {});
+    const auto qb = frameQuality(blurred.image, {});
+    EXPECT_GT(qs.sharpness, 2 * qb.sharpness);
+    EXPECT_GT(frameQuality(glared.image, {}).glare, qs.glare);
 }
 
 TEST_F(CaptureTest, RendererRejectsBadOptions) {

@@ -37,6 +37,8 @@ struct Box {
 struct MrzReading {
     bool found = false;             ///< an MRZ of a known format was read (check digits may still fail)
     std::vector<std::string> lines; ///< the lines as the OCR read them (also when not found, if any)
+    /// Confidence (0..1) of each character of `lines`, after glyph verification and correction.
+    std::vector<std::vector<float>> confidence;
     std::optional<validation::TravelDocument> document; ///< present when found
     std::optional<core::Error> error;                   ///< why not found: MrzNotFound, MrzUnreadable, ...
     /// When not found, the likely cause, so the officer knows what to change: "no_mrz" (nothing like an MRZ
