@@ -30,6 +30,7 @@ struct Attempt {
     std::optional<validation::TravelDocument> document;
     int rotation = 0;
     Box zone;
+    std::array<Point, 4> corners{};
 };
 
 /// The 2 or 3 consecutive lines that form an MRZ shape, bottom-most first choice.
@@ -77,28 +78,40 @@ cv::Mat turned(const cv::Mat& gray, int rotation) {
     }
 }
 
+/// A point of the turned image in the input image's coordinates.
+cv::Point2f toInput(cv::Point2f p, int rotation, int inW, int inH) {
+    switch (rotation) {
+    case 90: return {p.y, static_cast<float>(inH - 1) - p.x};
+    case 180: return {static_cast<float>(inW - 1) - p.x, static_cast<float>(inH - 1) - p.y};
+    case 270: return {static_cast<float>(inW - 1) - p.y, p.x};
+    default: return p;
+    }
+}
+
+/// Corners of a zone of the turned image (top-left, top-right, bottom-right, bottom-left as the text reads),
+/// in the input image's coordinates.
+std::array<Point, 4> cornersInInput(const cv::RotatedRect& area, int rotation, int inW, int inH) {
+    const float a = area.angle * static_cast<float>(CV_PI / 180.0);
+    const cv::Point2f u(std::cos(a) * area.size.width / 2, std::sin(a) * area.size.width / 2);
+    const cv::Point2f v(-std::sin(a) * area.size.height / 2, std::cos(a) * area.size.height / 2);
+    const std::array<cv::Point2f, 4> upright{area.center - u - v, area.center + u - v, area.center + u + v,
+                                             area.center - u + v};
+    std::array<Point, 4> out;
+    for (std::size_t i = 0; i < 4; ++i) {
+        const cv::Point2f p = toInput(upright[i], rotation, inW, inH);
+        out[i] = {p.x, p.y};
+    }
+    return out;
+}
+
 /// Bounding box of a zone found in the turned image, in the input image's coordinates.
 Box boxInInput(const cv::RotatedRect& area, int rotation, int inW, int inH) {
     cv::Point2f pts[4];
     area.points(pts);
     float minX = 1e9f, minY = 1e9f, maxX = -1e9f, maxY = -1e9f;
-    for (const auto& p : pts) {
-        float x = p.x, y = p.y;
-        switch (rotation) {
-        case 90:
-            x = p.y;
-            y = static_cast<float>(inH - 1) - p.x;
-            break;
-        case 180:
-            x = static_cast<float>(inW - 1) - p.x;
-            y = static_cast<float>(inH - 1) - p.y;
-            break;
-        case 270:
-            x = static_cast<float>(inW - 1) - p.y;
-            y = p.x;
-            break;
-        default: break;
-        }
+    for (const auto& corner : pts) {
+        const cv::Point2f p = toInput(corner, rotation, inW, inH);
+        const float x = p.x, y = p.y;
         minX = std::min(minX, x);
         minY = std::min(minY, y);
         maxX = std::max(maxX, x);
@@ -283,7 +296,7 @@ std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const valid
         }
     }
     attachConfidence(*doc, *picked);
-    return Attempt{*picked, std::move(*doc), 0, {}};
+    return Attempt{*picked, std::move(*doc), 0, {}, {}};
 }
 
 MrzReader::MrzReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -346,6 +359,7 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
                     if (!attempt) continue;
                     attempt->rotation = rotation;
                     attempt->zone = boxInInput(zone.area, rotation, gray.cols, gray.rows);
+                    attempt->corners = cornersInInput(zone.area, rotation, gray.cols, gray.rows);
                     const bool better = !best || passingChecks(*attempt->document) > passingChecks(*best->document);
                     if (better) best = std::move(attempt);
                     if (best->document->checksPass()) break;
@@ -377,6 +391,7 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         reading.document = std::move(best->document);
         reading.rotation = best->rotation;
         reading.zone = best->zone;
+        reading.zoneCorners = best->corners;
     } else {
         // Not found: say why, so the officer knows whether to re-scan, move the light or hold it closer.
         cv::Mat gray;

@@ -1,5 +1,6 @@
 // Real Tesseract on real rendered images.
 
+#include <secondline/capture/document_images.h>
 #include <secondline/capture/frame_voter.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/capture/synthetic.h>
@@ -294,6 +295,46 @@ TEST_F(CaptureTest, FrameQualityRanksSharpOverBlurredAndSeesGlare) {
     const auto qb = frameQuality(blurred.image, {});
     EXPECT_GT(qs.sharpness, 2 * qb.sharpness);
     EXPECT_GT(frameQuality(glared.image, {}).glare, qs.glare);
+}
+
+TEST_F(CaptureTest, DocumentAndPortraitAreCutOutSquaredUp) {
+    auto imager = DocumentImager::create();
+    ASSERT_OK(imager);
+    for (auto format : {MrzFormat::TD3, MrzFormat::TD1, MrzFormat::MRVB}) {
+        // On a desk, tilted and turned: the document comes back upright and square.
+        const auto doc =
+            render(51, format, {.dpi = 260, .rotation = 90, .skewDegrees = 6.0, .onDesk = true, .perspective = 0.06});
+        const auto r = read(doc.image);
+        ASSERT_TRUE(r.found);
+        auto images = imager->extract(doc.image, r);
+        ASSERT_OK(images);
+        const auto& page = images->document;
+        EXPECT_GT(page.width, page.height) << "landscape, as printed";
+        // The squared-up document reads again, its zone level and at the bottom.
+        const auto again = s_reader->read(page, {.inspectionDate = test::testDate(), .tryRotate = false});
+        ASSERT_TRUE(again.found);
+        EXPECT_EQ(again.lines, doc.mrz);
+        EXPECT_GT(again.zone.y, page.height * 2 / 3);
+        EXPECT_LT(again.zone.height, page.height / 3);
+        EXPECT_LT(std::abs(again.zoneCorners[0].y - again.zoneCorners[1].y), static_cast<float>(page.height) / 40.0f)
+            << "level";
+        // The portrait region sits on the left above the zone, over the drawn portrait (grey, not paper).
+        ASSERT_FALSE(images->portrait.empty());
+        EXPECT_LT(images->portraitBox.x + images->portraitBox.width / 2, page.width / 3);
+        EXPECT_LT(images->portraitBox.y + images->portraitBox.height, again.zone.y);
+        int greyish = 0;
+        const auto& p = images->portrait;
+        for (std::size_t i = 0; i + 2 < p.pixels.size(); i += 3) {
+            const int b = p.pixels[i], g = p.pixels[i + 1], rr = p.pixels[i + 2];
+            if (std::abs(b - g) < 25 && std::abs(g - rr) < 30 && g < 215) ++greyish;
+        }
+        EXPECT_GT(greyish, static_cast<int>(p.pixels.size() / 3 / 3))
+            << "mostly the portrait, not the paper; format " << static_cast<int>(format) << " face "
+            << images->faceFound;
+    }
+    // A reading that found nothing has no images.
+    MrzReading none;
+    EXPECT_ERROR_CODE(imager->extract(render(1, MrzFormat::TD3).image, none), ErrorCode::InvalidArgument);
 }
 
 TEST_F(CaptureTest, RendererRejectsBadOptions) {

@@ -15,6 +15,7 @@
 #include <secondline/core/result.h>
 #include <secondline/validation/travel_document.h>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -34,6 +35,10 @@ struct Box {
     int x = 0, y = 0, width = 0, height = 0;
 };
 
+struct Point {
+    float x = 0, y = 0;
+};
+
 struct MrzReading {
     bool found = false;             ///< an MRZ of a known format was read (check digits may still fail)
     std::vector<std::string> lines; ///< the lines as the OCR read them (also when not found, if any)
@@ -46,8 +51,11 @@ struct MrzReading {
     /// out the zone), "partial" (the zone runs off the edge of the image), or "unreadable" (an MRZ is there
     /// but its characters could not be read). Empty when found.
     std::string reason;
-    int rotation = 0;       ///< clockwise turn (0, 90, 180, 270) that made the zone upright
-    Box zone;               ///< the zone in the input image's coordinates (bounding box)
+    int rotation = 0; ///< clockwise turn (0, 90, 180, 270) that made the zone upright
+    Box zone;         ///< the zone in the input image's coordinates (bounding box)
+    /// The zone's corners in the input image: top-left, top-right, bottom-right, bottom-left as the document
+    /// reads (so they also give its orientation and skew).
+    std::array<Point, 4> zoneCorners{};
     double elapsedMs = 0.0; ///< wall time of read()
 };
 
