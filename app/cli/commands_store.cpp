@@ -3,6 +3,7 @@
 
 #include "cli.h"
 
+#include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/storage/store.h>
 
@@ -178,6 +179,8 @@ int runIngest(const IngestArgs& a) {
         printError(reader.error());
         return kUsage;
     }
+    auto imager = capture::DocumentImager::create();
+    if (!imager) printError(imager.error()); // records are still stored, without their images
     for (const auto& path : a.images) {
         nlohmann::json out = {{"source", path}};
         auto image = capture::loadImage(path);
@@ -193,6 +196,21 @@ int runIngest(const IngestArgs& a) {
         } else {
             out["record_id"] = *id;
             out["valid"] = reading.document->valid();
+            // The squared-up document and the portrait go into the store (encrypted), nowhere else.
+            int stored = 0;
+            if (imager)
+                if (auto images = imager->extract(*image, reading); images) {
+                    const std::pair<storage::ImageKind, const capture::Image*> parts[] = {
+                        {storage::ImageKind::Document, &images->document},
+                        {storage::ImageKind::Portrait, &images->portrait}};
+                    for (const auto& [kind, picture] : parts) {
+                        if (picture->empty()) continue;
+                        auto jpeg = capture::encodeJpeg(*picture, 85);
+                        if (jpeg && store->addImage(*id, kind, "image/jpeg", picture->width, picture->height, *jpeg))
+                            ++stored;
+                    }
+                }
+            out["images"] = stored;
             if (!reading.document->valid()) rc = std::max(rc, static_cast<int>(kInvalid));
         }
         std::cout << app::dumpLine(out) << '\n' << std::flush;
@@ -368,6 +386,17 @@ int runRecordsShow(const RecordsArgs& a) {
                           {"outcome", rec->encounter.outcome},
                           {"notes", rec->encounter.notes}};
     j["document"] = app::documentJson(rec->document);
+    if (auto images = store->images(a.id); images) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& im : *images)
+            list.push_back({{"id", im.id},
+                            {"kind", im.kind == storage::ImageKind::Portrait ? "portrait" : "document"},
+                            {"media_type", im.mediaType},
+                            {"width", im.width},
+                            {"height", im.height},
+                            {"bytes", im.data.size()}});
+        j["images"] = std::move(list);
+    }
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return kOk;
 }

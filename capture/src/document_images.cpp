@@ -98,10 +98,9 @@ Result<DocumentImages> DocumentImager::extract(const Image& frame, const MrzRead
             at(-leftMm - margin, docTop - margin), at(lineMm + leftMm + margin, docTop - margin),
             at(lineMm + leftMm + margin, docBottom + margin), at(-leftMm - margin, docBottom + margin)};
         const cv::Rect frameRect(0, 0, colour.cols, colour.rows);
-        int inside = 0;
-        for (const auto& p : from)
-            inside += frameRect.contains(cv::Point(static_cast<int>(p.x), static_cast<int>(p.y)));
-        if (inside < 2) return fail(ErrorCode::ImageUnreadable, "the document lies mostly outside the picture");
+        const cv::Point2f centre = at(lineMm / 2.0, (docTop + docBottom) / 2.0);
+        if (!frameRect.contains(cv::Point(static_cast<int>(centre.x), static_cast<int>(centre.y))))
+            return fail(ErrorCode::ImageUnreadable, "the document lies mostly outside the picture");
         const double pxPerMm = std::min(kMaxPxPerMm, (topLen + bottomLen) / 2.0 / lineMm);
         const float w = static_cast<float>((layout.widthMm + 2 * margin) * pxPerMm);
         const float h = static_cast<float>((layout.heightMm + 2 * margin) * pxPerMm);

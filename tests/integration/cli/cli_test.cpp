@@ -197,6 +197,18 @@ TEST_F(CliTest, StoreInitIngestAndShow) {
     const auto rec = json::parse(show.out);
     EXPECT_EQ(rec["document"]["lines"], json(mrz));
     EXPECT_EQ(rec["officer"], "officer1");
+    // The squared-up document and the portrait were stored with the record, inside the encrypted store
+    // only: nothing else appeared beside it.
+    EXPECT_EQ(ingested[0]["images"], 2);
+    ASSERT_EQ(rec["images"].size(), 2u) << show.out;
+    EXPECT_EQ(rec["images"][0]["kind"], "document");
+    EXPECT_EQ(rec["images"][1]["kind"], "portrait");
+    EXPECT_EQ(rec["images"][0]["media_type"], "image/jpeg");
+    EXPECT_GT(rec["images"][0]["width"].get<int>(), rec["images"][0]["height"].get<int>());
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(store).parent_path())) {
+        const std::string ext = e.path().extension().string();
+        EXPECT_TRUE(ext != ".jpg" && ext != ".jpeg") << e.path() << " left on disk";
+    }
     const std::string documentKey = rec["document"]["fields"]["issuing_state"]["value"].get<std::string>() + ":" +
                                     rec["document"]["fields"]["document_number"]["value"].get<std::string>();
     auto find =
