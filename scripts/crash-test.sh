@@ -49,9 +49,10 @@ done
 
 listed="$WORK/listed.txt"
 printf 'officer-pw\n' | "$BIN" records list --store "$STORE" --user officer --password-stdin \
-    | grep -o '"id":[0-9]*' | cut -d: -f2 | sort -n > "$listed"
-sort -n -u "$reported" > "$reported.sorted"
-missing=$(comm -23 "$reported.sorted" "$listed" | wc -l)
+    | grep -o '"id":[0-9]*' | cut -d: -f2 | LC_ALL=C sort > "$listed"
+# comm needs both lists in the same (byte) order, not numeric order.
+LC_ALL=C sort -u "$reported" > "$reported.sorted"
+missing=$(LC_ALL=C comm -23 "$reported.sorted" "$listed" | wc -l)
 check=$(printf 'admin-pw\n' | "$BIN" store check --store "$STORE" --user admin --password-stdin || true)
 undecodable=0
 while read -r id; do
