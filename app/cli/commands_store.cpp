@@ -9,6 +9,7 @@
 
 #include <document_json.h>
 #include <password.h>
+#include <record_images.h>
 
 #include <fmt/core.h>
 
@@ -197,19 +198,7 @@ int runIngest(const IngestArgs& a) {
             out["record_id"] = *id;
             out["valid"] = reading.document->valid();
             // The squared-up document and the portrait go into the store (encrypted), nowhere else.
-            int stored = 0;
-            if (imager)
-                if (auto images = imager->extract(*image, reading); images) {
-                    const std::pair<storage::ImageKind, const capture::Image*> parts[] = {
-                        {storage::ImageKind::Document, &images->document},
-                        {storage::ImageKind::Portrait, &images->portrait}};
-                    for (const auto& [kind, picture] : parts) {
-                        if (picture->empty()) continue;
-                        auto jpeg = capture::encodeJpeg(*picture, 85);
-                        if (jpeg && store->addImage(*id, kind, "image/jpeg", picture->width, picture->height, *jpeg))
-                            ++stored;
-                    }
-                }
+            const int stored = app::storeRecordImages(*store, imager ? &*imager : nullptr, *image, reading, *id);
             out["images"] = stored;
             if (!reading.document->valid()) rc = std::max(rc, static_cast<int>(kInvalid));
         }

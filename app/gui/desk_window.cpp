@@ -2,6 +2,8 @@
 
 #include <secondline/capture/synthetic.h>
 
+#include <record_images.h>
+
 #include <QAction>
 #include <QFileDialog>
 #include <QHeaderView>
@@ -147,7 +149,7 @@ void DeskWindow::showRecord(std::int64_t id) {
     m_detail->resizeColumnToContents(1);
 }
 
-void DeskWindow::startCapture(std::function<CaptureOutcome(storage::Store&, capture::MrzReader&)> job) {
+void DeskWindow::startCapture(std::function<CaptureOutcome(storage::Store&, capture::MrzReader&)> read) {
     if (busy()) return;
     if (!m_reader) {
         auto reader = capture::MrzReader::create();
@@ -157,6 +159,9 @@ void DeskWindow::startCapture(std::function<CaptureOutcome(storage::Store&, capt
             return;
         }
         m_reader = std::make_unique<capture::MrzReader>(std::move(*reader));
+        // Without the face detector records are still stored, without their images.
+        if (auto imager = capture::DocumentImager::create(); imager)
+            m_imager = std::make_unique<capture::DocumentImager>(std::move(*imager));
     }
     m_openImage->setEnabled(false);
     if (m_synthetic) m_synthetic->setEnabled(false);
@@ -164,7 +169,7 @@ void DeskWindow::startCapture(std::function<CaptureOutcome(storage::Store&, capt
     m_status->setText(tr("Reading…"));
     // The store and reader are used by the worker only while it runs; the UI touches neither until
     // onCaptureDone().
-    m_watcher.setFuture(QtConcurrent::run([this, job] { return job(m_store, *m_reader); }));
+    m_watcher.setFuture(QtConcurrent::run([this, read] { return read(m_store, *m_reader); }));
 }
 
 void DeskWindow::onCaptureDone() {
@@ -185,13 +190,14 @@ void DeskWindow::onCaptureDone() {
 void DeskWindow::captureImageFile(const QString& path) {
     const std::string file = path.toStdString();
     const auto date = today(m_clock);
-    startCapture([file, date](storage::Store& store, capture::MrzReader& reader) -> CaptureOutcome {
+    startCapture([this, file, date](storage::Store& store, capture::MrzReader& reader) -> CaptureOutcome {
         auto image = capture::loadImage(file);
         if (!image) return {std::nullopt, image.error()};
         auto reading = reader.read(*image, {.inspectionDate = date});
         if (!reading.found) return {std::nullopt, reading.error};
         auto id = store.addRecord(*reading.document, {.source = "file"});
         if (!id) return {std::nullopt, id.error()};
+        (void)app::storeRecordImages(store, m_imager.get(), *image, reading, *id);
         return {*id, std::nullopt};
     });
 }
@@ -199,7 +205,7 @@ void DeskWindow::captureImageFile(const QString& path) {
 void DeskWindow::captureSynthetic(std::uint64_t seed) {
     if (!m_store.training()) return;
     const auto date = today(m_clock);
-    startCapture([seed, date](storage::Store& store, capture::MrzReader& reader) -> CaptureOutcome {
+    startCapture([this, seed, date](storage::Store& store, capture::MrzReader& reader) -> CaptureOutcome {
         auto renderer = capture::SyntheticRenderer::create();
         if (!renderer) return {std::nullopt, renderer.error()};
         auto doc = renderer->render(capture::randomFields(seed, validation::MrzFormat::TD3, date),
@@ -209,6 +215,7 @@ void DeskWindow::captureSynthetic(std::uint64_t seed) {
         if (!reading.found) return {std::nullopt, reading.error};
         auto id = store.addRecord(*reading.document, {.source = "synthetic"});
         if (!id) return {std::nullopt, id.error()};
+        (void)app::storeRecordImages(store, m_imager.get(), doc->image, reading, *id);
         return {*id, std::nullopt};
     });
 }

@@ -3,6 +3,7 @@
 // (an image file, or a synthetic passport in a training store). Wiring only: every rule is in the
 // libraries; OCR and disk work run off the UI thread.
 
+#include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/storage/store.h>
 
@@ -51,13 +52,14 @@ signals:
 
 private:
     void showRecord(std::int64_t id);
-    void startCapture(std::function<CaptureOutcome(storage::Store&, capture::MrzReader&)> job);
+    void startCapture(std::function<CaptureOutcome(storage::Store&, capture::MrzReader&)> read);
     void onCaptureDone();
     void openImageDialog();
 
     storage::Store m_store;
     const core::Clock& m_clock;
     std::unique_ptr<capture::MrzReader> m_reader;
+    std::unique_ptr<capture::DocumentImager> m_imager; // used by the capture worker only, like m_reader
     QTableWidget* m_records = nullptr;
     QTreeWidget* m_detail = nullptr;
     QLabel* m_status = nullptr;
