@@ -1,6 +1,7 @@
 #include <secondline/capture/document_images.h>
 
 #include "cv_image.h"
+#include "document_layout.h"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
@@ -22,25 +23,7 @@ using validation::MrzFormat;
 
 namespace {
 
-constexpr double kPitchMm = 25.4 / 10.0; // MRZ: 10 characters per inch
 constexpr double kMaxPxPerMm = 300.0 / 25.4;
-
-struct Layout {
-    double widthMm, heightMm; ///< the document
-    int characters;           ///< per MRZ line
-    double bottomMm;          ///< from the bottom of the MRZ text to the document's bottom edge
-};
-
-Layout layoutOf(MrzFormat f) {
-    switch (f) {
-    case MrzFormat::TD1: return {85.6, 53.98, 30, 2.5};
-    case MrzFormat::TD2: return {105.0, 74.0, 36, 2.5};
-    case MrzFormat::TD3: return {125.0, 88.0, 44, 2.5};
-    case MrzFormat::MRVA: return {120.0, 80.0, 44, 2.5};
-    case MrzFormat::MRVB: return {105.0, 74.0, 36, 2.5};
-    }
-    return {125.0, 88.0, 44, 2.5};
-}
 
 } // namespace
 
@@ -72,11 +55,11 @@ Result<DocumentImages> DocumentImager::extract(const Image& frame, const MrzRead
         if (frame.channels == 1) cv::cvtColor(colour, colour, cv::COLOR_GRAY2BGR);
         const auto& c = reading.zoneCorners;
         const cv::Point2f tl(c[0].x, c[0].y), tr(c[1].x, c[1].y), br(c[2].x, c[2].y), bl(c[3].x, c[3].y);
-        const Layout layout = layoutOf(reading.document->format);
+        const detail::DocumentLayout layout = detail::documentLayout(reading.document->format);
         // Scale from the zone's printed length; directions from its edges.
         const double topLen = cv::norm(tr - tl), bottomLen = cv::norm(br - bl);
         if (topLen < 20 || bottomLen < 20) return fail(ErrorCode::InvalidArgument, "the reading has no zone");
-        const double lineMm = layout.characters * kPitchMm;
+        const double lineMm = layout.characters * detail::kMrzPitchMm;
         // The zone box is the text; the document extends around it. Each point of the document is placed by
         // interpolating along the zone's own (possibly converging) edges, which keeps the perspective.
         const double leftMm = (layout.widthMm - lineMm) / 2.0;
@@ -90,8 +73,9 @@ Result<DocumentImages> DocumentImager::extract(const Image& frame, const MrzRead
         };
         // The zone box is the text with some padding around it, so its centre line is the text's: the text
         // (2 or 3 lines at 6 lines per inch, capitals 2.42 mm) ends bottomMm above the document's edge.
-        const double textMm = (static_cast<double>(reading.lines.size()) - 1.0) * 25.4 / 6.0 + 2.42;
-        const double docBottom = zoneHeightMm / 2.0 + textMm / 2.0 + layout.bottomMm; // from the zone's top
+        const double textMm =
+            (static_cast<double>(reading.lines.size()) - 1.0) * detail::kMrzLineMm + detail::kMrzCapHeightMm;
+        const double docBottom = zoneHeightMm / 2.0 + textMm / 2.0 + detail::kMrzBottomMm; // from the zone's top
         const double docTop = docBottom - layout.heightMm;
         const double margin = 4.0; // mm of slack around the edges (the outline is inferred, not seen)
         const std::array<cv::Point2f, 4> from{
@@ -119,7 +103,7 @@ Result<DocumentImages> DocumentImager::extract(const Image& frame, const MrzRead
         std::vector<cv::Rect> found;
         const int minFace = std::max(24, static_cast<int>(h * 0.12));
         m_impl->faces.detectMultiScale(gray, found, 1.1, 4, 0, cv::Size(minFace, minFace));
-        const double mrzTopPx = (layout.heightMm + margin - layout.bottomMm - textMm) * pxPerMm;
+        const double mrzTopPx = (layout.heightMm + margin - detail::kMrzBottomMm - textMm) * pxPerMm;
         std::erase_if(found, [&](const cv::Rect& f) { return f.y + f.height > mrzTopPx; });
         cv::Rect portrait;
         if (!found.empty()) {
@@ -133,7 +117,7 @@ Result<DocumentImages> DocumentImager::extract(const Image& frame, const MrzRead
             // the width wide, in portrait proportions, ending well above the MRZ.
             const double top = std::max(6.0, 0.15 * layout.heightMm);
             const double width = 0.25 * layout.widthMm;
-            const double height = std::min(width * 1.3, layout.heightMm - top - layout.bottomMm - textMm - 8.0);
+            const double height = std::min(width * 1.3, layout.heightMm - top - detail::kMrzBottomMm - textMm - 8.0);
             portrait = cv::Rect(static_cast<int>((margin + 4.5) * pxPerMm), static_cast<int>((margin + top) * pxPerMm),
                                 static_cast<int>(width * pxPerMm), static_cast<int>(height * pxPerMm));
         }

@@ -20,18 +20,7 @@ FrameQuality frameQuality(const Image& frame, const Box& zone) {
         const cv::Mat region = gray(area);
         q.zoneHeight = zone.height > 0 ? zone.height : 0;
         q.glare = static_cast<double>(cv::countNonZero(region >= 250)) / static_cast<double>(region.total());
-        // Sharpness: the steepest edges (99th percentile of the Sobel magnitude) against what a pixel-sharp
-        // step of the region's contrast would give (4 times the contrast for the 3x3 Sobel).
-        cv::Mat gx, gy, mag;
-        cv::Sobel(region, gx, CV_32F, 1, 0, 3);
-        cv::Sobel(region, gy, CV_32F, 0, 1, 3);
-        cv::magnitude(gx, gy, mag);
-        cv::Mat flat = mag.reshape(1, 1).clone();
-        cv::sort(flat, flat, cv::SORT_EVERY_ROW | cv::SORT_DESCENDING);
-        const double steep = flat.at<float>(0, std::min(flat.cols - 1, static_cast<int>(flat.cols * 0.01)));
-        double lo = 0, hi = 0;
-        cv::minMaxLoc(region, &lo, &hi);
-        q.sharpness = hi - lo > 10 ? std::clamp(steep / (4.0 * (hi - lo)), 0.0, 1.0) : 0.0;
+        q.sharpness = detail::edgeSharpness(region);
     } catch (const cv::Exception&) {
         return {};
     }

@@ -2,6 +2,8 @@
 
 #include "cv_image.h"
 
+#include <algorithm>
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -38,6 +40,21 @@ cv::Mat toGray(const Image& image) {
     cv::Mat gray;
     cv::cvtColor(v, gray, cv::COLOR_BGR2GRAY);
     return gray;
+}
+
+double edgeSharpness(const cv::Mat& gray) {
+    if (gray.empty()) return 0.0;
+    double lo = 0, hi = 0;
+    cv::minMaxLoc(gray, &lo, &hi);
+    if (hi - lo < 10) return 0.0;
+    cv::Mat gx, gy, mag;
+    cv::Sobel(gray, gx, CV_32F, 1, 0, 3);
+    cv::Sobel(gray, gy, CV_32F, 0, 1, 3);
+    cv::magnitude(gx, gy, mag);
+    cv::Mat flat = mag.reshape(1, 1).clone();
+    cv::sort(flat, flat, cv::SORT_EVERY_ROW | cv::SORT_DESCENDING);
+    const double steep = flat.at<float>(0, std::min(flat.cols - 1, static_cast<int>(flat.cols * 0.01)));
+    return std::clamp(steep / (4.0 * (hi - lo)), 0.0, 1.0);
 }
 
 } // namespace detail

@@ -179,17 +179,9 @@ std::string diagnoseZone(const cv::Mat& upright, const detail::ZoneCandidate& zo
     const double lineHeight = std::min(zone.area.size.width, zone.area.size.height) / 2.5;
     if (lineHeight < 9.0) return "too_small";
     // Blur: the steepest edges of text fall well below the ink-to-paper contrast when defocused.
-    cv::Mat gx, gy, mag;
-    cv::Sobel(region, gx, CV_32F, 1, 0, 3);
-    cv::Sobel(region, gy, CV_32F, 0, 1, 3);
-    cv::magnitude(gx, gy, mag);
-    cv::Mat flat = mag.reshape(1, 1).clone();
-    cv::sort(flat, flat, cv::SORT_EVERY_ROW | cv::SORT_DESCENDING);
-    const float steep = flat.at<float>(0, static_cast<int>(flat.cols * 0.01));
     double lo = 0, hi = 0;
     cv::minMaxLoc(region, &lo, &hi);
-    // A sharp step of height (hi - lo) gives a Sobel response of about 4 * (hi - lo) / 2 per pixel.
-    if (hi - lo > 20 && steep < 0.35 * (hi - lo)) return "too_blurred";
+    if (hi - lo > 20 && detail::edgeSharpness(region) < 0.0875) return "too_blurred";
     return "unreadable";
 }
 

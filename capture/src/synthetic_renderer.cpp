@@ -1,6 +1,7 @@
 #include <secondline/capture/synthetic.h>
 
 #include "cv_image.h"
+#include "document_layout.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -25,25 +26,9 @@ using validation::MrzFormat;
 
 namespace {
 
-struct Size {
-    double widthMm;
-    double heightMm;
-};
-
-Size documentSize(MrzFormat f) {
-    switch (f) {
-    case MrzFormat::TD1: return {85.6, 53.98};
-    case MrzFormat::TD2: return {105.0, 74.0};
-    case MrzFormat::TD3: return {125.0, 88.0};
-    case MrzFormat::MRVA: return {120.0, 80.0};
-    case MrzFormat::MRVB: return {105.0, 74.0};
-    }
-    return {125.0, 88.0};
-}
-
-constexpr double kMrzPitchMm = 25.4 / 10.0; // 10 characters per inch
-constexpr double kMrzLineMm = 25.4 / 6.0;   // 6 lines per inch
-constexpr double kMrzCapHeightMm = 2.42;    // OCR-B size I capital height
+using detail::kMrzCapHeightMm;
+using detail::kMrzLineMm;
+using detail::kMrzPitchMm;
 
 } // namespace
 
@@ -159,7 +144,7 @@ Result<SyntheticDocument> SyntheticRenderer::render(const validation::MrzFields&
     }
 
     const double pxPerMm = options.dpi / 25.4;
-    const Size size = documentSize(fields.format);
+    const detail::DocumentLayout size = detail::documentLayout(fields.format);
     const int w = static_cast<int>(std::lround(size.widthMm * pxPerMm));
     const int h = static_cast<int>(std::lround(size.heightMm * pxPerMm));
     std::mt19937_64 rng(options.seed);
