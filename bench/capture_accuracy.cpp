@@ -132,6 +132,7 @@ struct Tally {
     int foundWrong = 0;
     int notFound = 0;
     int validWrong = 0;    ///< passes every check yet differs from the document: must be 0
+    int flagged = 0;       ///< exact, but reported with a low-confidence field (uncertain_read) for the officer
     int falseFound = 0;    ///< no-mrz: an MRZ reported anyway: must be 0
     int reportedValid = 0; ///< wrong-check-digit: reported valid: must be 0
     std::map<std::string, int> reasons;
@@ -186,8 +187,8 @@ int main(int argc, char** argv) {
     const auto today = std::chrono::sys_days{std::chrono::year{2026} / 11 / 27};
     fmt::print("model: {}; {} documents per condition; formats TD1, TD2, TD3, MRV-A, MRV-B in turn\n\n",
                model == capture::ReaderConfig::Model::Mrz ? "SecondLine OCR-B (mrz)" : "Debian stock eng", count);
-    fmt::print("{:<18} {:>5} {:>8} {:>7} {:>7} {:>7} {:>8} {:>8} {:>8}  {}\n", "condition", "n", "exact", "wrong",
-               "missed", "valid≠", "neg.err", "p50 ms", "p95 ms", "reasons not found");
+    fmt::print("{:<18} {:>5} {:>8} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>8}  {}\n", "condition", "n", "exact",
+               "flagged", "wrong", "missed", "valid≠", "neg.err", "p50 ms", "p95 ms", "reasons not found");
     int failures = 0;
     for (const auto& condition : conditions()) {
         if (!only.empty() && only.find("," + condition.name + ",") == std::string::npos) continue;
@@ -269,13 +270,15 @@ int main(int argc, char** argv) {
         const std::string exactText = condition.kind == Condition::Kind::NoMrz
                                           ? std::string("-")
                                           : fmt::format("{:.1f}%", 100.0 * total.exact / std::max(1, total.n));
-        fmt::print("{:<18} {:>5} {:>8} {:>7} {:>7} {:>7} {:>8} {:>8.0f} {:>8.0f}  {}\n", condition.name, total.n,
-                   exactText, total.foundWrong, condition.kind == Condition::Kind::NoMrz ? 0 : total.notFound,
-                   total.validWrong, negErrors, percentile(total.ms, 0.5), percentile(total.ms, 0.95), reasons);
+        fmt::print("{:<18} {:>5} {:>8} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8.0f} {:>8.0f}  {}\n", condition.name, total.n,
+                   exactText, total.flagged, total.foundWrong,
+                   condition.kind == Condition::Kind::NoMrz ? 0 : total.notFound, total.validWrong, negErrors,
+                   percentile(total.ms, 0.5), percentile(total.ms, 0.95), reasons);
         std::fflush(stdout);
         failures += total.validWrong + negErrors;
     }
-    fmt::print("\nexact: whole MRZ read exactly as printed; wrong: found but some character differs; valid≠: of "
+    fmt::print("\nexact: whole MRZ read exactly as printed (flagged: of those, reported with a low-confidence field "
+               "for the officer to compare, so not valid); wrong: found but some character differs; valid≠: of "
                "those, readings that pass every check (must be 0); neg.err: an MRZ reported where there is none, "
                "or a misprinted check digit reported valid (must be 0)\n");
     return failures == 0 ? 0 : 1;

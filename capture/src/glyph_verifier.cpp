@@ -195,6 +195,7 @@ void GlyphVerifier::verify(const cv::Mat& gray, OcrLine& line) {
         // Confidence from how clearly the best template wins; the runner-up goes to check-digit correction.
         s.confidence = v.best == s.character ? std::clamp(margin / 0.1f, 0.0f, 1.0f) : 0.0f;
         s.second = v.best == s.character ? v.second : v.best;
+        s.templateScores.assign(v.scores.begin(), v.scores.end());
     }
 }
 

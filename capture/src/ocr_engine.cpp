@@ -58,7 +58,7 @@ std::vector<OcrLine> OcrEngine::readLines(const cv::Mat& gray) {
             for (const char* p = sym.get(); *p; ++p) {
                 if (*p == ' ' || *p == '\n') continue;
                 current.text += *p;
-                current.symbols.push_back({*p, conf, cv::Rect(left, top, right - left, bottom - top)});
+                current.symbols.push_back({*p, conf, cv::Rect(left, top, right - left, bottom - top), 0, {}});
             }
         }
         if (it->IsAtFinalElement(tesseract::RIL_TEXTLINE, tesseract::RIL_SYMBOL)) {

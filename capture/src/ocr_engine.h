@@ -16,6 +16,9 @@ struct OcrSymbol {
     float confidence = 0.0f; ///< 0..1
     cv::Rect box;            ///< in the image passed to readLines
     char second = 0;         ///< runner-up reading, 0 when none
+    /// Glyph-template score of every MRZ character (A-Z, 0-9, <) when the glyph verifier has seen this
+    /// symbol; empty otherwise.
+    std::vector<float> templateScores{};
 };
 
 struct OcrLine {
