@@ -253,6 +253,18 @@ std::string diagnoseImage(const cv::Mat& gray) {
 
 } // namespace
 
+std::optional<Box> locateMrz(const Image& frame) {
+    if (frame.empty()) return std::nullopt;
+    try {
+        const cv::Mat gray = detail::toGray(frame);
+        const auto zones = detail::locateMrzZones(gray, 1);
+        if (zones.empty()) return std::nullopt;
+        return boxInInput(zones.front().area, 0, gray.cols, gray.rows);
+    } catch (const cv::Exception&) {
+        return std::nullopt;
+    }
+}
+
 struct MrzReader::Impl {
     std::unique_ptr<detail::OcrEngine> ocr;
     std::unique_ptr<detail::GlyphVerifier> verifier; // absent for the stock model (comparison runs)

@@ -68,6 +68,10 @@ struct ReaderConfig {
     std::string modelDir; ///< empty: the directory set at build time for the chosen model
 };
 
+/// Where an MRZ-like band is in an upright frame, without reading it: the fast check a live camera view runs
+/// on every frame before handing the good ones to a reader. Nothing when the frame shows no such band.
+[[nodiscard]] std::optional<Box> locateMrz(const Image& frame);
+
 /// Owns a Tesseract engine. Create once, read many; not thread-safe (one reader per thread).
 class MrzReader {
 public:
