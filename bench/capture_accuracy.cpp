@@ -353,15 +353,17 @@ int main(int argc, char** argv) {
                    exactText, total.flagged, total.foundWrong,
                    condition.kind == Condition::Kind::NoMrz ? 0 : total.notFound, total.validWrong, negErrors,
                    percentile(total.ms, 0.5), percentile(total.ms, 0.95), reasons);
-        if (baseline && condition.kind == Condition::Kind::Read)
+        if (baseline && condition.kind == Condition::Kind::Read) {
+            const std::string ratio = total.baselineExact > 0
+                                          ? fmt::format("SecondLine reads {:.1f}x as many exactly",
+                                                        static_cast<double>(total.exact) / total.baselineExact)
+                                          : fmt::format("SecondLine reads {} exactly, the baseline none", total.exact);
             fmt::print(
-                "{:<18} {:>5} {:>8}  plain Tesseract (stock eng, lower third): p50 {:.0f} ms; SecondLine reads "
-                "{}x as many exactly, {:.1f}x faster\n",
+                "{:<18} {:>5} {:>8}  plain Tesseract (stock eng, lower third): p50 {:.0f} ms; {}; {:.1f}x faster\n",
                 "  baseline", total.n, fmt::format("{:.1f}%", 100.0 * total.baselineExact / std::max(1, total.n)),
-                percentile(total.baselineMs, 0.5),
-                total.baselineExact > 0 ? fmt::format("{:.1f}", static_cast<double>(total.exact) / total.baselineExact)
-                                        : std::string("inf"),
+                percentile(total.baselineMs, 0.5), ratio,
                 percentile(total.baselineMs, 0.5) / std::max(1e-9, percentile(total.ms, 0.5)));
+        }
         std::fflush(stdout);
         failures += total.validWrong + negErrors;
     }

@@ -230,6 +230,7 @@ struct SynthArgs {
     int rotation = 0;
     double skew = 0.0;
     bool onPage = false;
+    capture::RenderOptions degrade{}; ///< the camera-like and damaging conditions
     std::uint64_t seed = 1;
     std::string date;
 };
@@ -260,7 +261,7 @@ int runSynth(const SynthArgs& args) {
     for (int i = 0; i < args.count; ++i) {
         const auto format = formats[static_cast<std::size_t>(i) % formats.size()];
         const auto fields = capture::randomFields(args.seed * 100003 + static_cast<std::uint64_t>(i), format, today);
-        capture::RenderOptions options;
+        capture::RenderOptions options = args.degrade;
         options.dpi = args.dpi;
         options.rotation = args.rotation;
         options.skewDegrees = args.skew;
@@ -276,10 +277,26 @@ int runSynth(const SynthArgs& args) {
             printError(s.error());
             return kUsage;
         }
-        const nlohmann::json truth = {
-            {"synthetic", true}, {"generator", "secondline synth"}, {"format", validation::formatName(format)},
-            {"dpi", args.dpi},   {"rotation", args.rotation},       {"skew_degrees", args.skew},
-            {"mrz", doc->mrz}};
+        const auto& d = args.degrade;
+        const nlohmann::json truth = {{"synthetic", true},
+                                      {"generator", "secondline synth"},
+                                      {"format", validation::formatName(format)},
+                                      {"dpi", args.dpi},
+                                      {"rotation", args.rotation},
+                                      {"skew_degrees", args.skew},
+                                      {"on_desk", d.onDesk},
+                                      {"perspective", d.perspective},
+                                      {"blur_sigma", d.blurSigma},
+                                      {"motion_blur", d.motionBlur},
+                                      {"noise_sigma", d.noiseSigma},
+                                      {"uneven_light", d.unevenLight},
+                                      {"glare", d.glare},
+                                      {"glare_on_mrz", d.glareOnMrz},
+                                      {"contrast", d.contrast},
+                                      {"jpeg_quality", d.jpegQuality},
+                                      {"wrong_check_digit", d.wrongCheckDigit},
+                                      {"without_mrz", d.withoutMrz},
+                                      {"mrz", doc->mrz}};
         std::ofstream(stem + ".json") << truth.dump(2) << '\n';
     }
     fmt::print("wrote {} synthetic documents to {}\n", args.count, args.out);
@@ -316,6 +333,20 @@ void registerMrzCommands(CLI::App& app, Context& ctx) {
     synth->add_option("--rotation", synthArgs->rotation, "0, 90, 180 or 270")->check(CLI::IsMember({0, 90, 180, 270}));
     synth->add_option("--skew", synthArgs->skew, "Skew in degrees")->check(CLI::Range(-30.0, 30.0));
     synth->add_flag("--on-page", synthArgs->onPage, "Lay each document on a larger page");
+    auto& d = synthArgs->degrade;
+    synth->add_flag("--on-desk", d.onDesk, "Lay each document on a cluttered desk (camera-like)");
+    synth->add_option("--perspective", d.perspective, "Camera tilt, 0-0.3")->check(CLI::Range(0.0, 0.3));
+    synth->add_option("--blur", d.blurSigma, "Defocus (Gaussian sigma, pixels)")->check(CLI::Range(0.0, 50.0));
+    synth->add_option("--motion-blur", d.motionBlur, "Motion blur length, pixels")->check(CLI::Range(0.0, 100.0));
+    synth->add_option("--noise", d.noiseSigma, "Gaussian noise, grey levels")->check(CLI::Range(0.0, 100.0));
+    synth->add_option("--uneven-light", d.unevenLight, "Light fall-off across the frame, 0-1")
+        ->check(CLI::Range(0.0, 1.0));
+    synth->add_option("--glare", d.glare, "Glare spot strength, 0-1")->check(CLI::Range(0.0, 1.0));
+    synth->add_flag("--glare-on-mrz", d.glareOnMrz, "Put the glare spot over the MRZ");
+    synth->add_option("--contrast", d.contrast, "Print contrast, 0.05-1")->check(CLI::Range(0.05, 1.0));
+    synth->add_option("--jpeg", d.jpegQuality, "Pass through JPEG at this quality (1-100)")->check(CLI::Range(0, 100));
+    synth->add_flag("--wrong-check-digit", d.wrongCheckDigit, "Misprint the document number's check digit");
+    synth->add_flag("--without-mrz", d.withoutMrz, "Leave the MRZ out (negative samples)");
     synth->add_option("--seed", synthArgs->seed, "Random seed");
     synth->add_option("--date", synthArgs->date, "Reference date for birth and expiry dates (default: today)");
     synth->callback([synthArgs, &ctx] { ctx.exitCode = runSynth(*synthArgs); });

@@ -284,6 +284,19 @@ int passingChecks(const validation::TravelDocument& doc) {
     }));
 }
 
+/// Orders attempts: more checks passing first, then the more confident reading (a zone read upside down
+/// or through noise can pass a check by chance, but not with confident characters).
+std::pair<int, double> rank(const Attempt& a) {
+    double sum = 0;
+    std::size_t n = 0;
+    for (const auto& l : a.lines)
+        for (const auto& sym : l.symbols) {
+            sum += sym.confidence;
+            ++n;
+        }
+    return {passingChecks(*a.document), n ? sum / static_cast<double>(n) : 0.0};
+}
+
 int strictlyPassingChecks(const validation::TravelDocument& doc) {
     return static_cast<int>(std::count_if(doc.checks.begin(), doc.checks.end(), [](const validation::CheckResult& c) {
         return c.status == validation::CheckStatus::Pass;
@@ -405,7 +418,7 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
                     attempt->rotation = rotation;
                     attempt->zone = boxInInput(zone.area, rotation, gray.cols, gray.rows);
                     attempt->corners = cornersInInput(zone.area, rotation, gray.cols, gray.rows);
-                    const bool better = !best || passingChecks(*attempt->document) > passingChecks(*best->document);
+                    const bool better = !best || rank(*attempt) > rank(*best);
                     if (better) best = std::move(attempt);
                     if (best->document->checksPass()) break;
                 }
