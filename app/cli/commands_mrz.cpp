@@ -2,6 +2,7 @@
 
 #include "cli.h"
 
+#include <secondline/capture/frame_voter.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/capture/synthetic.h>
 #include <secondline/validation/mrz_parser.h>
@@ -85,6 +86,49 @@ int runRead(const ReadArgs& args) {
         rc = std::max(rc, status);
     }
     return rc;
+}
+
+struct FramesArgs {
+    std::vector<std::string> images;
+    std::string date;
+    int agree = 2;
+};
+
+/// Several pictures of one document (a burst of photos, frames saved from a camera): each is scored and
+/// read, and the readings are voted character by character. One JSON object: the voted reading, with
+/// "frames" (how many were used) and "settled" (every check passes with enough agreement).
+int runFrames(const FramesArgs& args) {
+    std::chrono::sys_days today{};
+    if (!dateOption(args.date, "--date", today)) return kUsage;
+    auto reader = capture::MrzReader::create();
+    if (!reader) {
+        printError(reader.error());
+        return kUsage;
+    }
+    capture::FrameVoter voter(*reader, {.inspectionDate = today},
+                              {.agreeingFrames = args.agree, .maxFrames = static_cast<int>(args.images.size())});
+    nlohmann::json scores = nlohmann::json::array();
+    for (const auto& path : args.images) {
+        auto image = capture::loadImage(path);
+        if (!image) {
+            printError(image.error());
+            return exitFor(image.error());
+        }
+        const auto step = voter.add(*image);
+        scores.push_back({{"source", path},
+                          {"read", step.read},
+                          {"sharpness", std::round(step.quality.sharpness * 1000.0) / 1000.0},
+                          {"glare", std::round(step.quality.glare * 1000.0) / 1000.0},
+                          {"weight", std::round(step.quality.weight * 1000.0) / 1000.0}});
+        if (voter.done()) break;
+    }
+    const auto reading = voter.result();
+    auto j = app::readingJson("frames", reading);
+    j["frames"] = voter.frames();
+    j["settled"] = voter.settled();
+    j["frame_scores"] = std::move(scores);
+    std::cout << app::dumpLine(j) << '\n';
+    return reading.found && reading.document->valid() ? kOk : kInvalid;
 }
 
 struct ParseArgs {
@@ -316,6 +360,16 @@ void registerMrzCommands(CLI::App& app, Context& ctx) {
     read->add_flag("--no-rotate", readArgs->noRotate, "Do not try the image turned by 90, 180 and 270 degrees");
     read->add_option("--date", readArgs->date, "Inspection date YYYY-MM-DD (default: today, UTC)");
     read->callback([readArgs, &ctx] { ctx.exitCode = runRead(*readArgs); });
+
+    auto framesArgs = std::make_shared<FramesArgs>();
+    auto* frames = mrz->add_subcommand("frames", "Read one document from several pictures of it and vote per "
+                                                 "character (JSON; stops once every check passes with agreement)");
+    frames->add_option("images", framesArgs->images, "Pictures of the same document, best first or in order")
+        ->required();
+    frames->add_option("--agree", framesArgs->agree, "Frames that must agree on every character")
+        ->check(CLI::Range(1, 10));
+    frames->add_option("--date", framesArgs->date, "Inspection date YYYY-MM-DD (default: today, UTC)");
+    frames->callback([framesArgs, &ctx] { ctx.exitCode = runFrames(*framesArgs); });
 
     auto parseArgs = std::make_shared<ParseArgs>();
     auto* parse = mrz->add_subcommand("parse", "Parse MRZ text from standard input: blocks of lines separated by a "

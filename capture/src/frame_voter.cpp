@@ -91,6 +91,11 @@ bool FrameVoter::done() const noexcept {
     return m_done;
 }
 
+bool FrameVoter::settled() const {
+    const Tally* lead = leading();
+    return lead && agreed(*lead);
+}
+
 const FrameVoter::Tally* FrameVoter::leading() const {
     const Tally* best = nullptr;
     for (const auto& [shape, t] : m_tallies)

@@ -277,6 +277,7 @@ TEST_F(CaptureTest, SeveralFramesBeatOne) {
     EXPECT_LT(voter.frames(), 12) << "the vote settles before the frame limit";
     EXPECT_LT(singleExact, voter.frames()) << "some frames alone were wrong: the vote outvoted them";
     EXPECT_GE(voter.frames(), 2) << "one frame is never enough";
+    EXPECT_TRUE(voter.settled());
     ASSERT_EQ(r.confidence.size(), r.lines.size());
 
     // Frames without an MRZ never add up to one.
@@ -284,6 +285,7 @@ TEST_F(CaptureTest, SeveralFramesBeatOne) {
     for (std::uint64_t k = 1; !empty.done(); ++k)
         (void)empty.add(render(k, MrzFormat::TD1, {.dpi = 200, .onDesk = true, .withoutMrz = true}).image);
     EXPECT_FALSE(empty.result().found);
+    EXPECT_FALSE(empty.settled());
     EXPECT_EQ(empty.frames(), 3);
 }
 

@@ -167,6 +167,39 @@ TEST_F(CliTest, ReadReportsMissingAndCorruptImages) {
     EXPECT_EQ(corrupt.jsonLines()[0]["error"]["code"], "image_unreadable");
 }
 
+TEST_F(CliTest, FramesVoteOnePictureSet) {
+    // Three photos of one card on a desk, each with glare over a different part of the zone.
+    auto renderer = capture::SyntheticRenderer::create();
+    ASSERT_OK(renderer);
+    const auto fields = capture::randomFields(33, validation::MrzFormat::TD1, test::testDate());
+    std::vector<std::string> args = {"mrz", "frames", "--date", "2026-11-27"};
+    std::vector<std::string> truth;
+    for (std::uint64_t k = 1; k <= 4; ++k) {
+        auto doc = renderer->render(fields, {.dpi = 220,
+                                             .noiseSigma = 3.0,
+                                             .jpegQuality = 85,
+                                             .onDesk = true,
+                                             .glare = 0.5,
+                                             .glareOnMrz = true,
+                                             .seed = k * 31});
+        ASSERT_OK(doc);
+        truth = doc->mrz;
+        const std::string path = dir.file("frame" + std::to_string(k) + ".png");
+        ASSERT_OK(capture::savePng(doc->image, path));
+        args.push_back(path);
+    }
+    auto r = run(args);
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    const auto j = json::parse(r.out);
+    EXPECT_EQ(j["lines"], json(truth));
+    EXPECT_EQ(j["settled"], true);
+    EXPECT_GE(j["frames"].get<int>(), 2);
+    ASSERT_EQ(j["frame_scores"].size(), j["frames"].get<std::size_t>());
+    EXPECT_GT(j["frame_scores"][0]["sharpness"].get<double>(), 0.0);
+    // A missing picture is a usage error, not a reading.
+    EXPECT_EQ(run({"mrz", "frames", dir.file("absent.png")}).exitCode, 2);
+}
+
 TEST_F(CliTest, UsageErrorsExitTwo) {
     EXPECT_EQ(run({}).exitCode, 2);
     EXPECT_EQ(run({"mrz", "read"}).exitCode, 2);

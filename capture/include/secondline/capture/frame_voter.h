@@ -45,6 +45,8 @@ public:
 
     /// The combined reading passes every check with enough agreement, or maxFrames were used.
     [[nodiscard]] bool done() const noexcept;
+    /// The combined reading passes every check and every character has the agreement asked for.
+    [[nodiscard]] bool settled() const;
     [[nodiscard]] int frames() const noexcept { return m_frames; }
     /// The combined reading so far: found when the voted lines parse (checks may still fail, as with a single
     /// read); not found, with the last frame's reason, while no frame has been read.
