@@ -125,6 +125,31 @@ struct Blob {
     double cy() const { return box.y + box.height / 2.0; }
 };
 
+/// Boxes of the dark blobs of a levelled zone that could be characters: at least `minHeight` tall, less
+/// than `maxHeight`, and narrower than twice their height.
+std::vector<cv::Rect> characterBoxes(const cv::Mat& level, int minHeight, int maxHeight) {
+    cv::Mat bin;
+    cv::threshold(level, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+    std::vector<cv::Rect> out;
+    for (int i = 1; i < n; ++i) {
+        const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+        if (r.height >= minHeight && r.height < maxHeight && r.width < r.height * 2) out.push_back(r);
+    }
+    return out;
+}
+
+/// Median height of the boxes (there must be at least one).
+int medianHeight(const std::vector<cv::Rect>& boxes) {
+    std::vector<int> heights;
+    heights.reserve(boxes.size());
+    for (const auto& b : boxes) heights.push_back(b.height);
+    std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
+    return heights[heights.size() / 2];
+}
+
 /// Least-squares line y = a + b x through the points.
 std::pair<double, double> fitLine(const std::vector<cv::Point2d>& pts) {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -145,21 +170,11 @@ std::pair<double, double> fitLine(const std::vector<cv::Point2d>& pts) {
 
 cv::Mat rectifyPerspective(const cv::Mat& level) {
     // Character blobs of the zone.
-    cv::Mat bin;
-    cv::threshold(level, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-    cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+    const auto boxes = characterBoxes(level, 5, level.rows / 2);
+    if (boxes.size() < 40) return level;
     std::vector<Blob> blobs;
-    for (int i = 1; i < n; ++i) {
-        const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-        if (r.height >= 5 && r.height < level.rows / 2 && r.width < r.height * 2) blobs.push_back({r});
-    }
-    if (blobs.size() < 40) return level;
-    std::vector<int> heights;
-    for (const auto& b : blobs) heights.push_back(b.box.height);
-    std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
-    const double median = heights[heights.size() / 2];
+    for (const auto& r : boxes) blobs.push_back({r});
+    const double median = medianHeight(boxes);
     std::erase_if(blobs, [&](const Blob& b) { return b.box.height < 0.3 * median || b.box.height > 2.0 * median; });
 
     // Lines: blobs chained left to right by nearest vertical position (tolerates a slope).
@@ -236,23 +251,9 @@ cv::Mat extractZone(const cv::Mat& gray, const ZoneCandidate& zone, int charHeig
     level = rectifyPerspective(level);
 
     // Measure the characters: median height of dark blobs.
-    cv::Mat bin;
-    cv::threshold(level, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-    cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
-    std::vector<int> heights;
-    for (int i = 1; i < n; ++i) {
-        const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
-        if (h >= 4 && h < level.rows && w < h * 2) heights.push_back(h);
-    }
+    const auto boxes = characterBoxes(level, 4, level.rows);
     double factor = 1.0;
-    if (!heights.empty()) {
-        std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2),
-                         heights.end());
-        const int median = heights[heights.size() / 2];
-        factor = static_cast<double>(charHeight) / std::max(1, median);
-    }
+    if (!boxes.empty()) factor = static_cast<double>(charHeight) / std::max(1, medianHeight(boxes));
     factor = std::clamp(factor, 0.2, 6.0);
     cv::Mat scaled;
     cv::resize(level, scaled, cv::Size(), factor, factor, factor < 1.0 ? cv::INTER_AREA : cv::INTER_CUBIC);
