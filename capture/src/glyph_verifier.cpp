@@ -138,10 +138,8 @@ cv::Mat GlyphVerifier::inkOf(const cv::Mat& gray, const cv::Rect& box) {
     return ink(tight).clone();
 }
 
-GlyphVerifier::Verdict GlyphVerifier::classify(const cv::Mat& gray, const cv::Rect& box, double capHeight) {
+GlyphVerifier::Verdict GlyphVerifier::classify(const cv::Mat& ink, double capHeight) const {
     Verdict verdict;
-    if (box.area() <= 0) return verdict;
-    const cv::Mat ink = inkOf(gray, box);
     if (ink.empty() || ink.rows < 4) return verdict;
     const cv::Mat sample = shapeOf(ink);
     const double aspect = static_cast<double>(ink.cols) / ink.rows;
@@ -168,12 +166,16 @@ GlyphVerifier::Verdict GlyphVerifier::classify(const cv::Mat& gray, const cv::Re
 void GlyphVerifier::verify(const cv::Mat& gray, OcrLine& line) {
     // The line's cap height: each character's ink height over its glyph's height in the font (digits are
     // taller than capitals in OCR-B), median over the line, so a few misread characters do not move it.
+    // Each character's ink is cut out once, for this estimate and for its classification below.
+    std::vector<cv::Mat> inks;
+    inks.reserve(line.symbols.size());
+    for (const auto& s : line.symbols) inks.push_back(s.box.area() > 0 ? inkOf(gray, s.box) : cv::Mat());
     std::vector<double> caps;
-    for (const auto& s : line.symbols) {
+    for (std::size_t i = 0; i < line.symbols.size(); ++i) {
+        const auto& s = line.symbols[i];
         const char* at = std::strchr(kAlphabet, s.character);
-        if (s.character == '<' || at == nullptr || s.box.area() <= 0) continue;
-        const cv::Mat ink = inkOf(gray, s.box);
-        if (!ink.empty()) caps.push_back(ink.rows / m_heightRatio[static_cast<std::size_t>(at - kAlphabet)]);
+        if (s.character == '<' || at == nullptr || inks[i].empty()) continue;
+        caps.push_back(inks[i].rows / m_heightRatio[static_cast<std::size_t>(at - kAlphabet)]);
     }
     double capHeight = 0;
     if (caps.size() >= 5) {
@@ -182,7 +184,7 @@ void GlyphVerifier::verify(const cv::Mat& gray, OcrLine& line) {
     }
     for (std::size_t i = 0; i < line.symbols.size(); ++i) {
         auto& s = line.symbols[i];
-        const Verdict v = classify(gray, s.box, capHeight);
+        const Verdict v = classify(inks[i], capHeight);
         if (v.best == '?') continue;
         const float margin = v.bestScore - v.secondScore;
         // The OCR's own reading keeps a small head start: the templates overrule it only by a clear margin.

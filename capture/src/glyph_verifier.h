@@ -26,6 +26,12 @@ public:
     GlyphVerifier(const GlyphVerifier&) = delete;
     GlyphVerifier& operator=(const GlyphVerifier&) = delete;
 
+    /// Replaces each symbol whose template verdict clearly disagrees with the OCR, and sets each symbol's
+    /// confidence from the template margin. `gray` is the image the symbols' boxes refer to.
+    void verify(const cv::Mat& gray, OcrLine& line);
+
+private:
+    GlyphVerifier();
     struct Verdict {
         char best = '?';
         float bestScore = 0.0f; ///< shape correlation (-1..1) less the size penalties
@@ -33,16 +39,9 @@ public:
         float secondScore = 0.0f;
         std::array<float, 37> scores{}; ///< every character's score, in the order A-Z, 0-9, <
     };
-    /// Scores one character box (grey, dark ink on light) against every template. `capHeight` is the
-    /// line's height of a capital letter in pixels (0 when unknown: no height cue).
-    [[nodiscard]] Verdict classify(const cv::Mat& gray, const cv::Rect& box, double capHeight);
-
-    /// Replaces each symbol whose template verdict clearly disagrees with the OCR, and sets each symbol's
-    /// confidence from the template margin. `gray` is the image the symbols' boxes refer to.
-    void verify(const cv::Mat& gray, OcrLine& line);
-
-private:
-    GlyphVerifier();
+    /// Scores one character's ink (from inkOf()) against every template. `capHeight` is the line's height
+    /// of a capital letter in pixels (0 when unknown: no height cue).
+    [[nodiscard]] Verdict classify(const cv::Mat& ink, double capHeight) const;
     /// The ink of a box: dark on light turned into 0..1 ink, cut to where it crosses half its range (the
     /// edge of a stroke, whatever the blur). Empty when the box holds no contrast.
     static cv::Mat inkOf(const cv::Mat& gray, const cv::Rect& box);
