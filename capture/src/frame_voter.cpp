@@ -2,6 +2,7 @@
 #include <secondline/validation/mrz_parser.h>
 
 #include "cv_image.h"
+#include "field_confidence.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -161,16 +162,7 @@ MrzReading FrameVoter::result() const {
             row.push_back(sum > 0 ? static_cast<float>(lead->weight[l][i].at(out.lines[l][i]) / sum) : 0.0f);
         }
     }
-    for (auto& f : doc->fields) {
-        if (f.line < 1 || static_cast<std::size_t>(f.line) > out.confidence.size()) continue;
-        const auto& row = out.confidence[static_cast<std::size_t>(f.line - 1)];
-        float lowest = 1.0f;
-        for (std::size_t i = static_cast<std::size_t>(f.position - 1);
-             i < static_cast<std::size_t>(f.position - 1) + std::max<std::size_t>(1, f.raw.size()) && i < row.size();
-             ++i)
-            lowest = std::min(lowest, row[i]);
-        f.confidence = lowest;
-    }
+    detail::setFieldConfidence(*doc, out.confidence);
     out.document = std::move(*doc);
     out.found = true;
     out.error.reset();

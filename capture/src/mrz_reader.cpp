@@ -3,6 +3,7 @@
 #include <secondline/validation/mrz_parser.h>
 
 #include "cv_image.h"
+#include "field_confidence.h"
 #include "glyph_verifier.h"
 #include "mrz_locator.h"
 #include "ocr_engine.h"
@@ -32,6 +33,7 @@ struct Attempt {
     int rotation = 0;
     Box zone;
     std::array<Point, 4> corners{};
+    std::vector<std::vector<float>> confidence; ///< per character of `lines`
 };
 
 /// The 2 or 3 consecutive lines that form an MRZ shape, bottom-most first choice.
@@ -56,17 +58,15 @@ bool looksLikeMrz(const std::vector<detail::OcrLine>& lines) {
     return mrzish >= 2;
 }
 
-void attachConfidence(validation::TravelDocument& doc, const std::vector<detail::OcrLine>& lines) {
-    for (auto& f : doc.fields) {
-        if (f.line < 1 || static_cast<std::size_t>(f.line) > lines.size()) continue;
-        const auto& syms = lines[static_cast<std::size_t>(f.line - 1)].symbols;
-        const std::size_t from = static_cast<std::size_t>(f.position - 1);
-        const std::size_t len = std::max<std::size_t>(1, f.raw.size());
-        float lowest = 1.0f;
-        for (std::size_t i = from; i < from + len && i < syms.size(); ++i)
-            lowest = std::min(lowest, syms[i].confidence);
-        f.confidence = lowest;
+/// Each line's per-character confidences (after glyph verification).
+std::vector<std::vector<float>> confidenceRows(const std::vector<detail::OcrLine>& lines) {
+    std::vector<std::vector<float>> rows;
+    for (const auto& l : lines) {
+        auto& row = rows.emplace_back();
+        for (std::size_t i = 0; i < l.text.size(); ++i)
+            row.push_back(i < l.symbols.size() ? l.symbols[i].confidence : 0.0f);
     }
+    return rows;
 }
 
 // A character no check digit covers is uncertain when another character allowed in its field scores within
@@ -269,11 +269,14 @@ struct MrzReader::Impl {
     std::unique_ptr<detail::OcrEngine> ocr;
     std::unique_ptr<detail::GlyphVerifier> verifier; // absent for the stock model (comparison runs)
 
-    /// OCR, glyph verification, check-digit-guided correction and parsing of one cut-out zone. Lines that
-    /// look like an MRZ but do not parse go to `unreadable` (the first such only).
-    std::optional<Attempt> readZone(const cv::Mat& cut, const validation::ParseOptions& parseOptions,
-                                    std::vector<detail::OcrLine>& unreadable);
-    bool sawLoneMrzLine = false; ///< this read() met a single MRZ-like line: a zone cut off by the frame
+    /// What one read() saw of zones it could not read, for its error and reason.
+    struct Misses {
+        std::vector<detail::OcrLine> unreadable; ///< the first lines that looked like an MRZ but did not parse
+        bool loneMrzLine = false;                ///< a single MRZ-like line: a zone cut off by the frame
+    };
+    /// OCR, glyph verification, check-digit-guided correction and parsing of one cut-out zone; what fails
+    /// is noted in `misses`.
+    std::optional<Attempt> readZone(const cv::Mat& cut, const validation::ParseOptions& parseOptions, Misses& misses);
 };
 
 namespace {
@@ -306,17 +309,17 @@ int strictlyPassingChecks(const validation::TravelDocument& doc) {
 } // namespace
 
 std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const validation::ParseOptions& parseOptions,
-                                                 std::vector<detail::OcrLine>& unreadable) {
+                                                 Misses& misses) {
     auto lines = ocr->readLines(cut);
     if (verifier)
         for (auto& l : lines) verifier->verify(cut, l);
     auto picked = pickMrzLines(lines);
     if (!picked) {
-        if (looksLikeMrz(lines) && unreadable.empty()) unreadable = lines;
+        if (looksLikeMrz(lines) && misses.unreadable.empty()) misses.unreadable = lines;
         const auto mrzLike = std::count_if(lines.begin(), lines.end(), [](const detail::OcrLine& l) {
             return l.text.size() >= 28 && l.text.find("<<<") != std::string::npos;
         });
-        if (mrzLike == 1) sawLoneMrzLine = true;
+        if (mrzLike == 1) misses.loneMrzLine = true;
         return std::nullopt;
     }
     // Check-digit-guided correction of the characters the OCR was unsure of.
@@ -335,7 +338,7 @@ std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const valid
     }
     auto doc = validation::parseMrz(text, parseOptions);
     if (!doc) {
-        if (unreadable.empty()) unreadable = *picked;
+        if (misses.unreadable.empty()) misses.unreadable = *picked;
         return std::nullopt;
     }
     if (corrected) {
@@ -352,9 +355,10 @@ std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const valid
                      (sub.check == "field_type" || sub.check == "context" ? " rule" : " check digit")});
         }
     }
-    attachConfidence(*doc, *picked);
+    auto confidence = confidenceRows(*picked);
+    detail::setFieldConfidence(*doc, confidence);
     flagUncertainFields(*doc, *picked);
-    return Attempt{*picked, std::move(*doc), 0, {}, {}};
+    return Attempt{*picked, std::move(*doc), 0, {}, {}, std::move(confidence)};
 }
 
 MrzReader::MrzReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -394,13 +398,13 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         return finish(reading);
     }
 
-    m_impl->sawLoneMrzLine = false;
     std::optional<Attempt> best; // a parsed MRZ whose checks fail, kept in case nothing better turns up
-    std::vector<detail::OcrLine> unreadable;
+    Impl::Misses misses;
     bool sawZone = false;
     std::string zoneDiagnosis; // why the most MRZ-like zone seen was not read
+    cv::Mat gray;
     try {
-        const cv::Mat gray = detail::toGray(image);
+        gray = detail::toGray(image);
         const std::vector<int> turns = options.tryRotate ? std::vector<int>{0, 180, 90, 270} : std::vector<int>{0};
         validation::ParseOptions parseOptions;
         parseOptions.inspectionDate = options.inspectionDate;
@@ -412,8 +416,8 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
                 sawZone = true;
                 // A zone found from some of its lines only is cut taller on a second try.
                 for (float pad : {1.5f, 2.6f}) {
-                    auto attempt = m_impl->readZone(detail::extractZone(upright, zone, kOcrCharHeight, pad),
-                                                    parseOptions, unreadable);
+                    auto attempt =
+                        m_impl->readZone(detail::extractZone(upright, zone, kOcrCharHeight, pad), parseOptions, misses);
                     if (!attempt) continue;
                     attempt->rotation = rotation;
                     attempt->zone = boxInInput(zone.area, rotation, gray.cols, gray.rows);
@@ -435,34 +439,28 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
     // A reading whose checks nearly all fail is more likely noise shaped like an MRZ (glare, a turned image)
     // than an MRZ: it is reported as unreadable, never as found.
     if (best && !best->document->checksPass() && strictlyPassingChecks(*best->document) < 2) {
-        if (unreadable.empty()) unreadable = best->lines;
+        if (misses.unreadable.empty()) misses.unreadable = best->lines;
         best.reset();
     }
     if (best) {
         reading.found = true;
-        for (const auto& l : best->lines) {
-            reading.lines.push_back(l.text);
-            auto& conf = reading.confidence.emplace_back();
-            for (std::size_t i = 0; i < l.text.size(); ++i)
-                conf.push_back(i < l.symbols.size() ? l.symbols[i].confidence : 0.0f);
-        }
+        for (const auto& l : best->lines) reading.lines.push_back(l.text);
+        reading.confidence = std::move(best->confidence);
         reading.document = std::move(best->document);
         reading.rotation = best->rotation;
         reading.zone = best->zone;
         reading.zoneCorners = best->corners;
     } else {
         // Not found: say why, so the officer knows whether to re-scan, move the light or hold it closer.
-        cv::Mat gray;
         try {
-            gray = detail::toGray(image);
             reading.reason = sawZone ? zoneDiagnosis : diagnoseImage(gray);
-            if (m_impl->sawLoneMrzLine && (reading.reason == "unreadable" || reading.reason == "no_mrz"))
+            if (misses.loneMrzLine && (reading.reason == "unreadable" || reading.reason == "no_mrz"))
                 reading.reason = "partial";
         } catch (const cv::Exception&) {
             reading.reason = "unreadable";
         }
-        if (!unreadable.empty()) {
-            for (const auto& l : unreadable) reading.lines.push_back(l.text);
+        if (!misses.unreadable.empty()) {
+            for (const auto& l : misses.unreadable) reading.lines.push_back(l.text);
             if (reading.reason == "no_mrz") reading.reason = "unreadable";
             reading.error = core::Error{ErrorCode::MrzUnreadable, "a machine readable zone was found but could not "
                                                                   "be read (" +
