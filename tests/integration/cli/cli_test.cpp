@@ -205,6 +205,15 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
     EXPECT_EQ(run({"mrz", "read"}).exitCode, 2);
     EXPECT_EQ(run({"no-such-command"}).exitCode, 2);
     EXPECT_EQ(run({"mrz", "parse", "--date", "2026-02-30"}, kTd3).exitCode, 2);
+    EXPECT_EQ(run({"mrz", "frames"}).exitCode, 2);
+    // Degradations outside their range are refused before anything is written.
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"--perspective", "0.9"}, {"--glare", "1.5"}, {"--contrast", "0"}, {"--jpeg", "101"}}) {
+        std::vector<std::string> args = {"synth", "--out", dir.file("synth-bad"), "--count", "1"};
+        args.insert(args.end(), bad.begin(), bad.end());
+        EXPECT_EQ(run(args).exitCode, 2) << bad[0];
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.file("synth-bad")));
     EXPECT_EQ(run({"--help"}).exitCode, 0);
 }
 
