@@ -41,6 +41,15 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::StoreNeedsMigration: return "store_needs_migration";
     case ErrorCode::BackupCorrupt: return "backup_corrupt";
     case ErrorCode::UserNotFound: return "user_not_found";
+    case ErrorCode::DeviceNotFound: return "device_not_found";
+    case ErrorCode::DeviceBusy: return "device_busy";
+    case ErrorCode::DeviceJammed: return "device_jammed";
+    case ErrorCode::DeviceNoDocument: return "device_no_document";
+    case ErrorCode::DeviceCoverOpen: return "device_cover_open";
+    case ErrorCode::DeviceCancelled: return "device_cancelled";
+    case ErrorCode::DeviceIo: return "device_io_error";
+    case ErrorCode::DeviceTimeout: return "device_timeout";
+    case ErrorCode::DeviceOptionInvalid: return "device_option_invalid";
     }
     return "internal_error";
 }

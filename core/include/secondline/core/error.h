@@ -53,6 +53,16 @@ enum class ErrorCode {
     StoreNeedsMigration, ///< opened without migrating: only a backup of an older store is possible
     BackupCorrupt,       ///< a backup file fails to parse, authenticate or verify
     UserNotFound,        ///< no active user with that name (administration only; sign-in says AuthenticationFailed)
+    // capture devices (scanners, cameras, document readers); DeviceGone above is one of them
+    DeviceNotFound,      ///< no device with that id, or it cannot be opened
+    DeviceBusy,          ///< the device is in use by another program (retry later)
+    DeviceJammed,        ///< paper or document jam (clear it and retry)
+    DeviceNoDocument,    ///< nothing on the glass or in the feeder
+    DeviceCoverOpen,     ///< the scanner cover is open (close it and retry)
+    DeviceCancelled,     ///< the acquisition was cancelled (by the user or at the device)
+    DeviceIo,            ///< the device reported an input/output error (retry; check the cable)
+    DeviceTimeout,       ///< the device did not deliver within the time allowed
+    DeviceOptionInvalid, ///< a resolution, mode, area or option the device does not support
 };
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".
