@@ -17,6 +17,7 @@ enum Exit : int {
     kInvalid = 1, ///< something not found, unreadable or invalid
     kUsage = 2,   ///< usage or I/O error
     kRefused = 3, ///< the user's role may not do this
+    kDevice = 4,  ///< a capture device failed: jammed, no document, cover open, busy, gone, timed out
 };
 
 struct Context {
@@ -47,6 +48,50 @@ void addStoreOptions(CLI::App& cmd, StoreOptions& options, bool userRequired = t
 void registerMrzCommands(CLI::App& app, Context& ctx);
 void registerStoreCommands(CLI::App& app, Context& ctx);
 void registerDemoCommand(CLI::App& app, Context& ctx);
+void registerDeviceCommands(CLI::App& app, Context& ctx);
+
+/// `mrz read` from a device instead of image files (exactly one of camera, video, serial, scanner is set).
+struct SourceReadArgs {
+    std::string camera;  ///< index or device path
+    std::string video;   ///< file or image-sequence pattern
+    std::string serial;  ///< serial port path
+    std::string scanner; ///< a devices-list id (sane:...)
+    double timeout = 60.0;
+    int agree = 2;
+    int baud = 9600;
+    std::string framing = "8N1";
+    int count = 1;
+    int resolution = 300;
+    bool progress = false;
+    [[nodiscard]] bool any() const { return !camera.empty() || !video.empty() || !serial.empty() || !scanner.empty(); }
+};
+/// Adds the device options of `mrz read`.
+void addSourceReadOptions(CLI::App& cmd, SourceReadArgs& args);
+/// Reads `args.count` documents from the device; one JSON line each (the same JSON as for images, plus
+/// "frames", "settled" and, when the device failed after something was captured, "device_error").
+[[nodiscard]] int runMrzFromSource(const SourceReadArgs& args, bool json, std::chrono::sys_days today);
+
+/// A progress line on stderr for long acquisitions and batch reads: redrawn in place on a terminal; with
+/// --progress on a pipe or log, one line per tenth (fraction) or per item (count). Counts only: never a file
+/// or person's name.
+class Progress {
+public:
+    Progress(std::string label, bool force);
+    ~Progress();
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+    void fraction(double f);
+    void count(std::size_t done, std::size_t total);
+
+private:
+    void draw(const std::string& text, bool always);
+    std::string m_label;
+    bool m_on = false;
+    bool m_tty = false;
+    bool m_drawn = false;
+    int m_lastTenth = -1;
+    int m_lastPercent = -1;
+};
 
 /// Prints "secondline: <code>: <message>" to stderr.
 void printError(const core::Error& error);

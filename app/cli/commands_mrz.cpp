@@ -4,6 +4,7 @@
 
 #include <secondline/capture/frame_voter.h>
 #include <secondline/capture/mrz_reader.h>
+#include <secondline/capture/source.h>
 #include <secondline/capture/synthetic.h>
 #include <secondline/validation/mrz_parser.h>
 
@@ -51,18 +52,28 @@ struct ReadArgs {
     bool json = false;
     bool noRotate = false;
     std::string date;
+    SourceReadArgs device;
 };
 
 int runRead(const ReadArgs& args) {
     std::chrono::sys_days today{};
     if (!dateOption(args.date, "--date", today)) return kUsage;
+    if (args.device.any() == !args.images.empty()) {
+        printError({core::ErrorCode::InvalidArgument,
+                    "give image files, or one of --camera, --video, --serial, --scanner (not both)"});
+        return kUsage;
+    }
+    if (args.device.any()) return runMrzFromSource(args.device, args.json, today);
     auto reader = capture::MrzReader::create();
     if (!reader) {
         printError(reader.error());
         return kUsage;
     }
     int rc = kOk;
+    Progress progress("reading", args.device.progress && args.images.size() > 1);
+    std::size_t done = 0;
     for (const auto& path : args.images) {
+        if (args.images.size() > 1) progress.count(done++, args.images.size());
         capture::MrzReading reading;
         const auto started = std::chrono::steady_clock::now();
         auto image = capture::loadImage(path);
@@ -85,6 +96,7 @@ int runRead(const ReadArgs& args) {
             status = kInvalid;
         rc = std::max(rc, status);
     }
+    if (args.images.size() > 1) progress.count(done, args.images.size());
     return rc;
 }
 
@@ -277,6 +289,7 @@ struct SynthArgs {
     capture::RenderOptions degrade{}; ///< the camera-like and damaging conditions
     std::uint64_t seed = 1;
     std::string date;
+    int videoFrames = 0; ///< write each document as a video of this many frames (a hand-held camera)
 };
 
 int runSynth(const SynthArgs& args) {
@@ -317,7 +330,23 @@ int runSynth(const SynthArgs& args) {
             return kUsage;
         }
         const std::string stem = fmt::format("{}/synthetic-{:04d}-{}", args.out, i, validation::formatName(format));
-        if (auto s = capture::savePng(doc->image, stem + ".png"); !s) {
+        if (args.videoFrames > 0) {
+            // The same document again and again, each frame with its own noise and placement, as a camera sees it.
+            std::vector<capture::Image> frames{doc->image};
+            for (int f = 1; f < args.videoFrames; ++f) {
+                options.seed = args.seed + static_cast<std::uint64_t>(i) * 1000 + static_cast<std::uint64_t>(f);
+                auto frame = renderer->render(fields, options);
+                if (!frame) {
+                    printError(frame.error());
+                    return kUsage;
+                }
+                frames.push_back(std::move(frame->image));
+            }
+            if (auto s = capture::saveVideo(frames, stem + ".avi", 10.0); !s) {
+                printError(s.error());
+                return kUsage;
+            }
+        } else if (auto s = capture::savePng(doc->image, stem + ".png"); !s) {
             printError(s.error());
             return kUsage;
         }
@@ -340,6 +369,7 @@ int runSynth(const SynthArgs& args) {
                                       {"jpeg_quality", d.jpegQuality},
                                       {"wrong_check_digit", d.wrongCheckDigit},
                                       {"without_mrz", d.withoutMrz},
+                                      {"video_frames", args.videoFrames},
                                       {"mrz", doc->mrz}};
         std::ofstream(stem + ".json") << truth.dump(2) << '\n';
     }
@@ -354,8 +384,10 @@ void registerMrzCommands(CLI::App& app, Context& ctx) {
     mrz->require_subcommand(1);
 
     auto readArgs = std::make_shared<ReadArgs>();
-    auto* read = mrz->add_subcommand("read", "Read the MRZ from image files (PNG, JPEG, TIFF, BMP, PNM)");
-    read->add_option("images", readArgs->images, "Image files")->required();
+    auto* read = mrz->add_subcommand("read", "Read the MRZ from image files (PNG, JPEG, TIFF, BMP, PNM), or from a "
+                                             "camera, recording, scanner or serial document reader");
+    read->add_option("images", readArgs->images, "Image files");
+    addSourceReadOptions(*read, readArgs->device);
     read->add_flag("--json", readArgs->json, "One JSON object per image, one per line");
     read->add_flag("--no-rotate", readArgs->noRotate, "Do not try the image turned by 90, 180 and 270 degrees");
     read->add_option("--date", readArgs->date, "Inspection date YYYY-MM-DD (default: today, UTC)");
@@ -402,6 +434,10 @@ void registerMrzCommands(CLI::App& app, Context& ctx) {
     synth->add_flag("--wrong-check-digit", d.wrongCheckDigit, "Misprint the document number's check digit");
     synth->add_flag("--without-mrz", d.withoutMrz, "Leave the MRZ out (negative samples)");
     synth->add_option("--seed", synthArgs->seed, "Random seed");
+    synth
+        ->add_option("--video-frames", synthArgs->videoFrames,
+                     "Write each document as an MJPEG video (.avi) of this many frames instead of a PNG")
+        ->check(CLI::Range(0, 300));
     synth->add_option("--date", synthArgs->date, "Reference date for birth and expiry dates (default: today)");
     synth->callback([synthArgs, &ctx] { ctx.exitCode = runSynth(*synthArgs); });
 }

@@ -8,7 +8,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <unistd.h>
 #include <ctime>
 
 namespace secondline::cli {
@@ -61,11 +63,56 @@ void printError(const core::Error& error) {
 int exitFor(const core::Error& error) {
     switch (error.code) {
     case core::ErrorCode::PermissionDenied: return kRefused;
+    case core::ErrorCode::DeviceGone:
+    case core::ErrorCode::DeviceNotFound:
+    case core::ErrorCode::DeviceBusy:
+    case core::ErrorCode::DeviceJammed:
+    case core::ErrorCode::DeviceNoDocument:
+    case core::ErrorCode::DeviceCoverOpen:
+    case core::ErrorCode::DeviceCancelled:
+    case core::ErrorCode::DeviceIo:
+    case core::ErrorCode::DeviceTimeout:
+    case core::ErrorCode::DeviceOptionInvalid: return kDevice;
     case core::ErrorCode::MrzNotFound:
     case core::ErrorCode::MrzUnreadable:
     case core::ErrorCode::ImageUnreadable: return kInvalid;
     default: return kUsage;
     }
+}
+
+Progress::Progress(std::string label, bool force)
+    : m_label(std::move(label)), m_on(force || ::isatty(STDERR_FILENO) == 1), m_tty(::isatty(STDERR_FILENO) == 1) {}
+
+Progress::~Progress() {
+    if (m_on && m_tty && m_drawn) std::fputs("\n", stderr);
+}
+
+void Progress::draw(const std::string& text, bool always) {
+    if (!m_on) return;
+    if (m_tty) {
+        std::fprintf(stderr, "\r\033[K%s: %s", m_label.c_str(), text.c_str());
+    } else if (always) {
+        std::fprintf(stderr, "%s: %s\n", m_label.c_str(), text.c_str());
+    }
+    std::fflush(stderr);
+    m_drawn = true;
+}
+
+void Progress::fraction(double f) {
+    const int percent = static_cast<int>(std::clamp(f, 0.0, 1.0) * 100.0);
+    if (percent == m_lastPercent) return;
+    m_lastPercent = percent;
+    const int tenth = percent / 10;
+    const bool newTenth = tenth != m_lastTenth;
+    m_lastTenth = tenth;
+    const int filled = percent / 5;
+    draw(fmt::format("[{}{}] {:3d}%", std::string(static_cast<std::size_t>(filled), '#'),
+                     std::string(static_cast<std::size_t>(20 - filled), ' '), percent),
+         newTenth);
+}
+
+void Progress::count(std::size_t done, std::size_t total) {
+    draw(fmt::format("{}/{}", done, total), true);
 }
 
 } // namespace secondline::cli
@@ -82,6 +129,7 @@ int main(int argc, char** argv) {
     cli::registerMrzCommands(app, ctx);
     cli::registerStoreCommands(app, ctx);
     cli::registerDemoCommand(app, ctx);
+    cli::registerDeviceCommands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
