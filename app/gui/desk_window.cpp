@@ -1,10 +1,19 @@
 #include "desk_window.h"
 
+#include "wedge_filter.h"
+
+#include <secondline/capture/capture_session.h>
 #include <secondline/capture/synthetic.h>
 
 #include <record_images.h>
 
 #include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QImage>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPixmap>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
@@ -30,6 +39,30 @@ QString fromStd(const std::string& s) {
 
 QString plainError(const core::Error& e) {
     return QStringLiteral("%1 (%2)").arg(fromStd(e.message), fromStd(std::string(core::errorCodeName(e.code))));
+}
+
+/// A preview picture of a camera frame, at most `width` wide, with the MRZ's box drawn where it was found.
+QImage previewImage(const capture::Image& frame, const std::optional<capture::Box>& zone, int width) {
+    const QImage view(frame.pixels.data(), frame.width, frame.height, frame.width * frame.channels,
+                      frame.channels == 3 ? QImage::Format_BGR888 : QImage::Format_Grayscale8);
+    QImage out = view.convertToFormat(QImage::Format_RGB32); // a deep copy: the frame goes away
+    if (zone && zone->width > 0) {
+        QPainter painter(&out);
+        painter.setPen(QPen(QColor(0, 200, 0), std::max(2, frame.width / 300)));
+        painter.drawRect(zone->x, zone->y, zone->width, zone->height);
+    }
+    return out.width() > width ? out.scaledToWidth(width, Qt::SmoothTransformation) : out;
+}
+
+/// How a record's source is named in the store (the kind of device, never its path).
+std::string recordSource(capture::SourceKind kind) {
+    switch (kind) {
+    case capture::SourceKind::Scanner: return "scan";
+    case capture::SourceKind::Camera: return "camera";
+    case capture::SourceKind::Video: return "video";
+    case capture::SourceKind::Serial: return "reader";
+    }
+    return "device";
 }
 
 } // namespace
@@ -63,6 +96,11 @@ DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, QWidget* 
     m_detail->setObjectName("detail");
     m_detail->setHeaderLabels({tr("Field"), tr("Value"), tr("Check")});
     m_detail->setRootIsDecorated(false);
+    m_preview = new QLabel(split);
+    m_preview->setObjectName("preview");
+    m_preview->setAlignment(Qt::AlignCenter);
+    m_preview->setMinimumWidth(320);
+    m_preview->hide(); // shown while a camera delivers frames
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
     layout->addWidget(split);
@@ -78,6 +116,47 @@ DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, QWidget* 
         });
         m_synthetic->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
     }
+    tools->addSeparator();
+    m_devices = new QComboBox(tools);
+    m_devices->setObjectName("devices");
+    m_devices->setEditable(true); // a device id can be typed, e.g. video:FILE or serial:/dev/ttyUSB0
+    m_devices->setMinimumContentsLength(24);
+    m_devices->setToolTip(tr("Scanner, camera or document reader"));
+    tools->addWidget(m_devices);
+    m_fromDevice =
+        tools->addAction(tr("&Capture from device"), this, [this] { captureFromDevice(m_devices->currentText()); });
+    m_fromDevice->setShortcut(QKeySequence(Qt::Key_F5));
+    m_cancel = tools->addAction(tr("Cancel capture"), this, &DeskWindow::cancelCapture);
+    m_cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancel->setEnabled(false);
+    tools->addSeparator();
+    m_filter = new QLineEdit(tools);
+    m_filter->setObjectName("filter");
+    m_filter->setPlaceholderText(tr("Filter records"));
+    m_filter->setClearButtonEnabled(true);
+    tools->addWidget(m_filter);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        for (int row = 0; row < m_records->rowCount(); ++row) {
+            bool match = text.isEmpty();
+            for (int col = 0; col < m_records->columnCount() && !match; ++col)
+                match = m_records->item(row, col)->text().contains(text, Qt::CaseInsensitive);
+            m_records->setRowHidden(row, !match);
+        }
+    });
+    connect(&m_deviceWatcher, &QFutureWatcher<std::vector<capture::DeviceInfo>>::finished, this, [this] {
+        const QString typed = m_devices->currentText();
+        m_devices->clear();
+        for (const auto& d : m_deviceWatcher.result())
+            m_devices->addItem(QStringLiteral("%1").arg(fromStd(d.id)), fromStd(d.name));
+        if (!typed.isEmpty()) m_devices->setCurrentText(typed);
+        emit devicesListed();
+    });
+    refreshDevices();
+    // A document reader typing into the window (keyboard wedge) is recognised and stored like any capture.
+    m_wedge = new WedgeFilter(this);
+    qApp->installEventFilter(m_wedge);
+    connect(m_wedge, &WedgeFilter::mrzTyped, this, &DeskWindow::captureText);
+
     m_status = new QLabel(this);
     statusBar()->addWidget(m_status, 1);
     m_status->setText(tr("Signed in as %1 (%2)")
@@ -92,6 +171,9 @@ DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, QWidget* 
 }
 
 DeskWindow::~DeskWindow() {
+    qApp->removeEventFilter(m_wedge);
+    cancelCapture();
+    m_deviceWatcher.waitForFinished();
     m_watcher.waitForFinished();
     m_store.close();
 }
@@ -150,7 +232,10 @@ void DeskWindow::showRecord(std::int64_t id) {
 }
 
 void DeskWindow::startCapture(std::function<CaptureOutcome(storage::Store&, capture::MrzReader&)> read) {
-    if (busy()) return;
+    if (busy()) {
+        m_status->setText(tr("Still busy with the last capture: present the document again when it is done"));
+        return;
+    }
     if (!m_reader) {
         auto reader = capture::MrzReader::create();
         if (!reader) {
@@ -164,6 +249,8 @@ void DeskWindow::startCapture(std::function<CaptureOutcome(storage::Store&, capt
             m_imager = std::make_unique<capture::DocumentImager>(std::move(*imager));
     }
     m_openImage->setEnabled(false);
+    m_fromDevice->setEnabled(false);
+    m_cancel->setEnabled(true);
     if (m_synthetic) m_synthetic->setEnabled(false);
     m_records->setEnabled(false); // the store belongs to the worker until it is done
     m_status->setText(tr("Reading…"));
@@ -175,14 +262,19 @@ void DeskWindow::startCapture(std::function<CaptureOutcome(storage::Store&, capt
 void DeskWindow::onCaptureDone() {
     const CaptureOutcome outcome = m_watcher.result();
     m_openImage->setEnabled(true);
+    m_fromDevice->setEnabled(true);
+    m_cancel->setEnabled(false);
     if (m_synthetic) m_synthetic->setEnabled(true);
     m_records->setEnabled(true);
-    if (outcome.error) {
-        m_status->setText(plainError(*outcome.error));
+    if (!outcome.recordId) {
+        m_status->setText(outcome.error ? plainError(*outcome.error) : tr("Nothing was captured"));
         emit captureFinished(false);
         return;
     }
-    m_status->setText(tr("Stored record %1").arg(*outcome.recordId));
+    if (outcome.error)
+        m_status->setText(tr("Stored record %1 (then: %2)").arg(*outcome.recordId).arg(plainError(*outcome.error)));
+    else
+        m_status->setText(tr("Stored record %1").arg(*outcome.recordId));
     refresh(outcome.recordId);
     emit captureFinished(true);
 }
@@ -217,6 +309,72 @@ void DeskWindow::captureSynthetic(std::uint64_t seed) {
         if (!id) return {std::nullopt, id.error()};
         (void)app::storeRecordImages(store, m_imager.get(), doc->image, reading, *id);
         return {*id, std::nullopt};
+    });
+}
+
+void DeskWindow::refreshDevices() {
+    if (m_deviceWatcher.isRunning()) return;
+    m_deviceWatcher.setFuture(QtConcurrent::run([] { return capture::listDevices(); }));
+}
+
+void DeskWindow::cancelCapture() {
+    const std::lock_guard lock(m_sourceMutex);
+    if (m_activeSource) m_activeSource->cancel();
+}
+
+void DeskWindow::captureText(const QString& mrz) {
+    const std::string text = mrz.toStdString();
+    const auto date = today(m_clock);
+    startCapture([text, date](storage::Store& store, capture::MrzReader&) -> CaptureOutcome {
+        const auto reading = capture::readingFromText(text, {.inspectionDate = date});
+        if (!reading.found) return {std::nullopt, reading.error};
+        auto id = store.addRecord(*reading.document, {.source = "reader"});
+        if (!id) return {std::nullopt, id.error()};
+        return {*id, std::nullopt};
+    });
+}
+
+void DeskWindow::captureFromDevice(const QString& deviceId) {
+    const std::string id = deviceId.trimmed().toStdString();
+    if (id.empty()) {
+        m_status->setText(tr("Choose a device first"));
+        emit captureFinished(false);
+        return;
+    }
+    const auto date = today(m_clock);
+    m_preview->clear();
+    startCapture([this, id, date](storage::Store& store, capture::MrzReader& reader) -> CaptureOutcome {
+        auto source = capture::openSource(id, {});
+        if (!source) return {std::nullopt, source.error()};
+        {
+            const std::lock_guard lock(m_sourceMutex);
+            m_activeSource = source->get();
+        }
+        capture::SessionOptions session;
+        session.read = {.inspectionDate = date, .tryRotate = true};
+        session.onFrame = [this](const capture::Image& frame, const std::optional<capture::Box>& zone,
+                                 const capture::FrameQuality&) {
+            const QImage picture = previewImage(frame, zone, 480);
+            QMetaObject::invokeMethod(
+                this,
+                [this, picture] {
+                    m_preview->setPixmap(QPixmap::fromImage(picture));
+                    m_preview->show();
+                },
+                Qt::QueuedConnection);
+        };
+        auto result = capture::captureMrz(**source, reader, session);
+        const auto kind = (*source)->info().kind;
+        {
+            const std::lock_guard lock(m_sourceMutex);
+            m_activeSource = nullptr;
+        }
+        if (!result.reading.found) return {std::nullopt, result.error ? result.error : result.reading.error};
+        auto rec = store.addRecord(*result.reading.document, {.source = recordSource(kind)});
+        if (!rec) return {std::nullopt, rec.error()};
+        if (!result.image.empty())
+            (void)app::storeRecordImages(store, m_imager.get(), result.image, result.reading, *rec);
+        return {*rec, result.error};
     });
 }
 

@@ -7,15 +7,20 @@
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/storage/store.h>
 
+#include <secondline/capture/source.h>
+
 #include <QFutureWatcher>
 #include <QMainWindow>
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 class QAction;
+class QComboBox;
 class QLabel;
+class QLineEdit;
 class QTableWidget;
 class QTreeWidget;
 
@@ -24,8 +29,10 @@ namespace secondline::desk {
 /// What a capture produced, handed from the worker thread back to the window.
 struct CaptureOutcome {
     std::optional<std::int64_t> recordId;
-    std::optional<core::Error> error;
+    std::optional<core::Error> error; ///< with a record id: a device problem after the document was read
 };
+
+class WedgeFilter;
 
 class DeskWindow : public QMainWindow {
     Q_OBJECT
@@ -40,15 +47,28 @@ public:
     void captureImageFile(const QString& path);
     /// Training stores only: renders a synthetic passport, reads it from the pixels and stores it.
     void captureSynthetic(std::uint64_t seed);
+    /// Captures one document from a device (an id as devices list gives it: sane:..., camera:..., video:...,
+    /// serial:...): camera frames are shown in the preview with the MRZ box drawn, and voted.
+    void captureFromDevice(const QString& deviceId);
+    /// Parses MRZ text (from a keyboard-wedge reader) and stores it.
+    void captureText(const QString& mrz);
+    /// Stops a device capture in progress (the device is released; nothing is stored).
+    void cancelCapture();
+    /// Lists the devices again (off the UI thread; devicesListed() follows).
+    void refreshDevices();
     [[nodiscard]] bool busy() const;
 
     // For tests and screenshots.
     [[nodiscard]] QTableWidget* recordTable() const { return m_records; }
     [[nodiscard]] QTreeWidget* detailTree() const { return m_detail; }
     [[nodiscard]] QString statusText() const;
+    [[nodiscard]] QComboBox* deviceBox() const { return m_devices; }
+    [[nodiscard]] QLabel* preview() const { return m_preview; }
+    [[nodiscard]] QLineEdit* filterField() const { return m_filter; }
 
 signals:
     void captureFinished(bool ok);
+    void devicesListed();
 
 private:
     void showRecord(std::int64_t id);
@@ -65,7 +85,16 @@ private:
     QLabel* m_status = nullptr;
     QAction* m_openImage = nullptr;
     QAction* m_synthetic = nullptr;
+    QAction* m_fromDevice = nullptr;
+    QAction* m_cancel = nullptr;
+    QComboBox* m_devices = nullptr;
+    QLabel* m_preview = nullptr;
+    QLineEdit* m_filter = nullptr;
+    WedgeFilter* m_wedge = nullptr;
     QFutureWatcher<CaptureOutcome> m_watcher;
+    QFutureWatcher<std::vector<capture::DeviceInfo>> m_deviceWatcher;
+    std::mutex m_sourceMutex;                  ///< guards m_activeSource between the worker and cancelCapture()
+    capture::Source* m_activeSource = nullptr; ///< the device the worker is capturing from, if any
 };
 
 } // namespace secondline::desk

@@ -57,16 +57,17 @@ SessionResult captureMrz(Source& source, MrzReader& reader, const SessionOptions
         if (item->dpi > 0) { // a scanned page: one read of the whole page
             result.reading = reader.read(item->image, options.read);
             result.settled = result.reading.found;
+            result.image = std::move(item->image);
             break;
         }
         const auto step = voter.add(item->image);
         haveVote = true;
         if (options.onFrame) {
-            const auto last = voter.result();
             std::optional<Box> zone;
-            if (last.found) zone = last.zone;
+            if (step.read) zone = voter.result().zone;
             options.onFrame(item->image, zone, step.quality);
         }
+        if (step.read) result.image = std::move(item->image);
         if (voter.done()) break;
     }
     if (haveVote) {

@@ -130,7 +130,7 @@ void WedgeDetector::clear() {
 
 WedgeDetector::Verdict WedgeDetector::key(char c, Clock::time_point now) {
     const char upper = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-    const bool slow = !m_held.empty() && now - m_last > m_settings.maxGap;
+    const bool slow = !m_held.empty() && now - m_last > allowedGap();
     const bool startsBurst = m_held.empty() && mrzChar(upper);
     const bool continuesBurst = !m_held.empty() && (mrzChar(upper) || c == '\n');
     m_last = now;
@@ -151,8 +151,14 @@ WedgeDetector::Verdict WedgeDetector::key(char c, Clock::time_point now) {
     return Verdict::Hold;
 }
 
+std::chrono::milliseconds WedgeDetector::allowedGap() const noexcept {
+    // Nobody types kSureBurst keys at a reader's pace: past that, a pause is a reader between lines (or a
+    // busy machine), waited for as long as a line may take.
+    return m_held.size() >= kSureBurst ? m_settings.lineTimeout : m_settings.maxGap;
+}
+
 bool WedgeDetector::timeout(Clock::time_point now) {
-    return !m_held.empty() && now - m_last > m_settings.maxGap;
+    return !m_held.empty() && now - m_last > allowedGap();
 }
 
 } // namespace secondline::capture

@@ -630,6 +630,27 @@ TEST(WedgeDetector, AReadersBurstBecomesAnMrzAndAPersonsTypingIsReleased) {
     EXPECT_EQ(w.held(), "e ");
     w.clear();
     EXPECT_EQ(w.key('-', t), WedgeDetector::Verdict::Release);
+
+    // A reader that pauses between lines (or a machine that stalls) after a sure burst is still a reader.
+    w.clear();
+    for (std::size_t i = 0; i < 44; ++i) {
+        ASSERT_EQ(w.key(kTd3[i], t), WedgeDetector::Verdict::Hold);
+        t += i == 20 ? 200ms : 2ms;
+    }
+    EXPECT_EQ(w.key('\n', t), WedgeDetector::Verdict::Hold);
+    t += 150ms;
+    EXPECT_FALSE(w.timeout(t));
+    for (std::size_t i = 45; i < kTd3.size(); ++i) {
+        ASSERT_EQ(w.key(kTd3[i], t), WedgeDetector::Verdict::Hold);
+        t += 2ms;
+    }
+    EXPECT_EQ(w.key('\n', t), WedgeDetector::Verdict::Mrz);
+    // But a pause within the first few keys is a person's.
+    w.clear();
+    EXPECT_EQ(w.key('A', t), WedgeDetector::Verdict::Hold);
+    EXPECT_EQ(w.key('B', t + 2ms), WedgeDetector::Verdict::Hold);
+    EXPECT_EQ(w.key('C', t + 100ms), WedgeDetector::Verdict::Release);
+    EXPECT_EQ(w.held(), "ABC");
 }
 
 } // namespace

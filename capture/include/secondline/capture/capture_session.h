@@ -32,6 +32,9 @@ struct SessionResult {
     int frames = 0;                   ///< frames or texts used
     bool settled = false;             ///< camera: every check passed with agreement; scan and text: found
     std::optional<core::Error> error; ///< why the session stopped early (the reading keeps what came before)
+    /// The picture the reading's geometry belongs to: the scanned page, or the latest camera frame that was
+    /// read (for the record's document image and portrait). Empty for text from a document reader.
+    Image image;
 };
 
 /// Takes one document from `source`. Never throws; a device error ends the session with `error` set.

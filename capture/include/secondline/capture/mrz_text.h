@@ -58,7 +58,8 @@ private:
 /// Tells a document reader typing into the desk app (a keyboard wedge) from a person typing. Readers type
 /// each character within a few milliseconds of the last; people take 50 ms or more between keys even when
 /// fast. Keys are held while they could be a reader's burst; once the burst is too slow or not MRZ-like
-/// they are released to the focused field unchanged.
+/// they are released to the focused field unchanged. After ten keys at a reader's pace, pauses up to the
+/// line timeout are allowed (readers pause between lines). Auto-repeated keys are the caller's to pass by.
 class WedgeDetector {
 public:
     using Clock = std::chrono::steady_clock;
@@ -86,6 +87,9 @@ public:
     void clear();
 
 private:
+    static constexpr std::size_t kSureBurst = 10; ///< keys at a reader's pace that prove it is a reader
+    [[nodiscard]] std::chrono::milliseconds allowedGap() const noexcept;
+
     Settings m_settings;
     MrzTextAssembler m_assembler;
     std::string m_held;
