@@ -1,11 +1,15 @@
 #pragma once
 // Shared plumbing of the command-line tool's commands.
 
+#include <secondline/capture/capture_session.h>
+#include <secondline/capture/source.h>
 #include <secondline/core/error.h>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <string>
 
@@ -67,6 +71,29 @@ struct SourceReadArgs {
 };
 /// Adds the device options of `mrz read`.
 void addSourceReadOptions(CLI::App& cmd, SourceReadArgs& args);
+/// While alive, Ctrl-C cancels `source`'s acquisition (the device is released, nothing half-written is left)
+/// instead of killing the process.
+class InterruptCancels {
+public:
+    explicit InterruptCancels(capture::Source& source);
+    ~InterruptCancels();
+    InterruptCancels(const InterruptCancels&) = delete;
+    InterruptCancels& operator=(const InterruptCancels&) = delete;
+
+private:
+    struct sigaction m_old {};
+};
+
+/// Opens (does not start) the device `args` names; on failure prints the error, sets `rc` and returns null.
+[[nodiscard]] std::unique_ptr<capture::Source> openReadSource(const SourceReadArgs& args, int& rc);
+/// The capture session settings `args` ask for.
+[[nodiscard]] capture::SessionOptions readSession(const SourceReadArgs& args, std::chrono::sys_days today);
+/// A device error as JSON: code, message, retryable, remedy.
+[[nodiscard]] nlohmann::json deviceErrorJson(const core::Error& e);
+/// Prints a device error and what to do about it to stderr.
+void printDeviceError(const core::Error& e);
+/// How a record's source is named in the store (the kind of device, never its path).
+[[nodiscard]] std::string recordSourceName(capture::SourceKind kind);
 /// Reads `args.count` documents from the device; one JSON line each (the same JSON as for images, plus
 /// "frames", "settled" and, when the device failed after something was captured, "device_error").
 [[nodiscard]] int runMrzFromSource(const SourceReadArgs& args, bool json, std::chrono::sys_days today);

@@ -31,27 +31,6 @@ extern "C" void onInterrupt(int) {
     if (auto* s = g_active.load()) s->cancel(); // an atomic store: safe in a signal handler
 }
 
-/// Lets Ctrl-C cancel the acquisition cleanly (the device is released, nothing half-written is left).
-class InterruptCancels {
-public:
-    explicit InterruptCancels(capture::Source& source) {
-        g_active.store(&source);
-        struct sigaction sa {};
-        sa.sa_handler = onInterrupt;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &m_old);
-    }
-    ~InterruptCancels() {
-        sigaction(SIGINT, &m_old, nullptr);
-        g_active.store(nullptr);
-    }
-    InterruptCancels(const InterruptCancels&) = delete;
-    InterruptCancels& operator=(const InterruptCancels&) = delete;
-
-private:
-    struct sigaction m_old {};
-};
-
 bool retryable(ErrorCode code) {
     return code == ErrorCode::DeviceBusy || code == ErrorCode::DeviceIo || code == ErrorCode::DeviceTimeout;
 }
@@ -69,13 +48,6 @@ const char* remedy(ErrorCode code) {
     case ErrorCode::DeviceNotFound: return "see `secondline devices list` for the devices present";
     default: return "";
     }
-}
-
-nlohmann::json deviceErrorJson(const core::Error& e) {
-    auto j = app::errorJson(e);
-    j["retryable"] = retryable(e.code);
-    if (const std::string r = remedy(e.code); !r.empty()) j["remedy"] = r;
-    return j;
 }
 
 std::chrono::milliseconds millis(double seconds) {
@@ -243,6 +215,78 @@ int runScan(const ScanArgs& a) {
 
 } // namespace
 
+InterruptCancels::InterruptCancels(capture::Source& source) {
+    g_active.store(&source);
+    struct sigaction sa {};
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &m_old);
+}
+
+InterruptCancels::~InterruptCancels() {
+    sigaction(SIGINT, &m_old, nullptr);
+    g_active.store(nullptr);
+}
+
+nlohmann::json deviceErrorJson(const core::Error& e) {
+    auto j = app::errorJson(e);
+    j["retryable"] = retryable(e.code);
+    if (const std::string r = remedy(e.code); !r.empty()) j["remedy"] = r;
+    return j;
+}
+
+void printDeviceError(const core::Error& e) {
+    printError(e);
+    if (const std::string what = remedy(e.code); !what.empty()) fmt::print(stderr, "secondline: {}\n", what);
+}
+
+std::string recordSourceName(capture::SourceKind kind) {
+    switch (kind) {
+    case capture::SourceKind::Scanner: return "scan";
+    case capture::SourceKind::Camera: return "camera";
+    case capture::SourceKind::Video: return "video";
+    case capture::SourceKind::Serial: return "reader";
+    }
+    return "device";
+}
+
+std::unique_ptr<capture::Source> openReadSource(const SourceReadArgs& a, int& rc) {
+    std::string id;
+    if (!a.camera.empty()) id = "camera:" + a.camera;
+    if (!a.video.empty()) id = "video:" + a.video;
+    if (!a.serial.empty()) id = "serial:" + a.serial;
+    if (!a.scanner.empty()) id = a.scanner.find(':') == std::string::npos ? "sane:" + a.scanner : a.scanner;
+    capture::SourceOptions options;
+    options.serial.baud = a.baud;
+    if (!parseFraming(a.framing, options.serial)) {
+        printError({ErrorCode::InvalidArgument, "--framing takes data bits, parity and stop bits, e.g. 8N1 or 7E1"});
+        rc = kUsage;
+        return nullptr;
+    }
+    options.scanner.resolution = a.resolution;
+    options.deviceTimeout = millis(a.timeout);
+    auto source = capture::openSource(id, options);
+    if (!source) {
+        printError(source.error());
+        rc = exitFor(source.error());
+        return nullptr;
+    }
+    if (!a.scanner.empty() && (*source)->info().kind != capture::SourceKind::Scanner) {
+        printError({ErrorCode::InvalidArgument, "--scanner takes a scanner id (sane:...)"});
+        rc = kUsage;
+        return nullptr;
+    }
+    return std::move(*source);
+}
+
+capture::SessionOptions readSession(const SourceReadArgs& a, std::chrono::sys_days today) {
+    capture::SessionOptions session;
+    session.read = {.inspectionDate = today, .tryRotate = true};
+    session.vote.agreeingFrames = a.agree;
+    session.timeout = millis(a.timeout);
+    return session;
+}
+
 void addSourceReadOptions(CLI::App& cmd, SourceReadArgs& a) {
     auto* camera = cmd.add_option("--camera", a.camera, "Read from a camera: index (0) or device path (/dev/video0)");
     auto* video = cmd.add_option("--video", a.video, "Read from a recording: video file or image sequence (f%04d.png)");
@@ -263,64 +307,39 @@ void addSourceReadOptions(CLI::App& cmd, SourceReadArgs& a) {
 }
 
 int runMrzFromSource(const SourceReadArgs& a, bool json, std::chrono::sys_days today) {
-    std::string id;
-    if (!a.camera.empty()) id = "camera:" + a.camera;
-    if (!a.video.empty()) id = "video:" + a.video;
-    if (!a.serial.empty()) id = "serial:" + a.serial;
-    if (!a.scanner.empty()) id = a.scanner.find(':') == std::string::npos ? "sane:" + a.scanner : a.scanner;
-    capture::SourceOptions options;
-    options.serial.baud = a.baud;
-    if (!parseFraming(a.framing, options.serial)) {
-        printError({ErrorCode::InvalidArgument, "--framing takes data bits, parity and stop bits, e.g. 8N1 or 7E1"});
-        return kUsage;
-    }
-    options.scanner.resolution = a.resolution;
-    options.deviceTimeout = millis(a.timeout);
-    auto source = capture::openSource(id, options);
-    if (!source) {
-        printError(source.error());
-        return exitFor(source.error());
-    }
-    if (!a.scanner.empty() && (*source)->info().kind != capture::SourceKind::Scanner) {
-        printError({ErrorCode::InvalidArgument, "--scanner takes a scanner id (sane:...)"});
-        return kUsage;
-    }
+    int rc = kOk;
+    auto source = openReadSource(a, rc);
+    if (!source) return rc;
     auto reader = capture::MrzReader::create();
     if (!reader) {
         printError(reader.error());
         return kUsage;
     }
-    InterruptCancels interrupt(**source);
-    int rc = kOk;
-    const bool serial = (*source)->info().kind == capture::SourceKind::Serial;
+    InterruptCancels interrupt(*source);
+    const bool serial = source->info().kind == capture::SourceKind::Serial;
     const int documents = serial ? a.count : 1;
     for (int n = 0; n < documents; ++n) {
-        Progress progress((*source)->info().kind == capture::SourceKind::Scanner ? "scanning" : "reading", a.progress);
-        (*source)->onProgress([&](double f) { progress.fraction(f); });
-        capture::SessionOptions session;
-        session.read = {.inspectionDate = today, .tryRotate = true};
-        session.vote.agreeingFrames = a.agree;
-        session.timeout = millis(a.timeout);
+        Progress progress(source->info().kind == capture::SourceKind::Scanner ? "scanning" : "reading", a.progress);
+        source->onProgress([&](double f) { progress.fraction(f); });
+        auto session = readSession(a, today);
         std::size_t frames = 0;
         session.onFrame = [&](const capture::Image&, const std::optional<capture::Box>&, const capture::FrameQuality&) {
             progress.count(++frames, static_cast<std::size_t>(session.vote.maxFrames));
         };
-        const auto r = capture::captureMrz(**source, *reader, session);
-        auto j = app::readingJson((*source)->info().id, r.reading);
+        const auto r = capture::captureMrz(*source, *reader, session);
+        auto j = app::readingJson(source->info().id, r.reading);
         j["frames"] = r.frames;
         j["settled"] = r.settled;
         if (r.error) j["device_error"] = deviceErrorJson(*r.error);
         if (json) {
             std::cout << app::dumpLine(j) << '\n' << std::flush;
         } else {
-            fmt::print("{}: {}\n", (*source)->info().id,
+            fmt::print("{}: {}\n", source->info().id,
                        r.reading.found ? (r.reading.document->valid() ? "valid" : "INVALID") : "not found");
             for (const auto& line : r.reading.lines) fmt::print("  {}\n", line);
         }
         if (r.error) {
-            printError(*r.error);
-            if (const std::string what = remedy(r.error->code); !what.empty())
-                fmt::print(stderr, "secondline: {}\n", what);
+            printDeviceError(*r.error);
             return std::max(rc, exitFor(*r.error));
         }
         if (!r.reading.found || !r.reading.document->valid()) rc = std::max(rc, static_cast<int>(kInvalid));

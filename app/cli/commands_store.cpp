@@ -167,11 +167,55 @@ struct IngestArgs {
     StoreOptions store;
     std::vector<std::string> images;
     std::string date;
+    SourceReadArgs device;
 };
+
+/// ingest from a scanner, camera or document reader: `count` documents, each stored with its images.
+int ingestFromDevice(const IngestArgs& a, storage::Store& store, capture::MrzReader& reader,
+                     capture::DocumentImager* imager, std::chrono::sys_days today) {
+    int rc = kOk;
+    auto source = openReadSource(a.device, rc);
+    if (!source) return rc;
+    InterruptCancels interrupt(*source);
+    const int documents = source->info().kind == capture::SourceKind::Serial ? a.device.count : 1;
+    for (int n = 0; n < documents; ++n) {
+        Progress progress(source->info().kind == capture::SourceKind::Scanner ? "scanning" : "reading",
+                          a.device.progress);
+        source->onProgress([&](double f) { progress.fraction(f); });
+        const auto r = capture::captureMrz(*source, reader, readSession(a.device, today));
+        nlohmann::json out = {{"source", source->info().id}, {"frames", r.frames}};
+        if (!r.reading.found) {
+            out["error"] = app::errorJson(r.error ? *r.error : *r.reading.error);
+            if (!r.reading.reason.empty()) out["reason"] = r.reading.reason;
+            rc = std::max(rc, r.error ? exitFor(*r.error) : static_cast<int>(kInvalid));
+        } else if (auto id = store.addRecord(*r.reading.document, {.source = recordSourceName(source->info().kind)});
+                   !id) {
+            out["error"] = app::errorJson(id.error());
+            rc = std::max(rc, exitFor(id.error()));
+        } else {
+            out["record_id"] = *id;
+            out["valid"] = r.reading.document->valid();
+            out["images"] = r.image.empty() ? 0 : app::storeRecordImages(store, imager, r.image, r.reading, *id);
+            if (!r.reading.document->valid()) rc = std::max(rc, static_cast<int>(kInvalid));
+            if (r.error) out["device_error"] = deviceErrorJson(*r.error);
+        }
+        std::cout << app::dumpLine(out) << '\n' << std::flush;
+        if (r.error) {
+            printDeviceError(*r.error);
+            return std::max(rc, exitFor(*r.error));
+        }
+    }
+    return rc;
+}
 
 int runIngest(const IngestArgs& a) {
     std::chrono::sys_days today{};
     if (!dateOption(a.date, "--date", today)) return kUsage;
+    if (a.device.any() == !a.images.empty()) {
+        printError({core::ErrorCode::InvalidArgument,
+                    "give image files, or one of --camera, --video, --serial, --scanner (not both)"});
+        return kUsage;
+    }
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
@@ -182,7 +226,11 @@ int runIngest(const IngestArgs& a) {
     }
     auto imager = capture::DocumentImager::create();
     if (!imager) printError(imager.error()); // records are still stored, without their images
+    if (a.device.any()) return ingestFromDevice(a, *store, *reader, imager ? &*imager : nullptr, today);
+    Progress progress("reading", a.device.progress && a.images.size() > 1);
+    std::size_t done = 0;
     for (const auto& path : a.images) {
+        if (a.images.size() > 1) progress.count(done++, a.images.size());
         nlohmann::json out = {{"source", path}};
         auto image = capture::loadImage(path);
         if (!image) {
@@ -519,10 +567,11 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     userListCmd->callback([userList, &ctx] { ctx.exitCode = runUserList(*userList); });
 
     auto ingest = std::make_shared<IngestArgs>();
-    auto* ingestCmd = app.add_subcommand("ingest", "Read, validate and store documents from images; one JSON line "
-                                                   "per image with its record id or error");
+    auto* ingestCmd = app.add_subcommand("ingest", "Read, validate and store documents from images or a device; "
+                                                   "one JSON line per document with its record id or error");
     addStoreOptions(*ingestCmd, ingest->store);
-    ingestCmd->add_option("images", ingest->images, "Image files")->required();
+    ingestCmd->add_option("images", ingest->images, "Image files");
+    addSourceReadOptions(*ingestCmd, ingest->device);
     ingestCmd->add_option("--date", ingest->date, "Inspection date YYYY-MM-DD (default: today, UTC)");
     ingestCmd->callback([ingest, &ctx] { ctx.exitCode = runIngest(*ingest); });
 

@@ -683,3 +683,61 @@ TEST_F(CliTest, BatchReadsShowProgressCountsWithoutFileNames) {
     EXPECT_NE(r.err.find("reading: 2/2"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("doc61"), std::string::npos) << "progress names no file";
 }
+
+TEST_F(CliTest, IngestFromARecordingAndASerialReaderStoresEachWithItsSource) {
+    const std::string store = dir.file("dev.db");
+    ASSERT_EQ(run({"store", "init", "--store", store, "--user", "admin", "--password-stdin", "--kdf-mem-kib", "8",
+                   "--kdf-ops", "1"},
+                  "admin-pass\n")
+                  .exitCode,
+              0);
+    ASSERT_EQ(run({"user", "add", "officer1", "--role", "officer", "--store", store, "--user", "admin",
+                   "--password-stdin", "--kdf-mem-kib", "8", "--kdf-ops", "1"},
+                  "admin-pass\nofficer-pass\n")
+                  .exitCode,
+              0);
+    const std::vector<std::string> as = {"--store", store, "--user", "officer1", "--password-stdin"};
+    ASSERT_EQ(run({"synth", "--out", dir.file("clips"), "--count", "1", "--format", "TD3", "--on-desk", "--noise", "3",
+                   "--dpi", "170", "--video-frames", "4"})
+                  .exitCode,
+              0);
+    std::vector<std::string> args = {"ingest", "--video", dir.file("clips/synthetic-0000-TD3.avi")};
+    args.insert(args.end(), as.begin(), as.end());
+    const auto video = run(args, "officer-pass\n");
+    ASSERT_EQ(video.exitCode, 0) << video.out << video.err;
+    auto j = json::parse(video.out);
+    ASSERT_TRUE(j.contains("record_id")) << video.out;
+    EXPECT_EQ(j["images"], 2) << "the document and portrait from the frame that was read";
+
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+    ASSERT_GE(master, 0);
+    ASSERT_EQ(::grantpt(master), 0);
+    ASSERT_EQ(::unlockpt(master), 0);
+    const std::string port = ::ptsname(master);
+    std::thread reader([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds{1500}); // after the unlock and the port opening
+        const std::string wire = std::string(kTd3) + "\r\n" + kTd1 + "\r\n";
+        EXPECT_EQ(::write(master, wire.data(), wire.size()), static_cast<ssize_t>(wire.size()));
+    });
+    args = {"ingest", "--serial", port, "--count", "2", "--timeout", "20"};
+    args.insert(args.end(), as.begin(), as.end());
+    const auto serial = run(args, "officer-pass\n");
+    reader.join();
+    ::close(master);
+    ASSERT_EQ(serial.exitCode, 0) << serial.out << serial.err;
+    const auto lines = serial.jsonLines();
+    ASSERT_EQ(lines.size(), 2U) << serial.out;
+    for (const auto& line : lines) {
+        EXPECT_EQ(line["source"], "serial:" + port);
+        EXPECT_EQ(line["images"], 0) << "a reader's text has no picture";
+    }
+    args = {"records", "show", std::to_string(lines[1]["record_id"].get<std::int64_t>())};
+    args.insert(args.end(), as.begin(), as.end());
+    const auto shown = run(args, "officer-pass\n");
+    ASSERT_EQ(shown.exitCode, 0) << shown.err;
+    EXPECT_EQ(json::parse(shown.out)["document"]["format"], "TD1");
+    // Files and a device at once is a usage error.
+    args = {"ingest", "--serial", port, dir.file("clips/synthetic-0000-TD3.json")};
+    args.insert(args.end(), as.begin(), as.end());
+    EXPECT_EQ(run(args, "officer-pass\n").exitCode, 2);
+}
