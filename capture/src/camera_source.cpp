@@ -46,7 +46,13 @@ public:
                 const bool sequence = m_target.find('%') != std::string::npos;
                 if (!sequence && !std::filesystem::is_regular_file(m_target))
                     return fail(ErrorCode::FileNotFound, "the video file does not exist");
-                opened = m_capture.open(m_target, sequence ? cv::CAP_IMAGES : cv::CAP_ANY);
+                // Named back ends only: CAP_ANY would also probe gphoto2 and FireWire cameras for a file name.
+                if (sequence) {
+                    opened = m_capture.open(m_target, cv::CAP_IMAGES);
+                } else {
+                    opened = m_capture.open(m_target, cv::CAP_FFMPEG);
+                    if (!opened) opened = m_capture.open(m_target, cv::CAP_OPENCV_MJPEG);
+                }
             } else if (allDigits(m_target)) {
                 opened = m_capture.open(std::stoi(m_target), cv::CAP_V4L2);
             } else {

@@ -20,33 +20,23 @@ namespace {
 using core::ErrorCode;
 using core::fail;
 
-std::mutex g_saneMutex;
-int g_saneUsers = 0;
-
-/// Holds SANE initialised for as long as it lives.
+/// SANE, initialised on first use and kept for the life of the process. sane_exit() would unload the drivers
+/// while another source or a device listing on another thread may still need them, and a driver's
+/// configuration is only read at initialisation anyway.
 class SaneLibrary {
 public:
-    SaneLibrary() {
-        const std::lock_guard lock(g_saneMutex);
-        if (g_saneUsers == 0) {
+    static bool ready() {
+        static const bool ok = [] {
             SANE_Int version = 0;
-            m_ok = sane_init(&version, nullptr) == SANE_STATUS_GOOD;
-            if (!m_ok) return;
-        }
-        m_ok = true;
-        ++g_saneUsers;
+            return sane_init(&version, nullptr) == SANE_STATUS_GOOD;
+        }();
+        return ok;
     }
-    ~SaneLibrary() {
-        if (!m_ok) return;
-        const std::lock_guard lock(g_saneMutex);
-        if (--g_saneUsers == 0) sane_exit();
+    /// SANE calls are not promised to be thread-safe: one at a time in this process.
+    static std::mutex& mutex() {
+        static std::mutex m;
+        return m;
     }
-    SaneLibrary(const SaneLibrary&) = delete;
-    SaneLibrary& operator=(const SaneLibrary&) = delete;
-    [[nodiscard]] bool ok() const noexcept { return m_ok; }
-
-private:
-    bool m_ok = false;
 };
 
 core::Error saneError(SANE_Status status, std::string_view doing) {
@@ -91,17 +81,24 @@ public:
     [[nodiscard]] core::Status start() override {
         clearCancel();
         if (!m_handle) {
-            if (!m_library) m_library = std::make_unique<SaneLibrary>();
-            if (!m_library->ok()) return fail(ErrorCode::DeviceNotFound, "the SANE library could not be initialised");
+            if (!SaneLibrary::ready())
+                return fail(ErrorCode::DeviceNotFound, "the SANE library could not be initialised");
             SANE_Handle handle = nullptr;
-            const auto status = sane_open(m_deviceName.c_str(), &handle);
+            SANE_Status status = SANE_STATUS_GOOD;
+            {
+                const std::lock_guard lock(SaneLibrary::mutex());
+                status = sane_open(m_deviceName.c_str(), &handle);
+            }
             if (status != SANE_STATUS_GOOD) {
                 if (status == SANE_STATUS_INVAL || status == SANE_STATUS_IO_ERROR)
                     return fail(ErrorCode::DeviceNotFound, "no scanner with that SANE name (see devices list)");
                 return fail(saneError(status, "opening the scanner"));
             }
             m_handle = handle;
-            m_model = describe();
+            {
+                const std::lock_guard lock(SaneLibrary::mutex());
+                m_model = describe();
+            }
             if (auto s = configure(); !s) {
                 stop(); // configured fully or not at all: the next start() tries again from the options
                 return s;
@@ -133,10 +130,10 @@ public:
     void stop() noexcept override {
         if (m_handle) {
             sane_cancel(m_handle);
+            const std::lock_guard lock(SaneLibrary::mutex());
             sane_close(m_handle);
             m_handle = nullptr;
         }
-        m_library.reset();
     }
 
 private:
@@ -414,7 +411,6 @@ private:
 
     std::string m_deviceName;
     SourceOptions m_options;
-    std::unique_ptr<SaneLibrary> m_library;
     SANE_Handle m_handle = nullptr;
     std::string m_model;
     int m_dpi = 0;
@@ -429,8 +425,8 @@ core::Result<std::unique_ptr<Source>> openSaneSource(const std::string& deviceNa
 
 std::vector<DeviceInfo> listSaneDevices() {
     std::vector<DeviceInfo> out;
-    SaneLibrary library;
-    if (!library.ok()) return out;
+    if (!SaneLibrary::ready()) return out;
+    const std::lock_guard lock(SaneLibrary::mutex());
     const SANE_Device** devices = nullptr;
     if (sane_get_devices(&devices, SANE_TRUE) != SANE_STATUS_GOOD || !devices) return out;
     for (int i = 0; devices[i]; ++i) {

