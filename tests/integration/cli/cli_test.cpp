@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <csignal>
 #include <thread>
 #include <random>
 #include <sstream>
@@ -38,7 +39,9 @@ protected:
     test::TempDir dir;
 
     /// Runs secondline with `args`, `input` on stdin, HOME and XDG_DATA_HOME inside the temp dir.
-    CliRun run(const std::vector<std::string>& args, const std::string& input = "") {
+    /// A run that outlives `timeout` is killed and reported with exit code -2.
+    CliRun run(const std::vector<std::string>& args, const std::string& input = "",
+               std::chrono::seconds timeout = std::chrono::seconds{600}) {
         const std::string in = dir.file("stdin"), out = dir.file("stdout"), err = dir.file("stderr");
         test::writeFile(in, input);
         const std::string home = "HOME=" + dir.path().string();
@@ -56,19 +59,31 @@ protected:
             argv.push_back(nullptr);
             // The SANE test backend is the only scanner the tests see (a test-only SANE configuration folder).
             const std::string sane = "SANE_CONFIG_DIR=" SECONDLINE_TEST_DATA "/sane";
-            const char* asan = std::getenv("ASAN_OPTIONS");
-            const std::string asanOptions = std::string("ASAN_OPTIONS=") + (asan ? asan : "");
+            // The sanitizers' settings (and LeakSanitizer's suppressions) reach the binary under test too.
+            std::vector<std::string> sanitizers;
+            for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"})
+                if (const char* value = std::getenv(name)) sanitizers.push_back(std::string(name) + "=" + value);
             std::vector<char*> envp{const_cast<char*>(home.c_str()), const_cast<char*>(xdg.c_str()),
                                     const_cast<char*>(sane.c_str())};
-            if (asan) envp.push_back(const_cast<char*>(asanOptions.c_str()));
+            for (auto& v : sanitizers) envp.push_back(v.data());
             envp.push_back(nullptr);
             ::execve(SECONDLINE_CLI, argv.data(), envp.data());
             ::_exit(127);
         }
         int status = 0;
-        ::waitpid(pid, &status, 0);
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        bool killed = false;
+        while (::waitpid(pid, &status, WNOHANG) == 0) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                ::kill(pid, SIGKILL);
+                ::waitpid(pid, &status, 0);
+                killed = true;
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        }
         CliRun r;
-        r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        r.exitCode = killed ? -2 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         r.out = test::readFile(out);
         r.err = test::readFile(err);
         return r;
@@ -588,18 +603,33 @@ TEST_F(CliTest, ScanWritesAnOwnerOnlyPageWithProgressAndNeverOverwrites) {
 }
 
 TEST_F(CliTest, ScannerFaultsExitFourWithTheirCodeAndWriteNothing) {
-#if !defined(__SANITIZE_ADDRESS__)
-    // Not under ASan: SANE's test driver cancels its reader thread asynchronously on a fault, which can leave
-    // ASan's allocator locked (see SaneTest.EveryFaultModeIsItsOwnErrorAndTheSameSourceRetries).
     const std::pair<const char*, const char*> faults[] = {{"SANE_STATUS_JAMMED", "device_jammed"},
                                                           {"SANE_STATUS_NO_DOCS", "device_no_document"},
                                                           {"SANE_STATUS_COVER_OPEN", "device_cover_open"},
                                                           {"SANE_STATUS_IO_ERROR", "device_io_error"}};
     for (const auto& [status, code] : faults) {
         const std::string out = dir.file(std::string(code) + ".png");
-        const auto r =
-            run({"scan", "--device", "sane:test:0", "--out", out, "--resolution", "50", "--option",
-                 "enable-test-options=yes", "--option", std::string("read-return-value=") + status, "--retries", "1"});
+        // SANE's test driver can deadlock itself after a fault (see sources_test, isolated()): a run that hangs
+        // is run again, up to three times.
+        CliRun r;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            std::vector<std::string> args = {"scan",
+                                             "--device",
+                                             "sane:test:0",
+                                             "--out",
+                                             out,
+                                             "--resolution",
+                                             "50",
+                                             "--option",
+                                             "enable-test-options=yes",
+                                             "--option",
+                                             std::string("read-return-value=") + status};
+#if !defined(__SANITIZE_ADDRESS__) // under ASan a second scan after the driver's fault nearly always blocks
+            args.insert(args.end(), {"--retries", "1"});
+#endif
+            r = run(args, "", std::chrono::seconds{20});
+            if (r.exitCode != -2) break;
+        }
         EXPECT_EQ(r.exitCode, 4) << status << r.err;
         ASSERT_EQ(r.jsonLines().size(), 1U) << r.out;
         const auto j = r.jsonLines()[0];
@@ -609,7 +639,6 @@ TEST_F(CliTest, ScannerFaultsExitFourWithTheirCodeAndWriteNothing) {
         EXPECT_NE(r.err.find(code), std::string::npos);
         EXPECT_FALSE(std::filesystem::exists(out));
     }
-#endif
     const auto missing = run({"scan", "--device", "sane:test:7", "--out", dir.file("none.png")});
     EXPECT_EQ(missing.exitCode, 4);
     EXPECT_EQ(json::parse(missing.out)["error"]["code"], "device_not_found");
