@@ -92,8 +92,6 @@ private:
 [[nodiscard]] nlohmann::json deviceErrorJson(const core::Error& e);
 /// Prints a device error and what to do about it to stderr.
 void printDeviceError(const core::Error& e);
-/// How a record's source is named in the store (the kind of device, never its path).
-[[nodiscard]] std::string recordSourceName(capture::SourceKind kind);
 /// Reads `args.count` documents from the device; one JSON line each (the same JSON as for images, plus
 /// "frames", "settled" and, when the device failed after something was captured, "device_error").
 [[nodiscard]] int runMrzFromSource(const SourceReadArgs& args, bool json, std::chrono::sys_days today);

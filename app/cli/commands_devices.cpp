@@ -240,16 +240,6 @@ void printDeviceError(const core::Error& e) {
     if (const std::string what = remedy(e.code); !what.empty()) fmt::print(stderr, "secondline: {}\n", what);
 }
 
-std::string recordSourceName(capture::SourceKind kind) {
-    switch (kind) {
-    case capture::SourceKind::Scanner: return "scan";
-    case capture::SourceKind::Camera: return "camera";
-    case capture::SourceKind::Video: return "video";
-    case capture::SourceKind::Serial: return "reader";
-    }
-    return "device";
-}
-
 std::unique_ptr<capture::Source> openReadSource(const SourceReadArgs& a, int& rc) {
     std::string id;
     if (!a.camera.empty()) id = "camera:" + a.camera;

@@ -188,7 +188,8 @@ int ingestFromDevice(const IngestArgs& a, storage::Store& store, capture::MrzRea
             out["error"] = app::errorJson(r.error ? *r.error : *r.reading.error);
             if (!r.reading.reason.empty()) out["reason"] = r.reading.reason;
             rc = std::max(rc, r.error ? exitFor(*r.error) : static_cast<int>(kInvalid));
-        } else if (auto id = store.addRecord(*r.reading.document, {.source = recordSourceName(source->info().kind)});
+        } else if (auto id =
+                       store.addRecord(*r.reading.document, {.source = app::recordSourceName(source->info().kind)});
                    !id) {
             out["error"] = app::errorJson(id.error());
             rc = std::max(rc, exitFor(id.error()));

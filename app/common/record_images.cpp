@@ -20,4 +20,14 @@ int storeRecordImages(storage::Store& store, capture::DocumentImager* imager, co
     return stored;
 }
 
+std::string recordSourceName(capture::SourceKind kind) {
+    switch (kind) {
+    case capture::SourceKind::Scanner: return "scan";
+    case capture::SourceKind::Camera: return "camera";
+    case capture::SourceKind::Video: return "video";
+    case capture::SourceKind::Serial: return "reader";
+    }
+    return "device";
+}
+
 } // namespace secondline::app

@@ -4,9 +4,11 @@
 
 #include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
+#include <secondline/capture/source.h>
 #include <secondline/storage/store.h>
 
 #include <cstdint>
+#include <string>
 
 namespace secondline::app {
 
@@ -15,5 +17,9 @@ namespace secondline::app {
 /// be cut out); the record stands either way.
 int storeRecordImages(storage::Store& store, capture::DocumentImager* imager, const capture::Image& frame,
                       const capture::MrzReading& reading, std::int64_t recordId);
+
+/// How a record's source is named in the store: the kind of device ("scan", "camera", "video", "reader"),
+/// never its path.
+[[nodiscard]] std::string recordSourceName(capture::SourceKind kind);
 
 } // namespace secondline::app

@@ -54,17 +54,6 @@ QImage previewImage(const capture::Image& frame, const std::optional<capture::Bo
     return out.width() > width ? out.scaledToWidth(width, Qt::SmoothTransformation) : out;
 }
 
-/// How a record's source is named in the store (the kind of device, never its path).
-std::string recordSource(capture::SourceKind kind) {
-    switch (kind) {
-    case capture::SourceKind::Scanner: return "scan";
-    case capture::SourceKind::Camera: return "camera";
-    case capture::SourceKind::Video: return "video";
-    case capture::SourceKind::Serial: return "reader";
-    }
-    return "device";
-}
-
 } // namespace
 
 DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, QWidget* parent)
@@ -370,7 +359,7 @@ void DeskWindow::captureFromDevice(const QString& deviceId) {
             m_activeSource = nullptr;
         }
         if (!result.reading.found) return {std::nullopt, result.error ? result.error : result.reading.error};
-        auto rec = store.addRecord(*result.reading.document, {.source = recordSource(kind)});
+        auto rec = store.addRecord(*result.reading.document, {.source = app::recordSourceName(kind)});
         if (!rec) return {std::nullopt, rec.error()};
         if (!result.image.empty())
             (void)app::storeRecordImages(store, m_imager.get(), result.image, result.reading, *rec);
