@@ -6,6 +6,7 @@
 #include <secondline/capture/synthetic.h>
 #include <secondline/validation/mrz_parser.h>
 
+#include "capture_fixture.h"
 #include "test_support.h"
 
 using namespace secondline;
@@ -15,33 +16,7 @@ using validation::MrzFormat;
 
 namespace {
 
-class CaptureTest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        auto r = SyntheticRenderer::create();
-        ASSERT_OK(r);
-        s_renderer = std::make_unique<SyntheticRenderer>(std::move(*r));
-        auto m = MrzReader::create();
-        ASSERT_OK(m);
-        s_reader = std::make_unique<MrzReader>(std::move(*m));
-    }
-    static void TearDownTestSuite() {
-        s_renderer.reset();
-        s_reader.reset();
-    }
-    static SyntheticDocument render(std::uint64_t seed, MrzFormat format, RenderOptions options = {}) {
-        options.seed = seed;
-        auto doc = s_renderer->render(randomFields(seed, format, test::testDate()), options);
-        if (!doc) throw std::runtime_error(doc.error().message);
-        return std::move(*doc);
-    }
-    static MrzReading read(const Image& image) { return s_reader->read(image, {.inspectionDate = test::testDate()}); }
-
-    static std::unique_ptr<SyntheticRenderer> s_renderer;
-    static std::unique_ptr<MrzReader> s_reader;
-};
-std::unique_ptr<SyntheticRenderer> CaptureTest::s_renderer;
-std::unique_ptr<MrzReader> CaptureTest::s_reader;
+using CaptureTest = test::CaptureFixture;
 
 } // namespace
 

@@ -7,6 +7,7 @@
 #include <secondline/capture/source.h>
 #include <secondline/capture/synthetic.h>
 
+#include "capture_fixture.h"
 #include "test_support.h"
 
 #include <algorithm>
@@ -256,20 +257,8 @@ TEST_F(SaneTest, SettingsTheDeviceCannotTakeAreRefusedClearly) {
 
 // ---------------------------------------------------------------------------------------------- camera
 
-class CameraTest : public ::testing::Test {
+class CameraTest : public test::CaptureFixture {
 protected:
-    static void SetUpTestSuite() {
-        auto r = SyntheticRenderer::create();
-        ASSERT_OK(r);
-        s_renderer = std::make_unique<SyntheticRenderer>(std::move(*r));
-        auto m = MrzReader::create();
-        ASSERT_OK(m);
-        s_reader = std::make_unique<MrzReader>(std::move(*m));
-    }
-    static void TearDownTestSuite() {
-        s_renderer.reset();
-        s_reader.reset();
-    }
     /// `count` frames of one document on a desk, as a hand-held camera sees it: each frame moved a little.
     static std::vector<Image> frames(std::uint64_t seed, MrzFormat format, int count, std::vector<std::string>& truth) {
         std::vector<Image> out;
@@ -292,11 +281,7 @@ protected:
             if (f.width != w || f.height != h) throw std::runtime_error("frames differ in size");
         return out;
     }
-    static std::unique_ptr<SyntheticRenderer> s_renderer;
-    static std::unique_ptr<MrzReader> s_reader;
 };
-std::unique_ptr<SyntheticRenderer> CameraTest::s_renderer;
-std::unique_ptr<MrzReader> CameraTest::s_reader;
 
 TEST_F(CameraTest, AVideoFileDrivesTheCameraPathToAVotedValidReading) {
     test::TempDir dir;
