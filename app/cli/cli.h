@@ -86,8 +86,12 @@ private:
 
 /// Opens (does not start) the device `args` names; on failure prints the error, sets `rc` and returns null.
 [[nodiscard]] std::unique_ptr<capture::Source> openReadSource(const SourceReadArgs& args, int& rc);
-/// The capture session settings `args` ask for.
-[[nodiscard]] capture::SessionOptions readSession(const SourceReadArgs& args, std::chrono::sys_days today);
+/// How many documents to take from `source`: --count for a serial reader, else one.
+[[nodiscard]] int documentsToRead(const capture::Source& source, const SourceReadArgs& args);
+/// Takes one document from `source` as `args` ask (timeout, agreement), with progress on stderr for pages and
+/// frames.
+[[nodiscard]] capture::SessionResult captureDocument(capture::Source& source, capture::MrzReader& reader,
+                                                     const SourceReadArgs& args, std::chrono::sys_days today);
 /// A device error as JSON: code, message, retryable, remedy.
 [[nodiscard]] nlohmann::json deviceErrorJson(const core::Error& e);
 /// Prints a device error and what to do about it to stderr.

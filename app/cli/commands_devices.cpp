@@ -269,12 +269,25 @@ std::unique_ptr<capture::Source> openReadSource(const SourceReadArgs& a, int& rc
     return std::move(*source);
 }
 
-capture::SessionOptions readSession(const SourceReadArgs& a, std::chrono::sys_days today) {
+int documentsToRead(const capture::Source& source, const SourceReadArgs& a) {
+    return source.info().kind == capture::SourceKind::Serial ? a.count : 1;
+}
+
+capture::SessionResult captureDocument(capture::Source& source, capture::MrzReader& reader, const SourceReadArgs& a,
+                                       std::chrono::sys_days today) {
+    Progress progress(source.info().kind == capture::SourceKind::Scanner ? "scanning" : "reading", a.progress);
+    source.onProgress([&](double f) { progress.fraction(f); });
     capture::SessionOptions session;
     session.read = {.inspectionDate = today, .tryRotate = true};
     session.vote.agreeingFrames = a.agree;
     session.timeout = millis(a.timeout);
-    return session;
+    std::size_t frames = 0;
+    session.onFrame = [&](const capture::Image&, const std::optional<capture::Box>&, const capture::FrameQuality&) {
+        progress.count(++frames, static_cast<std::size_t>(session.vote.maxFrames));
+    };
+    auto result = capture::captureMrz(source, reader, session);
+    source.onProgress({});
+    return result;
 }
 
 void addSourceReadOptions(CLI::App& cmd, SourceReadArgs& a) {
@@ -306,17 +319,8 @@ int runMrzFromSource(const SourceReadArgs& a, bool json, std::chrono::sys_days t
         return kUsage;
     }
     InterruptCancels interrupt(*source);
-    const bool serial = source->info().kind == capture::SourceKind::Serial;
-    const int documents = serial ? a.count : 1;
-    for (int n = 0; n < documents; ++n) {
-        Progress progress(source->info().kind == capture::SourceKind::Scanner ? "scanning" : "reading", a.progress);
-        source->onProgress([&](double f) { progress.fraction(f); });
-        auto session = readSession(a, today);
-        std::size_t frames = 0;
-        session.onFrame = [&](const capture::Image&, const std::optional<capture::Box>&, const capture::FrameQuality&) {
-            progress.count(++frames, static_cast<std::size_t>(session.vote.maxFrames));
-        };
-        const auto r = capture::captureMrz(*source, *reader, session);
+    for (int n = 0; n < documentsToRead(*source, a); ++n) {
+        const auto r = captureDocument(*source, *reader, a, today);
         auto j = app::readingJson(source->info().id, r.reading);
         j["frames"] = r.frames;
         j["settled"] = r.settled;

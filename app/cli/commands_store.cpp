@@ -177,12 +177,8 @@ int ingestFromDevice(const IngestArgs& a, storage::Store& store, capture::MrzRea
     auto source = openReadSource(a.device, rc);
     if (!source) return rc;
     InterruptCancels interrupt(*source);
-    const int documents = source->info().kind == capture::SourceKind::Serial ? a.device.count : 1;
-    for (int n = 0; n < documents; ++n) {
-        Progress progress(source->info().kind == capture::SourceKind::Scanner ? "scanning" : "reading",
-                          a.device.progress);
-        source->onProgress([&](double f) { progress.fraction(f); });
-        const auto r = capture::captureMrz(*source, reader, readSession(a.device, today));
+    for (int n = 0; n < documentsToRead(*source, a.device); ++n) {
+        const auto r = captureDocument(*source, reader, a.device, today);
         nlohmann::json out = {{"source", source->info().id}, {"frames", r.frames}};
         if (!r.reading.found) {
             out["error"] = app::errorJson(r.error ? *r.error : *r.reading.error);

@@ -135,8 +135,7 @@ DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, QWidget* 
     connect(&m_deviceWatcher, &QFutureWatcher<std::vector<capture::DeviceInfo>>::finished, this, [this] {
         const QString typed = m_devices->currentText();
         m_devices->clear();
-        for (const auto& d : m_deviceWatcher.result())
-            m_devices->addItem(QStringLiteral("%1").arg(fromStd(d.id)), fromStd(d.name));
+        for (const auto& d : m_deviceWatcher.result()) m_devices->addItem(fromStd(d.id), fromStd(d.name));
         if (!typed.isEmpty()) m_devices->setCurrentText(typed);
         emit devicesListed();
     });
