@@ -63,6 +63,8 @@ void printError(const core::Error& error) {
 int exitFor(const core::Error& error) {
     switch (error.code) {
     case core::ErrorCode::PermissionDenied: return kRefused;
+    case core::ErrorCode::PolicyForbids:
+    case core::ErrorCode::LegalHold: return kRefused;
     case core::ErrorCode::DeviceGone:
     case core::ErrorCode::DeviceNotFound:
     case core::ErrorCode::DeviceBusy:

@@ -50,6 +50,13 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::DeviceIo: return "device_io_error";
     case ErrorCode::DeviceTimeout: return "device_timeout";
     case ErrorCode::DeviceOptionInvalid: return "device_option_invalid";
+    case ErrorCode::PolicyInvalid: return "policy_invalid";
+    case ErrorCode::PolicyForbids: return "policy_forbids";
+    case ErrorCode::AccountLocked: return "account_locked";
+    case ErrorCode::SessionExpired: return "session_expired";
+    case ErrorCode::LegalHold: return "legal_hold";
+    case ErrorCode::ShareInvalid: return "share_invalid";
+    case ErrorCode::AuditInvalid: return "audit_invalid";
     }
     return "internal_error";
 }

@@ -242,6 +242,10 @@ core::Status Database::exec(std::string_view sql) {
     return {};
 }
 
+std::int64_t Database::changes() const {
+    return sqlite3_changes64(m_db);
+}
+
 std::int64_t Database::lastInsertId() const {
     return sqlite3_last_insert_rowid(m_db);
 }

@@ -76,6 +76,8 @@ public:
     [[nodiscard]] core::Result<Statement> prepare(std::string_view sql);
     [[nodiscard]] core::Status exec(std::string_view sql);
     [[nodiscard]] std::int64_t lastInsertId() const;
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    [[nodiscard]] std::int64_t changes() const;
 
     /// Re-encrypts every page under `newKey` in one transaction (PRAGMA rekey). The WAL is checkpointed and
     /// the rollback journal used meanwhile, so a crash leaves the file wholly under one key or the other

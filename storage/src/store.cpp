@@ -3,6 +3,7 @@
 #include "atomic_file.h"
 #include "document_codec.h"
 #include "sqlite.h"
+#include "store_impl.h"
 
 #include <secondline/privacy/blind_index.h>
 #include <secondline/privacy/digest.h>
@@ -76,6 +77,9 @@ std::string nameBirthIndex(const core::SecretBytes& key, const validation::Trave
 /// What a migration step may use besides the database.
 struct MigrationContext {
     const core::SecretBytes& indexKey;
+    const privacy::AuditSigner* signer = nullptr; ///< signs the entries of steps to schema 4 and later
+    std::string user{};                           ///< who runs the migration
+    std::string nowUtc{};                         ///< when (from the store's clock)
 };
 
 /// v1 -> v2: blind index columns for lookups by document and by name and birth date, backfilled.
@@ -164,6 +168,76 @@ CREATE INDEX flag_history_flag ON flag_history(flag_id, id);
 )sql");
 }
 
+/// v3 -> v4 (issue 7): the policy pack in force (the default pack to begin with), encounter closing times,
+/// legal holds, rectification history, disclosures, break-glass grants, and signed audit entries with a
+/// justification. Entries from here on are signed by the workstation key.
+Status migrateToV4(Database& db, const MigrationContext& ctx) {
+    if (!ctx.signer) return fail(ErrorCode::Internal, "schema 4 needs the workstation signing key");
+    if (auto s = db.exec(R"sql(
+CREATE TABLE policy (
+    id INTEGER PRIMARY KEY,
+    loaded_utc TEXT NOT NULL,
+    loaded_by TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+ALTER TABLE encounters ADD COLUMN closed_utc TEXT;
+ALTER TABLE records ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE record_history (
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    time_utc TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    field TEXT NOT NULL,
+    old_value TEXT NOT NULL,
+    new_value TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX record_history_record ON record_history(record_id, id);
+CREATE TABLE disclosures (
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL,
+    time_utc TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    agreement TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    legal_reference TEXT NOT NULL,
+    fields TEXT NOT NULL
+);
+CREATE INDEX disclosures_record ON disclosures(record_id, id);
+CREATE TABLE breakglass (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    started_utc TEXT NOT NULL,
+    expires_utc TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+ALTER TABLE audit ADD COLUMN justification TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+INSERT INTO meta (key, value) SELECT 'audit_signed_from', CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM audit;
+)sql");
+        !s)
+        return s;
+    auto key = db.prepare("INSERT INTO meta (key, value) VALUES ('audit_public_key', ?);");
+    if (!key) return fail(key.error());
+    key->bind(1, ctx.signer->publicKeyHex());
+    if (auto s = key->run(); !s) return s;
+    const auto& pack = privacy::Policy::defaults();
+    auto ins = db.prepare("INSERT INTO policy (loaded_utc, loaded_by, name, version, hash, text) "
+                          "VALUES (?, ?, ?, ?, ?, ?);");
+    if (!ins) return fail(ins.error());
+    ins->bind(1, ctx.nowUtc)
+        .bind(2, ctx.user)
+        .bind(3, pack.name())
+        .bind(4, pack.version())
+        .bind(5, pack.hash())
+        .bind(6, pack.text());
+    return ins->run();
+}
+
 struct Migration {
     int to;
     Status (*apply)(Database&, const MigrationContext&);
@@ -174,6 +248,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {2, migrateToV2},
     {3, migrateToV3},
+    {4, migrateToV4},
 };
 
 /// Runs the steps above `from`, each in its own transaction with its meta update and audit entry.
@@ -188,34 +263,10 @@ Status migrate(Database& db, int from, const MigrationContext& ctx, const core::
 }
 
 Status appendAudit(Database& db, const core::Clock& clock, const std::string& user, privacy::Role role,
-                   std::string action, std::optional<std::int64_t> recordId, std::string purpose, std::string detail) {
-    privacy::AuditEntry e;
-    e.previousHash = privacy::genesisHash();
-    e.sequence = 1;
-    {
-        auto last = db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1;");
-        if (!last) return fail(last.error());
-        auto row = last->step();
-        if (!row) return fail(row.error());
-        if (*row) {
-            e.sequence = last->int64(0) + 1;
-            e.previousHash = last->text(1);
-        }
-    }
-    e.time = clock.now();
-    e.userName = user;
-    e.role = std::string(privacy::roleName(role));
-    e.action = std::move(action);
-    e.recordId = recordId;
-    e.purpose = std::move(purpose);
-    e.detail = std::move(detail);
-    e.hash = privacy::computeAuditHash(e);
-    auto ins = db.prepare("INSERT INTO audit (seq, time_utc, user_name, role, action, record_id, purpose, detail, "
-                          "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?);");
-    if (!ins) return fail(ins.error());
-    ins->bind(1, e.sequence).bind(2, core::formatUtc(e.time)).bind(3, e.userName).bind(4, e.role).bind(5, e.action);
-    ins->bind(6, e.recordId).bind(7, e.purpose).bind(8, e.detail).bind(9, e.previousHash).bind(10, e.hash);
-    return ins->run();
+                   std::string action, std::optional<std::int64_t> recordId, std::string purpose, std::string detail,
+                   const privacy::AuditSigner* signer = nullptr, std::string justification = {}) {
+    return detail::appendAudit(db, clock, user, privacy::roleName(role), std::move(action), recordId,
+                               std::move(purpose), std::move(detail), signer, std::move(justification));
 }
 
 Status migrate(Database& db, int from, const MigrationContext& ctx, const core::Clock& clock, const std::string& user,
@@ -229,10 +280,19 @@ Status migrate(Database& db, int from, const MigrationContext& ctx, const core::
         if (!meta) return fail(meta.error());
         meta->bind(1, std::to_string(m.to));
         if (auto s = meta->run(); !s) return s;
+        const privacy::AuditSigner* signer = m.to >= 4 ? ctx.signer : nullptr;
         if (auto s = appendAudit(db, clock, user, role, "store.migrate", std::nullopt, "administration",
-                                 "schema " + std::to_string(m.to - 1) + " to " + std::to_string(m.to));
+                                 "schema " + std::to_string(m.to - 1) + " to " + std::to_string(m.to), signer);
             !s)
             return s;
+        if (m.to == 4)
+            if (auto s = appendAudit(db, clock, user, role, "policy.load", std::nullopt, "administration",
+                                     "policy " + privacy::Policy::defaults().name() + " " +
+                                         privacy::Policy::defaults().version() + " hash " +
+                                         privacy::Policy::defaults().hash(),
+                                     signer);
+                !s)
+                return s;
         if (auto s = tx->commit(); !s) return s;
     }
     return {};
@@ -255,8 +315,9 @@ struct Manifest {
     std::vector<std::pair<std::string, std::int64_t>> rows; // table name, row count
 };
 
-/// The first column of every row a statement returns, as text.
-Result<std::vector<std::string>> firstColumn(Database& db, std::string_view sql) {
+} // namespace
+
+Result<std::vector<std::string>> detail::firstColumn(Database& db, std::string_view sql) {
     auto q = db.prepare(sql);
     if (!q) return fail(q.error());
     std::vector<std::string> rows;
@@ -268,6 +329,10 @@ Result<std::vector<std::string>> firstColumn(Database& db, std::string_view sql)
     }
     return rows;
 }
+
+namespace {
+
+using detail::firstColumn;
 
 Result<Manifest> manifestOf(Database& db) {
     auto tables = firstColumn(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -401,37 +466,67 @@ std::string keySlotPath(const std::string& databasePath) {
     return databasePath + ".keys";
 }
 
-struct Store::Impl {
-    detail::FileLock lock; // released last: members are destroyed in reverse order
-    Database db;
-    SecretBytes key;      // the database key SQLCipher uses
-    SecretBytes storeKey; // what the users' slots wrap; seals the database key, keys the slot file's MAC
-    SecretBytes indexKey; // blind indexes, derived from the store key (stable across rotations)
-    const core::Clock* clock = nullptr;
-    std::string path;
-    std::string storeId;
-    int schema = kSchemaVersion; // older only when opened with migrate = false
-    std::string user;
-    std::int64_t userId = 0;
-    privacy::Role role = privacy::Role::Officer;
-    bool training = false;
-    bool open = false;
-
-    Status allowed(privacy::Action action) {
-        if (!open) return fail(ErrorCode::InvalidArgument, "store is closed");
-        if (schema < kSchemaVersion && action != privacy::Action::BackupStore)
-            return fail(ErrorCode::StoreNeedsMigration,
-                        "the store was opened without migrating its schema; only a backup is possible");
-        const auto d = privacy::decide(role, action, {training});
-        if (!d.allowed) return fail(ErrorCode::PermissionDenied, d.reason);
-        return {};
+Status Store::Impl::allowed(privacy::Action action) {
+    if (!open) return fail(ErrorCode::InvalidArgument, "store is closed");
+    if (schema < kSchemaVersion && action != privacy::Action::BackupStore)
+        return fail(ErrorCode::StoreNeedsMigration,
+                    "the store was opened without migrating its schema; only a backup is possible");
+    const auto now = clock->now();
+    if (schema >= 4 && now - lastActivity > std::chrono::minutes{pack().sessions().idleMinutes}) {
+        if (auto tx = Transaction::begin(db)) {
+            if (audit("session.idle_timeout", std::nullopt, "session", "")) (void)tx->commit();
+        }
+        shutdown();
+        return fail(ErrorCode::SessionExpired, "the session was idle too long and has been locked; sign in again");
     }
-
-    /// Whether this session sees every officer's records, or only its own.
-    [[nodiscard]] bool readsAny() const {
-        return privacy::decide(role, privacy::Action::ReadAnyRecord, {training}).allowed;
+    lastActivity = now;
+    const auto d = privacy::decide(pack(), role, action, context());
+    if (!d.allowed) {
+        if (schema >= 4)
+            if (auto tx = Transaction::begin(db)) {
+                if (audit("access.denied", std::nullopt, "", std::string(privacy::actionName(action))))
+                    (void)tx->commit();
+            }
+        return fail(ErrorCode::PermissionDenied, d.reason);
     }
-};
+    return {};
+}
+
+bool Store::Impl::viaBreakGlass(privacy::Action action) const {
+    return !pack().permits(role, action) && breakGlassActive();
+}
+
+Status Store::Impl::audit(std::string action, std::optional<std::int64_t> recordId, std::string purpose,
+                          std::string detail, std::string justification) {
+    return appendAudit(db, *clock, user, role, std::move(action), recordId, std::move(purpose), std::move(detail),
+                       signer ? &*signer : nullptr, std::move(justification));
+}
+
+bool Store::Impl::readsAny() const {
+    return privacy::decide(pack(), role, privacy::Action::ReadAnyRecord, context()).allowed;
+}
+
+Status Store::Impl::requireVisible(std::int64_t id) {
+    auto q = db.prepare(std::string("SELECT 1 FROM records r LEFT JOIN encounters e ON e.id = r.encounter_id "
+                                    "WHERE r.id = ? AND ") +
+                        kVisibleRecord + ";");
+    if (!q) return fail(q.error());
+    q->bind(1, id).bind(2, std::int64_t{readsAny() ? 1 : 0}).bind(3, userId);
+    auto row = q->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    return {};
+}
+
+void Store::Impl::shutdown() {
+    db.close();
+    key = SecretBytes{};
+    storeKey = SecretBytes{};
+    indexKey = SecretBytes{};
+    signer.reset();
+    lock = detail::FileLock{};
+    open = false;
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
@@ -450,12 +545,17 @@ privacy::Role Store::role() const noexcept {
 
 void Store::close() {
     if (!m_impl) return;
-    m_impl->db.close();
-    m_impl->key = SecretBytes{};
-    m_impl->storeKey = SecretBytes{};
-    m_impl->indexKey = SecretBytes{};
-    m_impl->lock = detail::FileLock{};
-    m_impl->open = false;
+    m_impl->shutdown();
+}
+
+void Store::logout() {
+    if (!m_impl) return;
+    auto& im = *m_impl;
+    if (im.open && im.schema >= 4)
+        if (auto tx = Transaction::begin(im.db)) {
+            if (im.audit("session.logout", std::nullopt, "session", "")) (void)tx->commit();
+        }
+    im.shutdown();
 }
 
 Status Store::create(const std::string& path, const std::string& firstUser, const SecretBytes& password,
@@ -519,7 +619,11 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
         if (auto s = tx->commit(); !s) return s;
         auto indexKey = privacy::deriveBlindIndexKey(*storeKey);
         if (!indexKey) return fail(indexKey.error());
-        if (auto s = migrate(*db, 1, MigrationContext{*indexKey}, clock, firstUser, options.firstUserRole); !s)
+        auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
+        if (!signer) return fail(signer.error());
+        if (auto s = migrate(*db, 1, MigrationContext{*indexKey, &*signer, firstUser, now}, clock, firstUser,
+                             options.firstUserRole);
+            !s)
             return s;
         if (auto s = db->exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
         if (auto s = db->exec("PRAGMA journal_mode = DELETE;"); !s) return s;
@@ -558,10 +662,19 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     if (!text) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
     auto file = privacy::decodeKeySlotFile(*text);
     if (!file) return fail(file.error());
+    // A locked account is refused before its password is tried, so a guesser gets nothing from trying.
+    if (auto s = detail::checkLockout(path, user, clock.now()); !s) return fail(s.error());
     const privacy::KeySlot* slot = privacy::findSlot(*file, user);
-    if (!slot) return fail(ErrorCode::AuthenticationFailed, "user name or password is not correct");
+    if (!slot) {
+        detail::recordFailedLogin(path, user, false, clock.now());
+        return fail(ErrorCode::AuthenticationFailed, "user name or password is not correct");
+    }
     auto storeKey = privacy::unwrapKey(*slot, password);
-    if (!storeKey) return fail(storeKey.error());
+    if (!storeKey) {
+        if (storeKey.error().code == ErrorCode::AuthenticationFailed)
+            detail::recordFailedLogin(path, user, true, clock.now());
+        return fail(storeKey.error());
+    }
     if (auto s = privacy::verifyKeySlotFile(*text, *storeKey); !s) return fail(s.error());
     if (options.mode == OpenOptions::Mode::Production && file->training)
         return fail(ErrorCode::StoreModeMismatch, "this is a training store; it cannot be opened as production");
@@ -619,10 +732,28 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     }
     auto indexKey = privacy::deriveBlindIndexKey(*storeKey);
     if (!indexKey) return fail(indexKey.error());
+    auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
+    if (!signer) return fail(signer.error());
     if (schema < kSchemaVersion && options.migrate) {
-        if (auto s = migrate(*db, schema, MigrationContext{*indexKey}, clock, user, impl->role); !s)
+        if (auto s = migrate(*db, schema, MigrationContext{*indexKey, &*signer, user, core::formatUtc(clock.now())},
+                             clock, user, impl->role);
+            !s)
             return fail(s.error());
         schema = kSchemaVersion;
+    }
+    if (schema >= 4) {
+        auto loaded = detail::loadPolicyInForce(*db);
+        if (!loaded) return fail(loaded.error());
+        impl->policy = std::move(*loaded);
+        auto signedFrom = metaValue(*db, "audit_signed_from");
+        auto publicKey = metaValue(*db, "audit_public_key");
+        if (!signedFrom || !publicKey) return fail(ErrorCode::StoreCorrupt, "the store's audit key is missing");
+        if (*publicKey != signer->publicKeyHex())
+            return fail(ErrorCode::StoreCorrupt, "the store's audit key does not match its store key");
+        if (std::from_chars(signedFrom->data(), signedFrom->data() + signedFrom->size(), impl->signedFrom).ec !=
+            std::errc{})
+            return fail(ErrorCode::StoreCorrupt, "the store's audit metadata is unreadable");
+        impl->signer = std::move(*signer);
     }
     impl->lock = std::move(*lock);
     impl->db = std::move(*db);
@@ -636,12 +767,30 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     impl->training = file->training;
     impl->schema = schema;
     impl->open = true;
+    impl->lastActivity = clock.now();
+    if (schema >= 4)
+        if (auto s = detail::loadBreakGlass(*impl); !s) return fail(s.error());
     {
         auto tx = Transaction::begin(impl->db);
         if (!tx) return fail(tx.error());
-        if (auto s = appendAudit(impl->db, clock, user, impl->role, "session.login", std::nullopt, "session", ""); !s)
+        // Failed sign-ins since the last successful one (any user's) go into the trail now.
+        if (schema >= 4)
+            for (const auto& failed : detail::pendingFailedLogins(path))
+                if (auto s = detail::appendAudit(
+                        impl->db, clock, failed.user, "-", failed.locked ? "session.locked" : "session.login_failed",
+                        std::nullopt, "session", "at " + core::formatUtc(failed.time), &*impl->signer);
+                    !s)
+                    return fail(s.error());
+        if (auto s = impl->audit("session.login", std::nullopt, "session",
+                                 schema >= 4 ? "policy " + impl->pack().name() + " " + impl->pack().version() : "");
+            !s)
             return fail(s.error());
         if (auto s = tx->commit(); !s) return fail(s.error());
+    }
+    if (schema >= 4) {
+        detail::clearLoginFailures(path, user, impl->pack().sessions());
+        // Retention at start: expired records go before anyone works with the store.
+        if (impl->pack().purgeOnOpen()) (void)detail::purgeExpired(*impl, false);
     }
     return Store(std::move(impl));
 }
@@ -656,15 +805,21 @@ Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::
                                                     const EncounterInfo& encounter) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
+    // Purpose limitation and minimization: a record is written only for a purpose the pack names, and only
+    // with the fields that purpose's profile keeps.
+    const privacy::MinimizationProfile* profile = im.pack().profileFor(encounter.purpose);
+    if (!profile) return fail(ErrorCode::PolicyForbids, "the policy pack names no such purpose");
+    if (!encounter.encounterId && !im.pack().knownOutcome(encounter.outcome))
+        return fail(ErrorCode::InvalidArgument, "the outcome is not one of the policy pack's outcomes");
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
     if (encounter.encounterId) {
-        auto q = im.db.prepare("SELECT officer_id FROM encounters WHERE id = ?;");
+        auto q = im.db.prepare("SELECT officer_id, outcome FROM encounters WHERE id = ?;");
         if (!q) return fail(q.error());
         q->bind(1, *encounter.encounterId);
         auto row = q->step();
         if (!row) return fail(row.error());
-        if (!*row || (!im.readsAny() && q->int64(0) != im.userId))
+        if (!*row || (!im.readsAny() && (q->int64(0) != im.userId || !openOutcome(q->text(1)))))
             return fail(ErrorCode::RecordNotFound, "no encounter with that id is visible to this user");
     }
     auto enc =
@@ -678,7 +833,8 @@ Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::
     const std::string action(privacy::actionName(privacy::Action::CreateRecord));
     std::vector<std::int64_t> ids;
     ids.reserve(documents.size());
-    for (const auto& document : documents) {
+    for (const auto& given : documents) {
+        const validation::TravelDocument document = detail::minimized(given, *profile);
         std::int64_t encounterId = encounter.encounterId.value_or(0);
         if (!encounter.encounterId) {
             enc->bind(1, now).bind(2, encounter.location).bind(3, encounter.desk).bind(4, im.userId);
@@ -690,14 +846,20 @@ Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::
         ins->bind(1, now).bind(2, im.userId).bind(3, encounter.source).bind(4, encounter.purpose);
         ins->bind(5, validation::formatName(document.format)).bind(6, std::int64_t{document.valid() ? 1 : 0});
         ins->bind(7, detail::encodeDocument(document));
-        ins->bind(8, documentIndex(im.indexKey, document));
-        ins->bind(9, nameBirthIndex(im.indexKey, document));
+        // A lookup value the profile did not keep is not indexed (an empty one would match every such record).
+        if (document.issuingState().empty() || document.documentNumber().empty())
+            ins->bindNull(8);
+        else
+            ins->bind(8, documentIndex(im.indexKey, document));
+        if (document.surname().empty() || document.field("birth_date") == nullptr)
+            ins->bindNull(9);
+        else
+            ins->bind(9, nameBirthIndex(im.indexKey, document));
         ins->bind(10, encounterId);
         if (auto s = ins->run(); !s) return fail(s.error());
         ins->reset();
         const std::int64_t id = im.db.lastInsertId();
-        if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, action, id, encounter.purpose, ""); !s)
-            return fail(s.error());
+        if (auto s = im.audit(action, id, encounter.purpose, ""); !s) return fail(s.error());
         ids.push_back(id);
     }
     // One commit for the batch: all of it is stored with its audit entries, or none of it.
@@ -708,19 +870,19 @@ Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::
 Result<StoredRecord> Store::record(std::int64_t id) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
-    const bool any = im.readsAny();
+    const bool glass = im.viaBreakGlass(privacy::Action::ReadAnyRecord);
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    auto q = im.db.prepare("SELECT r.id, r.created_utc, u.name, r.source, r.purpose, r.document, r.officer_id, "
-                           "e.id, e.location, e.desk, e.outcome, e.notes FROM records r "
-                           "JOIN users u ON u.id = r.officer_id LEFT JOIN encounters e ON e.id = r.encounter_id "
-                           "WHERE r.id = ?;");
+    auto q = im.db.prepare(std::string("SELECT r.id, r.created_utc, u.name, r.source, r.purpose, r.document, "
+                                       "r.officer_id, e.id, e.location, e.desk, e.outcome, e.notes, r.legal_hold "
+                                       "FROM records r JOIN users u ON u.id = r.officer_id "
+                                       "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ? AND ") +
+                           kVisibleRecord + ";");
     if (!q) return fail(q.error());
-    q->bind(1, id);
+    q->bind(1, id).bind(2, std::int64_t{im.readsAny() ? 1 : 0}).bind(3, im.userId);
     auto row = q->step();
     if (!row) return fail(row.error());
-    if (!*row || (!any && q->int64(6) != im.userId))
-        return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+    if (!*row) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
     StoredRecord rec;
     rec.id = q->int64(0);
     rec.created = core::parseUtc(q->text(1)).value_or(core::TimePoint{});
@@ -734,10 +896,18 @@ Result<StoredRecord> Store::record(std::int64_t id) {
         rec.encounter.outcome = q->text(10);
         rec.encounter.notes = q->text(11);
     }
+    rec.legalHold = q->int64(12) != 0;
     auto doc = detail::decodeDocument(q->text(5));
     if (!doc) return fail(doc.error());
     rec.document = std::move(*doc);
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "record.read", id, rec.encounter.purpose, ""); !s)
+    q = {};
+    if (auto h = detail::recordHistory(im.db, id))
+        rec.history = std::move(*h);
+    else
+        return fail(h.error());
+    if (auto s = im.audit("record.read", id, glass ? "breakglass" : rec.encounter.purpose, glass ? "break-glass" : "",
+                          glass ? im.breakGlassReason : std::string{});
+        !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return rec;
@@ -746,19 +916,19 @@ Result<StoredRecord> Store::record(std::int64_t id) {
 namespace {
 
 /// Summaries visible to the session, optionally filtered by one blind-index column; audited.
-Result<std::vector<RecordSummary>> listRecords(Database& db, const core::Clock& clock, const std::string& user,
-                                               std::int64_t userId, privacy::Role role, bool any,
-                                               const char* indexColumn, const std::string& indexValue,
+Result<std::vector<RecordSummary>> listRecords(Store::Impl& im, const char* indexColumn, const std::string& indexValue,
                                                const char* action) {
-    auto tx = Transaction::begin(db);
+    const bool glass = im.viaBreakGlass(privacy::Action::ListRecords);
+    auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
     std::string sql = "SELECT r.id, r.created_utc, u.name, r.format, r.valid FROM records r "
-                      "JOIN users u ON u.id = r.officer_id WHERE (? OR r.officer_id = ?)";
+                      "JOIN users u ON u.id = r.officer_id LEFT JOIN encounters e ON e.id = r.encounter_id WHERE ";
+    sql += kVisibleRecord;
     if (indexColumn) sql += std::string(" AND r.") + indexColumn + " = ?";
     sql += " ORDER BY r.id DESC;";
-    auto q = db.prepare(sql);
+    auto q = im.db.prepare(sql);
     if (!q) return fail(q.error());
-    q->bind(1, std::int64_t{any ? 1 : 0}).bind(2, userId);
+    q->bind(1, std::int64_t{im.readsAny() ? 1 : 0}).bind(2, im.userId);
     if (indexColumn) q->bind(3, indexValue);
     std::vector<RecordSummary> out;
     for (;;) {
@@ -768,8 +938,9 @@ Result<std::vector<RecordSummary>> listRecords(Database& db, const core::Clock& 
         out.push_back({q->int64(0), core::parseUtc(q->text(1)).value_or(core::TimePoint{}), q->text(2), q->text(3),
                        q->int64(4) != 0});
     }
-    if (auto s = appendAudit(db, clock, user, role, action, std::nullopt, "secondary_inspection",
-                             std::to_string(out.size()) + " records");
+    if (auto s = im.audit(action, std::nullopt, glass ? "breakglass" : "secondary_inspection",
+                          std::to_string(out.size()) + " records" + (glass ? " (break-glass)" : ""),
+                          glass ? im.breakGlassReason : std::string{});
         !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
@@ -781,7 +952,7 @@ Result<std::vector<RecordSummary>> listRecords(Database& db, const core::Clock& 
 Result<std::vector<RecordSummary>> Store::records() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
-    return listRecords(im.db, *im.clock, im.user, im.userId, im.role, im.readsAny(), nullptr, {}, "record.list");
+    return listRecords(im, nullptr, {}, "record.list");
 }
 
 Result<std::vector<RecordSummary>> Store::findByDocument(std::string_view issuingState,
@@ -790,8 +961,7 @@ Result<std::vector<RecordSummary>> Store::findByDocument(std::string_view issuin
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
     const std::string idx =
         privacy::blindIndex(im.indexKey, "document", privacy::documentLookupValue(issuingState, documentNumber));
-    return listRecords(im.db, *im.clock, im.user, im.userId, im.role, im.readsAny(), "idx_document", idx,
-                       "record.find");
+    return listRecords(im, "idx_document", idx, "record.find");
 }
 
 Result<std::vector<RecordSummary>> Store::findByNameAndBirth(std::string_view surname, std::string_view birthIso) {
@@ -799,8 +969,7 @@ Result<std::vector<RecordSummary>> Store::findByNameAndBirth(std::string_view su
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
     const std::string idx =
         privacy::blindIndex(im.indexKey, "name_birth", privacy::nameBirthLookupValue(surname, birthIso));
-    return listRecords(im.db, *im.clock, im.user, im.userId, im.role, im.readsAny(), "idx_name_birth", idx,
-                       "record.find");
+    return listRecords(im, "idx_name_birth", idx, "record.find");
 }
 
 namespace {
@@ -826,19 +995,6 @@ FlagStatus flagStatusFrom(const std::string& s) {
 /// Free text limits: notes and reasons are for a sentence or a paragraph, not a document.
 constexpr std::size_t kMaxFreeText = 4000;
 
-/// Succeeds when record `id` exists and the session may see it (its own, or any for roles that read any);
-/// RecordNotFound otherwise, so a record a user may not see looks the same as one that does not exist.
-Status requireVisibleRecord(Database& db, std::int64_t id, std::int64_t userId, bool any) {
-    auto q = db.prepare("SELECT officer_id FROM records WHERE id = ?;");
-    if (!q) return fail(q.error());
-    q->bind(1, id);
-    auto row = q->step();
-    if (!row) return fail(row.error());
-    if (!*row || (!any && q->int64(0) != userId))
-        return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
-    return {};
-}
-
 } // namespace
 
 Result<std::int64_t> Store::addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType, int width,
@@ -853,7 +1009,18 @@ Result<std::int64_t> Store::addImage(std::int64_t recordId, ImageKind kind, std:
         return fail(ErrorCode::InvalidArgument, "image dimensions out of range");
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = requireVisibleRecord(im.db, recordId, im.userId, im.readsAny()); !s) return fail(s.error());
+    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
+    // Minimization: only the images the record's purpose keeps, no larger than its profile allows (the caller
+    // scales them first: imageLimit()).
+    auto limit = detail::imageLimitOf(im, recordId, kind);
+    if (!limit) return fail(limit.error());
+    if (!*limit)
+        return fail(ErrorCode::PolicyForbids,
+                    std::string("the policy keeps no ") + imageKindName(kind) + " image for this record's purpose");
+    if (std::max(width, height) > **limit)
+        return fail(ErrorCode::PolicyForbids, std::string("the policy keeps the ") + imageKindName(kind) +
+                                                  " image at most " + std::to_string(**limit) +
+                                                  " pixels on its longer side");
     auto ins = im.db.prepare("INSERT INTO images (record_id, kind, media_type, width, height, data) "
                              "VALUES (?,?,?,?,?,?);");
     if (!ins) return fail(ins.error());
@@ -861,9 +1028,7 @@ Result<std::int64_t> Store::addImage(std::int64_t recordId, ImageKind kind, std:
     ins->bind(4, std::int64_t{width}).bind(5, std::int64_t{height}).bindBlob(6, data);
     if (auto s = ins->run(); !s) return fail(s.error());
     const std::int64_t id = im.db.lastInsertId();
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "image.create", recordId, "secondary_inspection",
-                             imageKindName(kind));
-        !s)
+    if (auto s = im.audit("image.create", recordId, "secondary_inspection", imageKindName(kind)); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return id;
@@ -874,7 +1039,7 @@ Result<std::vector<StoredImage>> Store::images(std::int64_t recordId) {
     if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = requireVisibleRecord(im.db, recordId, im.userId, im.readsAny()); !s) return fail(s.error());
+    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
     auto q = im.db.prepare("SELECT id, kind, media_type, width, height, data FROM images WHERE record_id = ? "
                            "ORDER BY id;");
     if (!q) return fail(q.error());
@@ -887,9 +1052,7 @@ Result<std::vector<StoredImage>> Store::images(std::int64_t recordId) {
         out.push_back({q->int64(0), q->text(1) == "portrait" ? ImageKind::Portrait : ImageKind::Document, q->text(2),
                        static_cast<int>(q->int64(3)), static_cast<int>(q->int64(4)), q->blob(5)});
     }
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "image.read", recordId, "secondary_inspection",
-                             std::to_string(out.size()) + " images");
-        !s)
+    if (auto s = im.audit("image.read", recordId, "secondary_inspection", std::to_string(out.size()) + " images"); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return out;
@@ -905,7 +1068,7 @@ Result<std::int64_t> Store::flagRecord(std::int64_t recordId, FlagKind kind, std
         return fail(ErrorCode::InvalidArgument, "a referral names the service it goes to");
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = requireVisibleRecord(im.db, recordId, im.userId, im.readsAny()); !s) return fail(s.error());
+    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
     const std::string now = core::formatUtc(im.clock->now());
     auto ins = im.db.prepare("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, "
                              "created_by) VALUES (?,?,?,?,'open',?,?);");
@@ -919,9 +1082,7 @@ Result<std::int64_t> Store::flagRecord(std::int64_t recordId, FlagKind kind, std
     if (!hist) return fail(hist.error());
     hist->bind(1, id).bind(2, now).bind(3, im.userId).bind(4, reason);
     if (auto s = hist->run(); !s) return fail(s.error());
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "flag.create", recordId, "secondary_inspection",
-                             flagKindName(kind));
-        !s)
+    if (auto s = im.audit("flag.create", recordId, "secondary_inspection", flagKindName(kind)); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return id;
@@ -952,17 +1113,14 @@ Status Store::updateFlag(std::int64_t flagId, FlagStatus status, std::string_vie
     hist->bind(1, flagId).bind(2, core::formatUtc(im.clock->now())).bind(3, im.userId);
     hist->bind(4, std::string_view(flagStatusName(status))).bind(5, note);
     if (auto s = hist->run(); !s) return s;
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "flag.update", recordId, "supervision",
-                             flagStatusName(status));
-        !s)
-        return s;
+    if (auto s = im.audit("flag.update", recordId, "supervision", flagStatusName(status)); !s) return s;
     return tx->commit();
 }
 
 Result<std::vector<Flag>> Store::flags(bool openOnly) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
-    const bool all = privacy::decide(im.role, privacy::Action::ReviewFlags, {im.training}).allowed;
+    const bool all = privacy::decide(im.pack(), im.role, privacy::Action::ReviewFlags, im.context()).allowed;
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
     auto q = im.db.prepare("SELECT f.id, f.record_id, f.kind, f.reason, f.referred_to, f.status FROM flags f "
@@ -998,9 +1156,7 @@ Result<std::vector<Flag>> Store::flags(bool openOnly) {
         }
         h->reset();
     }
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "flag.list", std::nullopt, "supervision",
-                             std::to_string(out.size()) + " flags");
-        !s)
+    if (auto s = im.audit("flag.list", std::nullopt, "supervision", std::to_string(out.size()) + " flags"); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return out;
@@ -1035,8 +1191,7 @@ Status Store::addUser(const std::string& name, privacy::Role role, const SecretB
             return fail(ErrorCode::UserExists, "a user with that name exists or once existed (names are not reused)");
         return s;
     }
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "user.add", std::nullopt, "administration",
-                             "role " + std::string(privacy::roleName(role)));
+    if (auto s = im.audit("user.add", std::nullopt, "administration", "role " + std::string(privacy::roleName(role)));
         !s)
         return s;
     // The slot file is replaced before the commit: if the commit then fails, the extra slot names a user the
@@ -1067,10 +1222,7 @@ Status Store::removeUser(const std::string& name) {
     if (!*row && file->slots.size() == before) return fail(ErrorCode::UserNotFound, "no active user with that name");
     const std::string role = *row ? q->text(0) : std::string("unknown");
     q = {};
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "user.remove", std::nullopt, "administration",
-                             "role " + role);
-        !s)
-        return s;
+    if (auto s = im.audit("user.remove", std::nullopt, "administration", "role " + role); !s) return s;
     // The slot goes first: if the commit then fails, the user can no longer sign in, which is what was asked.
     if (file->slots.size() != before)
         if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
@@ -1123,8 +1275,7 @@ Status Store::changePassword(const SecretBytes& newPassword, const privacy::KdfP
     if (!encoded) return fail(encoded.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "user.passwd", std::nullopt, "administration", ""); !s)
-        return s;
+    if (auto s = im.audit("user.passwd", std::nullopt, "administration", ""); !s) return s;
     // The slot file is replaced first; if the commit then fails, the new password works and the audit entry
     // is missing, which is the lesser harm than a user locked out.
     if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
@@ -1157,8 +1308,8 @@ Status Store::rekey() {
     auto saved = saveSlotFile(slotsPath, *file, im.storeKey);
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "store.rekey", std::nullopt, "administration",
-                             saved ? "database key rotated" : "database key rotated; slot file update pending");
+    if (auto s = im.audit("store.rekey", std::nullopt, "administration",
+                          saved ? "database key rotated" : "database key rotated; slot file update pending");
         !s)
         return s;
     if (auto s = tx->commit(); !s) return s;
@@ -1235,9 +1386,7 @@ Result<Store::BackupReport> Store::backup(const std::string& backupPath, const S
 
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "store.backup", std::nullopt, "administration",
-                             std::to_string(records) + " records");
-        !s)
+    if (auto s = im.audit("store.backup", std::nullopt, "administration", std::to_string(records) + " records"); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return BackupReport{im.schema, records, static_cast<std::uint64_t>(head.size()) + bytes};
@@ -1358,10 +1507,13 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
             // The trail says where this store came from; no user is signed in, so the entry names none.
             auto tx = Transaction::begin(*db);
             if (!tx) return fail(tx.error());
+            auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
+            if (!signer) return fail(signer.error());
             if (auto s = appendAudit(*db, clock, "(restore)", privacy::Role::Administrator, "store.restore",
                                      std::nullopt, "administration",
                                      "schema " + std::to_string(report.schema) + ", " + std::to_string(report.records) +
-                                         " records");
+                                         " records",
+                                     report.schema >= 4 ? &*signer : nullptr);
                 !s)
                 return fail(s.error());
             if (auto s = tx->commit(); !s) return fail(s.error());
@@ -1415,7 +1567,7 @@ Result<Store::CipherSettings> Store::cipherSettings() {
 
 Result<Store::CheckReport> Store::check() {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReadAudit); !s) return fail(s.error());
+    if (auto s = im.allowed(privacy::Action::CheckStore); !s) return fail(s.error());
     CheckReport report;
     auto integrity = checkIntegrity(im.db);
     if (!integrity) return fail(integrity.error());
@@ -1425,18 +1577,18 @@ Result<Store::CheckReport> Store::check() {
     report.cipherIntegrityOk = integrity->failingPages == 0;
     if (!report.cipherIntegrityOk)
         report.problems += std::to_string(integrity->failingPages) + " pages fail their HMAC; ";
-    auto trail = auditTrail();
+    auto trail = detail::readAuditTrail(im);
     if (!trail) return fail(trail.error());
-    const auto chain = privacy::verifyAuditChain(*trail);
-    report.auditChainOk = chain.intact;
-    if (!chain.intact)
-        report.problems += "audit chain breaks at entry " + std::to_string(chain.firstBadSequence.value_or(0)) + " (" +
+    const auto chain =
+        privacy::verifyTrail(*trail, {im.signer ? im.signer->publicKeyHex() : std::string{},
+                                      im.signer ? im.signedFrom : static_cast<std::int64_t>(trail->size()) + 1});
+    report.auditChainOk = chain.ok;
+    if (!chain.ok)
+        report.problems += "audit trail fails at entry " + std::to_string(chain.firstBadSequence.value_or(0)) + " (" +
                            chain.problem + "); ";
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = appendAudit(im.db, *im.clock, im.user, im.role, "store.check", std::nullopt, "administration",
-                             report.ok() ? "ok" : "problems found");
-        !s)
+    if (auto s = im.audit("store.check", std::nullopt, "administration", report.ok() ? "ok" : "problems found"); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return report;
@@ -1445,8 +1597,15 @@ Result<Store::CheckReport> Store::check() {
 Result<std::vector<privacy::AuditEntry>> Store::auditTrail() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadAudit); !s) return fail(s.error());
-    auto q = im.db.prepare("SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, prev_hash, hash "
-                           "FROM audit ORDER BY seq;");
+    return detail::readAuditTrail(im);
+}
+
+Result<std::vector<privacy::AuditEntry>> detail::readAuditTrail(Store::Impl& im) {
+    auto q =
+        im.db.prepare(im.schema >= 4 ? "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
+                                       "prev_hash, hash, justification, signature FROM audit ORDER BY seq;"
+                                     : "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
+                                       "prev_hash, hash FROM audit ORDER BY seq;");
     if (!q) return fail(q.error());
     std::vector<privacy::AuditEntry> out;
     for (;;) {
@@ -1464,6 +1623,10 @@ Result<std::vector<privacy::AuditEntry>> Store::auditTrail() {
         e.detail = q->text(7);
         e.previousHash = q->text(8);
         e.hash = q->text(9);
+        if (im.schema >= 4) {
+            e.justification = q->text(10);
+            e.signature = q->text(11);
+        }
         out.push_back(std::move(e));
     }
     return out;

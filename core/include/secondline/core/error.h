@@ -63,6 +63,14 @@ enum class ErrorCode {
     DeviceIo,            ///< the device reported an input/output error (retry; check the cable)
     DeviceTimeout,       ///< the device did not deliver within the time allowed
     DeviceOptionInvalid, ///< a resolution, mode, area or option the device does not support
+    // privacy
+    PolicyInvalid,  ///< a policy pack fails to parse or to validate against its schema
+    PolicyForbids,  ///< the policy pack does not allow this (a purpose, field, image, erasure or sharing)
+    AccountLocked,  ///< too many failed sign-ins: the account is locked for a while
+    SessionExpired, ///< the session was idle too long; sign in again
+    LegalHold,      ///< the record is under a legal hold: it may not be erased or purged
+    ShareInvalid,   ///< a sharing package fails to verify or to decrypt, or is not for this recipient
+    AuditInvalid,   ///< an audit export or checkpoint is malformed or does not verify
 };
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".

@@ -19,6 +19,7 @@
 #include <secondline/privacy/access.h>
 #include <secondline/privacy/audit.h>
 #include <secondline/privacy/key_slot.h>
+#include <secondline/privacy/policy.h>
 #include <secondline/validation/travel_document.h>
 
 #include <cstdint>
@@ -32,7 +33,7 @@
 namespace secondline::storage {
 
 /// Schema version this build writes; older stores are migrated forward on open.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 /// The key slot file that belongs to a store database.
 [[nodiscard]] std::string keySlotPath(const std::string& databasePath);
@@ -72,12 +73,62 @@ struct RecordSummary {
     bool valid = false;
 };
 
+/// One rectification of a record: the old value is kept, with who changed it, when and why.
+struct Rectification {
+    core::TimePoint time{};
+    std::string user;
+    std::string field;
+    std::string oldValue;
+    std::string newValue;
+    std::string reason;
+};
+
 struct StoredRecord {
     std::int64_t id = 0;
     core::TimePoint created{};
     std::string officer;
     EncounterInfo encounter; ///< with encounterId set
     validation::TravelDocument document;
+    bool legalHold = false;
+    std::vector<Rectification> history{}; ///< oldest first
+};
+
+/// A disclosure of a record to another agency under a sharing agreement.
+struct Disclosure {
+    std::int64_t recordId = 0;
+    core::TimePoint time{};
+    std::string user;
+    std::string agreement;
+    std::string recipient;
+    std::string purpose;
+    std::string legalReference;
+    std::vector<std::string> fields; ///< the fields that left the workstation
+};
+
+/// Everything held about one traveller (subject access): their records with images, flags, rectifications,
+/// the disclosures made of them and every consultation of them in the audit trail.
+struct SubjectData;
+
+/// What retention would do, or did.
+struct PurgeReport {
+    std::int64_t erased = 0;               ///< records erased (or, in a dry run, that would be)
+    std::int64_t images = 0;               ///< their images
+    std::int64_t encounters = 0;           ///< encounters left without records and erased with them
+    std::int64_t held = 0;                 ///< expired records kept because of a legal hold
+    std::vector<std::int64_t> erasedIds{}; ///< record ids (no personal data)
+};
+
+/// What expires when, per outcome (counts only: an auditor may read it).
+struct RetentionRow {
+    std::string outcome;
+    std::optional<int> days; ///< the rule's days; nullopt: the pack's default for unknown outcomes
+    std::int64_t records = 0;
+    std::int64_t expired = 0;              ///< due now: the next purge erases them
+    std::int64_t within7 = 0;              ///< due within 7 days
+    std::int64_t within30 = 0;             ///< within 30 days (after the first 7)
+    std::int64_t later = 0;                ///< later
+    std::int64_t held = 0;                 ///< under legal hold: kept until released
+    std::optional<core::TimePoint> next{}; ///< the earliest expiry
 };
 
 enum class ImageKind { Document, Portrait };
@@ -124,8 +175,11 @@ public:
                                              const core::Clock& clock);
 
     /// Unlocks the store as `user`. Errors: StoreNotFound, KeySlotMissing, KeySlotCorrupt, StoreNotAStore,
-    /// AuthenticationFailed (unknown user or wrong password: the files are not touched), StoreCorrupt,
-    /// StoreVersionTooNew, StoreModeMismatch, StoreBusy, Io.
+    /// AuthenticationFailed (unknown user or wrong password: only the sign-in file is written, counting the
+    /// failure), AccountLocked (too many failures in a row: refused without trying the password until the
+    /// lockout ends), StoreCorrupt, StoreVersionTooNew, StoreModeMismatch, StoreBusy, Io. A successful
+    /// sign-in writes the failures before it to the audit trail, and runs the retention purge when the pack
+    /// says so.
     [[nodiscard]] static core::Result<Store> open(const std::string& path, const std::string& user,
                                                   const core::SecretBytes& password, const OpenOptions& options,
                                                   const core::Clock& clock);
@@ -240,6 +294,80 @@ public:
     /// The whole audit trail. Errors: PermissionDenied.
     [[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> auditTrail();
 
+    // ---- Privacy (policy pack, retention, subject rights, sharing, break-glass, sessions) ----
+
+    /// The policy pack in force (any signed-in user may read it: it holds no personal data).
+    [[nodiscard]] const privacy::Policy& policy() const;
+    /// Puts a new pack in force (administrators); its name, version and hash are audited. Errors:
+    /// PermissionDenied, PolicyInvalid.
+    [[nodiscard]] core::Status loadPolicy(std::string_view packText);
+
+    /// Closes an encounter with its outcome (one of the pack's retention outcomes other than "open"); its
+    /// retention runs from now. Officers close their own open encounters. Errors: RecordNotFound,
+    /// PermissionDenied, InvalidArgument (unknown outcome).
+    [[nodiscard]] core::Status closeEncounter(std::int64_t encounterId, std::string_view outcome);
+
+    /// Corrects one field of a visible record (its standardized value; the printed MRZ stays as read), with a
+    /// reason; the old value joins the record's history. Errors: RecordNotFound, PermissionDenied,
+    /// InvalidArgument (unknown field, malformed value, empty reason), PolicyForbids (a field the record's
+    /// profile does not keep).
+    [[nodiscard]] core::Status rectify(std::int64_t recordId, std::string_view field, std::string_view value,
+                                       std::string_view reason);
+    /// Places (or releases) a legal hold: a held record is neither purged nor erased. Errors: RecordNotFound,
+    /// PermissionDenied, InvalidArgument (empty reason).
+    [[nodiscard]] core::Status setLegalHold(std::int64_t recordId, bool hold, std::string_view reason);
+    /// Erases a record (and its images, flags and history) on the traveller's request, where the pack allows
+    /// it for the record's outcome; refusals are audited too. Errors: RecordNotFound, PermissionDenied,
+    /// LegalHold, PolicyForbids, InvalidArgument (empty reason).
+    [[nodiscard]] core::Status eraseRecord(std::int64_t recordId, std::string_view reason);
+
+    /// Erases every record whose retention has run out (administrators, and the store itself at open when the
+    /// pack says so), except those under a legal hold; then vacuums, so erased data leaves the file. Audited
+    /// without personal data. `dryRun` only counts.
+    [[nodiscard]] core::Result<PurgeReport> purge(bool dryRun = false);
+    /// What expires when (administrators, auditors, supervisors). Errors: PermissionDenied.
+    [[nodiscard]] core::Result<std::vector<RetentionRow>> retentionReport();
+
+    /// Subject access: everything held about the holder of one document. Errors: PermissionDenied.
+    [[nodiscard]] core::Result<SubjectData> subjectExport(std::string_view issuingState,
+                                                          std::string_view documentNumber);
+
+    /// A case for another agency under sharing agreement `agreement`: only the agreement's fields, sealed to
+    /// the recipient's key and signed by the workstation (privacy/sharing.h); recorded as a disclosure.
+    /// Anything outside an agreement is refused and the refusal audited. Errors: RecordNotFound,
+    /// PermissionDenied, PolicyForbids (no such agreement), InvalidArgument (empty justification).
+    [[nodiscard]] core::Result<std::string> shareRecord(std::int64_t recordId, std::string_view agreement,
+                                                        std::string_view justification);
+    /// The disclosures made of a visible record. Errors: RecordNotFound, PermissionDenied.
+    [[nodiscard]] core::Result<std::vector<Disclosure>> disclosures(std::int64_t recordId);
+
+    /// Break-glass: for `minutes` (at most the pack's limit) the signed-in user gets the pack's break-glass
+    /// grants (reading personal data), with the reason in the audit trail, and every access it allows marked
+    /// as break-glass. The grant is kept in the store, so it holds across sign-ins until it expires. Errors:
+    /// PermissionDenied, InvalidArgument (empty reason, minutes out of range).
+    [[nodiscard]] core::Result<core::TimePoint> breakGlass(std::string_view reason, int minutes);
+    /// When this session's break-glass grant ends, if it holds one.
+    [[nodiscard]] std::optional<core::TimePoint> breakGlassUntil() const;
+
+    /// The workstation's audit-signing public key (hex Ed25519) and the first signed entry.
+    [[nodiscard]] const std::string& auditPublicKey() const;
+    [[nodiscard]] std::int64_t auditSignedFrom() const;
+    [[nodiscard]] const std::string& storeId() const;
+    /// Verifies the trail in the store: chain, every signature, and (when given) a checkpoint (auditors and
+    /// administrators; audited). Errors: PermissionDenied.
+    [[nodiscard]] core::Result<privacy::TrailCheck> verifyAudit(const privacy::AuditCheckpoint* checkpoint);
+    /// The trail as a signed export (auditors; audited). Errors: PermissionDenied.
+    [[nodiscard]] core::Result<std::string> exportAudit();
+    /// A signed checkpoint at the trail's last entry (auditors; audited). Errors: PermissionDenied.
+    [[nodiscard]] core::Result<std::string> auditCheckpoint();
+
+    /// Images a record's purpose keeps: the longest side allowed for `kind`, or nullopt when that image is
+    /// never written. Errors: RecordNotFound.
+    [[nodiscard]] core::Result<std::optional<int>> imageLimit(std::int64_t recordId, ImageKind kind);
+
+    /// Signs out: audited, then the keys are wiped (close()).
+    void logout();
+
     /// The SQLCipher settings in force, as SQLCipher reports them (pinned by a test; stated in the README).
     struct CipherSettings {
         std::string version;          ///< e.g. "4.6.1 community"
@@ -264,13 +392,27 @@ public:
     /// Wipes the key and closes the database. Further calls fail with InvalidArgument.
     void close();
 
+    struct Impl; ///< opaque: storage's own state of an open store
+
 private:
-    struct Impl;
     explicit Store(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
 
+struct SubjectData {
+    std::vector<StoredRecord> records;
+    std::vector<std::pair<std::int64_t, StoredImage>> images; ///< record id, image
+    std::vector<Flag> flags;
+    std::vector<Disclosure> disclosures;
+    std::vector<privacy::AuditEntry> accessLog; ///< every audit entry naming one of the records
+};
+
 /// User names: 1-64 characters of a-z, A-Z, 0-9, '.', '_', '-'.
 [[nodiscard]] bool validUserName(const std::string& name);
+
+/// The sign-in file beside a store ("<path>.logins"): failed sign-ins and lockouts, kept outside the
+/// encrypted database because they happen before it can be opened. Failed sign-ins are written to the
+/// audit trail at the next successful one. It holds login names and times only.
+[[nodiscard]] std::string loginsPath(const std::string& databasePath);
 
 } // namespace secondline::storage

@@ -1,0 +1,126 @@
+#pragma once
+// The open store's state and the helpers store.cpp and store_privacy.cpp share. Private to storage.
+
+#include "atomic_file.h"
+#include "sqlite.h"
+
+#include <secondline/privacy/audit.h>
+#include <secondline/privacy/policy.h>
+#include <secondline/storage/store.h>
+
+#include <optional>
+#include <string>
+
+namespace secondline::storage {
+
+namespace detail {
+
+/// Appends one audit entry (inside the caller's transaction). With a signer (schema 4 and later) the entry
+/// carries its justification and the workstation's signature.
+[[nodiscard]] core::Status appendAudit(Database& db, const core::Clock& clock, const std::string& user,
+                                       std::string_view role, std::string action, std::optional<std::int64_t> recordId,
+                                       std::string purpose, std::string detail,
+                                       const privacy::AuditSigner* signer = nullptr, std::string justification = {});
+
+/// The first column of every row a statement returns, as text.
+[[nodiscard]] core::Result<std::vector<std::string>> firstColumn(Database& db, std::string_view sql);
+
+/// Erases records with everything hanging off them (images, flags, rectifications) and the encounters left
+/// empty. Disclosures stay: they say what left the workstation, with ids only. Inside the caller's transaction.
+[[nodiscard]] core::Result<PurgeReport> eraseRecords(Database& db, const std::vector<std::int64_t>& ids);
+
+/// VACUUM and a WAL checkpoint, so that erased rows leave the file (secure_delete has zeroed their pages).
+[[nodiscard]] core::Status compact(Database& db);
+
+/// The policy pack in force (the newest loaded). Errors: StoreCorrupt.
+[[nodiscard]] core::Result<privacy::Policy> loadPolicyInForce(Database& db);
+
+// The sign-in file (loginsPath()): failures and lockouts before the database can be opened.
+/// AccountLocked while `user` is locked out.
+[[nodiscard]] core::Status checkLockout(const std::string& storePath, const std::string& user, core::TimePoint now);
+/// Counts a failed sign-in (best effort: a sign-in file that cannot be written does not stop the refusal).
+/// Unknown user names are recorded as "(unknown)" and lock nobody.
+void recordFailedLogin(const std::string& storePath, const std::string& user, bool knownUser, core::TimePoint now);
+struct FailedLogin {
+    std::string user;
+    core::TimePoint time{};
+    bool locked = false; ///< this failure locked the account
+};
+/// The failures not yet in the audit trail.
+[[nodiscard]] std::vector<FailedLogin> pendingFailedLogins(const std::string& storePath);
+/// After a successful sign-in whose transaction wrote the pending failures: forgets them, resets `user`'s
+/// count, and records the pack's lockout rules for the next sign-ins.
+void clearLoginFailures(const std::string& storePath, const std::string& user, const privacy::SessionRules& rules);
+
+} // namespace detail
+
+struct Store::Impl {
+    detail::FileLock lock; // released last: members are destroyed in reverse order
+    detail::Database db;
+    core::SecretBytes key;      // the database key SQLCipher uses
+    core::SecretBytes storeKey; // what the users' slots wrap; seals the database key, keys the slot file's MAC
+    core::SecretBytes indexKey; // blind indexes, derived from the store key (stable across rotations)
+    std::optional<privacy::AuditSigner> signer; // the workstation's audit key, derived from the store key
+    std::optional<privacy::Policy> policy;      // the pack in force
+    std::int64_t signedFrom = 1;                // first audit entry that must be signed
+    const core::Clock* clock = nullptr;
+    std::string path;
+    std::string storeId;
+    int schema = kSchemaVersion; // older only when opened with migrate = false
+    std::string user;
+    std::int64_t userId = 0;
+    privacy::Role role = privacy::Role::Officer;
+    bool training = false;
+    bool open = false;
+    core::TimePoint lastActivity{};
+    std::optional<core::TimePoint> breakGlassUntil;
+    std::string breakGlassReason;
+
+    [[nodiscard]] const privacy::Policy& pack() const { return policy ? *policy : privacy::Policy::defaults(); }
+    [[nodiscard]] bool breakGlassActive() const { return breakGlassUntil && clock->now() < *breakGlassUntil; }
+    [[nodiscard]] privacy::AccessContext context() const { return {training, breakGlassActive()}; }
+
+    /// Checks the session (open, migrated, not idle too long) and the role's permission. A refusal is
+    /// audited ("access.denied", naming the permission); an idle session is audited and closed.
+    core::Status allowed(privacy::Action action);
+    /// Whether `action` is allowed only because of break-glass (the access is then marked as such).
+    [[nodiscard]] bool viaBreakGlass(privacy::Action action) const;
+    /// Appends an audit entry as the signed-in user (inside the caller's transaction).
+    core::Status audit(std::string action, std::optional<std::int64_t> recordId, std::string purpose,
+                       std::string detail, std::string justification = {});
+    /// Whether this session sees every officer's records, or only its own open ones.
+    [[nodiscard]] bool readsAny() const;
+    /// Succeeds when record `id` exists and the session may see it; RecordNotFound otherwise, so a record a
+    /// user may not see looks the same as one that does not exist.
+    core::Status requireVisible(std::int64_t id);
+    /// Wipes keys and closes the database.
+    void shutdown();
+};
+
+namespace detail {
+/// This user's unexpired break-glass grant, if any, into the session.
+[[nodiscard]] core::Status loadBreakGlass(Store::Impl& im);
+/// Erases expired records (not held) and audits it; `dryRun` only counts. Used at open and by purge().
+[[nodiscard]] core::Result<PurgeReport> purgeExpired(Store::Impl& im, bool dryRun);
+/// The whole trail, without a permission check (callers check).
+[[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> readAuditTrail(Store::Impl& im);
+/// The longest side the record's purpose keeps for `kind`; nullopt: not kept. Errors: RecordNotFound.
+[[nodiscard]] core::Result<std::optional<int>> imageLimitOf(Store::Impl& im, std::int64_t recordId, ImageKind kind);
+/// A record's rectifications, oldest first.
+[[nodiscard]] core::Result<std::vector<Rectification>> recordHistory(Database& db, std::int64_t recordId);
+/// The document as the purpose's minimization profile allows it to be written.
+[[nodiscard]] validation::TravelDocument minimized(const validation::TravelDocument& document,
+                                                   const privacy::MinimizationProfile& profile);
+} // namespace detail
+
+/// SQL condition on records `r` joined with their encounter `e`: visible to the session. Bind (any, userId).
+/// "Open" includes "unrecorded": encounters migrated from schema 2, which never had an outcome, stay with
+/// their officer until closed.
+inline constexpr const char* kVisibleRecord = "(? OR (r.officer_id = ? AND e.outcome IN ('open', 'unrecorded')))";
+
+/// Whether an encounter with this outcome is still open (see kVisibleRecord).
+[[nodiscard]] inline bool openOutcome(std::string_view outcome) {
+    return outcome == "open" || outcome == "unrecorded";
+}
+
+} // namespace secondline::storage
