@@ -4,6 +4,7 @@
 #include <secondline/capture/capture_session.h>
 #include <secondline/capture/source.h>
 #include <secondline/core/error.h>
+#include <secondline/storage/store.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -11,7 +12,9 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace secondline::cli {
 
@@ -44,6 +47,14 @@ void addStoreOptions(CLI::App& cmd, StoreOptions& options, bool userRequired = t
 /// The store path: --store, or the default for the mode.
 [[nodiscard]] std::string storePath(const StoreOptions& options);
 
+/// Opens the store as the user, reading their password; on failure prints the error, sets `rc` and returns
+/// nullopt. A break-glass session is announced on stderr.
+[[nodiscard]] std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool migrate = true);
+/// Writes a new owner-only file; never overwrites one, and removes a partial one.
+[[nodiscard]] core::Status writeNewFile(const std::string& path, std::string_view bytes);
+/// Prints a refused or failed operation and returns its exit status.
+int report(const core::Error& error);
+
 /// --date YYYY-MM-DD, or today (UTC) when empty. Returns false on a malformed date.
 [[nodiscard]] bool inspectionDate(const std::string& text, std::chrono::sys_days& out);
 /// inspectionDate for the value of `option`; on a malformed date prints the usage error and returns false.
@@ -53,6 +64,7 @@ void registerMrzCommands(CLI::App& app, Context& ctx);
 void registerStoreCommands(CLI::App& app, Context& ctx);
 void registerDemoCommand(CLI::App& app, Context& ctx);
 void registerDeviceCommands(CLI::App& app, Context& ctx);
+void registerPrivacyCommands(CLI::App& app, Context& ctx);
 
 /// `mrz read` from a device instead of image files (exactly one of camera, video, serial, scanner is set).
 struct SourceReadArgs {

@@ -106,8 +106,9 @@ struct ScanArgs {
     bool progress = false;
 };
 
-/// Writes the encoded page to a new owner-only file; never overwrites, and removes a partial file.
-core::Status writeNewFile(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+} // namespace
+
+core::Status writeNewFile(const std::string& path, std::string_view bytes) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return core::fail(errno == EEXIST ? ErrorCode::InvalidArgument : ErrorCode::Io,
@@ -131,6 +132,8 @@ core::Status writeNewFile(const std::string& path, const std::vector<std::uint8_
     }
     return {};
 }
+
+namespace {
 
 int runScan(const ScanArgs& a) {
     const auto ext = std::filesystem::path(a.out).extension().string();
@@ -198,7 +201,8 @@ int runScan(const ScanArgs& a) {
         printError(bytes.error());
         return kUsage;
     }
-    if (auto s = writeNewFile(a.out, *bytes); !s) {
+    if (auto s = writeNewFile(a.out, std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+        !s) {
         printError(s.error());
         return kUsage;
     }

@@ -22,8 +22,9 @@ namespace {
 
 const core::SystemClock kClock;
 
-/// Opens the store as the user, reading their password. On failure prints and sets the exit code.
-std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool migrate = true) {
+} // namespace
+
+std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool migrate) {
     auto password = app::readPassword(fmt::format("Password for {}: ", o.user), o.passwordStdin);
     if (!password) {
         printError(password.error());
@@ -39,8 +40,18 @@ std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool mig
         rc = exitFor(store.error());
         return std::nullopt;
     }
+    if (auto until = store->breakGlassUntil())
+        fmt::print(stderr, "secondline: BREAK-GLASS session until {} (UTC): every access is audited with its reason\n",
+                   core::formatUtc(*until));
     return std::move(*store);
 }
+
+int report(const core::Error& error) {
+    printError(error);
+    return exitFor(error);
+}
+
+namespace {
 
 /// Reads a new password (twice when typed at a prompt).
 core::Result<core::SecretBytes> readNewPassword(const std::string& prompt, bool fromStdin) {

@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
     cli::registerStoreCommands(app, ctx);
     cli::registerDemoCommand(app, ctx);
     cli::registerDeviceCommands(app, ctx);
+    cli::registerPrivacyCommands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

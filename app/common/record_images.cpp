@@ -14,8 +14,13 @@ int storeRecordImages(storage::Store& store, capture::DocumentImager* imager, co
         {storage::ImageKind::Document, &images->document}, {storage::ImageKind::Portrait, &images->portrait}};
     for (const auto& [kind, picture] : parts) {
         if (picture->empty()) continue;
-        auto jpeg = capture::encodeJpeg(*picture, 85);
-        if (jpeg && store.addImage(recordId, kind, "image/jpeg", picture->width, picture->height, *jpeg)) ++stored;
+        // Minimization: an image the purpose does not keep is not even encoded; one it keeps is scaled to the
+        // policy's size before it reaches the store.
+        auto limit = store.imageLimit(recordId, kind);
+        if (!limit || !*limit) continue;
+        const capture::Image kept = capture::scaleToFit(*picture, **limit);
+        auto jpeg = capture::encodeJpeg(kept, 85);
+        if (jpeg && store.addImage(recordId, kind, "image/jpeg", kept.width, kept.height, *jpeg)) ++stored;
     }
     return stored;
 }

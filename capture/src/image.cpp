@@ -126,4 +126,15 @@ core::Status savePng(const Image& image, const std::string& path) {
     return {};
 }
 
+Image scaleToFit(const Image& image, int maxSide) {
+    const int longer = std::max(image.width, image.height);
+    if (image.empty() || maxSide <= 0 || longer <= maxSide) return image;
+    const double f = static_cast<double>(maxSide) / longer;
+    const cv::Size size(std::max(1, std::min(maxSide, static_cast<int>(image.width * f + 0.5))),
+                        std::max(1, std::min(maxSide, static_cast<int>(image.height * f + 0.5))));
+    cv::Mat out;
+    cv::resize(detail::view(image), out, size, 0, 0, cv::INTER_AREA);
+    return detail::fromMat(out);
+}
+
 } // namespace secondline::capture

@@ -199,7 +199,8 @@ TrailCheck verifyTrail(const std::vector<AuditEntry>& entries, const TrailVerify
         if (at.hash != checkpoint->hash) {
             out.ok = false;
             out.firstBadSequence = checkpoint->sequence;
-            out.problem = "the trail differs from the checkpoint at its entry";
+            out.problem = "the trail no longer holds the checkpoint's entry: it was truncated and written on, or "
+                          "rewritten";
             return out;
         }
     }

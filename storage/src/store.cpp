@@ -531,7 +531,10 @@ void Store::Impl::shutdown() {
 Store::Store(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
-Store::~Store() = default;
+Store::~Store() {
+    // Signing out is recorded whichever way the session ends: explicitly, or by the object going away.
+    logout();
+}
 
 bool Store::training() const noexcept {
     return m_impl->training;
@@ -790,7 +793,7 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     if (schema >= 4) {
         detail::clearLoginFailures(path, user, impl->pack().sessions());
         // Retention at start: expired records go before anyone works with the store.
-        if (impl->pack().purgeOnOpen()) (void)detail::purgeExpired(*impl, false);
+        if (impl->pack().purgeOnOpen()) (void)detail::purgeExpired(*impl, false, true);
     }
     return Store(std::move(impl));
 }

@@ -101,7 +101,7 @@ namespace detail {
 /// This user's unexpired break-glass grant, if any, into the session.
 [[nodiscard]] core::Status loadBreakGlass(Store::Impl& im);
 /// Erases expired records (not held) and audits it; `dryRun` only counts. Used at open and by purge().
-[[nodiscard]] core::Result<PurgeReport> purgeExpired(Store::Impl& im, bool dryRun);
+[[nodiscard]] core::Result<PurgeReport> purgeExpired(Store::Impl& im, bool dryRun, bool automatic);
 /// The whole trail, without a permission check (callers check).
 [[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> readAuditTrail(Store::Impl& im);
 /// The longest side the record's purpose keeps for `kind`; nullopt: not kept. Errors: RecordNotFound.

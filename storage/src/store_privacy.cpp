@@ -425,7 +425,7 @@ Result<std::vector<RetentionRowFacts>> retentionFacts(Database& db) {
 
 } // namespace
 
-Result<PurgeReport> detail::purgeExpired(Store::Impl& im, bool dryRun) {
+Result<PurgeReport> detail::purgeExpired(Store::Impl& im, bool dryRun, bool automatic) {
     const auto now = im.clock->now();
     PurgeReport report;
     std::vector<std::int64_t> expired;
@@ -449,7 +449,8 @@ Result<PurgeReport> detail::purgeExpired(Store::Impl& im, bool dryRun) {
             report.erasedIds = expired;
             return report;
         }
-        if (expired.empty() && report.held == 0) return report; // nothing to do, nothing to audit
+        // The purge at sign-in is audited when it erased something; an explicit one always.
+        if (expired.empty() && (automatic || report.held == 0)) return report;
         auto erased = eraseRecords(im.db, expired);
         if (!erased) return fail(erased.error());
         erased->held = report.held;
@@ -469,7 +470,7 @@ Result<PurgeReport> detail::purgeExpired(Store::Impl& im, bool dryRun) {
 Result<PurgeReport> Store::purge(bool dryRun) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::PurgeRecords); !s) return fail(s.error());
-    return detail::purgeExpired(im, dryRun);
+    return detail::purgeExpired(im, dryRun, false);
 }
 
 Result<std::vector<RetentionRow>> Store::retentionReport() {

@@ -37,4 +37,8 @@ inline constexpr std::int64_t kMaxImagePixels = 80'000'000;
 /// Writes a PNG file. For synthetic images only: images of real documents go to the encrypted store.
 [[nodiscard]] core::Status savePng(const Image& image, const std::string& path);
 
+/// The image scaled down (area averaging) so that its longer side is at most `maxSide` pixels; unchanged
+/// when it already fits.
+[[nodiscard]] Image scaleToFit(const Image& image, int maxSide);
+
 } // namespace secondline::capture
