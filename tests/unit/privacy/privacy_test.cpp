@@ -2,10 +2,14 @@
 #include <secondline/privacy/audit.h>
 #include <secondline/privacy/blind_index.h>
 #include <secondline/privacy/key_slot.h>
+#include <secondline/privacy/policy.h>
 
 #include "test_support.h"
 
 #include <algorithm>
+#include <functional>
+
+#include <nlohmann/json.hpp>
 
 using namespace secondline;
 using namespace secondline::privacy;
@@ -228,4 +232,128 @@ TEST(BlindIndex, DeterministicPerKeyAndPurpose) {
     EXPECT_EQ(blindIndex(*k1, "document", v).size(), 32u);
     EXPECT_FALSE(test::contains(blindIndex(*k1, "document", v), "L898"));
     EXPECT_EQ(nameBirthLookupValue("van der  berg", "1974-08-12"), "VAN DER BERG|1974-08-12");
+}
+
+// ---- policy packs (issue 7) ------------------------------------------------------------------------------------
+
+namespace {
+
+std::string edited(const std::function<void(nlohmann::json&)>& edit) {
+    auto j = nlohmann::json::parse(Policy::presetText("default"));
+    edit(j);
+    return j.dump();
+}
+
+} // namespace
+
+TEST(PolicyPack, ThePresetsValidateAndTheirHashIsOfTheirBytes) {
+    for (const char* name : {"default", "strict"}) {
+        auto p = Policy::parse(Policy::presetText(name));
+        ASSERT_OK(p) << name;
+        EXPECT_EQ(p->name(), name);
+        EXPECT_EQ(p->hash().size(), 64u);
+    }
+    auto p = Policy::parse(Policy::presetText("default"));
+    auto q = Policy::parse(std::string(Policy::presetText("default")) + " ");
+    ASSERT_OK(q);
+    EXPECT_NE(p->hash(), q->hash()) << "the hash is of the exact bytes loaded";
+    EXPECT_TRUE(Policy::presetText("nope").empty());
+    const auto& d = Policy::defaults();
+    EXPECT_TRUE(d.permits(Role::Officer, Action::CreateRecord));
+    EXPECT_FALSE(d.permits(Role::Auditor, Action::ReadAnyRecord));
+    EXPECT_TRUE(d.profileFor("secondary_inspection")->allowsField("optional_data"));
+    EXPECT_EQ(d.profileFor("marketing"), nullptr);
+}
+
+TEST(PolicyPack, InvalidPacksAreRefusedWithThePathOfTheProblem) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"{", "not valid JSON"},
+        {"[]", "policy /: must be an object"},
+        {edited([](auto& j) { j["format"] = "secondline-policy/9"; }), "/format"},
+        {edited([](auto& j) { j["colour"] = "blue"; }), "/colour: is not a known key"},
+        {edited([](auto& j) { j.erase("retention"); }), "/retention: is required"},
+        {edited([](auto& j) { j["roles"]["officer"].push_back("record.raed"); }), "/roles/officer/6"},
+        {edited([](auto& j) { j["roles"]["administrator"].push_back("record.read_any"); }),
+         "administrator may not hold record.read_any"},
+        {edited([](auto& j) { j["roles"]["auditor"].push_back("share.export"); }), "/roles/auditor"},
+        {edited([](auto& j) { j["purposes"][0]["profile"] = "missing"; }), "/purposes/0/profile: names no profile"},
+        {edited([](auto& j) { j["minimization"][0]["fields"].erase(9); }),
+         "/minimization/0/raw_mrz: the MRZ lines hold every field"},
+        {edited([](auto& j) { j["minimization"][0]["fields"].push_back("shoe_size"); }), "is not a record field"},
+        {edited([](auto& j) { j["minimization"][0]["images"]["document"]["max_side"] = 10; }),
+         "/minimization/0/images/document/max_side: must be between"},
+        {edited([](auto& j) { j["retention"]["rules"].erase(0); }), "needs a rule for the outcome \"open\""},
+        {edited([](auto& j) { j["retention"]["rules"][1]["days"] = -1; }), "/retention/rules/1/days"},
+        {edited([](auto& j) { j["retention"]["rules"][1]["days"] = "thirty"; }), "must be a whole number"},
+        {edited([](auto& j) { j["retention"]["erasable_outcomes"].push_back("vanished"); }), "names no outcome"},
+        {edited([](auto& j) {
+             j["sharing"] = {{{"name", "x"},
+                              {"recipient", "r"},
+                              {"purpose", "secondary_inspection"},
+                              {"legal_reference", "l"},
+                              {"fields", {"surname"}},
+                              {"recipient_public_key", "abc"}}};
+         }),
+         "/sharing/0/recipient_public_key"},
+        {edited([](auto& j) {
+             j["sharing"] = {{{"name", "x"},
+                              {"recipient", "r"},
+                              {"purpose", "gossip"},
+                              {"legal_reference", "l"},
+                              {"fields", {"surname"}},
+                              {"recipient_public_key", std::string(64, 'a')}}};
+         }),
+         "/sharing/0/purpose"},
+        {edited([](auto& j) { j["sessions"]["idle_minutes"] = 0; }), "/sessions/idle_minutes"},
+        {edited([](auto& j) { j["breakglass"]["grants"].push_back("record.erase"); }), "grants reading only"},
+        {edited([](auto& j) { j["name"] = "Has Spaces"; }), "/name: must use only"},
+        {std::string(kMaxPolicyBytes + 1, ' '), "larger than 1 MiB"},
+    };
+    for (const auto& [text, where] : cases) {
+        auto p = Policy::parse(text);
+        ASSERT_FALSE(p.has_value()) << where;
+        EXPECT_EQ(p.error().code, ErrorCode::PolicyInvalid) << where;
+        EXPECT_TRUE(test::contains(p.error().message, where)) << p.error().message << " / expected " << where;
+    }
+}
+
+TEST(PolicyPack, RetentionDecidesFromTheCloseAndHoldsWin) {
+    const auto& p = Policy::defaults();
+    const core::TimePoint start{std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}.time_since_epoch()};
+    RetentionFacts open{"open", start, std::nullopt, false};
+    EXPECT_EQ(p.deleteBy(open), start + std::chrono::days{30});
+    RetentionFacts refused{"refused", start, start + std::chrono::days{10}, false};
+    EXPECT_EQ(p.deleteBy(refused), start + std::chrono::days{10 + 1825});
+    RetentionFacts unknown{"unrecorded", start, std::nullopt, false};
+    EXPECT_EQ(p.deleteBy(unknown), start + std::chrono::days{365});
+    refused.legalHold = true;
+    EXPECT_EQ(p.deleteBy(refused), std::nullopt);
+}
+
+TEST(Access, BreakGlassGrantsOnlyItsReadsToItsRoles) {
+    const auto& p = Policy::defaults();
+    const AccessContext glass{false, true};
+    EXPECT_TRUE(decide(p, Role::Auditor, Action::ReadAnyRecord, glass).allowed);
+    EXPECT_FALSE(decide(p, Role::Auditor, Action::RectifyRecord, glass).allowed);
+    EXPECT_FALSE(decide(p, Role::Officer, Action::ReadAnyRecord, glass).allowed) << "officers are not glass roles";
+    EXPECT_FALSE(decide(p, Role::Supervisor, Action::ShareRecord, {true, false}).allowed) << "training: no sharing";
+}
+
+TEST(AuditSigner, SignaturesVerifyOnlyForTheirKeyDomainAndMessage) {
+    auto key = newDatabaseKey();
+    auto other = newDatabaseKey();
+    auto signer = AuditSigner::fromStoreKey(*key);
+    auto again = AuditSigner::fromStoreKey(*key);
+    auto stranger = AuditSigner::fromStoreKey(*other);
+    ASSERT_OK(signer);
+    ASSERT_OK(again);
+    ASSERT_OK(stranger);
+    EXPECT_EQ(signer->publicKeyHex(), again->publicKeyHex()) << "derived from the store key";
+    EXPECT_NE(signer->publicKeyHex(), stranger->publicKeyHex());
+    const auto sig = signer->sign(kAuditEntryDomain, "abc");
+    EXPECT_TRUE(verifySignature(signer->publicKeyHex(), kAuditEntryDomain, "abc", sig));
+    EXPECT_FALSE(verifySignature(signer->publicKeyHex(), kAuditEntryDomain, "abd", sig));
+    EXPECT_FALSE(verifySignature(signer->publicKeyHex(), "another domain", "abc", sig));
+    EXPECT_FALSE(verifySignature(stranger->publicKeyHex(), kAuditEntryDomain, "abc", sig));
+    EXPECT_FALSE(verifySignature("zz", kAuditEntryDomain, "abc", sig));
 }
