@@ -1,6 +1,8 @@
 // The command-line contract, through the real binary.
 
 #include <secondline/capture/synthetic.h>
+#include <secondline/privacy/policy.h>
+#include <secondline/validation/mrz_parser.h>
 #include <secondline/validation/mrz_writer.h>
 
 #include "test_support.h"
@@ -8,6 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <filesystem>
+#include <functional>
+#include <map>
 #include <sys/stat.h>
 #include <csignal>
 #include <thread>
@@ -46,6 +51,9 @@ protected:
         test::writeFile(in, input);
         const std::string home = "HOME=" + dir.path().string();
         const std::string xdg = "XDG_DATA_HOME=" + dir.file("data");
+        // The binary's temporary files, if it made any, land where the leak search looks.
+        std::filesystem::create_directories(dir.file("tmp"));
+        const std::string tmp = "TMPDIR=" + dir.file("tmp");
         const pid_t pid = ::fork();
         if (pid == 0) {
             const int fi = ::open(in.c_str(), O_RDONLY);
@@ -64,7 +72,7 @@ protected:
             for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"})
                 if (const char* value = std::getenv(name)) sanitizers.push_back(std::string(name) + "=" + value);
             std::vector<char*> envp{const_cast<char*>(home.c_str()), const_cast<char*>(xdg.c_str()),
-                                    const_cast<char*>(sane.c_str())};
+                                    const_cast<char*>(sane.c_str()), const_cast<char*>(tmp.c_str())};
             for (auto& v : sanitizers) envp.push_back(v.data());
             envp.push_back(nullptr);
             ::execve(SECONDLINE_CLI, argv.data(), envp.data());
@@ -773,4 +781,278 @@ TEST_F(CliTest, IngestFromARecordingAndASerialReaderStoresEachWithItsSource) {
     args = {"ingest", "--serial", port, dir.file("clips/synthetic-0000-TD3.json")};
     args.insert(args.end(), as.begin(), as.end());
     EXPECT_EQ(run(args, "officer-pass\n").exitCode, 2);
+}
+
+// ---- issue 7: privacy through the command line --------------------------------------------------------------------
+
+namespace {
+
+const std::vector<std::string> kFast = {"--kdf-ops", "1", "--kdf-mem-kib", "8192"};
+
+/// The default pack with one sharing agreement for `recipientKey`.
+std::string packWithAgreement(const std::string& recipientKey) {
+    auto j = json::parse(secondline::privacy::Policy::presetText("default"));
+    j["sharing"] = {{{"name", "liaison"},
+                     {"recipient", "Specimen Liaison Office"},
+                     {"purpose", "secondary_inspection"},
+                     {"legal_reference", "Specimen Agreement art. 1"},
+                     {"fields", {"surname", "nationality"}},
+                     {"recipient_public_key", recipientKey}}};
+    return j.dump(2);
+}
+
+} // namespace
+
+class PrivacyCli : public CliTest {
+protected:
+    std::string store;
+    std::string image;
+    std::vector<std::string> mrz;
+    std::string documentKey; // STATE:NUMBER of the generated document
+    std::string policyFile;
+    std::string keyFile;
+
+    std::vector<std::string> as(const std::string& user, std::vector<std::string> args) {
+        for (const std::string& a :
+             {std::string("--store"), store, std::string("--user"), user, std::string("--password-stdin")})
+            args.push_back(a);
+        return args;
+    }
+    static std::string pw(const std::string& user) { return "pw-" + user + "\n"; }
+
+    /// A store with admin, o1 (officer), s1 (supervisor), au1 (auditor) or, in a training store, t1
+    /// (trainer); the pack with a sharing agreement; `records` copies of one generated passport by o1.
+    void build(const std::string& name, bool training, int records) {
+        store = dir.file(name);
+        std::vector<std::string> init = as("admin", {"store", "init"});
+        if (training) init.push_back("--training");
+        init.insert(init.end(), kFast.begin(), kFast.end());
+        ASSERT_EQ(run(init, pw("admin")).exitCode, 0);
+        const std::vector<std::pair<std::string, std::string>> users =
+            training ? std::vector<std::pair<std::string, std::string>>{{"o1", "officer"}, {"t1", "trainer"}}
+                     : std::vector<std::pair<std::string, std::string>>{
+                           {"o1", "officer"}, {"s1", "supervisor"}, {"au1", "auditor"}};
+        for (const auto& [user, role] : users) {
+            auto args = as("admin", {"user", "add", user, "--role", role});
+            args.insert(args.end(), kFast.begin(), kFast.end());
+            ASSERT_EQ(run(args, pw("admin") + pw(user)).exitCode, 0) << user;
+        }
+        if (image.empty()) {
+            image = renderImage(4242, validation::MrzFormat::TD3, &mrz);
+            documentKey = mrz[0].substr(2, 3) + ":" + mrz[1].substr(0, 9);
+            while (documentKey.back() == '<') documentKey.pop_back();
+            keyFile = dir.file("recipient.key");
+            auto keygen = run({"share", "keygen", "--out", keyFile});
+            ASSERT_EQ(keygen.exitCode, 0) << keygen.err;
+            policyFile = dir.file("pack.json");
+            test::writeFile(policyFile, packWithAgreement(json::parse(keygen.out)["public_key"]));
+        }
+        auto load = run(as("admin", {"policy", "load", policyFile}), pw("admin"));
+        ASSERT_EQ(load.exitCode, 0) << load.err;
+        std::vector<std::string> ingest = as("o1", {"ingest"});
+        for (int i = 0; i < records; ++i) ingest.push_back(image);
+        auto r = run(ingest, pw("o1"));
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        ASSERT_EQ(run(as("o1", {"records", "flag", "1", "--reason", "photo mismatch"}), pw("o1")).exitCode, 0);
+    }
+};
+
+TEST_F(PrivacyCli, EveryRoleTimesEveryOperationThroughTheCommandLine) {
+    // Each role's destructive operations get their own record: role k closes record 1+k, erases 6+k.
+    using Args = std::function<std::vector<std::string>(int k)>;
+    int unique = 0;
+    auto fresh = [&](const char* stem) { return dir.file(std::string(stem) + std::to_string(++unique)); };
+    const std::vector<std::pair<std::string, Args>> ops = {
+        {"ingest",
+         [&](int) {
+             return std::vector<std::string>{"ingest", image};
+         }},
+        {"records list",
+         [](int) {
+             return std::vector<std::string>{"records", "list"};
+         }},
+        {"records show",
+         [](int) {
+             return std::vector<std::string>{"records", "show", "11"};
+         }},
+        {"records flag",
+         [](int) {
+             return std::vector<std::string>{"records", "flag", "11", "--reason", "x"};
+         }},
+        {"flags update",
+         [](int) { return std::vector<std::string>{"flags", "update", "1", "--status", "resolved", "--note", "ok"}; }},
+        {"records close",
+         [](int k) {
+             return std::vector<std::string>{"records", "close", std::to_string(1 + k), "--outcome", "cleared"};
+         }},
+        {"records rectify",
+         [](int) {
+             return std::vector<std::string>{"records", "rectify", "11",       "--field",    "given_names",
+                                             "--value", "ANNE",    "--reason", "visual zone"};
+         }},
+        {"records hold",
+         [](int) {
+             return std::vector<std::string>{"records", "hold", "11", "--reason", "order 1"};
+         }},
+        {"records erase",
+         [](int k) {
+             return std::vector<std::string>{"records", "erase", std::to_string(6 + k), "--reason", "req"};
+         }},
+        {"subject export",
+         [&](int) {
+             return std::vector<std::string>{"subject", "export", "--document", documentKey, "--out", fresh("subj")};
+         }},
+        {"share export",
+         [&](int) {
+             return std::vector<std::string>{"share",        "export",          "11",
+                                             "--agreement",  "liaison",         "--out",
+                                             fresh("share"), "--justification", "joint case 2026"};
+         }},
+        {"user list",
+         [](int) {
+             return std::vector<std::string>{"user", "list"};
+         }},
+        {"store backup",
+         [&](int) {
+             return std::vector<std::string>{"store", "backup",        fresh("backup"), "--kdf-ops",
+                                             "1",     "--kdf-mem-kib", "8192"};
+         }},
+        {"store rekey",
+         [](int) {
+             return std::vector<std::string>{"store", "rekey"};
+         }},
+        {"store check",
+         [](int) {
+             return std::vector<std::string>{"store", "check"};
+         }},
+        {"policy load",
+         [&](int) {
+             return std::vector<std::string>{"policy", "load", policyFile};
+         }},
+        {"purge",
+         [](int) {
+             return std::vector<std::string>{"purge", "--dry-run"};
+         }},
+        {"retention report",
+         [](int) {
+             return std::vector<std::string>{"retention", "report"};
+         }},
+        {"audit verify",
+         [](int) {
+             return std::vector<std::string>{"audit", "verify"};
+         }},
+        {"audit export",
+         [&](int) {
+             return std::vector<std::string>{"audit", "export", "--out", fresh("audit")};
+         }},
+        {"audit checkpoint",
+         [&](int) {
+             return std::vector<std::string>{"audit", "checkpoint", "--out", fresh("cp")};
+         }},
+        {"breakglass",
+         [](int) {
+             return std::vector<std::string>{"breakglass", "--reason", "incident 12"};
+         }},
+    };
+    // Columns: officer, supervisor, auditor, administrator, and a trainer in a training store.
+    const std::map<std::string, std::string> expected = {
+        {"ingest", "YYNNY"},          {"records list", "YYNNY"}, {"records show", "YYNNY"},
+        {"records flag", "YYNNY"},    {"flags update", "NYNNY"}, {"records close", "YYNNY"},
+        {"records rectify", "YYNNY"}, {"records hold", "NYNNY"}, {"records erase", "NYNNY"},
+        {"subject export", "NYNNY"},  {"share export", "NYNNN"}, {"user list", "NNNYY"},
+        {"store backup", "NNNYN"},    {"store rekey", "NNNYN"},  {"store check", "NNYYN"},
+        {"policy load", "NNNYN"},     {"purge", "NNNYN"},        {"retention report", "NYYYY"},
+        {"audit verify", "NNYYN"},    {"audit export", "NNYNN"}, {"audit checkpoint", "NNYNN"},
+        {"breakglass", "NNYYN"},
+    };
+    std::map<std::string, std::string> got;
+    const std::vector<std::string> production = {"o1", "s1", "au1", "admin"};
+    build("store.db", false, 11);
+    for (std::size_t k = 0; k < production.size(); ++k) {
+        for (const auto& [name, args] : ops) {
+            const auto r = run(as(production[k], args(static_cast<int>(k))), pw(production[k]) + "backup-pw\n");
+            const std::string cell = r.exitCode == 0 ? "Y" : r.exitCode == 3 ? "N" : "rc" + std::to_string(r.exitCode);
+            got[name] += cell;
+            if (cell == "N") {
+                EXPECT_TRUE(test::contains(r.err + r.out, "lacks permission")) << name << ": " << r.err;
+            }
+            if (cell.size() > 1) ADD_FAILURE() << production[k] << " " << name << ": " << r.err;
+        }
+    }
+    build("training.db", true, 11);
+    for (const auto& [name, args] : ops) {
+        const auto r = run(as("t1", args(4)), pw("t1") + "backup-pw\n");
+        const std::string cell = r.exitCode == 0 ? "Y" : r.exitCode == 3 ? "N" : "rc" + std::to_string(r.exitCode);
+        got[name] += cell;
+        if (cell.size() > 1) ADD_FAILURE() << "t1 " << name << ": " << r.err;
+    }
+    for (const auto& [name, _] : ops) EXPECT_EQ(got[name], expected.at(name)) << name;
+}
+
+TEST_F(PrivacyCli, AFullWorkflowLeavesNoPersonalDataOutsideTheStore) {
+    build("store.db", false, 2);
+    auto doc = validation::parseMrzText(mrz[0] + "\n" + mrz[1], {});
+    ASSERT_TRUE(doc.has_value());
+    // What must never appear outside the store: the traveller's names and numbers, as stored and as printed.
+    std::vector<std::string> needles = {doc->surname(), doc->documentNumber(), mrz[0], mrz[1],
+                                        doc->givenNames().substr(0, doc->givenNames().find(' '))};
+    if (!doc->optionalData().empty()) needles.push_back(doc->optionalData());
+    std::string logs;
+    auto step = [&](const std::string& user, std::vector<std::string> args, const std::string& extra = "") {
+        auto r = run(as(user, std::move(args)), pw(user) + extra);
+        logs += r.err;
+        return r;
+    };
+    EXPECT_EQ(step("o1", {"records", "show", "1"}).exitCode, 0);
+    EXPECT_EQ(
+        step("o1", {"records", "rectify", "1", "--field", "given_names", "--value", "ANNE", "--reason", "visual zone"})
+            .exitCode,
+        0);
+    EXPECT_EQ(step("o1", {"records", "close", "2", "--outcome", "cleared"}).exitCode, 0);
+    EXPECT_EQ(step("s1", {"records", "hold", "1", "--reason", "order 1"}).exitCode, 0);
+    EXPECT_EQ(step("s1", {"share", "export", "1", "--agreement", "liaison", "--justification", "case 2026-44", "--out",
+                          dir.file("case.share")})
+                  .exitCode,
+              0);
+    EXPECT_EQ(step("s1", {"share", "export", "1", "--agreement", "press", "--justification", "asked", "--out",
+                          dir.file("refused.share")})
+                  .exitCode,
+              3);
+    EXPECT_EQ(step("s1", {"subject", "export", "--document", documentKey, "--out", dir.file("subject")}).exitCode, 0);
+    EXPECT_EQ(step("admin", {"purge", "--dry-run"}).exitCode, 0);
+    EXPECT_EQ(step("admin", {"retention", "report"}).exitCode, 0);
+    EXPECT_NE(run(as("o1", {"records", "list"}), "wrong\n").exitCode, 0);
+    EXPECT_EQ(step("au1", {"breakglass", "--reason", "incident 12"}).exitCode, 0);
+    EXPECT_EQ(step("au1", {"records", "list"}).exitCode, 0);
+    EXPECT_EQ(step("au1", {"audit", "checkpoint", "--out", dir.file("checkpoint.json")}).exitCode, 0);
+    EXPECT_EQ(step("au1", {"audit", "export", "--out", dir.file("audit.jsonl")}).exitCode, 0);
+    auto verify = step("au1", {"audit", "verify", "--checkpoint", dir.file("checkpoint.json")});
+    EXPECT_EQ(verify.exitCode, 0) << verify.out;
+    auto offline =
+        run({"audit", "verify", "--export", dir.file("audit.jsonl"), "--checkpoint", dir.file("checkpoint.json")});
+    EXPECT_EQ(offline.exitCode, 0) << offline.out << offline.err;
+    auto opened = run({"share", "open", dir.file("case.share"), "--key", keyFile});
+    ASSERT_EQ(opened.exitCode, 0) << opened.err;
+    EXPECT_EQ(json::parse(opened.out)["fields"],
+              (json{{"surname", doc->surname()}, {"nationality", doc->nationality()}}));
+    ASSERT_TRUE(std::filesystem::exists(dir.file("subject") + "/subject.json"));
+    EXPECT_TRUE(test::contains(test::readFile(dir.file("subject") + "/subject.json"), doc->surname()))
+        << "the subject's own export holds their data (and is excluded from the search below)";
+    EXPECT_TRUE(test::contains(logs, "BREAK-GLASS")) << "break-glass is loud";
+
+    // The search: every file under the test folder (the store's files, the sign-in file, the temporary
+    // folder, the audit export and checkpoint, the sealed package, the data directory) and every log line,
+    // except the subject's own export and the captured standard output of commands that show records.
+    std::size_t searched = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
+        if (!entry.is_regular_file()) continue;
+        const auto p = entry.path().string();
+        if (p.find(dir.file("subject")) == 0 || p == dir.file("stdout") || p == dir.file("stdin")) continue;
+        if (entry.path().extension() == ".png") continue; // the generated input pictures themselves
+        const std::string bytes = test::readFile(p);
+        ++searched;
+        for (const auto& needle : needles) EXPECT_FALSE(test::contains(bytes, needle)) << needle << " in " << p;
+    }
+    for (const auto& needle : needles) EXPECT_FALSE(test::contains(logs, needle)) << needle << " in the logs";
+    EXPECT_GE(searched, 8u) << "the store, its keys, lock and sign-in files, the export, checkpoint, package, key";
 }
