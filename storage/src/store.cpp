@@ -876,44 +876,15 @@ Result<StoredRecord> Store::record(std::int64_t id) {
     const bool glass = im.viaBreakGlass(privacy::Action::ReadAnyRecord);
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    auto q = im.db.prepare(std::string("SELECT r.id, r.created_utc, u.name, r.source, r.purpose, r.document, "
-                                       "r.officer_id, e.id, e.location, e.desk, e.outcome, e.notes, r.legal_hold "
-                                       "FROM records r JOIN users u ON u.id = r.officer_id "
-                                       "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ? AND ") +
-                           kVisibleRecord + ";");
-    if (!q) return fail(q.error());
-    q->bind(1, id).bind(2, std::int64_t{im.readsAny() ? 1 : 0}).bind(3, im.userId);
-    auto row = q->step();
-    if (!row) return fail(row.error());
-    if (!*row) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
-    StoredRecord rec;
-    rec.id = q->int64(0);
-    rec.created = core::parseUtc(q->text(1)).value_or(core::TimePoint{});
-    rec.officer = q->text(2);
-    rec.encounter.source = q->text(3);
-    rec.encounter.purpose = q->text(4);
-    if (!q->isNull(7)) {
-        rec.encounter.encounterId = q->int64(7);
-        rec.encounter.location = q->text(8);
-        rec.encounter.desk = q->text(9);
-        rec.encounter.outcome = q->text(10);
-        rec.encounter.notes = q->text(11);
-    }
-    rec.legalHold = q->int64(12) != 0;
-    auto doc = detail::decodeDocument(q->text(5));
-    if (!doc) return fail(doc.error());
-    rec.document = std::move(*doc);
-    q = {};
-    if (auto h = detail::recordHistory(im.db, id))
-        rec.history = std::move(*h);
-    else
-        return fail(h.error());
-    if (auto s = im.audit("record.read", id, glass ? "breakglass" : rec.encounter.purpose, glass ? "break-glass" : "",
+    if (auto s = im.requireVisible(id); !s) return fail(s.error());
+    auto rec = detail::loadRecord(im.db, id);
+    if (!rec) return fail(rec.error());
+    if (auto s = im.audit("record.read", id, glass ? "breakglass" : rec->encounter.purpose, glass ? "break-glass" : "",
                           glass ? im.breakGlassReason : std::string{});
         !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
-    return rec;
+    return std::move(*rec);
 }
 
 namespace {
@@ -991,9 +962,29 @@ const char* flagStatusName(FlagStatus s) {
     }
     return "open";
 }
-FlagStatus flagStatusFrom(const std::string& s) {
+} // namespace
+
+FlagStatus detail::flagStatusFrom(const std::string& s) {
     return s == "resolved" ? FlagStatus::Resolved : s == "dismissed" ? FlagStatus::Dismissed : FlagStatus::Open;
 }
+
+Result<std::vector<StoredImage>> detail::loadImages(Database& db, std::int64_t recordId) {
+    auto q =
+        db.prepare("SELECT id, kind, media_type, width, height, data FROM images WHERE record_id = ? ORDER BY id;");
+    if (!q) return fail(q.error());
+    q->bind(1, recordId);
+    std::vector<StoredImage> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        out.push_back({q->int64(0), q->text(1) == "portrait" ? ImageKind::Portrait : ImageKind::Document, q->text(2),
+                       static_cast<int>(q->int64(3)), static_cast<int>(q->int64(4)), q->blob(5)});
+    }
+    return out;
+}
+
+namespace {
 
 /// Free text limits: notes and reasons are for a sentence or a paragraph, not a document.
 constexpr std::size_t kMaxFreeText = 4000;
@@ -1043,19 +1034,9 @@ Result<std::vector<StoredImage>> Store::images(std::int64_t recordId) {
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
     if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    auto q = im.db.prepare("SELECT id, kind, media_type, width, height, data FROM images WHERE record_id = ? "
-                           "ORDER BY id;");
-    if (!q) return fail(q.error());
-    q->bind(1, recordId);
-    std::vector<StoredImage> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row) return fail(row.error());
-        if (!*row) break;
-        out.push_back({q->int64(0), q->text(1) == "portrait" ? ImageKind::Portrait : ImageKind::Document, q->text(2),
-                       static_cast<int>(q->int64(3)), static_cast<int>(q->int64(4)), q->blob(5)});
-    }
-    if (auto s = im.audit("image.read", recordId, "secondary_inspection", std::to_string(out.size()) + " images"); !s)
+    auto out = detail::loadImages(im.db, recordId);
+    if (!out) return fail(out.error());
+    if (auto s = im.audit("image.read", recordId, "secondary_inspection", std::to_string(out->size()) + " images"); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return out;
@@ -1142,7 +1123,7 @@ Result<std::vector<Flag>> Store::flags(bool openOnly) {
         f.kind = q->text(2) == "referral" ? FlagKind::Referral : FlagKind::Review;
         f.reason = q->text(3);
         f.referredTo = q->text(4);
-        f.status = flagStatusFrom(q->text(5));
+        f.status = detail::flagStatusFrom(q->text(5));
         out.push_back(std::move(f));
     }
     auto h = im.db.prepare("SELECT h.time_utc, u.name, h.status, h.note FROM flag_history h "
@@ -1155,7 +1136,7 @@ Result<std::vector<Flag>> Store::flags(bool openOnly) {
             if (!row) return fail(row.error());
             if (!*row) break;
             f.history.push_back({core::parseUtc(h->text(0)).value_or(core::TimePoint{}), h->text(1),
-                                 flagStatusFrom(h->text(2)), h->text(3)});
+                                 detail::flagStatusFrom(h->text(2)), h->text(3)});
         }
         h->reset();
     }

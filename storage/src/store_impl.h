@@ -106,6 +106,13 @@ namespace detail {
 [[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> readAuditTrail(Store::Impl& im);
 /// The longest side the record's purpose keeps for `kind`; nullopt: not kept. Errors: RecordNotFound.
 [[nodiscard]] core::Result<std::optional<int>> imageLimitOf(Store::Impl& im, std::int64_t recordId, ImageKind kind);
+/// A record with its encounter, legal hold and rectifications, whoever may see it (callers check).
+/// Errors: RecordNotFound, StoreCorrupt.
+[[nodiscard]] core::Result<StoredRecord> loadRecord(Database& db, std::int64_t id);
+/// A record's images, in the order they were added.
+[[nodiscard]] core::Result<std::vector<StoredImage>> loadImages(Database& db, std::int64_t recordId);
+/// A flag status as stored ("open", "resolved", "dismissed").
+[[nodiscard]] FlagStatus flagStatusFrom(const std::string& text);
 /// A record's rectifications, oldest first.
 [[nodiscard]] core::Result<std::vector<Rectification>> recordHistory(Database& db, std::int64_t recordId);
 /// The document as the purpose's minimization profile allows it to be written.

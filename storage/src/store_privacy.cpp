@@ -402,11 +402,18 @@ struct RetentionRowFacts {
     privacy::RetentionFacts facts;
 };
 
-Result<std::vector<RetentionRowFacts>> retentionFacts(Database& db) {
-    auto q = db.prepare("SELECT r.id, COALESCE(e.outcome, 'open'), COALESCE(e.started_utc, r.created_utc), "
-                        "e.closed_utc, r.legal_hold FROM records r LEFT JOIN encounters e ON e.id = r.encounter_id "
-                        "ORDER BY r.id;");
+/// The retention facts of every record, or, with `startedBy`, only of those whose retention started by then
+/// (closed, or still open and started): no record that started later can be due, whatever its rule. Times are
+/// formatUtc() text, whose order is time order.
+Result<std::vector<RetentionRowFacts>> retentionFacts(Database& db,
+                                                      std::optional<core::TimePoint> startedBy = std::nullopt) {
+    auto q = db.prepare(std::string("SELECT r.id, COALESCE(e.outcome, 'open'), COALESCE(e.started_utc, r.created_utc), "
+                                    "e.closed_utc, r.legal_hold FROM records r "
+                                    "LEFT JOIN encounters e ON e.id = r.encounter_id") +
+                        (startedBy ? " WHERE COALESCE(e.closed_utc, e.started_utc, r.created_utc) <= ?" : "") +
+                        " ORDER BY r.id;");
     if (!q) return fail(q.error());
+    if (startedBy) q->bind(1, core::formatUtc(*startedBy));
     std::vector<RetentionRowFacts> out;
     for (;;) {
         auto row = q->step();
@@ -432,7 +439,10 @@ Result<PurgeReport> detail::purgeExpired(Store::Impl& im, bool dryRun, bool auto
     {
         auto tx = Transaction::begin(im.db);
         if (!tx) return fail(tx.error());
-        auto facts = retentionFacts(im.db);
+        // Only records older than the shortest rule can be due: the purge at every sign-in reads those alone.
+        int shortest = im.pack().defaultRetentionDays();
+        for (const auto& rule : im.pack().retentionRules()) shortest = std::min(shortest, rule.days);
+        auto facts = retentionFacts(im.db, now - std::chrono::days{shortest});
         if (!facts) return fail(facts.error());
         for (const auto& r : *facts) {
             auto unheld = r.facts;
@@ -516,9 +526,9 @@ Result<std::vector<RetentionRow>> Store::retentionReport() {
 
 // ---- subject access ---------------------------------------------------------------------------------------------
 
-namespace {
+namespace {} // namespace
 
-Result<StoredRecord> loadRecord(Database& db, std::int64_t id) {
+Result<StoredRecord> detail::loadRecord(Database& db, std::int64_t id) {
     auto q = db.prepare("SELECT r.id, r.created_utc, u.name, r.source, r.purpose, r.document, e.id, e.location, "
                         "e.desk, e.outcome, e.notes, r.legal_hold FROM records r JOIN users u ON u.id = r.officer_id "
                         "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ?;");
@@ -550,6 +560,8 @@ Result<StoredRecord> loadRecord(Database& db, std::int64_t id) {
     rec.history = std::move(*history);
     return rec;
 }
+
+namespace {
 
 Result<std::vector<Disclosure>> loadDisclosures(Database& db, std::int64_t recordId) {
     auto q = db.prepare("SELECT d.record_id, d.time_utc, u.name, d.agreement, d.recipient, d.purpose, "
@@ -606,23 +618,12 @@ Result<SubjectData> Store::subjectExport(std::string_view issuingState, std::str
         }
     }
     for (std::int64_t id : ids) {
-        auto rec = loadRecord(im.db, id);
+        auto rec = detail::loadRecord(im.db, id);
         if (!rec) return fail(rec.error());
         out.records.push_back(std::move(*rec));
-        auto images = im.db.prepare("SELECT id, kind, media_type, width, height, data FROM images WHERE record_id = ? "
-                                    "ORDER BY id;");
+        auto images = detail::loadImages(im.db, id);
         if (!images) return fail(images.error());
-        images->bind(1, id);
-        for (;;) {
-            auto row = images->step();
-            if (!row) return fail(row.error());
-            if (!*row) break;
-            out.images.emplace_back(
-                id,
-                StoredImage{images->int64(0), images->text(1) == "portrait" ? ImageKind::Portrait : ImageKind::Document,
-                            images->text(2), static_cast<int>(images->int64(3)), static_cast<int>(images->int64(4)),
-                            images->blob(5)});
-        }
+        for (auto& image : *images) out.images.emplace_back(id, std::move(image));
         auto flags = im.db.prepare("SELECT f.id, f.kind, f.reason, f.referred_to, f.status FROM flags f "
                                    "WHERE f.record_id = ? ORDER BY f.id;");
         if (!flags) return fail(flags.error());
@@ -637,10 +638,7 @@ Result<SubjectData> Store::subjectExport(std::string_view issuingState, std::str
             f.kind = flags->text(1) == "referral" ? FlagKind::Referral : FlagKind::Review;
             f.reason = flags->text(2);
             f.referredTo = flags->text(3);
-            const auto status = flags->text(4);
-            f.status = status == "resolved"    ? FlagStatus::Resolved
-                       : status == "dismissed" ? FlagStatus::Dismissed
-                                               : FlagStatus::Open;
+            f.status = detail::flagStatusFrom(flags->text(4));
             out.flags.push_back(std::move(f));
         }
         auto disclosed = loadDisclosures(im.db, id);
@@ -684,7 +682,7 @@ Result<std::string> Store::shareRecord(std::int64_t recordId, std::string_view a
         if (auto s = tx->commit(); !s) return fail(s.error());
         return fail(ErrorCode::PolicyForbids, "the policy pack has no sharing agreement of that name");
     }
-    auto rec = loadRecord(im.db, recordId);
+    auto rec = detail::loadRecord(im.db, recordId);
     if (!rec) return fail(rec.error());
     privacy::SharePayload payload;
     payload.agreement = agreement->name;
@@ -800,16 +798,26 @@ Result<privacy::TrailCheck> Store::verifyAudit(const privacy::AuditCheckpoint* c
     return check;
 }
 
-Result<std::string> Store::exportAudit() {
-    auto& im = *m_impl;
+namespace {
+
+/// Writes `action`'s own entry, then reads the whole trail, so what is exported or checkpointed ends with it.
+Result<std::vector<privacy::AuditEntry>> trailEndingWith(Store::Impl& im, const char* action) {
     if (auto s = im.allowed(privacy::Action::ExportAudit); !s) return fail(s.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    // The export's own entry is written first, so the export ends with it.
-    if (auto s = im.audit("audit.export", std::nullopt, "audit", ""); !s) return fail(s.error());
+    if (auto s = im.audit(action, std::nullopt, "audit", ""); !s) return fail(s.error());
     auto trail = detail::readAuditTrail(im);
     if (!trail) return fail(trail.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
+    return trail;
+}
+
+} // namespace
+
+Result<std::string> Store::exportAudit() {
+    auto& im = *m_impl;
+    auto trail = trailEndingWith(im, "audit.export");
+    if (!trail) return fail(trail.error());
     privacy::AuditExport out;
     out.storeId = im.storeId;
     out.signedFrom = im.signedFrom;
@@ -820,13 +828,8 @@ Result<std::string> Store::exportAudit() {
 
 Result<std::string> Store::auditCheckpoint() {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ExportAudit); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    if (auto s = im.audit("audit.checkpoint", std::nullopt, "audit", ""); !s) return fail(s.error());
-    auto trail = detail::readAuditTrail(im);
+    auto trail = trailEndingWith(im, "audit.checkpoint");
     if (!trail) return fail(trail.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
     auto checkpoint = privacy::makeCheckpoint(*trail, im.storeId, im.clock->now(), *im.signer);
     if (!checkpoint) return fail(checkpoint.error());
     return privacy::encodeCheckpoint(*checkpoint);
