@@ -191,14 +191,15 @@ Result<SyntheticDocument> SyntheticRenderer::render(const validation::MrzFields&
                 cv::Size(portrait.width * 2 / 5, static_cast<int>(portrait.height * 0.28)), 0, 180, 360,
                 cv::Scalar(120, 120, 140), cv::FILLED, cv::LINE_AA);
 
+    const validation::MrzFields& shown = options.visualFields ? *options.visualFields : fields;
     const std::vector<std::pair<std::string, std::string>> viz = {
-        {"Surname", fields.surname},
-        {"Given names", fields.givenNames},
-        {"Nationality", fields.nationality},
-        {"Date of birth", printedDate(fields.birthDate)},
-        {"Sex", fields.sex.empty() ? "-" : fields.sex},
-        {"Date of expiry", printedDate(fields.expiryDate)},
-        {"Document no.", fields.documentNumber},
+        {"Surname", shown.surname},
+        {"Given names", shown.givenNames},
+        {"Nationality", shown.nationality},
+        {"Date of birth", printedDate(shown.birthDate)},
+        {"Sex", shown.sex.empty() ? "-" : shown.sex},
+        {"Date of expiry", printedDate(shown.expiryDate)},
+        {"Document no.", shown.documentNumber},
     };
     const double vx = portrait.x + portrait.width + 4 * pxPerMm;
     const double rowH = std::min(5.2 * pxPerMm, (mrzTop - portrait.y) / static_cast<double>(viz.size()));

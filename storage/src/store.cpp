@@ -238,6 +238,26 @@ INSERT INTO meta (key, value) SELECT 'audit_signed_from', CAST(COALESCE(MAX(seq)
     return ins->run();
 }
 
+/// v4 -> v5: trainees' scored exercise answers (training stores use it; production stores keep it empty).
+Status migrateToV5(Database& db, const MigrationContext&) {
+    return db.exec(R"sql(
+CREATE TABLE exercise_results (
+    id INTEGER PRIMARY KEY,
+    time_utc TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    pack TEXT NOT NULL,
+    exercise INTEGER NOT NULL,
+    problem TEXT NOT NULL,
+    fields_right INTEGER NOT NULL,
+    fields_total INTEGER NOT NULL,
+    problems_caught INTEGER NOT NULL,
+    problems_planted INTEGER NOT NULL,
+    false_alarms INTEGER NOT NULL,
+    milliseconds INTEGER NOT NULL
+);
+)sql");
+}
+
 struct Migration {
     int to;
     Status (*apply)(Database&, const MigrationContext&);
@@ -249,6 +269,7 @@ constexpr Migration kMigrations[] = {
     {2, migrateToV2},
     {3, migrateToV3},
     {4, migrateToV4},
+    {5, migrateToV5},
 };
 
 /// Runs the steps above `from`, each in its own transaction with its meta update and audit entry.

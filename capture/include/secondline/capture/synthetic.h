@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct RenderOptions {
     bool wrongCheckDigit = false; ///< print a wrong document-number check digit (ground truth shows it as printed)
     bool withoutMrz = false;      ///< leave the zone blank (a page or card without an MRZ)
     std::uint64_t seed = 1;       ///< background pattern, placement and noise
+    /// Print these in the visual zone instead of the MRZ's fields: a visual zone that disagrees with the MRZ
+    /// (training exercises), or a full name where the MRZ's is truncated. Dates as YYMMDD, like the MRZ's.
+    std::optional<validation::MrzFields> visualFields{};
 };
 
 struct SyntheticDocument {

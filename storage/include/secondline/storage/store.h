@@ -33,7 +33,7 @@
 namespace secondline::storage {
 
 /// Schema version this build writes; older stores are migrated forward on open.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 /// The key slot file that belongs to a store database.
 [[nodiscard]] std::string keySlotPath(const std::string& databasePath);
@@ -164,6 +164,22 @@ struct Flag {
     std::string referredTo; ///< referrals: the service referred to
     FlagStatus status = FlagStatus::Open;
     std::vector<FlagEvent> history; ///< oldest first; the first event is the flag's creation
+};
+
+/// One trainee's answer to one exercise of a training pack, scored (training stores only; synthetic data).
+struct ExerciseResult {
+    std::int64_t id = 0;
+    core::TimePoint time{};
+    std::string trainee;     ///< login name (set by the store: the signed-in user)
+    std::string pack;        ///< the pack's name, e.g. "pack-7"
+    int exercise = 0;        ///< 1-based position in the pack
+    std::string problem;     ///< the problem planted ("none" for a clean document)
+    int fieldsRight = 0;     ///< fields whose saved value matched the document
+    int fieldsTotal = 0;     ///< fields the document has
+    int problemsCaught = 0;  ///< planted problems the trainee reported
+    int problemsPlanted = 0; ///< problems planted (0 or 1)
+    int falseAlarms = 0;     ///< problems reported that were not there
+    double seconds = 0.0;    ///< from the document shown to the answer given
 };
 
 class Store {
@@ -366,6 +382,18 @@ public:
     [[nodiscard]] core::Result<std::optional<int>> imageLimit(std::int64_t recordId, ImageKind kind);
 
     /// Signs out: audited, then the keys are wiped (close()).
+    /// The scheduled purge: erases what retention says is due, as at every sign-in. Any signed-in role may
+    /// run it (retention is the workstation's duty, not a privilege); it does not count as activity for the
+    /// idle timeout. Errors: StoreNeedsMigration, Database, DiskFull.
+    [[nodiscard]] core::Result<PurgeReport> purgeDue();
+
+    /// Keeps a trainee's scored answer (training stores only; `trainee` and `time` are set by the store).
+    /// Errors: PermissionDenied (a production store, or a role that may not create records), InvalidArgument.
+    [[nodiscard]] core::Result<std::int64_t> addExerciseResult(const ExerciseResult& result);
+    /// Every trainee's results for those who may read every record (trainers), one's own otherwise, oldest
+    /// first. Errors: PermissionDenied (a production store).
+    [[nodiscard]] core::Result<std::vector<ExerciseResult>> exerciseResults();
+
     void logout();
 
     /// The SQLCipher settings in force, as SQLCipher reports them (pinned by a test; stated in the README).
