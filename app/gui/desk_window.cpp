@@ -1,375 +1,465 @@
 #include "desk_window.h"
 
+#include "admin_screen.h"
+#include "auditor_screen.h"
+#include "gui_util.h"
+#include "officer_screen.h"
+#include "supervisor_screen.h"
+#include "trainer_screen.h"
 #include "wedge_filter.h"
 
-#include <secondline/capture/capture_session.h>
-#include <secondline/capture/synthetic.h>
-
-#include <record_images.h>
-
-#include <QAction>
 #include <QApplication>
-#include <QComboBox>
-#include <QImage>
+#include <QCloseEvent>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
-#include <QPixmap>
-#include <QFileDialog>
-#include <QHeaderView>
-#include <QLabel>
-#include <QSplitter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableWidget>
-#include <QToolBar>
-#include <QTreeWidget>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace secondline::desk {
 
+class WindowContext final : public DeskContext {
+public:
+    explicit WindowContext(DeskWindow& window) : m_window(window) {}
+
+    storage::Store& store() override { return m_window.m_store; }
+    const core::Clock& clock() const override { return m_window.m_clock; }
+    bool busy() const override { return m_window.busy(); }
+    QSettings& settings() override { return *m_window.m_settings; }
+    privacy::KdfParams kdf() const override { return m_window.m_options.kdf; }
+    void setStatus(const QString& text) override { m_window.m_status->setText(text); }
+
+    void reportError(const core::Error& error) override {
+        setStatus(plainError(error));
+        // The store ended an idle session itself (keys wiped): the desk shows the lock.
+        if (error.code == core::ErrorCode::SessionExpired && !m_window.m_locked) m_window.setLockedView(true);
+    }
+
+    bool runInBackground(const QString& what, std::function<void(storage::Store&)> work,
+                         std::function<void()> done) override {
+        auto& w = m_window;
+        if (w.busy() || w.m_locked) return false;
+        w.m_done = std::move(done);
+        w.m_busy->show();
+        setStatus(what);
+        emit busyChanged(true);
+        // The store belongs to the worker until it finishes; the UI touches it only after finishBackground().
+        w.m_work.setFuture(QtConcurrent::run([&store = w.m_store, work = std::move(work)] { work(store); }));
+        return true;
+    }
+
+private:
+    DeskWindow& m_window;
+};
+
 namespace {
 
-std::chrono::sys_days today(const core::Clock& clock) {
-    return std::chrono::floor<std::chrono::days>(clock.now());
-}
+/// Restarts the idle timer on any input to the application.
+class ActivityFilter : public QObject {
+public:
+    ActivityFilter(QTimer& timer, QObject* parent) : QObject(parent), m_timer(timer) {}
 
-QString fromStd(const std::string& s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
-QString plainError(const core::Error& e) {
-    return QStringLiteral("%1 (%2)").arg(fromStd(e.message), fromStd(std::string(core::errorCodeName(e.code))));
-}
-
-/// A preview picture of a camera frame, at most `width` wide, with the MRZ's box drawn where it was found.
-QImage previewImage(const capture::Image& frame, const std::optional<capture::Box>& zone, int width) {
-    const QImage view(frame.pixels.data(), frame.width, frame.height, frame.width * frame.channels,
-                      frame.channels == 3 ? QImage::Format_BGR888 : QImage::Format_Grayscale8);
-    QImage out = view.convertToFormat(QImage::Format_RGB32); // a deep copy: the frame goes away
-    if (zone && zone->width > 0) {
-        QPainter painter(&out);
-        painter.setPen(QPen(QColor(0, 200, 0), std::max(2, frame.width / 300)));
-        painter.drawRect(zone->x, zone->y, zone->width, zone->height);
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        switch (event->type()) {
+        case QEvent::KeyPress:
+        case QEvent::MouseButtonPress:
+        case QEvent::MouseMove:
+        case QEvent::Wheel:
+        case QEvent::TouchBegin:
+            if (m_timer.isActive()) m_timer.start();
+            break;
+        default: break;
+        }
+        return QObject::eventFilter(watched, event);
     }
-    return out.width() > width ? out.scaledToWidth(width, Qt::SmoothTransformation) : out;
-}
+
+private:
+    QTimer& m_timer;
+};
+
+/// The training watermark: drawn over every screen, letting every click through.
+class Watermark : public QWidget {
+public:
+    explicit Watermark(QWidget* parent) : QWidget(parent) {
+        setObjectName("trainingWatermark");
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+        setAttribute(Qt::WA_NoSystemBackground);
+        parent->installEventFilter(this);
+        setGeometry(parent->rect());
+        raise();
+    }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (watched == parentWidget() && (event->type() == QEvent::Resize || event->type() == QEvent::ChildAdded)) {
+            setGeometry(parentWidget()->rect());
+            raise();
+        }
+        return QWidget::eventFilter(watched, event);
+    }
+    void paintEvent(QPaintEvent*) override {
+        QPainter p(this);
+        p.setRenderHint(QPainter::Antialiasing);
+        QFont font = p.font();
+        font.setPointSizeF(std::max(24.0, height() / 9.0));
+        font.setBold(true);
+        p.setFont(font);
+        p.setPen(QColor(200, 120, 0, 38));
+        p.translate(width() / 2.0, height() / 2.0);
+        p.rotate(-30);
+        p.drawText(QRect(-width(), -height() / 4, 2 * width(), height() / 2), Qt::AlignCenter, tr("TRAINING"));
+    }
+};
 
 } // namespace
 
-DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, QWidget* parent)
-    : QMainWindow(parent), m_store(std::move(store)), m_clock(clock) {
-    // No personal data in the title: it shows in task bars and window lists.
+DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, DeskOptions options, QWidget* parent)
+    : QMainWindow(parent), m_store(std::move(store)), m_clock(clock), m_options(std::move(options)) {
+    m_settings = m_options.settingsFile.isEmpty()
+                     ? std::make_unique<QSettings>()
+                     : std::make_unique<QSettings>(m_options.settingsFile, QSettings::IniFormat);
+    m_context = std::make_unique<WindowContext>(*this);
+    // No personal data in the title: it shows in task bars, window lists and screen sharing.
     setWindowTitle(m_store.training() ? tr("SecondLine — TRAINING") : tr("SecondLine"));
-    resize(1100, 700);
+    setObjectName("deskWindow");
+    resize(1280, 800);
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 4);
     if (m_store.training()) {
-        auto* banner = new QLabel(tr("TRAINING STORE — synthetic documents only — nothing here is real"), central);
+        auto* banner = new QLabel(tr("TRAINING STORE — synthetic documents only — nothing here is real — "
+                                     "exports of records are disabled"),
+                                  central);
         banner->setObjectName("trainingBanner");
         banner->setAlignment(Qt::AlignCenter);
         banner->setStyleSheet("background: #ffd54f; color: #000; font-weight: bold; padding: 6px;");
         layout->addWidget(banner);
     }
-    auto* split = new QSplitter(Qt::Horizontal, central);
-    m_records = new QTableWidget(0, 5, split);
-    m_records->setObjectName("records");
-    m_records->setHorizontalHeaderLabels(
-        {tr("Record"), tr("Created (UTC)"), tr("Officer"), tr("Format"), tr("Checks")});
-    m_records->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_records->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_records->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_records->horizontalHeader()->setStretchLastSection(true);
-    m_records->verticalHeader()->hide();
-    m_detail = new QTreeWidget(split);
-    m_detail->setObjectName("detail");
-    m_detail->setHeaderLabels({tr("Field"), tr("Value"), tr("Check")});
-    m_detail->setRootIsDecorated(false);
-    m_preview = new QLabel(split);
-    m_preview->setObjectName("preview");
-    m_preview->setAlignment(Qt::AlignCenter);
-    m_preview->setMinimumWidth(320);
-    m_preview->hide(); // shown while a camera delivers frames
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
-    layout->addWidget(split);
+    m_stack = new QStackedWidget(central);
+    layout->addWidget(m_stack, 1);
     setCentralWidget(central);
 
-    auto* tools = addToolBar(tr("Capture"));
-    tools->setObjectName("captureToolbar");
-    m_openImage = tools->addAction(tr("&Open image…"), this, &DeskWindow::openImageDialog);
-    m_openImage->setShortcut(QKeySequence::Open);
-    if (m_store.training()) {
-        m_synthetic = tools->addAction(tr("&Synthetic passport"), this, [this] {
-            captureSynthetic(static_cast<std::uint64_t>(m_clock.now().time_since_epoch().count()));
-        });
-        m_synthetic->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
-    }
-    tools->addSeparator();
-    m_devices = new QComboBox(tools);
-    m_devices->setObjectName("devices");
-    m_devices->setEditable(true); // a device id can be typed, e.g. video:FILE or serial:/dev/ttyUSB0
-    m_devices->setMinimumContentsLength(24);
-    m_devices->setToolTip(tr("Scanner, camera or document reader"));
-    tools->addWidget(m_devices);
-    m_fromDevice =
-        tools->addAction(tr("&Capture from device"), this, [this] { captureFromDevice(m_devices->currentText()); });
-    m_fromDevice->setShortcut(QKeySequence(Qt::Key_F5));
-    m_cancel = tools->addAction(tr("Cancel capture"), this, &DeskWindow::cancelCapture);
-    m_cancel->setShortcut(QKeySequence(Qt::Key_Escape));
-    m_cancel->setEnabled(false);
-    tools->addSeparator();
-    m_filter = new QLineEdit(tools);
-    m_filter->setObjectName("filter");
-    m_filter->setPlaceholderText(tr("Filter records"));
-    m_filter->setClearButtonEnabled(true);
-    tools->addWidget(m_filter);
-    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
-        for (int row = 0; row < m_records->rowCount(); ++row) {
-            bool match = text.isEmpty();
-            for (int col = 0; col < m_records->columnCount() && !match; ++col)
-                match = m_records->item(row, col)->text().contains(text, Qt::CaseInsensitive);
-            m_records->setRowHidden(row, !match);
-        }
-    });
-    connect(&m_deviceWatcher, &QFutureWatcher<std::vector<capture::DeviceInfo>>::finished, this, [this] {
-        const QString typed = m_devices->currentText();
-        m_devices->clear();
-        for (const auto& d : m_deviceWatcher.result()) m_devices->addItem(fromStd(d.id), fromStd(d.name));
-        if (!typed.isEmpty()) m_devices->setCurrentText(typed);
-        emit devicesListed();
-    });
-    refreshDevices();
-    // A document reader typing into the window (keyboard wedge) is recognised and stored like any capture.
-    m_wedge = new WedgeFilter(this);
-    qApp->installEventFilter(m_wedge);
-    connect(m_wedge, &WedgeFilter::mrzTyped, this, &DeskWindow::captureText);
-
     m_status = new QLabel(this);
+    m_status->setObjectName("status");
     statusBar()->addWidget(m_status, 1);
+    m_busy = new QProgressBar(this);
+    m_busy->setObjectName("busy");
+    m_busy->setRange(0, 0); // an indeterminate "working" bar
+    m_busy->setMaximumWidth(160);
+    m_busy->hide();
+    statusBar()->addPermanentWidget(m_busy);
+    connect(&m_work, &QFutureWatcher<void>::finished, this, &DeskWindow::finishBackground);
+
+    m_clipboardGuard = new ClipboardGuard(this);
+    qApp->installEventFilter(m_clipboardGuard);
+    buildScreens();
+    m_lockPage = buildLockPage();
+    m_stack->addWidget(m_lockPage);
+    if (m_store.training()) new Watermark(m_stack);
+
+    // The idle lock: the pack's idle time unless the desk is told otherwise.
+    const auto& pack = m_store.policy();
+    m_idle.setSingleShot(true);
+    m_idle.setInterval(m_options.idleLock.value_or(std::chrono::minutes{pack.sessions().idleMinutes}));
+    connect(&m_idle, &QTimer::timeout, this, &DeskWindow::lock);
+    m_activity = new ActivityFilter(m_idle, this);
+    qApp->installEventFilter(m_activity);
+    m_idle.start();
+    // The scheduled purge (besides the one at every sign-in).
+    m_purge.setInterval(std::chrono::minutes{std::max(1, pack.purgeIntervalMinutes())});
+    connect(&m_purge, &QTimer::timeout, this, &DeskWindow::runScheduledPurge);
+    m_purge.start();
+
     m_status->setText(tr("Signed in as %1 (%2)")
                           .arg(fromStd(m_store.userName()), fromStd(std::string(privacy::roleName(m_store.role())))));
-
-    connect(m_records, &QTableWidget::itemSelectionChanged, this, [this] {
-        const auto rows = m_records->selectionModel()->selectedRows();
-        if (!rows.isEmpty()) showRecord(m_records->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong());
-    });
-    connect(&m_watcher, &QFutureWatcher<CaptureOutcome>::finished, this, &DeskWindow::onCaptureDone);
-    refresh();
+    restoreGeometry(m_settings->value("window/geometry").toByteArray());
+    restoreState(m_settings->value("window/state").toByteArray());
 }
 
 DeskWindow::~DeskWindow() {
-    qApp->removeEventFilter(m_wedge);
-    cancelCapture();
-    m_deviceWatcher.waitForFinished();
-    m_watcher.waitForFinished();
+    qApp->removeEventFilter(m_activity);
+    qApp->removeEventFilter(m_clipboardGuard);
+    if (m_wedge) qApp->removeEventFilter(m_wedge);
+    if (m_officer) m_officer->cancelCapture();
+    m_work.waitForFinished();
+    m_unlockWork.waitForFinished();
+    delete takeCentralWidget(); // the screens go before the context they hold
     m_store.close();
+}
+
+void DeskWindow::buildScreens() {
+    m_tabs = new QTabWidget(m_stack);
+    m_tabs->setObjectName("screens");
+    m_tabs->setDocumentMode(true);
+    auto& ctx = *m_context;
+    m_tabs->addTab(buildHome(), tr("&Home"));
+    if (ctx.may(privacy::Action::CreateRecord)) {
+        m_officer = new OfficerScreen(ctx, m_tabs);
+        m_tabs->addTab(m_officer, tr("&Desk"));
+        // A document reader typing into the window (keyboard wedge) is read like any capture.
+        m_wedge = new WedgeFilter(this);
+        qApp->installEventFilter(m_wedge);
+        connect(m_wedge, &WedgeFilter::mrzTyped, this, [this](const QString& text) {
+            if (m_locked) return;
+            showScreen("officerScreen");
+            m_officer->captureText(text);
+        });
+    }
+    if (ctx.may(privacy::Action::ReviewFlags)) {
+        m_supervisor = new SupervisorScreen(ctx, m_tabs);
+        m_tabs->addTab(m_supervisor, tr("&Referrals"));
+    }
+    if (m_store.training() && ctx.may(privacy::Action::CreateRecord)) {
+        m_trainer = new TrainerScreen(ctx, m_tabs);
+        m_tabs->addTab(m_trainer, tr("&Training"));
+    }
+    if (ctx.may(privacy::Action::ReadAudit)) {
+        m_auditor = new AuditorScreen(ctx, m_tabs);
+        m_tabs->addTab(m_auditor, tr("&Audit"));
+    }
+    if (ctx.may(privacy::Action::ManageUsers) || ctx.may(privacy::Action::LoadPolicy)) {
+        m_admin = new AdminScreen(ctx, m_tabs);
+        m_tabs->addTab(m_admin, tr("Ad&ministration"));
+    }
+    m_stack->addWidget(m_tabs);
+    // Ctrl+1 .. Ctrl+6 go to the screens in order.
+    for (int i = 0; i < m_tabs->count() && i < 9; ++i) {
+        auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this);
+        connect(shortcut, &QShortcut::activated, this, [this, i] {
+            if (!m_locked) m_tabs->setCurrentIndex(i);
+        });
+    }
+    const int last = m_settings->value("window/screen", 0).toInt();
+    if (last > 0 && last < m_tabs->count()) m_tabs->setCurrentIndex(last);
+}
+
+QWidget* DeskWindow::buildHome() {
+    auto* home = new QWidget;
+    home->setObjectName("homeScreen");
+    auto* layout = new QVBoxLayout(home);
+    auto* title = new QLabel(home);
+    QFont big = title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    title->setFont(big);
+    const auto role = m_store.role();
+    title->setText(
+        tr("Signed in as %1 — %2").arg(fromStd(m_store.userName()), fromStd(std::string(privacy::roleName(role)))));
+    layout->addWidget(title);
+    QString text;
+    switch (role) {
+    case privacy::Role::Officer:
+        text = tr("Desk (Ctrl+2): capture with F5 or Ctrl+O (or drop an image, or swipe it through the reader), "
+                  "review, save with Ctrl+S, refer with Ctrl+R. You see your own open cases.");
+        break;
+    case privacy::Role::Supervisor:
+        text = tr("Referrals (Ctrl+3): the queue of flagged cases, oldest first. Open one, read its history, "
+                  "resolve or dismiss it with a note. You may also capture at the desk (Ctrl+2).");
+        break;
+    case privacy::Role::Trainer:
+        text = tr("Training: give the class a pack number; trainees work the documents and their scores appear in "
+                  "the class report. Administration adds trainees.");
+        break;
+    case privacy::Role::Auditor:
+        text = tr("Audit (Ctrl+2): verify the trail, filter who did what to which record, when and why; see what "
+                  "retention will erase. You see no traveller's data.");
+        break;
+    case privacy::Role::Administrator:
+        text = tr("Audit and Administration: users and key slots, the policy pack in force, this desk's devices. "
+                  "You see no traveller's data.");
+        break;
+    }
+    auto* what = new QLabel(text, home);
+    what->setWordWrap(true);
+    layout->addWidget(what);
+    const auto& pack = m_store.policy();
+    auto* policy =
+        new QLabel(tr("Policy pack “%1” %2 is in force. The desk locks after %3 minutes without input.")
+                       .arg(fromStd(pack.name()), fromStd(pack.version()))
+                       .arg(m_options.idleLock
+                                ? std::max<qint64>(
+                                      1, std::chrono::duration_cast<std::chrono::minutes>(*m_options.idleLock).count())
+                                : pack.sessions().idleMinutes),
+                   home);
+    policy->setWordWrap(true);
+    layout->addWidget(policy);
+    if (const auto until = m_store.breakGlassUntil()) {
+        auto* glass = new QLabel(tr("BREAK-GLASS access is active until %1 (UTC): every read is marked and audited.")
+                                     .arg(fromStd(core::formatUtc(*until))),
+                                 home);
+        glass->setStyleSheet("color: #b00000; font-weight: bold;");
+        layout->addWidget(glass);
+    }
+    layout->addStretch();
+    return home;
+}
+
+QWidget* DeskWindow::buildLockPage() {
+    auto* page = new QWidget;
+    page->setObjectName("lockScreen");
+    auto* layout = new QVBoxLayout(page);
+    layout->addStretch();
+    auto* title = new QLabel(tr("Locked"), page);
+    QFont big = title->font();
+    big.setPointSizeF(big.pointSizeF() * 2.0);
+    big.setBold(true);
+    title->setFont(big);
+    title->setAlignment(Qt::AlignCenter);
+    layout->addWidget(title);
+    m_lockMessage = new QLabel(page);
+    m_lockMessage->setAlignment(Qt::AlignCenter);
+    m_lockMessage->setWordWrap(true);
+    layout->addWidget(m_lockMessage);
+    m_lockPassword = new QLineEdit(page);
+    m_lockPassword->setObjectName("lockPassword");
+    m_lockPassword->setEchoMode(QLineEdit::Password);
+    m_lockPassword->setMaximumWidth(320);
+    m_lockPassword->setPlaceholderText(tr("password"));
+    layout->addWidget(m_lockPassword, 0, Qt::AlignHCenter);
+    auto* button = new QPushButton(tr("&Unlock"), page);
+    layout->addWidget(button, 0, Qt::AlignHCenter);
+    layout->addStretch();
+    const auto submit = [this] {
+        if (!m_lockPassword->text().isEmpty()) unlock(takeSecret(m_lockPassword));
+    };
+    connect(button, &QPushButton::clicked, this, submit);
+    connect(m_lockPassword, &QLineEdit::returnPressed, this, submit);
+    connect(&m_unlockWork, &QFutureWatcher<void>::finished, this, [] {});
+    return page;
+}
+
+bool DeskWindow::busy() const {
+    return m_work.isRunning() || m_done != nullptr;
 }
 
 QString DeskWindow::statusText() const {
     return m_status->text();
 }
 
-bool DeskWindow::busy() const {
-    return m_watcher.isRunning();
-}
-
-void DeskWindow::refresh(std::optional<std::int64_t> select) {
-    auto list = m_store.records();
-    m_records->setRowCount(0);
-    if (!list) {
-        m_status->setText(plainError(list.error()));
-        return;
-    }
-    for (const auto& r : *list) {
-        const int row = m_records->rowCount();
-        m_records->insertRow(row);
-        auto* id = new QTableWidgetItem(QString::number(r.id));
-        id->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(r.id));
-        m_records->setItem(row, 0, id);
-        m_records->setItem(row, 1, new QTableWidgetItem(fromStd(core::formatUtc(r.created))));
-        m_records->setItem(row, 2, new QTableWidgetItem(fromStd(r.officer)));
-        m_records->setItem(row, 3, new QTableWidgetItem(fromStd(r.format)));
-        m_records->setItem(row, 4, new QTableWidgetItem(r.valid ? tr("pass") : tr("FAIL")));
-        if (select && *select == r.id) m_records->selectRow(row);
+void DeskWindow::finishBackground() {
+    m_busy->hide();
+    auto done = std::move(m_done);
+    m_done = nullptr;
+    emit m_context->busyChanged(false);
+    if (done) done();
+    if (m_lockPending) {
+        m_lockPending = false;
+        lock();
     }
 }
 
-void DeskWindow::showRecord(std::int64_t id) {
-    m_detail->clear();
-    auto rec = m_store.record(id);
-    if (!rec) {
-        m_status->setText(plainError(rec.error()));
-        return;
+void DeskWindow::setLockedView(bool locked) {
+    m_locked = locked;
+    if (locked) {
+        m_idle.stop();
+        m_purge.stop();
+        m_lockMessage->setText(tr("%1 was signed out: the desk was idle, or locked. Type the password to go on; "
+                                  "nothing unsaved on the screens was lost.")
+                                   .arg(fromStd(m_store.userName())));
+        m_stack->setCurrentWidget(m_lockPage);
+        m_lockPassword->setFocus();
+    } else {
+        m_stack->setCurrentWidget(m_tabs);
+        m_idle.start();
+        m_purge.start();
     }
-    const auto& doc = rec->document;
-    for (const auto& f : doc.fields) {
-        QString check;
-        if (f.checkDigitVerified) check = tr("check digit ok");
-        auto* item = new QTreeWidgetItem(m_detail, {fromStd(f.name), fromStd(f.value), check});
-        item->setData(0, Qt::UserRole, fromStd(f.name));
-    }
-    for (const auto& c : doc.checks)
-        new QTreeWidgetItem(m_detail, {tr("check: %1").arg(fromStd(c.name)), QString(),
-                                       fromStd(std::string(validation::checkStatusName(c.status)))});
-    for (const auto& f : doc.findings)
-        new QTreeWidgetItem(m_detail, {fromStd(std::string(validation::severityName(f.severity))), fromStd(f.message),
-                                       fromStd(f.code)});
-    m_detail->resizeColumnToContents(0);
-    m_detail->resizeColumnToContents(1);
 }
 
-void DeskWindow::startCapture(std::function<CaptureOutcome(storage::Store&, capture::MrzReader&)> read) {
+void DeskWindow::lock() {
+    if (m_locked) return;
     if (busy()) {
-        m_status->setText(tr("Still busy with the last capture: present the document again when it is done"));
+        m_lockPending = true; // the work in hand finishes first; its store must not vanish under it
         return;
     }
-    if (!m_reader) {
-        auto reader = capture::MrzReader::create();
-        if (!reader) {
-            m_status->setText(plainError(reader.error()));
-            emit captureFinished(false);
+    m_store.logout(); // audited; keys wiped; the store file released
+    m_store.close();
+    setLockedView(true);
+    m_status->setText(tr("Locked"));
+}
+
+void DeskWindow::unlock(core::SecretBytes password) {
+    if (!m_locked || m_unlockWork.isRunning()) return;
+    if (m_options.storePath.empty()) {
+        m_status->setText(tr("This desk cannot sign in again: restart it"));
+        emit unlocked(false);
+        return;
+    }
+    auto opened = std::make_shared<std::optional<core::Result<storage::Store>>>();
+    auto secret = std::make_shared<core::SecretBytes>(std::move(password));
+    storage::OpenOptions options;
+    options.mode = m_store.training() ? storage::OpenOptions::Mode::Training : storage::OpenOptions::Mode::Production;
+    const std::string path = m_options.storePath;
+    const std::string user = m_store.userName();
+    m_busy->show();
+    m_status->setText(tr("Signing in…"));
+    disconnect(&m_unlockWork, &QFutureWatcher<void>::finished, this, nullptr);
+    connect(&m_unlockWork, &QFutureWatcher<void>::finished, this, [this, opened] {
+        m_busy->hide();
+        auto& result = **opened;
+        if (!result) {
+            m_status->setText(plainError(result.error()));
+            m_lockMessage->setText(plainError(result.error()));
+            emit unlocked(false);
             return;
         }
-        m_reader = std::make_unique<capture::MrzReader>(std::move(*reader));
-        // Without the face detector records are still stored, without their images.
-        if (auto imager = capture::DocumentImager::create(); imager)
-            m_imager = std::make_unique<capture::DocumentImager>(std::move(*imager));
-    }
-    m_openImage->setEnabled(false);
-    m_fromDevice->setEnabled(false);
-    m_cancel->setEnabled(true);
-    if (m_synthetic) m_synthetic->setEnabled(false);
-    m_records->setEnabled(false); // the store belongs to the worker until it is done
-    m_status->setText(tr("Reading…"));
-    // The store and reader are used by the worker only while it runs; the UI touches neither until
-    // onCaptureDone().
-    m_watcher.setFuture(QtConcurrent::run([this, read] { return read(m_store, *m_reader); }));
-}
-
-void DeskWindow::onCaptureDone() {
-    const CaptureOutcome outcome = m_watcher.result();
-    m_openImage->setEnabled(true);
-    m_fromDevice->setEnabled(true);
-    m_cancel->setEnabled(false);
-    if (m_synthetic) m_synthetic->setEnabled(true);
-    m_records->setEnabled(true);
-    if (!outcome.recordId) {
-        m_status->setText(outcome.error ? plainError(*outcome.error) : tr("Nothing was captured"));
-        emit captureFinished(false);
-        return;
-    }
-    if (outcome.error)
-        m_status->setText(tr("Stored record %1 (then: %2)").arg(*outcome.recordId).arg(plainError(*outcome.error)));
-    else
-        m_status->setText(tr("Stored record %1").arg(*outcome.recordId));
-    refresh(outcome.recordId);
-    emit captureFinished(true);
-}
-
-void DeskWindow::captureImageFile(const QString& path) {
-    const std::string file = path.toStdString();
-    const auto date = today(m_clock);
-    startCapture([this, file, date](storage::Store& store, capture::MrzReader& reader) -> CaptureOutcome {
-        auto image = capture::loadImage(file);
-        if (!image) return {std::nullopt, image.error()};
-        auto reading = reader.read(*image, {.inspectionDate = date});
-        if (!reading.found) return {std::nullopt, reading.error};
-        auto id = store.addRecord(*reading.document, {.source = "file"});
-        if (!id) return {std::nullopt, id.error()};
-        (void)app::storeRecordImages(store, m_imager.get(), *image, reading, *id);
-        return {*id, std::nullopt};
+        m_store = std::move(*result);
+        setLockedView(false);
+        m_status->setText(tr("Signed in again as %1").arg(fromStd(m_store.userName())));
+        emit m_context->sessionStarted();
+        emit unlocked(true);
     });
+    m_unlockWork.setFuture(QtConcurrent::run([opened, secret, path, user, options, &clock = m_clock] {
+        *opened = storage::Store::open(path, user, *secret, options, clock);
+        *secret = core::SecretBytes{};
+    }));
 }
 
-void DeskWindow::captureSynthetic(std::uint64_t seed) {
-    if (!m_store.training()) return;
-    const auto date = today(m_clock);
-    startCapture([this, seed, date](storage::Store& store, capture::MrzReader& reader) -> CaptureOutcome {
-        auto renderer = capture::SyntheticRenderer::create();
-        if (!renderer) return {std::nullopt, renderer.error()};
-        auto doc = renderer->render(capture::randomFields(seed, validation::MrzFormat::TD3, date),
-                                    {.dpi = 300, .onPage = true, .seed = seed});
-        if (!doc) return {std::nullopt, doc.error()};
-        auto reading = reader.read(doc->image, {.inspectionDate = date});
-        if (!reading.found) return {std::nullopt, reading.error};
-        auto id = store.addRecord(*reading.document, {.source = "synthetic"});
-        if (!id) return {std::nullopt, id.error()};
-        (void)app::storeRecordImages(store, m_imager.get(), doc->image, reading, *id);
-        return {*id, std::nullopt};
-    });
+void DeskWindow::runScheduledPurge() {
+    auto report = std::make_shared<core::Result<storage::PurgeReport>>(storage::PurgeReport{});
+    m_context->runInBackground(
+        tr("Applying the retention rules…"), [report](storage::Store& store) { *report = store.purgeDue(); },
+        [this, report] {
+            if (!*report) {
+                m_context->reportError(report->error());
+                return;
+            }
+            if ((*report)->erased > 0)
+                m_status->setText(tr("Retention: %1 expired records erased").arg((*report)->erased));
+            else
+                m_status->setText(tr("Retention: nothing was due"));
+            emit purged((*report)->erased);
+        });
 }
 
-void DeskWindow::refreshDevices() {
-    if (m_deviceWatcher.isRunning()) return;
-    m_deviceWatcher.setFuture(QtConcurrent::run([] { return capture::listDevices(); }));
-}
-
-void DeskWindow::cancelCapture() {
-    const std::lock_guard lock(m_sourceMutex);
-    if (m_activeSource) m_activeSource->cancel();
-}
-
-void DeskWindow::captureText(const QString& mrz) {
-    const std::string text = mrz.toStdString();
-    const auto date = today(m_clock);
-    startCapture([text, date](storage::Store& store, capture::MrzReader&) -> CaptureOutcome {
-        const auto reading = capture::readingFromText(text, {.inspectionDate = date});
-        if (!reading.found) return {std::nullopt, reading.error};
-        auto id = store.addRecord(*reading.document, {.source = "reader"});
-        if (!id) return {std::nullopt, id.error()};
-        return {*id, std::nullopt};
-    });
-}
-
-void DeskWindow::captureFromDevice(const QString& deviceId) {
-    const std::string id = deviceId.trimmed().toStdString();
-    if (id.empty()) {
-        m_status->setText(tr("Choose a device first"));
-        emit captureFinished(false);
-        return;
-    }
-    const auto date = today(m_clock);
-    m_preview->clear();
-    startCapture([this, id, date](storage::Store& store, capture::MrzReader& reader) -> CaptureOutcome {
-        auto source = capture::openSource(id, {});
-        if (!source) return {std::nullopt, source.error()};
-        {
-            const std::lock_guard lock(m_sourceMutex);
-            m_activeSource = source->get();
+bool DeskWindow::showScreen(const QString& objectName) {
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (m_tabs->widget(i)->objectName() == objectName) {
+            m_tabs->setCurrentIndex(i);
+            return true;
         }
-        capture::SessionOptions session;
-        session.read = {.inspectionDate = date, .tryRotate = true};
-        session.onFrame = [this](const capture::Image& frame, const std::optional<capture::Box>& zone,
-                                 const capture::FrameQuality&) {
-            const QImage picture = previewImage(frame, zone, 480);
-            QMetaObject::invokeMethod(
-                this,
-                [this, picture] {
-                    m_preview->setPixmap(QPixmap::fromImage(picture));
-                    m_preview->show();
-                },
-                Qt::QueuedConnection);
-        };
-        auto result = capture::captureMrz(**source, reader, session);
-        const auto kind = (*source)->info().kind;
-        {
-            const std::lock_guard lock(m_sourceMutex);
-            m_activeSource = nullptr;
-        }
-        if (!result.reading.found) return {std::nullopt, result.error ? result.error : result.reading.error};
-        auto rec = store.addRecord(*result.reading.document, {.source = app::recordSourceName(kind)});
-        if (!rec) return {std::nullopt, rec.error()};
-        if (!result.image.empty())
-            (void)app::storeRecordImages(store, m_imager.get(), result.image, result.reading, *rec);
-        return {*rec, result.error};
-    });
+    return false;
 }
 
-void DeskWindow::openImageDialog() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open document image"), QString(),
-                                                      tr("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pnm)"));
-    if (!path.isEmpty()) captureImageFile(path);
+QStringList DeskWindow::screenNames() const {
+    QStringList out;
+    for (int i = 0; i < m_tabs->count(); ++i) out << m_tabs->widget(i)->objectName();
+    return out;
+}
+
+void DeskWindow::closeEvent(QCloseEvent* event) {
+    m_settings->setValue("window/geometry", saveGeometry());
+    m_settings->setValue("window/state", saveState());
+    m_settings->setValue("window/screen", m_tabs->currentIndex());
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace secondline::desk

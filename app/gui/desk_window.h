@@ -1,100 +1,119 @@
 #pragma once
-// The desk's main window: the records this user may see, one record's fields and checks, and capture
-// (an image file, or a synthetic passport in a training store). Wiring only: every rule is in the
-// libraries; OCR and disk work run off the UI thread.
+// The desk's main window: a home screen and the screens the signed-in role may use (officer desk, referral
+// queue, training sandbox, audit, administration), each shown only when the pack in force grants its
+// permission. It owns the session: one background slot for OCR and disk work with a busy indicator, the
+// idle lock (signs out, wipes the keys, asks for the password again), the scheduled retention purge, the
+// training banner and watermark, and the remembered window layout.
 
-#include <secondline/capture/document_images.h>
-#include <secondline/capture/mrz_reader.h>
+#include "desk_context.h"
+
 #include <secondline/storage/store.h>
-
-#include <secondline/capture/source.h>
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QTimer>
 
 #include <chrono>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 
-class QAction;
-class QComboBox;
 class QLabel;
 class QLineEdit;
-class QTableWidget;
-class QTreeWidget;
+class QProgressBar;
+class QSettings;
+class QStackedWidget;
+class QTabWidget;
 
 namespace secondline::desk {
 
-/// What a capture produced, handed from the worker thread back to the window.
-struct CaptureOutcome {
-    std::optional<std::int64_t> recordId;
-    std::optional<core::Error> error; ///< with a record id: a device problem after the document was read
-};
-
+class AdminScreen;
+class AuditorScreen;
+class OfficerScreen;
+class SupervisorScreen;
+class TrainerScreen;
 class WedgeFilter;
+
+struct DeskOptions {
+    std::string storePath{};                             ///< the store's file, to sign in again after a lock
+    std::optional<std::chrono::milliseconds> idleLock{}; ///< default: the pack's idle minutes
+    privacy::KdfParams kdf{};                            ///< Argon2id cost for users added at this desk
+    QString settingsFile{};                              ///< empty: the user's SecondLine settings
+};
 
 class DeskWindow : public QMainWindow {
     Q_OBJECT
 public:
     /// Takes ownership of an open store. The clock must outlive the window.
-    DeskWindow(storage::Store store, const core::Clock& clock, QWidget* parent = nullptr);
+    DeskWindow(storage::Store store, const core::Clock& clock, DeskOptions options = {}, QWidget* parent = nullptr);
     ~DeskWindow() override;
 
-    /// Reloads the record list; selects `select` when given.
-    void refresh(std::optional<std::int64_t> select = std::nullopt);
-    /// Reads an image file's MRZ and stores it (asynchronously; captureFinished() follows).
-    void captureImageFile(const QString& path);
-    /// Training stores only: renders a synthetic passport, reads it from the pixels and stores it.
-    void captureSynthetic(std::uint64_t seed);
-    /// Captures one document from a device (an id as devices list gives it: sane:..., camera:..., video:...,
-    /// serial:...): camera frames are shown in the preview with the MRZ box drawn, and voted.
-    void captureFromDevice(const QString& deviceId);
-    /// Parses MRZ text (from a keyboard-wedge reader) and stores it.
-    void captureText(const QString& mrz);
-    /// Stops a device capture in progress (the device is released; nothing is stored).
-    void cancelCapture();
-    /// Lists the devices again (off the UI thread; devicesListed() follows).
-    void refreshDevices();
     [[nodiscard]] bool busy() const;
-
-    // For tests and screenshots.
-    [[nodiscard]] QTableWidget* recordTable() const { return m_records; }
-    [[nodiscard]] QTreeWidget* detailTree() const { return m_detail; }
+    [[nodiscard]] bool locked() const { return m_locked; }
     [[nodiscard]] QString statusText() const;
-    [[nodiscard]] QComboBox* deviceBox() const { return m_devices; }
-    [[nodiscard]] QLabel* preview() const { return m_preview; }
-    [[nodiscard]] QLineEdit* filterField() const { return m_filter; }
+    /// Signs out now (as the idle timer does): keys wiped, store released, screens hidden.
+    void lock();
+    /// Signs the same user in again off the UI thread; unlocked() follows.
+    void unlock(core::SecretBytes password);
+    /// Runs the retention purge that the pack schedules (as its timer does); purged() follows when it ran.
+    void runScheduledPurge();
+    /// Shows the screen whose object name is given ("homeScreen", "officerScreen", ...); false if not here.
+    bool showScreen(const QString& objectName);
+    /// Object names of the screens this role has, in tab order.
+    [[nodiscard]] QStringList screenNames() const;
+
+    // The screens (nullptr when the role does not have them).
+    [[nodiscard]] OfficerScreen* officer() const { return m_officer; }
+    [[nodiscard]] SupervisorScreen* supervisor() const { return m_supervisor; }
+    [[nodiscard]] TrainerScreen* trainer() const { return m_trainer; }
+    [[nodiscard]] AuditorScreen* auditor() const { return m_auditor; }
+    [[nodiscard]] AdminScreen* admin() const { return m_admin; }
+    [[nodiscard]] QTabWidget* tabs() const { return m_tabs; }
+    [[nodiscard]] DeskContext& context() const { return *m_context; }
+    [[nodiscard]] QLineEdit* lockPassword() const { return m_lockPassword; }
 
 signals:
-    void captureFinished(bool ok);
-    void devicesListed();
+    void unlocked(bool ok);
+    void purged(qint64 erased);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    void showRecord(std::int64_t id);
-    void startCapture(std::function<CaptureOutcome(storage::Store&, capture::MrzReader&)> read);
-    void onCaptureDone();
-    void openImageDialog();
+    friend class WindowContext;
+    void buildScreens();
+    QWidget* buildHome();
+    QWidget* buildLockPage();
+    void finishBackground();
+    void setLockedView(bool locked);
 
     storage::Store m_store;
     const core::Clock& m_clock;
-    std::unique_ptr<capture::MrzReader> m_reader;
-    std::unique_ptr<capture::DocumentImager> m_imager; // used by the capture worker only, like m_reader
-    QTableWidget* m_records = nullptr;
-    QTreeWidget* m_detail = nullptr;
+    DeskOptions m_options;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<DeskContext> m_context;
+    QStackedWidget* m_stack = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QWidget* m_lockPage = nullptr;
+    QLineEdit* m_lockPassword = nullptr;
+    QLabel* m_lockMessage = nullptr;
     QLabel* m_status = nullptr;
-    QAction* m_openImage = nullptr;
-    QAction* m_synthetic = nullptr;
-    QAction* m_fromDevice = nullptr;
-    QAction* m_cancel = nullptr;
-    QComboBox* m_devices = nullptr;
-    QLabel* m_preview = nullptr;
-    QLineEdit* m_filter = nullptr;
+    QProgressBar* m_busy = nullptr;
+    OfficerScreen* m_officer = nullptr;
+    SupervisorScreen* m_supervisor = nullptr;
+    TrainerScreen* m_trainer = nullptr;
+    AuditorScreen* m_auditor = nullptr;
+    AdminScreen* m_admin = nullptr;
     WedgeFilter* m_wedge = nullptr;
-    QFutureWatcher<CaptureOutcome> m_watcher;
-    QFutureWatcher<std::vector<capture::DeviceInfo>> m_deviceWatcher;
-    std::mutex m_sourceMutex;                  ///< guards m_activeSource between the worker and cancelCapture()
-    capture::Source* m_activeSource = nullptr; ///< the device the worker is capturing from, if any
+    QObject* m_activity = nullptr;
+    QObject* m_clipboardGuard = nullptr;
+    QTimer m_idle;
+    QTimer m_purge;
+    QFutureWatcher<void> m_work;
+    std::function<void()> m_done;
+    QFutureWatcher<void> m_unlockWork;
+    bool m_locked = false;
+    bool m_lockPending = false;
 };
 
 } // namespace secondline::desk

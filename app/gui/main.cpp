@@ -3,6 +3,7 @@
 
 #include "desk_window.h"
 #include "login_dialog.h"
+#include "screenshots.h"
 
 #include <secondline/core/process.h>
 
@@ -26,9 +27,13 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     QCommandLineOption trainingOption("training", "Use a training store (synthetic data only).");
     QCommandLineOption storeOption("store", "Store database file.", "path");
+    QCommandLineOption screenshotsOption(
+        "screenshots", "Save a screenshot of each main screen (generated data in a throw-away store) and quit.", "dir");
     parser.addOption(trainingOption);
     parser.addOption(storeOption);
+    parser.addOption(screenshotsOption);
     parser.process(app);
+    if (parser.isSet(screenshotsOption)) return desk::saveScreenshots(parser.value(screenshotsOption));
     const bool training = parser.isSet(trainingOption);
     const std::string path =
         parser.isSet(storeOption) ? parser.value(storeOption).toStdString() : app::defaultStorePath(training);
@@ -61,7 +66,9 @@ int main(int argc, char** argv) {
             login.showError(QString::fromStdString(store.error().message));
             continue;
         }
-        desk::DeskWindow window(std::move(*store), clock);
+        desk::DeskOptions deskOptions;
+        deskOptions.storePath = path;
+        desk::DeskWindow window(std::move(*store), clock, deskOptions);
         window.show();
         return QApplication::exec();
     }
