@@ -500,6 +500,7 @@ void OfficerScreen::save() {
         emit saveFailed();
         return;
     }
+    m_review->commitEdits();
     if (const auto problem = m_review->problem()) {
         m_ctx.setStatus(*problem);
         if (problem->contains(tr("reason"))) m_review->reasonField()->setFocus();

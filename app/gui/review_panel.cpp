@@ -236,6 +236,16 @@ void ReviewPanel::onCellChanged(int row, int column) {
     emit changed();
 }
 
+void ReviewPanel::commitEdits() {
+    const int row = m_fields->currentRow();
+    if (row < 0 || !m_editable) return;
+    for (auto* editor : m_fields->viewport()->findChildren<QLineEdit*>())
+        if (editor->isVisible()) {
+            m_fields->item(row, kColValue)->setText(editor->text());
+            m_fields->setFocus(); // closes the editor
+        }
+}
+
 std::vector<ReviewPanel::Edit> ReviewPanel::edits() const {
     std::vector<Edit> out;
     for (int row = 0; row < m_fields->rowCount(); ++row) {

@@ -37,6 +37,8 @@ public:
         std::string read;
         std::string value;
     };
+    /// Takes in a value still being typed in a cell (Ctrl+S pressed with the cell editor open).
+    void commitEdits();
     /// Values that differ from what was read.
     [[nodiscard]] std::vector<Edit> edits() const;
     /// The value to keep of every field (edits applied).

@@ -21,6 +21,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace secondline::desk {
@@ -146,6 +147,7 @@ TrainerScreen::TrainerScreen(DeskContext& context, QWidget* parent) : QWidget(pa
     connect(&m_ctx, &DeskContext::busyChanged, this, [this](bool busy) {
         m_read->setEnabled(!busy && m_image != nullptr);
         m_submit->setEnabled(!busy && m_current >= 0);
+        if (!busy && m_wanted >= 0) QTimer::singleShot(0, this, [this] { showExercise(m_wanted); });
     });
     m_read->setEnabled(false);
     m_submit->setEnabled(false);
@@ -166,6 +168,13 @@ void TrainerScreen::openPack(std::uint64_t number, int count) {
 
 void TrainerScreen::showExercise(int index) {
     if (!m_pack || index < 0 || index >= static_cast<int>(m_pack->exercises.size())) return;
+    if (m_ctx.busy()) {
+        // The last document is still being drawn or read: this one follows as soon as that is done.
+        m_wanted = index;
+        m_current = index; // what the work in hand finishes is no longer shown
+        return;
+    }
+    m_wanted = -1;
     m_current = index;
     m_submitted = false;
     m_image.reset();
@@ -265,6 +274,7 @@ bool TrainerScreen::submit() {
         return false;
     }
     const auto& exercise = m_pack->exercises[static_cast<std::size_t>(m_current)];
+    m_review->commitEdits();
     app::ExerciseAnswer answer;
     answer.fields = m_review->values();
     for (const auto& [problem, box] : m_problems)

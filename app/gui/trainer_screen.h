@@ -62,6 +62,7 @@ private:
     DeskContext& m_ctx;
     std::optional<app::ExercisePack> m_pack;
     int m_current = -1;
+    int m_wanted = -1; ///< an exercise asked for while the desk was busy
     bool m_submitted = false;
     std::shared_ptr<capture::Image> m_image;
     std::unique_ptr<capture::MrzReader> m_reader; // created and used by background work only
