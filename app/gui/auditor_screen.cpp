@@ -212,6 +212,7 @@ void AuditorScreen::verify() {
                                        .arg(fromStd(c.problem)));
                 m_verdict->setStyleSheet("color: #b00000; font-weight: bold;");
             }
+            m_ctx.setStatus(c.ok ? tr("The audit trail is intact") : tr("The audit trail is BROKEN: report it"));
             emit verified(c.ok);
             refresh();
         });

@@ -788,5 +788,97 @@ TEST_F(PrivacyStore, AnIdleSessionExpiresAndItsKeysAreWiped) {
     }));
 }
 
+// ---- training results and the scheduled purge (desk) --------------------------------------------------------
+
+TEST_F(PrivacyStore, ExerciseResultsAreKeptInTrainingStoresOnlyAndTraineesSeeTheirOwn) {
+    build(true);
+    storage::ExerciseResult r;
+    r.pack = "pack-3";
+    r.exercise = 2;
+    r.problem = "expired";
+    r.fieldsRight = 9;
+    r.fieldsTotal = 11;
+    r.problemsCaught = 1;
+    r.problemsPlanted = 1;
+    r.seconds = 41.25;
+    r.trainee = "someone else"; // ignored: the store names the signed-in user
+    {
+        auto trainee = open("officer1");
+        ASSERT_OK(trainee);
+        ASSERT_OK(trainee->addExerciseResult(r));
+        auto bad = r;
+        bad.fieldsRight = 12; // more right than there are
+        EXPECT_ERROR_CODE(trainee->addExerciseResult(bad), ErrorCode::InvalidArgument);
+        bad = r;
+        bad.exercise = 0;
+        EXPECT_ERROR_CODE(trainee->addExerciseResult(bad), ErrorCode::InvalidArgument);
+        bad = r;
+        bad.seconds = -1;
+        EXPECT_ERROR_CODE(trainee->addExerciseResult(bad), ErrorCode::InvalidArgument);
+        bad = r;
+        bad.pack.clear();
+        EXPECT_ERROR_CODE(trainee->addExerciseResult(bad), ErrorCode::InvalidArgument);
+    }
+    {
+        auto other = open("officer2");
+        ASSERT_OK(other);
+        auto mine = other->exerciseResults();
+        ASSERT_OK(mine);
+        EXPECT_TRUE(mine->empty()); // another trainee's scores are not theirs to see
+        ASSERT_OK(other->addExerciseResult(r));
+    }
+    auto trainer = open("trainer");
+    ASSERT_OK(trainer);
+    auto all = trainer->exerciseResults();
+    ASSERT_OK(all);
+    ASSERT_EQ(all->size(), 2u);
+    EXPECT_EQ(all->at(0).trainee, "officer1");
+    EXPECT_EQ(all->at(1).trainee, "officer2");
+    EXPECT_EQ(all->at(0).pack, "pack-3");
+    EXPECT_EQ(all->at(0).exercise, 2);
+    EXPECT_EQ(all->at(0).fieldsRight, 9);
+    EXPECT_DOUBLE_EQ(all->at(0).seconds, 41.25);
+}
+
+TEST_F(PrivacyStore, ProductionStoresKeepNoExerciseResults) {
+    build();
+    auto officer = open("officer1");
+    ASSERT_OK(officer);
+    storage::ExerciseResult r;
+    r.pack = "pack-1";
+    r.exercise = 1;
+    r.problem = "none";
+    EXPECT_ERROR_CODE(officer->addExerciseResult(r), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(officer->exerciseResults(), ErrorCode::PermissionDenied);
+}
+
+TEST_F(PrivacyStore, TheScheduledPurgeRunsForAnyRoleWithoutCountingAsActivity) {
+    build();
+    {
+        auto officer = open("officer1");
+        ASSERT_OK(officer);
+        auto rec = officer->record(recordA);
+        ASSERT_OK(rec);
+        ASSERT_OK(officer->closeEncounter(*rec->encounter.encounterId, "cleared"));
+    }
+    auto officer = open("officer2"); // an officer may not purge on demand, but the schedule runs anyway
+    ASSERT_OK(officer);
+    EXPECT_ERROR_CODE(officer->purge(), ErrorCode::PermissionDenied);
+    auto none = officer->purgeDue();
+    ASSERT_OK(none);
+    EXPECT_EQ(none->erased, 0);
+    clock.advance(std::chrono::minutes{14}); // idle, but within the pack's 15 minutes
+    auto stillNone = officer->purgeDue();
+    ASSERT_OK(stillNone);
+    clock.advance(std::chrono::minutes{2}); // 16 minutes without the user doing anything
+    clock.advance(std::chrono::days{31});
+    auto due = officer->purgeDue();
+    ASSERT_OK(due);
+    EXPECT_EQ(due->erased, 2); // the cleared case, and the one still open after the open rule's 30 days
+    EXPECT_EQ(due->erasedIds, (std::vector<std::int64_t>{recordA, recordB}));
+    // The purges were not the user's activity: the session has still expired.
+    EXPECT_ERROR_CODE(officer->records(), ErrorCode::SessionExpired);
+}
+
 } // namespace
 } // namespace secondline
