@@ -108,7 +108,7 @@ PACKAGES=(
     libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
     libsodium-dev libfreetype-dev fonts-ocr-b fonts-dejavu-core
     libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev libspdlog-dev
-    libsane-dev sane-utils libsane1
+    libsane-dev sane-utils libsane1 libglpk-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev iso-codes
     # headless display for the GUI demo and screenshots

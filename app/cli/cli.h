@@ -65,6 +65,7 @@ void registerStoreCommands(CLI::App& app, Context& ctx);
 void registerDemoCommand(CLI::App& app, Context& ctx);
 void registerDeviceCommands(CLI::App& app, Context& ctx);
 void registerPrivacyCommands(CLI::App& app, Context& ctx);
+void registerReportCommand(CLI::App& app, Context& ctx);
 
 /// `mrz read` from a device instead of image files (exactly one of camera, video, serial, scanner is set).
 struct SourceReadArgs {

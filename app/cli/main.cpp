@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
     cli::registerDemoCommand(app, ctx);
     cli::registerDeviceCommands(app, ctx);
     cli::registerPrivacyCommands(app, ctx);
+    cli::registerReportCommand(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -13,7 +13,7 @@ namespace {
 
 std::string yymmdd(std::chrono::sys_days day) {
     const std::chrono::year_month_day ymd{day};
-    char out[8];
+    char out[32];
     std::snprintf(out, sizeof out, "%02d%02u%02u", static_cast<int>(ymd.year()) % 100,
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
     return out;

@@ -44,6 +44,7 @@ std::string_view actionName(Action action) noexcept {
     case Action::ReportRetention: return "retention.report";
     case Action::ExportAudit: return "audit.export";
     case Action::BreakGlass: return "breakglass.start";
+    case Action::ReadStatistics: return "statistics.read";
     }
     return "unknown";
 }

@@ -153,7 +153,7 @@ core::Result<Policy> Policy::parse(std::string_view bytes) {
         expectObject(root, "",
                      {"format", "name", "version", "roles", "purposes", "minimization", "retention", "sharing",
                       "sessions", "breakglass"},
-                     {"description"});
+                     {"description", "statistics"});
         if (str(root.at("format"), "/format") != kPolicyFormat)
             invalid("/format", "must be \"" + std::string(kPolicyFormat) + "\" (this SecondLine reads that format)");
         p.m_name = identifier(root.at("name"), "/name");
@@ -275,6 +275,11 @@ core::Result<Policy> Policy::parse(std::string_view bytes) {
                 invalid("/breakglass/grants", "break-glass grants reading only (record.read, record.read_any, "
                                               "record.list, subject.export), not " +
                                                   std::string(actionName(a)));
+        if (root.contains("statistics")) {
+            const json& stats = root.at("statistics");
+            expectObject(stats, "/statistics", {"min_cell"});
+            p.m_statisticsMinCell = static_cast<int>(integer(stats.at("min_cell"), "/statistics/min_cell", 3, 1000));
+        }
     } catch (const Invalid& e) {
         return fail(ErrorCode::PolicyInvalid, "policy " + e.path + ": " + e.what);
     } catch (const json::exception&) {

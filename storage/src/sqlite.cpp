@@ -121,6 +121,12 @@ std::int64_t Statement::int64(int column) const {
     return sqlite3_column_int64(m_stmt, column);
 }
 
+std::string_view Statement::textView(int column) const {
+    const auto* p = sqlite3_column_text(m_stmt, column);
+    const int n = sqlite3_column_bytes(m_stmt, column);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string_view{};
+}
+
 std::string Statement::text(int column) const {
     const auto* p = sqlite3_column_text(m_stmt, column);
     const int n = sqlite3_column_bytes(m_stmt, column);

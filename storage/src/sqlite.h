@@ -48,6 +48,8 @@ public:
 
     [[nodiscard]] std::int64_t int64(int column) const;
     [[nodiscard]] std::string text(int column) const;
+    /// The text without a copy: valid until the next step, reset or column call on this row.
+    [[nodiscard]] std::string_view textView(int column) const;
     [[nodiscard]] bool isNull(int column) const;
     [[nodiscard]] int columnCount() const;
     [[nodiscard]] std::vector<std::uint8_t> blob(int column) const;

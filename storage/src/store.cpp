@@ -258,6 +258,34 @@ CREATE TABLE exercise_results (
 )sql");
 }
 
+/// v5 -> v6: a statistics row per record (no identity: age bands, codes, quality), filled for old records.
+Status migrateToV6(Database& db, const MigrationContext&) {
+    if (auto s = db.exec(R"sql(
+CREATE TABLE record_facts (
+    record_id INTEGER PRIMARY KEY REFERENCES records(id),
+    encounter_id INTEGER NOT NULL,
+    time_utc TEXT NOT NULL,
+    desk TEXT NOT NULL,
+    source TEXT NOT NULL,
+    document_code TEXT NOT NULL,
+    issuing_state TEXT NOT NULL,
+    nationality TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    age_band TEXT NOT NULL,
+    check_failed INTEGER NOT NULL,
+    missing_fields INTEGER NOT NULL,
+    min_confidence INTEGER NOT NULL,
+    corrections INTEGER NOT NULL DEFAULT 0,
+    flagged INTEGER NOT NULL DEFAULT 0,
+    basis TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX record_facts_time ON record_facts(time_utc);
+)sql");
+        !s)
+        return s;
+    return detail::backfillFacts(db);
+}
+
 struct Migration {
     int to;
     Status (*apply)(Database&, const MigrationContext&);
@@ -266,10 +294,7 @@ struct Migration {
 /// Forward-only, in order. A store is created at version 1 and brought up through every step, so each
 /// step runs on every new store as well as on old ones.
 constexpr Migration kMigrations[] = {
-    {2, migrateToV2},
-    {3, migrateToV3},
-    {4, migrateToV4},
-    {5, migrateToV5},
+    {2, migrateToV2}, {3, migrateToV3}, {4, migrateToV4}, {5, migrateToV5}, {6, migrateToV6},
 };
 
 /// Runs the steps above `from`, each in its own transaction with its meta update and audit entry.
@@ -883,6 +908,7 @@ Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::
         if (auto s = ins->run(); !s) return fail(s.error());
         ins->reset();
         const std::int64_t id = im.db.lastInsertId();
+        if (auto s = detail::writeFacts(im.db, id, document); !s) return fail(s.error());
         if (auto s = im.audit(action, id, encounter.purpose, ""); !s) return fail(s.error());
         ids.push_back(id);
     }
@@ -1089,6 +1115,7 @@ Result<std::int64_t> Store::flagRecord(std::int64_t recordId, FlagKind kind, std
     if (auto s = hist->run(); !s) return fail(s.error());
     if (auto s = im.audit("flag.create", recordId, "secondary_inspection", flagKindName(kind)); !s)
         return fail(s.error());
+    if (auto s = detail::factsAfterFlag(im.db, recordId, reason); !s) return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return id;
 }

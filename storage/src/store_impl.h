@@ -113,6 +113,15 @@ namespace detail {
 [[nodiscard]] core::Result<std::vector<StoredImage>> loadImages(Database& db, std::int64_t recordId);
 /// A flag status as stored ("open", "resolved", "dismissed").
 [[nodiscard]] FlagStatus flagStatusFrom(const std::string& text);
+/// Writes (or rewrites) the statistics row of a record from its document, keeping its corrections and flag.
+[[nodiscard]] core::Status writeFacts(Database& db, std::int64_t recordId, const validation::TravelDocument& document);
+/// Counts a rectification in the record's statistics row and refreshes its coded fields.
+[[nodiscard]] core::Status factsAfterRectify(Database& db, std::int64_t recordId,
+                                             const validation::TravelDocument& document);
+/// Marks the record's statistics row as flagged, with the referral's basis ("fact", "assessment" or "").
+[[nodiscard]] core::Status factsAfterFlag(Database& db, std::int64_t recordId, std::string_view reason);
+/// Fills the statistics rows of every record (the schema 6 migration).
+[[nodiscard]] core::Status backfillFacts(Database& db);
 /// A record's rectifications, oldest first.
 [[nodiscard]] core::Result<std::vector<Rectification>> recordHistory(Database& db, std::int64_t recordId);
 /// The document as the purpose's minimization profile allows it to be written.

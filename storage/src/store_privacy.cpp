@@ -286,6 +286,7 @@ Status Store::rectify(std::int64_t recordId, std::string_view field, std::string
     hist->bind(1, recordId).bind(2, core::formatUtc(im.clock->now())).bind(3, im.userId).bind(4, field);
     hist->bind(5, old).bind(6, value).bind(7, reason);
     if (auto s = hist->run(); !s) return s;
+    if (auto s = detail::factsAfterRectify(im.db, recordId, *doc); !s) return s;
     if (auto s = im.audit("record.rectify", recordId, "secondary_inspection", "field " + std::string(field),
                           std::string(reason));
         !s)
@@ -324,7 +325,8 @@ Result<PurgeReport> detail::eraseRecords(Database& db, const std::vector<std::in
         for (const char* sql :
              {"DELETE FROM flag_history WHERE flag_id IN (SELECT id FROM flags WHERE record_id = ?);",
               "DELETE FROM flags WHERE record_id = ?;", "DELETE FROM record_history WHERE record_id = ?;",
-              "DELETE FROM images WHERE record_id = ?;", "DELETE FROM records WHERE id = ?;"}) {
+              "DELETE FROM images WHERE record_id = ?;", "DELETE FROM record_facts WHERE record_id = ?;",
+              "DELETE FROM records WHERE id = ?;"}) {
             auto del = db.prepare(sql);
             if (!del) return fail(del.error());
             del->bind(1, id);

@@ -880,5 +880,61 @@ TEST_F(PrivacyStore, TheScheduledPurgeRunsForAnyRoleWithoutCountingAsActivity) {
     EXPECT_ERROR_CODE(officer->records(), ErrorCode::SessionExpired);
 }
 
+// ---- statistics rows (analysis) -------------------------------------------------------------------------------
+
+TEST_F(PrivacyStore, StatisticsRowsFollowRecordsFlagsCorrectionsOutcomesAndErasure) {
+    build();
+    auto officer = open("officer1");
+    ASSERT_OK(officer);
+    EXPECT_ERROR_CODE(officer->statistics(clock.now() - std::chrono::hours{1}, clock.now() + std::chrono::hours{1}),
+                      ErrorCode::PermissionDenied);
+    ASSERT_OK(officer->rectify(recordA, "nationality", "D", "misread"));
+    auto rec = officer->record(recordA);
+    ASSERT_OK(rec);
+    clock.advance(std::chrono::minutes{12});
+    ASSERT_OK(officer->closeEncounter(*rec->encounter.encounterId, "referred"));
+    officer->logout();
+    auto auditor = open("auditor"); // aggregates carry no personal data: auditors may read them
+    ASSERT_OK(auditor);
+    const auto from = clock.now() - std::chrono::hours{1}, to = clock.now() + std::chrono::hours{1};
+    auto data = auditor->statistics(from, to);
+    ASSERT_OK(data);
+    ASSERT_EQ(data->rows.size(), 2u);
+    const auto& a = data->rows[0];
+    EXPECT_EQ(data->value(a, storage::StatisticsData::Nationality), "D"); // the rectified value
+    EXPECT_EQ(data->value(a, storage::StatisticsData::Outcome), "referred");
+    EXPECT_EQ(data->value(a, storage::StatisticsData::Sex), "F");
+    EXPECT_EQ(data->value(a, storage::StatisticsData::AgeBand), "45-59"); // born 1974, captured 2026
+    EXPECT_EQ(data->value(a, storage::StatisticsData::Source), "scan");
+    EXPECT_TRUE(a.flagged);
+    EXPECT_EQ(a.corrections, 1);
+    EXPECT_EQ(a.processing, 12 * 60);
+    EXPECT_FALSE(a.checkFailed);
+    const auto& b = data->rows[1];
+    EXPECT_FALSE(b.flagged);
+    EXPECT_EQ(b.corrections, 0);
+    EXPECT_EQ(b.processing, -1); // still open
+    // A desk filter and a period outside.
+    auto none = auditor->statistics(from, to, std::string("desk-that-is-not"));
+    ASSERT_OK(none);
+    EXPECT_TRUE(none->rows.empty());
+    auto later = auditor->statistics(to, to + std::chrono::hours{1});
+    ASSERT_OK(later);
+    EXPECT_TRUE(later->rows.empty());
+    auditor->logout();
+    // Erasure takes the statistics row with the record.
+    auto supervisor = open("supervisor");
+    ASSERT_OK(supervisor);
+    auto recB = supervisor->record(recordB);
+    ASSERT_OK(recB);
+    ASSERT_OK(supervisor->eraseRecord(recordB, "traveller asked"));
+    supervisor->logout();
+    auditor = open("auditor");
+    ASSERT_OK(auditor);
+    data = auditor->statistics(from, to);
+    ASSERT_OK(data);
+    EXPECT_EQ(data->rows.size(), 1u);
+}
+
 } // namespace
 } // namespace secondline

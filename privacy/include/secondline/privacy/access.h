@@ -38,15 +38,17 @@ enum class Action {
     ReportRetention, ///< see what expires when (counts only)
     ExportAudit,     ///< export the audit trail and write checkpoints
     BreakGlass,      ///< open a time-limited, audited emergency read of personal data
+    // Added with the analysis (issue 9).
+    ReadStatistics, ///< aggregate statistics and bias reports, small cells suppressed (no personal data)
 };
 
 /// Every action, in declaration order.
 inline constexpr Action kAllActions[] = {
-    Action::CreateRecord, Action::ReadOwnRecord, Action::ReadAnyRecord, Action::ListRecords,  Action::ManageUsers,
-    Action::ReadAudit,    Action::BackupStore,   Action::RotateKeys,    Action::FlagRecord,   Action::ReviewFlags,
-    Action::UpdateRecord, Action::RectifyRecord, Action::EraseRecord,   Action::HoldRecord,   Action::ExportSubject,
-    Action::ShareRecord,  Action::CheckStore,    Action::LoadPolicy,    Action::PurgeRecords, Action::ReportRetention,
-    Action::ExportAudit,  Action::BreakGlass,
+    Action::CreateRecord, Action::ReadOwnRecord, Action::ReadAnyRecord,  Action::ListRecords,  Action::ManageUsers,
+    Action::ReadAudit,    Action::BackupStore,   Action::RotateKeys,     Action::FlagRecord,   Action::ReviewFlags,
+    Action::UpdateRecord, Action::RectifyRecord, Action::EraseRecord,    Action::HoldRecord,   Action::ExportSubject,
+    Action::ShareRecord,  Action::CheckStore,    Action::LoadPolicy,     Action::PurgeRecords, Action::ReportRetention,
+    Action::ExportAudit,  Action::BreakGlass,    Action::ReadStatistics,
 };
 
 inline constexpr Role kAllRoles[] = {Role::Officer, Role::Supervisor, Role::Trainer, Role::Auditor,

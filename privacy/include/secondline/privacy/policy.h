@@ -121,6 +121,8 @@ public:
     [[nodiscard]] int purgeIntervalMinutes() const { return m_purgeIntervalMinutes; }
     [[nodiscard]] const SessionRules& sessions() const { return m_sessions; }
     [[nodiscard]] const BreakGlassRules& breakGlass() const { return m_breakGlass; }
+    /// The smallest count a statistics report publishes (k); smaller cells are suppressed.
+    [[nodiscard]] int statisticsMinCell() const { return m_statisticsMinCell; }
 
     /// Decides; never deletes. When the record may be purged: its rule's days after it closed (or started,
     /// while open); nullopt while a legal hold stands. storage asks this, then deletes and audits.
@@ -142,6 +144,7 @@ private:
     std::vector<SharingAgreement> m_agreements;
     SessionRules m_sessions;
     BreakGlassRules m_breakGlass;
+    int m_statisticsMinCell = 5;
 };
 
 } // namespace secondline::privacy

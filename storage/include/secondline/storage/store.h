@@ -22,6 +22,7 @@
 #include <secondline/privacy/policy.h>
 #include <secondline/validation/travel_document.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,7 +34,7 @@
 namespace secondline::storage {
 
 /// Schema version this build writes; older stores are migrated forward on open.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 /// The key slot file that belongs to a store database.
 [[nodiscard]] std::string keySlotPath(const std::string& databasePath);
@@ -164,6 +165,37 @@ struct Flag {
     std::string referredTo; ///< referrals: the service referred to
     FlagStatus status = FlagStatus::Open;
     std::vector<FlagEvent> history; ///< oldest first; the first event is the flag's creation
+};
+
+/// What statistics read: one row per record in the period, without identity. Ages are in bands; no name,
+/// document number or date of birth is here. Each text dimension is coded into a small dictionary so a year of
+/// a busy desk (a million rows) fits in tens of megabytes.
+struct StatisticsData {
+    enum Dimension : std::uint8_t {
+        Desk,
+        Source,
+        DocumentCode,
+        IssuingState,
+        Nationality,
+        Sex,     ///< "M", "F", "X", or "" (unspecified)
+        AgeBand, ///< "0-17", "18-29", "30-44", "45-59", "60+", "unknown" (at the time of capture)
+        Outcome, ///< the encounter's: "open", "cleared", "referred", "refused", ...
+        Basis,   ///< of a referral: "fact", "assessment", "" (none or untyped)
+        kDimensions
+    };
+    struct Row {
+        std::int64_t time = 0;         ///< capture time, seconds since 1970 (UTC)
+        std::int32_t processing = -1;  ///< seconds from the encounter's start to its close; -1 while open
+        std::uint16_t corrections = 0; ///< rectifications of the record
+        std::uint8_t missing = 0;      ///< core fields empty or partly unknown
+        std::uint8_t confidence = 100; ///< lowest per-field OCR confidence, percent (100 for typed text)
+        bool checkFailed = false;      ///< a check digit failed
+        bool flagged = false;          ///< flagged for review or referred
+        std::array<std::uint16_t, kDimensions> code{}; ///< index into `values`
+    };
+    std::array<std::vector<std::string>, kDimensions> values{};
+    std::vector<Row> rows{};
+    [[nodiscard]] const std::string& value(const Row& row, Dimension d) const { return values[d][row.code[d]]; }
 };
 
 /// One trainee's answer to one exercise of a training pack, scored (training stores only; synthetic data).
@@ -386,6 +418,11 @@ public:
     /// run it (retention is the workstation's duty, not a privilege); it does not count as activity for the
     /// idle timeout. Errors: StoreNeedsMigration, Database, DiskFull.
     [[nodiscard]] core::Result<PurgeReport> purgeDue();
+
+    /// The statistics rows of records captured in [from, to), of one desk when `desk` is given (audited with the
+    /// period only). Errors: PermissionDenied (statistics.read).
+    [[nodiscard]] core::Result<StatisticsData> statistics(core::TimePoint from, core::TimePoint to,
+                                                          const std::optional<std::string>& desk = std::nullopt);
 
     /// Keeps a trainee's scored answer (training stores only; `trainee` and `time` are set by the store).
     /// Errors: PermissionDenied (a production store, or a role that may not create records), InvalidArgument.

@@ -1,0 +1,108 @@
+#pragma once
+// Aggregate statistics for supervisors: volumes by hour, day, document type, issuing state, nationality,
+// outcome, referral basis and processing time; data quality per desk and per source device; and the bias
+// report (referral and refusal rates by nationality, sex and age band with 95% intervals and a test against
+// the rest). Every published count passes disclosure control (privacy/disclosure.h) with the pack's k. A
+// report holds no name, number or date of birth: its input has none.
+
+#include <secondline/privacy/disclosure.h>
+#include <secondline/storage/store.h>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace secondline::app {
+
+struct ReportOptions {
+    core::TimePoint from{};
+    core::TimePoint to{};
+    std::optional<std::string> desk{};
+    int minCell = 5; ///< k: the pack's statistics.min_cell
+};
+
+/// One published table of counts.
+struct CountsSection {
+    std::string name;  ///< stable: "by_hour", "by_nationality", ...
+    std::string title; ///< plain words
+    privacy::ProtectedTable table;
+};
+
+struct QualityRow {
+    std::string group;
+    std::optional<std::int64_t> records; ///< nullopt: fewer than k records, the row is withheld
+    double checkDigitFailureRate = 0;    ///< share of records with a failed check digit
+    double correctionRate = 0;           ///< share corrected by hand after capture
+    double missingFieldRate = 0;         ///< share with a core field empty or partly unknown
+    double meanConfidence = 0;           ///< mean of each record's lowest field confidence, percent
+};
+
+struct QualitySection {
+    std::string by; ///< "desk" or "source"
+    std::vector<QualityRow> rows;
+};
+
+struct Interval {
+    double low = 0;
+    double high = 0;
+};
+
+/// Wilson score interval of a proportion (95% by default); {0, 0} for n = 0.
+[[nodiscard]] Interval wilsonInterval(std::int64_t events, std::int64_t n, double z = 1.959963984540054);
+
+struct ProportionTest {
+    double z = 0;
+    double p = 1; ///< two-sided
+};
+
+/// Two-proportion z-test with a pooled standard error (events1 of n1 against events2 of n2).
+[[nodiscard]] ProportionTest twoProportionTest(std::int64_t events1, std::int64_t n1, std::int64_t events2,
+                                               std::int64_t n2);
+
+struct Rate {
+    std::int64_t events = 0;
+    std::int64_t n = 0;
+    double rate = 0;
+    Interval ci;
+    double z = 0;           ///< against the rest of the records (0 for the overall rate)
+    double p = 1;           ///< two-sided
+    double pAdjusted = 1;   ///< Bonferroni over the groups of the same breakdown
+    bool disparity = false; ///< pAdjusted < 0.05
+};
+
+struct BiasGroup {
+    std::string group;
+    std::optional<std::int64_t> records; ///< nullopt: withheld (fewer than k)
+    std::optional<Rate> referral;        ///< nullopt: withheld (a count below k, or needed to protect one)
+    std::optional<Rate> refusal;
+    std::vector<std::string> warnings; ///< plain words
+};
+
+struct BiasSection {
+    std::string by; ///< "nationality", "sex", "age_band"
+    std::vector<BiasGroup> groups;
+};
+
+struct StatisticsReport {
+    ReportOptions options;
+    std::optional<std::int64_t> records; ///< nullopt when fewer than k
+    std::vector<CountsSection> counts;
+    std::vector<QualitySection> quality;
+    std::optional<Rate> overallReferral;
+    std::optional<Rate> overallRefusal;
+    std::vector<BiasSection> bias;
+    std::vector<std::string> warnings; ///< about reading the figures
+};
+
+/// A record counts as referred when it was flagged for review or referral, or its encounter closed as
+/// "referred"; as refused when its encounter closed as "refused".
+[[nodiscard]] StatisticsReport buildReport(const storage::StatisticsData& data, const ReportOptions& options);
+
+/// The report as JSON (format "secondline-statistics/1"): suppressed values are null with a "suppressed" reason.
+[[nodiscard]] nlohmann::json reportJson(const StatisticsReport& report);
+/// The report as CSV (RFC 4180): section,table,row,column,value,note — one line per published or suppressed value.
+[[nodiscard]] std::string reportCsv(const StatisticsReport& report);
+
+} // namespace secondline::app

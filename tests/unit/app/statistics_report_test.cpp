@@ -1,0 +1,227 @@
+// The statistics report on generated encounter data: every count table keeps small cells out (also through
+// its totals), the bias figures match an independent computation and reference values, and what is withheld
+// is withheld everywhere (JSON and CSV).
+
+#include <statistics_report.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+
+using namespace secondline;
+using Data = storage::StatisticsData;
+
+namespace {
+
+/// Generated records: nationality, sex, age band and outcome drawn with fixed rates per group.
+struct Generated {
+    Data data;
+    struct Truth {
+        std::int64_t n = 0, referred = 0, refused = 0;
+    };
+    std::map<std::string, Truth> byNationality;
+    Truth all;
+};
+
+std::uint16_t codeOf(Data& d, Data::Dimension dim, const std::string& v) {
+    auto& values = d.values[dim];
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (values[i] == v) return static_cast<std::uint16_t>(i);
+    values.push_back(v);
+    return static_cast<std::uint16_t>(values.size() - 1);
+}
+
+Generated generate(std::uint64_t seed) {
+    Generated g;
+    std::mt19937_64 rng(seed);
+    // Nationality, records, referral probability.
+    const std::vector<std::tuple<std::string, int, double>> groups = {
+        {"AAA", 4000, 0.20}, {"BBB", 3000, 0.05}, {"CCC", 2500, 0.06}, {"DDD", 40, 0.10}, {"EEE", 3, 0.34}};
+    const std::int64_t start = 1767225600; // 2026-01-01T00:00:00Z
+    for (const auto& [nat, count, p] : groups) {
+        for (int i = 0; i < count; ++i) {
+            Data::Row r;
+            r.time = start + static_cast<std::int64_t>(rng() % (86400 * 30));
+            const bool referred = std::uniform_real_distribution<>(0, 1)(rng) < p;
+            const bool refused = !referred && rng() % 50 == 0;
+            r.flagged = referred && rng() % 2 == 0; // the rest are referred by outcome
+            r.checkFailed = rng() % 40 == 0;
+            r.corrections = rng() % 10 == 0 ? 1 : 0;
+            r.confidence = static_cast<std::uint8_t>(70 + rng() % 31);
+            r.processing = static_cast<std::int32_t>(rng() % 3600);
+            r.code[Data::Desk] = codeOf(g.data, Data::Desk, rng() % 2 ? "desk-1" : "desk-2");
+            r.code[Data::Source] = codeOf(g.data, Data::Source, rng() % 3 ? "scan" : "camera");
+            r.code[Data::DocumentCode] = codeOf(g.data, Data::DocumentCode, "P");
+            r.code[Data::IssuingState] = codeOf(g.data, Data::IssuingState, nat);
+            r.code[Data::Nationality] = codeOf(g.data, Data::Nationality, nat);
+            r.code[Data::Sex] = codeOf(g.data, Data::Sex, rng() % 2 ? "F" : "M");
+            r.code[Data::AgeBand] = codeOf(g.data, Data::AgeBand, rng() % 3 ? "30-44" : "18-29");
+            r.code[Data::Outcome] = codeOf(g.data, Data::Outcome,
+                                           refused                  ? "refused"
+                                           : referred && !r.flagged ? "referred"
+                                                                    : "cleared");
+            r.code[Data::Basis] = codeOf(g.data, Data::Basis, r.flagged ? (rng() % 2 ? "fact" : "assessment") : "");
+            g.data.rows.push_back(r);
+            auto& t = g.byNationality[nat];
+            for (auto* x : {&t, &g.all}) {
+                ++x->n;
+                x->referred += referred;
+                x->refused += refused;
+            }
+        }
+    }
+    return g;
+}
+
+app::StatisticsReport reportOf(const Generated& g, int k = 5) {
+    app::ReportOptions o;
+    o.from = core::TimePoint{std::chrono::seconds{1767225600}};
+    o.to = o.from + std::chrono::days{30};
+    o.minCell = k;
+    return app::buildReport(g.data, o);
+}
+
+} // namespace
+
+TEST(StatisticsMath, WilsonAndTheZTestMatchReferenceValues) {
+    // Newcombe (1998), table I: 81/263 -> 0.2553-0.3662; 15/148 -> 0.0624-0.1605; 0/10 -> 0-0.2775.
+    auto ci = app::wilsonInterval(81, 263);
+    EXPECT_NEAR(ci.low, 0.2553, 5e-4);
+    EXPECT_NEAR(ci.high, 0.3662, 5e-4);
+    ci = app::wilsonInterval(15, 148);
+    EXPECT_NEAR(ci.low, 0.0624, 5e-4);
+    EXPECT_NEAR(ci.high, 0.1605, 5e-4);
+    ci = app::wilsonInterval(0, 10);
+    EXPECT_NEAR(ci.low, 0.0, 1e-9);
+    EXPECT_NEAR(ci.high, 0.2775, 5e-4);
+    // 15/50 against 25/50: pooled p 0.4, se 0.09798, z -2.0412, two-sided p 0.0412.
+    const auto t = app::twoProportionTest(15, 50, 25, 50);
+    EXPECT_NEAR(t.z, -2.0412, 5e-4);
+    EXPECT_NEAR(t.p, 0.0412, 5e-4);
+}
+
+TEST(StatisticsReport, DisparityFiguresMatchAnIndependentComputation) {
+    const auto g = generate(7);
+    const auto report = reportOf(g);
+    ASSERT_TRUE(report.records);
+    EXPECT_EQ(*report.records, g.all.n);
+    const auto& byNat = report.bias[0];
+    ASSERT_EQ(byNat.by, "nationality");
+    const double groupsTested = static_cast<double>(byNat.groups.size());
+    for (const auto& group : byNat.groups) {
+        SCOPED_TRACE(group.group);
+        const auto& truth = g.byNationality.at(group.group);
+        if (!group.referral) continue;
+        // Recomputed here from the raw counts, by the textbook formulas.
+        const double n = static_cast<double>(truth.n), e = static_cast<double>(truth.referred);
+        const double restN = static_cast<double>(g.all.n - truth.n),
+                     restE = static_cast<double>(g.all.referred - truth.referred);
+        const double p1 = e / n, p2 = restE / restN, pool = (e + restE) / (n + restN);
+        const double z = (p1 - p2) / std::sqrt(pool * (1 - pool) * (1 / n + 1 / restN));
+        const double p = 2 * (1 - 0.5 * std::erfc(-std::fabs(z) / std::sqrt(2.0)));
+        const double zc = 1.959963984540054;
+        const double centre = (e + zc * zc / 2) / (n + zc * zc);
+        const double half = zc * std::sqrt(n) / (n + zc * zc) * std::sqrt(p1 * (1 - p1) + zc * zc / (4 * n));
+        EXPECT_EQ(group.referral->events, truth.referred);
+        EXPECT_EQ(group.referral->n, truth.n);
+        EXPECT_NEAR(group.referral->rate, p1, 1e-12);
+        EXPECT_NEAR(group.referral->z, z, 1e-9);
+        EXPECT_NEAR(group.referral->p, p, 1e-9);
+        EXPECT_NEAR(group.referral->pAdjusted, std::min(1.0, p * groupsTested), 1e-9);
+        EXPECT_NEAR(group.referral->ci.low, centre - half, 1e-9);
+        EXPECT_NEAR(group.referral->ci.high, centre + half, 1e-9);
+    }
+    // AAA is referred four times as often as the rest: flagged; BBB and CCC near the overall rate of the rest.
+    const auto find = [&](const std::string& name) {
+        for (const auto& grp : byNat.groups)
+            if (grp.group == name) return grp;
+        ADD_FAILURE() << name;
+        return app::BiasGroup{};
+    };
+    ASSERT_TRUE(find("AAA").referral);
+    EXPECT_TRUE(find("AAA").referral->disparity);
+    EXPECT_GT(find("AAA").referral->z, 0);
+    // DDD (40 records) carries a warning: a small sample, or withheld to protect EEE (3 records: the smallest
+    // other row is the complement). EEE is withheld altogether.
+    const auto ddd = find("DDD");
+    bool warned = false;
+    for (const auto& w : ddd.warnings)
+        warned = warned || w.find("Fewer than 30") != std::string::npos ||
+                 w.find("not reliable") != std::string::npos || w.find("withheld") != std::string::npos;
+    EXPECT_TRUE(warned);
+    const auto eee = find("EEE");
+    EXPECT_FALSE(eee.records);
+    EXPECT_FALSE(eee.referral);
+    EXPECT_FALSE(eee.refusal);
+    EXPECT_FALSE(report.warnings.empty());
+}
+
+TEST(StatisticsReport, NoPublishedCountIsSmallOrRecoverableFromTotals) {
+    for (std::uint64_t seed : {1u, 2u, 3u}) {
+        const auto g = generate(seed);
+        for (int k : {3, 5, 10}) {
+            const auto report = reportOf(g, k);
+            for (const auto& section : report.counts) {
+                SCOPED_TRACE(section.name + " k=" + std::to_string(k));
+                const auto& t = section.table;
+                const std::size_t R = t.rows.size(), C = t.columns.size();
+                const auto small = [&](const std::optional<std::int64_t>& v) { return v && *v > 0 && *v < k; };
+                for (const auto& v : t.cells) EXPECT_FALSE(small(v));
+                for (const auto& v : t.rowTotals) EXPECT_FALSE(small(v));
+                for (const auto& v : t.columnTotals) EXPECT_FALSE(small(v));
+                EXPECT_FALSE(small(t.total));
+                // No line with exactly one gap: a published total minus published cells would give it.
+                for (std::size_t c = 0; c < C; ++c) {
+                    int gaps = t.columnTotals[c] ? 0 : 1;
+                    for (std::size_t r = 0; r < R; ++r) gaps += t.cells[r * C + c] ? 0 : 1;
+                    EXPECT_NE(gaps, 1);
+                }
+                for (std::size_t r = 0; r < R; ++r) {
+                    int gaps = t.rowTotals[r] ? 0 : 1;
+                    for (std::size_t c = 0; c < C; ++c) gaps += t.cells[r * C + c] ? 0 : 1;
+                    EXPECT_NE(gaps, 1);
+                }
+            }
+            // Bias rates are published only where both counts behind them are at least k.
+            for (const auto& b : report.bias)
+                for (const auto& grp : b.groups) {
+                    for (const auto* r : {&grp.referral, &grp.refusal}) {
+                        if (!*r) continue;
+                        EXPECT_TRUE((*r)->events == 0 || (*r)->events >= k);
+                        EXPECT_TRUE((*r)->n - (*r)->events == 0 || (*r)->n - (*r)->events >= k);
+                    }
+                }
+            for (const auto& q : report.quality)
+                for (const auto& row : q.rows) EXPECT_TRUE(!row.records || *row.records >= k);
+        }
+    }
+}
+
+TEST(StatisticsReport, JsonAndCsvCarryTheSameSuppressionsAndNeverSayWhy) {
+    const auto g = generate(11);
+    const auto report = reportOf(g);
+    const auto json = app::reportJson(report);
+    EXPECT_EQ(json["format"], "secondline-statistics/1");
+    EXPECT_EQ(json["min_cell"], 5);
+    const std::string text = json.dump();
+    EXPECT_EQ(text.find("fewer_than_k"), std::string::npos);
+    EXPECT_EQ(text.find("protects"), std::string::npos);
+    // The nationality table: EEE (3 records) is null, and so is one other cell.
+    for (const auto& t : json["counts"]) {
+        if (t["name"] != "by_nationality") continue;
+        int nulls = 0;
+        for (const auto& row : t["rows"]) {
+            if (row["values"][0].is_null()) ++nulls;
+            EXPECT_TRUE(row["label"] != "EEE" || row["values"][0].is_null());
+        }
+        EXPECT_GE(nulls, 2);
+        EXPECT_EQ(t["total"], g.all.n);
+    }
+    const auto csv = app::reportCsv(report);
+    EXPECT_EQ(csv.rfind("section,table,row,column,value,note\r\n", 0), 0u);
+    EXPECT_NE(csv.find("counts,by_nationality,EEE,records,,suppressed\r\n"), std::string::npos);
+    EXPECT_NE(csv.find("bias,nationality,AAA,referral_rate,"), std::string::npos);
+    EXPECT_NE(csv.find("DISPARITY"), std::string::npos);
+}
