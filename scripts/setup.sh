@@ -107,10 +107,10 @@ PACKAGES=(
     libopencv-videoio-dev libopencv-calib3d-dev opencv-data
     libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
     libsodium-dev libfreetype-dev fonts-ocr-b fonts-dejavu-core
-    libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev libspdlog-dev
+    libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev libspdlog-dev libcairo2-dev
     libsane-dev sane-utils libsane1 libglpk-dev
     # tests and benchmarks
-    libgtest-dev libgmock-dev googletest libbenchmark-dev iso-codes
+    libgtest-dev libgmock-dev googletest libbenchmark-dev iso-codes poppler-utils
     # headless display for the GUI demo and screenshots
     xvfb xauth
 )

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <document_json.h>
+#include <report_pdf.h>
 #include <statistics_report.h>
 
 #include <CLI/CLI.hpp>
@@ -34,11 +35,6 @@ int runReport(const ReportArgs& a) {
         printError({core::ErrorCode::InvalidArgument, "--to is before --from"});
         return kUsage;
     }
-    if (a.format != "json" && a.format != "csv") {
-        printError({core::ErrorCode::InvalidArgument,
-                    a.format == "pdf" ? "--format pdf is not built yet: use json or csv" : "--format is json or csv"});
-        return kUsage;
-    }
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
@@ -50,7 +46,16 @@ int runReport(const ReportArgs& a) {
     auto data = store->statistics(options.from, options.to, options.desk);
     if (!data) return report(data.error());
     const auto built = app::buildReport(*data, options);
-    const std::string text = a.format == "csv" ? app::reportCsv(built) : app::reportJson(built).dump(2) + "\n";
+    std::string text;
+    if (a.format == "csv") {
+        text = app::reportCsv(built);
+    } else if (a.format == "json") {
+        text = app::reportJson(built).dump(2) + "\n";
+    } else {
+        auto pdf = app::reportPdf(built);
+        if (!pdf) return report(pdf.error());
+        text = std::move(*pdf);
+    }
     if (auto s = writeNewFile(a.out, text); !s) return report(s.error());
     std::cout << app::dumpLine({{"out", a.out},
                                 {"format", a.format},
@@ -72,7 +77,8 @@ void registerReportCommand(CLI::App& app, Context& ctx) {
     cmd->add_option("--desk", args->desk, "Only this desk")->each([args](const std::string&) {
         args->anyDesk = false;
     });
-    cmd->add_option("--format", args->format, "json or csv")->check(CLI::IsMember({"json", "csv", "pdf"}));
+    cmd->add_option("--format", args->format, "json, csv or pdf (with charts)")
+        ->check(CLI::IsMember({"json", "csv", "pdf"}));
     cmd->add_option("--out", args->out, "File to write (never overwritten)")->required();
     cmd->callback([&ctx, args] { ctx.exitCode = runReport(*args); });
 }

@@ -1081,6 +1081,19 @@ TEST_F(PrivacyCli, ReportWritesSuppressedStatisticsWithoutPersonalData) {
             pw("s1"));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(test::readFile(csvOut).rfind("section,table,row,column,value,note\r\n", 0), 0u);
+    // The PDF, with its charts: a real PDF that Poppler renders (pdfinfo reads it, pdftoppm draws page 1).
+    const std::string pdfOut = dir.file("report.pdf");
+    r = run(as("s1", {"report", "--from", "2000-01-01", "--to", "2099-12-31", "--format", "pdf", "--out", pdfOut}),
+            pw("s1"));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(test::readFile(pdfOut).rfind("%PDF-", 0), 0u);
+    const std::string info = dir.file("pdfinfo.txt"), png = dir.file("page");
+    ASSERT_EQ(std::system(("pdfinfo '" + pdfOut + "' > '" + info + "' 2>&1").c_str()), 0) << test::readFile(info);
+    EXPECT_NE(test::readFile(info).find("Pages:"), std::string::npos);
+    ASSERT_EQ(std::system(("pdftoppm -r 30 -f 1 -l 1 -png '" + pdfOut + "' '" + png + "'").c_str()), 0);
+    const std::string page = test::readFile(png + "-1.png");
+    EXPECT_GT(page.size(), 1000u);
+    EXPECT_EQ(page.substr(1, 3), "PNG");
     // Never overwrites; an officer may not read statistics; dates and formats are checked.
     EXPECT_NE(
         run(as("s1", {"report", "--from", "2000-01-01", "--to", "2099-12-31", "--out", csvOut}), pw("s1")).exitCode, 0);
