@@ -102,7 +102,7 @@ PACKAGES=(
     # toolchain
     build-essential cmake ninja-build pkg-config git clang-format
     # libraries
-    qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-qpa-plugins
+    qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-qpa-plugins qt6-charts-dev libqt6opengl6-dev libgl-dev
     libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
     libopencv-videoio-dev libopencv-calib3d-dev opencv-data
     libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng

@@ -4,6 +4,7 @@
 #include "auditor_screen.h"
 #include "gui_util.h"
 #include "officer_screen.h"
+#include "statistics_screen.h"
 #include "supervisor_screen.h"
 #include "trainer_screen.h"
 #include "wedge_filter.h"
@@ -217,6 +218,10 @@ void DeskWindow::buildScreens() {
     if (ctx.may(privacy::Action::ReviewFlags)) {
         m_supervisor = new SupervisorScreen(ctx, m_tabs);
         m_tabs->addTab(m_supervisor, tr("&Referrals"));
+    }
+    if (ctx.may(privacy::Action::ReadStatistics)) {
+        m_statistics = new StatisticsScreen(ctx, m_tabs);
+        m_tabs->addTab(m_statistics, tr("&Statistics"));
     }
     if (m_store.training() && ctx.may(privacy::Action::CreateRecord)) {
         m_trainer = new TrainerScreen(ctx, m_tabs);

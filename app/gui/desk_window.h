@@ -30,6 +30,7 @@ namespace secondline::desk {
 class AdminScreen;
 class AuditorScreen;
 class OfficerScreen;
+class StatisticsScreen;
 class SupervisorScreen;
 class TrainerScreen;
 class WedgeFilter;
@@ -65,6 +66,7 @@ public:
     // The screens (nullptr when the role does not have them).
     [[nodiscard]] OfficerScreen* officer() const { return m_officer; }
     [[nodiscard]] SupervisorScreen* supervisor() const { return m_supervisor; }
+    [[nodiscard]] StatisticsScreen* statistics() const { return m_statistics; }
     [[nodiscard]] TrainerScreen* trainer() const { return m_trainer; }
     [[nodiscard]] AuditorScreen* auditor() const { return m_auditor; }
     [[nodiscard]] AdminScreen* admin() const { return m_admin; }
@@ -101,6 +103,7 @@ private:
     QProgressBar* m_busy = nullptr;
     OfficerScreen* m_officer = nullptr;
     SupervisorScreen* m_supervisor = nullptr;
+    StatisticsScreen* m_statistics = nullptr;
     TrainerScreen* m_trainer = nullptr;
     AuditorScreen* m_auditor = nullptr;
     AdminScreen* m_admin = nullptr;

@@ -6,10 +6,12 @@
 #include "gui_util.h"
 #include "officer_screen.h"
 #include "review_panel.h"
+#include "statistics_screen.h"
 #include "supervisor_screen.h"
 #include "trainer_screen.h"
 
 #include <secondline/capture/synthetic.h>
+#include <secondline/validation/mrz_parser.h>
 
 #include <QApplication>
 #include <QCheckBox>
@@ -101,6 +103,21 @@ int saveScreenshots(const QString& folder) {
     }
 
     {
+        // Earlier traffic for the statistics: 160 generated travellers, one in six referred.
+        auto officer = signIn(file("demo.db"), "officer");
+        if (!officer) return 2;
+        for (std::uint64_t i = 0; i < 160; ++i) {
+            auto lines = validation::composeMrz(capture::randomFields(9000 + i, validation::MrzFormat::TD3, today));
+            if (!lines) return 2;
+            auto doc = validation::parseMrz(*lines, {.inspectionDate = today});
+            if (!doc) return 2;
+            auto id = officer->addRecord(*doc, {.source = i % 3 ? "scan" : "camera", .desk = "desk-2"});
+            if (!id) return 2;
+            if (i % 6 == 0 && !officer->flagRecord(*id, storage::FlagKind::Review, "fact: generated referral"))
+                return 2;
+        }
+    }
+    {
         auto store = signIn(file("demo.db"), "officer");
         if (!store) return 2;
         DeskWindow window(std::move(*store), kClock, options);
@@ -128,6 +145,10 @@ int saveScreenshots(const QString& folder) {
         window.show();
         window.supervisor()->queue()->selectRow(0);
         failures += shoot(window, "supervisorScreen", out("supervisor-referrals.png")) ? 0 : 1;
+        window.showScreen("statisticsScreen");
+        window.statistics()->compute();
+        waitFor(window.statistics(), &StatisticsScreen::computed);
+        failures += shoot(window, "statisticsScreen", out("supervisor-statistics.png")) ? 0 : 1;
     }
     {
         auto store = signIn(file("demo.db"), "auditor");

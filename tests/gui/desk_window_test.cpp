@@ -8,6 +8,7 @@
 #include "login_dialog.h"
 #include "officer_screen.h"
 #include "review_panel.h"
+#include "statistics_screen.h"
 #include "supervisor_screen.h"
 #include "trainer_screen.h"
 
@@ -17,6 +18,8 @@
 
 #include "test_support.h"
 
+#include <QChart>
+#include <QChartView>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
@@ -129,10 +132,12 @@ private slots:
         const std::string training = makeStore("roles-training.db", true);
         const std::vector<std::tuple<std::string, std::string, QStringList>> cases = {
             {path, "officer", {"homeScreen", "officerScreen"}},
-            {path, "supervisor", {"homeScreen", "officerScreen", "supervisorScreen"}},
-            {path, "auditor", {"homeScreen", "auditorScreen"}},
+            {path, "supervisor", {"homeScreen", "officerScreen", "supervisorScreen", "statisticsScreen"}},
+            {path, "auditor", {"homeScreen", "statisticsScreen", "auditorScreen"}},
             {path, "admin", {"homeScreen", "auditorScreen", "adminScreen"}},
-            {training, "trainer", {"homeScreen", "officerScreen", "supervisorScreen", "trainerScreen", "adminScreen"}},
+            {training,
+             "trainer",
+             {"homeScreen", "officerScreen", "supervisorScreen", "statisticsScreen", "trainerScreen", "adminScreen"}},
             {training, "officer", {"homeScreen", "officerScreen", "trainerScreen"}},
         };
         for (const auto& [store, user, expected] : cases) {
@@ -295,6 +300,37 @@ private slots:
         QCOMPARE(flags->front().status, storage::FlagStatus::Resolved);
         QCOMPARE(flags->front().history.back().note, std::string("stamp found on page 12; admitted"));
         QCOMPARE(flags->front().history.back().user, std::string("supervisor"));
+    }
+
+    void theSupervisorSeesProtectedStatisticsInCharts() {
+        const std::string path = makeStore("statistics.db");
+        {
+            auto officer = signIn(path, "officer");
+            auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
+            QVERIFY(doc.has_value());
+            std::vector<validation::TravelDocument> docs(7, *doc);
+            QVERIFY(officer.addRecords(docs, {.source = "scan"}).has_value());
+            QVERIFY(officer.flagRecord(1, storage::FlagKind::Review, "fact: stamp missing").has_value());
+        }
+        desk::DeskWindow window(signIn(path, "supervisor"), m_clock, options(path));
+        window.show();
+        QVERIFY(window.showScreen("statisticsScreen"));
+        auto* screen = window.statistics();
+        QSignalSpy computed(screen, &desk::StatisticsScreen::computed);
+        screen->compute();
+        QVERIFY(computed.wait(30000) || computed.count() == 1);
+        QCOMPARE(computed.last().first().toBool(), true);
+        QVERIFY(screen->report().has_value());
+        QCOMPARE(screen->report()->records.value_or(-1), 7);
+        QVERIFY(screen->volumeChart()->chart() != nullptr);
+        QCOMPARE(screen->volumeChart()->chart()->series().size(), 1);
+        // One referral of seven: below k, so the nationality's referral rate is withheld and not charted.
+        bool withheld = false;
+        for (int row = 0; row < screen->biasTable()->rowCount(); ++row)
+            if (cell(screen->biasTable(), row, 0) == "nationality" && cell(screen->biasTable(), row, 1) == "UTO")
+                withheld = cell(screen->biasTable(), row, 3) == "suppressed";
+        QVERIFY(withheld);
+        QVERIFY(!window.grab().isNull());
     }
 
     void aTraineesExerciseIsScoredAndReachesTheClassReport() {
