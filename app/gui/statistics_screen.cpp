@@ -145,8 +145,11 @@ void StatisticsScreen::show(const app::StatisticsReport& report) {
     volume->addAxis(axisY, Qt::AlignLeft);
     series->attachAxis(axisY);
     volume->legend()->hide();
-    delete m_volume->chart();
+    // The view takes the new chart and gives the old one back to us (deleting it first would leave the view's
+    // scene pointing at freed items).
+    QChart* oldVolume = m_volume->chart();
     m_volume->setChart(volume);
+    delete oldVolume;
 
     // Referral rate by nationality (published groups only).
     auto* rates = new QBarSet(tr("referral rate (%)"));
@@ -188,8 +191,9 @@ void StatisticsScreen::show(const app::StatisticsReport& report) {
     rateChart->addAxis(rateAxis, Qt::AlignLeft);
     rateSeries->attachAxis(rateAxis);
     rateChart->legend()->hide();
-    delete m_rates->chart();
+    QChart* oldRates = m_rates->chart();
     m_rates->setChart(rateChart);
+    delete oldRates;
 }
 
 } // namespace secondline::desk
