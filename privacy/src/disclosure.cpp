@@ -122,6 +122,7 @@ std::vector<std::size_t> pinnedCells(const std::vector<Suppression>& state, cons
         if (std::floor(bound[1] + 1e-6) - std::ceil(bound[0] - 1e-6) < 1.0) pinned.push_back(cell);
     }
     glp_delete_prob(lp);
+    glp_free_env(); // GLPK's per-thread environment: released, not left for the process's end
     return pinned;
 }
 
