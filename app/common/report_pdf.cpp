@@ -156,12 +156,10 @@ core::Result<std::string> reportPdf(const StatisticsReport& report) {
     }
     for (const auto& q : report.quality) {
         std::vector<std::pair<std::string, std::optional<double>>> rows;
-        for (const auto& r : q.rows)
-            rows.emplace_back(r.group, r.records ? std::optional<double>(r.checkDigitFailureRate) : std::nullopt);
+        for (const auto& r : q.rows) rows.emplace_back(r.group, r.checkDigitFailureRate);
         w.bars("Check-digit failures per " + q.by, rows, true);
         rows.clear();
-        for (const auto& r : q.rows)
-            rows.emplace_back(r.group, r.records ? std::optional<double>(r.correctionRate) : std::nullopt);
+        for (const auto& r : q.rows) rows.emplace_back(r.group, r.correctionRate);
         w.bars("Records corrected by hand per " + q.by, rows, true);
     }
     w.paragraph("Referral and refusal rates", 14, true);

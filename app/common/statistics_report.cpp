@@ -27,17 +27,6 @@ std::string dateOf(std::int64_t seconds) {
     return buf;
 }
 
-/// A one-way table (one "records" column) from labelled counts.
-privacy::CountTable oneWay(const std::vector<std::pair<std::string, std::int64_t>>& counts) {
-    privacy::CountTable t;
-    t.columns = {"records"};
-    for (const auto& [label, n] : counts) {
-        t.rows.push_back(label);
-        t.cells.push_back(n);
-    }
-    return t;
-}
-
 /// Counts per value of a dimension, labelled and sorted by label.
 std::vector<std::pair<std::string, std::int64_t>> byDimension(const Data& data, const std::vector<std::int64_t>& n,
                                                               Data::Dimension d) {
@@ -75,11 +64,22 @@ nlohmann::json suppressionJson(privacy::Suppression s) {
     return s != privacy::Suppression::None;
 }
 
+nlohmann::json rateOrNull(const std::optional<double>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
 nlohmann::json rateJson(const std::optional<Rate>& r) {
     if (!r) return nullptr;
-    return {{"events", r->events},      {"records", r->n}, {"rate", r->rate}, {"ci95_low", r->ci.low},
-            {"ci95_high", r->ci.high},  {"z", r->z},       {"p", r->p},       {"p_adjusted", r->pAdjusted},
-            {"disparity", r->disparity}};
+    const auto tested = [&](double v) { return r->tested ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    return {{"events", r->events},
+            {"records", r->n},
+            {"rate", r->rate},
+            {"ci95_low", r->ci.low},
+            {"ci95_high", r->ci.high},
+            {"z", tested(r->z)},
+            {"p", tested(r->p)},
+            {"p_adjusted", tested(r->pAdjusted)},
+            {"disparity", r->tested ? nlohmann::json(r->disparity) : nlohmann::json(nullptr)}};
 }
 
 std::string csvField(const std::string& text) {
@@ -116,6 +116,42 @@ ProportionTest twoProportionTest(std::int64_t events1, std::int64_t n1, std::int
     return {z, std::erfc(std::fabs(z) / std::sqrt(2.0))};
 }
 
+namespace {
+
+using privacy::LinkedCounts;
+using Known = LinkedCounts::Kind;
+
+/// A one-way breakdown of the records, protected on its own: it shares only its total (and the figures
+/// in `known`) with other tables, and those are never its complements.
+privacy::ProtectedTable protectOneWay(const std::vector<std::pair<std::string, std::int64_t>>& counts,
+                                      const std::vector<std::string>& known, int k) {
+    LinkedCounts lc;
+    std::vector<std::string> labels;
+    std::vector<std::size_t> cells;
+    for (const auto& [label, n] : counts) {
+        const bool isKnown = std::find(known.begin(), known.end(), label) != known.end();
+        labels.push_back(label);
+        cells.push_back(lc.figure({{lc.unknown(n), 1}}, isKnown ? Known::Known : Known::Publishable));
+    }
+    const auto table = privacy::addTable(lc, std::move(labels), {"records"}, std::move(cells));
+    lc.setKind(table.total, Known::Known);
+    return privacy::publishTable(lc, lc.protect(k), table, k);
+}
+
+/// The view of a one-column breakdown whose cells are `figures` and whose total is `total`.
+privacy::TableFigures column(std::vector<std::string> rows, std::vector<std::size_t> figures, std::size_t total) {
+    privacy::TableFigures t;
+    t.rows = std::move(rows);
+    t.columns = {"records"};
+    t.cells = figures;
+    t.rowTotals = std::move(figures);
+    t.columnTotals = {total};
+    t.total = total;
+    return t;
+}
+
+} // namespace
+
 StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
     StatisticsReport report;
     report.options = options;
@@ -126,14 +162,17 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
     std::array<std::vector<std::int64_t>, Data::kDimensions> perValue;
     for (std::size_t d = 0; d < Data::kDimensions; ++d) perValue[d].assign(data.values[d].size(), 0);
     std::array<std::int64_t, 24> hours{};
-    std::array<std::int64_t, 7> weekdays{};
     std::map<std::int64_t, std::int64_t> days;
     std::array<std::int64_t, 7> processing{};
     std::array<std::int64_t, 3> basis{}; // fact, assessment, untyped (flagged records only)
+    constexpr std::size_t kMeasures = 3; // check-digit failures, corrections, missing fields
     struct Quality {
-        std::int64_t n = 0, failed = 0, corrected = 0, missing = 0, confidence = 0;
+        std::int64_t n = 0, confidence = 0;
+        std::array<std::int64_t, kMeasures> events{};
     };
-    std::vector<Quality> byDesk(data.values[Data::Desk].size()), bySource(data.values[Data::Source].size());
+    // Per desk and source device pair: the desk and source breakdowns share these records.
+    const std::size_t sources = data.values[Data::Source].size();
+    std::vector<Quality> byPair(data.values[Data::Desk].size() * sources);
     struct Outcomes {
         std::int64_t n = 0, referred = 0, refused = 0;
     };
@@ -153,17 +192,15 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
         for (std::size_t d = 0; d < Data::kDimensions; ++d) ++perValue[d][r.code[d]];
         const std::int64_t day = r.time >= 0 ? r.time / kDay : (r.time - kDay + 1) / kDay;
         ++hours[static_cast<std::size_t>((r.time - day * kDay) / 3600)];
-        ++weekdays[static_cast<std::size_t>((day % 7 + 7 + 3) % 7)]; // 1970-01-01 was a Thursday; 0 = Monday
         ++days[day];
         ++processing[processingBand(r.processing)];
         if (r.flagged) ++basis[basisIndex[r.code[Data::Basis]]];
-        for (auto* q : {&byDesk[r.code[Data::Desk]], &bySource[r.code[Data::Source]]}) {
-            ++q->n;
-            q->failed += r.checkFailed;
-            q->corrected += r.corrections > 0;
-            q->missing += r.missing > 0;
-            q->confidence += r.confidence;
-        }
+        auto& q = byPair[r.code[Data::Desk] * sources + r.code[Data::Source]];
+        ++q.n;
+        q.events[0] += r.checkFailed;
+        q.events[1] += r.corrections > 0;
+        q.events[2] += r.missing > 0;
+        q.confidence += r.confidence;
         const bool referred = r.flagged || isReferred[r.code[Data::Outcome]];
         const bool refused = isRefused[r.code[Data::Outcome]];
         ++all.n;
@@ -178,61 +215,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
     }
     if (all.n >= k) report.records = all.n;
 
-    // Volumes.
-    const auto add = [&](std::string name, std::string title, const privacy::CountTable& table) {
-        report.counts.push_back({std::move(name), std::move(title), privacy::protect(table, k)});
-    };
-    std::vector<std::pair<std::string, std::int64_t>> list;
-    for (int h = 0; h < 24; ++h)
-        list.emplace_back((h < 10 ? "0" : "") + std::to_string(h), hours[static_cast<std::size_t>(h)]);
-    add("by_hour", "Records by hour of capture (UTC)", oneWay(list));
-    list.clear();
-    const char* names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-    for (std::size_t d = 0; d < 7; ++d) list.emplace_back(names[d], weekdays[d]);
-    add("by_weekday", "Records by day of the week (UTC)", oneWay(list));
-    list.clear();
-    for (const auto& [day, n] : days) list.emplace_back(dateOf(day * kDay), n);
-    add("by_date", "Records by date (UTC)", oneWay(list));
-    add("by_document_code", "Records by document type (MRZ document code)",
-        oneWay(byDimension(data, perValue[Data::DocumentCode], Data::DocumentCode)));
-    add("by_issuing_state", "Records by issuing state",
-        oneWay(byDimension(data, perValue[Data::IssuingState], Data::IssuingState)));
-    add("by_nationality", "Records by nationality",
-        oneWay(byDimension(data, perValue[Data::Nationality], Data::Nationality)));
-    add("by_outcome", "Records by encounter outcome",
-        oneWay(byDimension(data, perValue[Data::Outcome], Data::Outcome)));
-    add("by_referral_basis", "Flagged or referred records by the basis the officer gave",
-        oneWay({{"fact", basis[0]}, {"assessment", basis[1]}, {"not typed", basis[2]}}));
-    list.clear();
-    for (std::size_t b = 0; b < 7; ++b) list.emplace_back(kProcessingBands[b], processing[b]);
-    add("by_processing_time", "Records by time from the encounter's start to its close", oneWay(list));
-
-    // Data quality: rates over groups of at least k records.
-    const auto quality = [&](const char* by, const std::vector<Quality>& groups, Data::Dimension d) {
-        QualitySection s;
-        s.by = by;
-        for (std::size_t i = 0; i < groups.size(); ++i) {
-            const auto& q = groups[i];
-            if (q.n == 0) continue;
-            QualityRow row;
-            row.group = groupLabel(d, data.values[d][i]);
-            if (q.n >= k) {
-                const double n = static_cast<double>(q.n);
-                row.records = q.n;
-                row.checkDigitFailureRate = static_cast<double>(q.failed) / n;
-                row.correctionRate = static_cast<double>(q.corrected) / n;
-                row.missingFieldRate = static_cast<double>(q.missing) / n;
-                row.meanConfidence = static_cast<double>(q.confidence) / n;
-            }
-            s.rows.push_back(std::move(row));
-        }
-        std::sort(s.rows.begin(), s.rows.end(), [](const auto& a, const auto& b) { return a.group < b.group; });
-        report.quality.push_back(std::move(s));
-    };
-    quality("desk", byDesk, Data::Desk);
-    quality("source", bySource, Data::Source);
-
-    // Bias: rates per group, each protected as a two-way table (group x event / no event).
+    // The overall rates: published when the records, the events and the records without them are all safe.
     const auto overall = [&](std::int64_t events) -> std::optional<Rate> {
         if (all.n < k || (events > 0 && events < k) || (all.n - events > 0 && all.n - events < k)) return std::nullopt;
         Rate r{events, all.n, static_cast<double>(events) / static_cast<double>(all.n), wilsonInterval(events, all.n)};
@@ -240,61 +223,225 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
     };
     report.overallReferral = overall(all.referred);
     report.overallRefusal = overall(all.refused);
+
+    // Bias breakdowns: per group, the records, the referred and the refused, linked (a group's records are
+    // the row total of both its tables, and the nationality one is also the "records by nationality" table).
+    struct BiasTables {
+        std::vector<std::size_t> present;
+        privacy::ProtectedTable referral, refusal, records;
+    };
+    std::array<BiasTables, 3> biasTables;
+    for (std::size_t i = 0; i < 3; ++i) {
+        auto& bt = biasTables[i];
+        for (std::size_t g = 0; g < bias[i].size(); ++g)
+            if (bias[i][g].n > 0) bt.present.push_back(g);
+        std::sort(bt.present.begin(), bt.present.end(), [&](std::size_t a, std::size_t b) {
+            return groupLabel(biasDims[i], data.values[biasDims[i]][a]) <
+                   groupLabel(biasDims[i], data.values[biasDims[i]][b]);
+        });
+        LinkedCounts lc;
+        std::vector<std::string> labels;
+        std::vector<std::size_t> referralCells, refusalCells;
+        for (std::size_t g : bt.present) {
+            const auto& o = bias[i][g];
+            labels.push_back(groupLabel(biasDims[i], data.values[biasDims[i]][g]));
+            const auto n = lc.unknown(o.n), referred = lc.unknown(o.referred), refused = lc.unknown(o.refused);
+            referralCells.push_back(lc.figure({{referred, 1}}));
+            referralCells.push_back(lc.figure({{n, 1}, {referred, -1}}));
+            refusalCells.push_back(lc.figure({{refused, 1}}));
+            refusalCells.push_back(lc.figure({{n, 1}, {refused, -1}}));
+        }
+        const auto referral = privacy::addTable(lc, labels, {"referred", "not referred"}, std::move(referralCells));
+        const auto refusal = privacy::addTable(lc, labels, {"refused", "not refused"}, std::move(refusalCells));
+        lc.setKind(referral.total, Known::Known);
+        if (report.overallReferral)
+            for (std::size_t c : referral.columnTotals) lc.setKind(c, Known::Known);
+        if (report.overallRefusal)
+            for (std::size_t c : refusal.columnTotals) lc.setKind(c, Known::Known);
+        const auto state = lc.protect(k);
+        bt.referral = privacy::publishTable(lc, state, referral, k);
+        bt.refusal = privacy::publishTable(lc, state, refusal, k);
+        bt.records = privacy::publishTable(lc, state, column(labels, referral.rowTotals, referral.total), k);
+    }
+
+    // Volumes.
+    const auto add = [&](std::string name, std::string title, privacy::ProtectedTable table) {
+        report.counts.push_back({std::move(name), std::move(title), std::move(table)});
+    };
+    std::vector<std::pair<std::string, std::int64_t>> list;
+    for (int h = 0; h < 24; ++h)
+        list.emplace_back((h < 10 ? "0" : "") + std::to_string(h), hours[static_cast<std::size_t>(h)]);
+    add("by_hour", "Records by hour of capture (UTC)", protectOneWay(list, {}, k));
+    {
+        // Dates and days of the week: a day's count is the sum of its dates'.
+        LinkedCounts lc;
+        std::vector<std::string> dates;
+        std::vector<std::size_t> dateCells;
+        std::array<std::vector<std::size_t>, 7> ofWeekday;
+        for (const auto& [day, n] : days) {
+            dates.push_back(dateOf(day * kDay));
+            dateCells.push_back(lc.figure({{lc.unknown(n), 1}}));
+            ofWeekday[static_cast<std::size_t>((day % 7 + 7 + 3) % 7)].push_back(dateCells.back()); // 0 = Monday
+        }
+        std::vector<std::size_t> weekdayCells;
+        for (const auto& parts : ofWeekday) {
+            weekdayCells.push_back(lc.sum(parts));
+            if (!parts.empty()) lc.line(parts, weekdayCells.back());
+        }
+        const auto weekdays =
+            privacy::addTable(lc, {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
+                              {"records"}, weekdayCells);
+        const auto byDate = privacy::addTable(lc, dates, {"records"}, dateCells);
+        lc.setKind(byDate.total, Known::Known);
+        const auto state = lc.protect(k);
+        add("by_weekday", "Records by day of the week (UTC)", privacy::publishTable(lc, state, weekdays, k));
+        add("by_date", "Records by date (UTC)", privacy::publishTable(lc, state, byDate, k));
+    }
+    add("by_document_code", "Records by document type (MRZ document code)",
+        protectOneWay(byDimension(data, perValue[Data::DocumentCode], Data::DocumentCode), {}, k));
+    add("by_issuing_state", "Records by issuing state",
+        protectOneWay(byDimension(data, perValue[Data::IssuingState], Data::IssuingState), {}, k));
+    add("by_nationality", "Records by nationality", biasTables[0].records);
+    // The refused count is the overall refusal's; the open encounters are the processing table's "still open".
+    std::vector<std::string> knownOutcomes{"open"};
+    if (report.overallRefusal) knownOutcomes.emplace_back("refused");
+    add("by_outcome", "Records by encounter outcome",
+        protectOneWay(byDimension(data, perValue[Data::Outcome], Data::Outcome), knownOutcomes, k));
+    add("by_referral_basis", "Flagged or referred records by the basis the officer gave",
+        protectOneWay({{"fact", basis[0]}, {"assessment", basis[1]}, {"not typed", basis[2]}}, {}, k));
+    list.clear();
+    for (std::size_t b = 0; b < 7; ++b) list.emplace_back(kProcessingBands[b], processing[b]);
+    add("by_processing_time", "Records by time from the encounter's start to its close",
+        protectOneWay(list, {"still open"}, k));
+
+    // Data quality per desk and per source device: each rate's count and the count without it are protected
+    // with the records, across both breakdowns at once (they are two ways of splitting the same records).
+    {
+        LinkedCounts lc;
+        struct Group {
+            std::vector<std::size_t> n;
+            std::array<std::vector<std::size_t>, kMeasures> events;
+            std::int64_t confidence = 0;
+        };
+        std::vector<Group> desks(data.values[Data::Desk].size()), sourcesOf(sources);
+        for (std::size_t pair = 0; pair < byPair.size(); ++pair) {
+            const auto& q = byPair[pair];
+            if (q.n == 0) continue;
+            const auto n = lc.unknown(q.n);
+            for (auto* g : {&desks[pair / sources], &sourcesOf[pair % sources]}) {
+                g->n.push_back(n);
+                g->confidence += q.confidence;
+            }
+            for (std::size_t m = 0; m < kMeasures; ++m) {
+                const auto e = lc.unknown(q.events[m]);
+                lc.figure({{n, 1}, {e, -1}}, Known::Bound); // a pair's events are at most its records
+                desks[pair / sources].events[m].push_back(e);
+                sourcesOf[pair % sources].events[m].push_back(e);
+            }
+        }
+        const auto section = [&](const char* by, const std::vector<Group>& groups, Data::Dimension d) {
+            std::vector<std::size_t> present;
+            for (std::size_t g = 0; g < groups.size(); ++g)
+                if (!groups[g].n.empty()) present.push_back(g);
+            std::sort(present.begin(), present.end(), [&](std::size_t a, std::size_t b) {
+                return groupLabel(d, data.values[d][a]) < groupLabel(d, data.values[d][b]);
+            });
+            std::vector<std::string> labels;
+            for (std::size_t g : present) labels.push_back(groupLabel(d, data.values[d][g]));
+            std::array<privacy::TableFigures, kMeasures> tables;
+            for (std::size_t m = 0; m < kMeasures; ++m) {
+                std::vector<std::size_t> cells;
+                for (std::size_t g : present) {
+                    LinkedCounts::Terms events, without;
+                    for (std::size_t u : groups[g].events[m]) {
+                        events.emplace_back(u, 1);
+                        without.emplace_back(u, -1);
+                    }
+                    for (std::size_t u : groups[g].n) without.emplace_back(u, 1);
+                    cells.push_back(lc.figure(events));
+                    cells.push_back(lc.figure(without));
+                }
+                tables[m] = privacy::addTable(lc, labels, {"with", "without"}, std::move(cells));
+                lc.setKind(tables[m].total, Known::Known);
+            }
+            return std::make_tuple(std::string(by), present, tables, d);
+        };
+        const auto deskTables = section("desk", desks, Data::Desk);
+        const auto sourceTables = section("source", sourcesOf, Data::Source);
+        const auto state = lc.protect(k);
+        for (const auto& [by, present, tables, d] : {deskTables, sourceTables}) {
+            const auto& groups = d == Data::Desk ? desks : sourcesOf;
+            QualitySection s;
+            s.by = by;
+            for (std::size_t j = 0; j < present.size(); ++j) {
+                const auto& g = groups[present[j]];
+                QualityRow row;
+                row.group = tables[0].rows[j];
+                const std::size_t nFigure = tables[0].rowTotals[j];
+                if (state[nFigure] == privacy::Suppression::None) {
+                    const auto n = lc.value(nFigure);
+                    row.records = n;
+                    row.meanConfidence = static_cast<double>(g.confidence) / static_cast<double>(n);
+                    std::array<std::optional<double>, kMeasures> rates;
+                    for (std::size_t m = 0; m < kMeasures; ++m) {
+                        const auto with = tables[m].cells[j * 2], without = tables[m].cells[j * 2 + 1];
+                        if (state[with] == privacy::Suppression::None && state[without] == privacy::Suppression::None)
+                            rates[m] = static_cast<double>(lc.value(with)) / static_cast<double>(n);
+                    }
+                    row.checkDigitFailureRate = rates[0];
+                    row.correctionRate = rates[1];
+                    row.missingFieldRate = rates[2];
+                }
+                s.rows.push_back(std::move(row));
+            }
+            report.quality.push_back(std::move(s));
+        }
+    }
+
+    // Bias: rates per group, from the protected tables above.
     const char* byNames[] = {"nationality", "sex", "age_band"};
     for (std::size_t i = 0; i < 3; ++i) {
         BiasSection section;
         section.by = byNames[i];
-        std::vector<std::size_t> present;
-        for (std::size_t g = 0; g < bias[i].size(); ++g)
-            if (bias[i][g].n > 0) present.push_back(g);
-        std::sort(present.begin(), present.end(), [&](std::size_t a, std::size_t b) {
-            return groupLabel(biasDims[i], data.values[biasDims[i]][a]) <
-                   groupLabel(biasDims[i], data.values[biasDims[i]][b]);
-        });
-        const auto table = [&](bool refusal) {
-            privacy::CountTable t;
-            t.columns = {refusal ? "refused" : "referred", refusal ? "not refused" : "not referred"};
-            for (std::size_t g : present) {
-                const auto& o = bias[i][g];
-                const std::int64_t e = refusal ? o.refused : o.referred;
-                t.rows.push_back(groupLabel(biasDims[i], data.values[biasDims[i]][g]));
-                t.cells.push_back(e);
-                t.cells.push_back(o.n - e);
-            }
-            return privacy::protect(t, k);
-        };
-        const auto referral = table(false), refusal = table(true);
-        const auto tested = static_cast<double>(present.size());
-        for (std::size_t j = 0; j < present.size(); ++j) {
-            const auto& o = bias[i][present[j]];
+        const auto& bt = biasTables[i];
+        const auto tested = static_cast<double>(bt.present.size());
+        for (std::size_t j = 0; j < bt.present.size(); ++j) {
+            const auto& o = bias[i][bt.present[j]];
             BiasGroup group;
-            group.group = referral.rows[j];
-            if (referral.rowTotals[j]) group.records = o.n;
-            const auto rate = [&](const privacy::ProtectedTable& t, std::int64_t events,
-                                  std::int64_t allEvents) -> std::optional<Rate> {
+            group.group = bt.referral.rows[j];
+            if (bt.referral.rowTotals[j]) group.records = o.n;
+            const auto rate = [&](const privacy::ProtectedTable& t, std::int64_t events, std::int64_t allEvents,
+                                  bool overallPublished) -> std::optional<Rate> {
                 if (!t.cells[j * 2] || !t.cells[j * 2 + 1] || !t.rowTotals[j]) return std::nullopt;
                 Rate r{events, o.n, static_cast<double>(events) / static_cast<double>(o.n),
                        wilsonInterval(events, o.n)};
+                if (!overallPublished || all.n - o.n <= 0) return r; // the test would reveal the overall count
                 const auto test = twoProportionTest(events, o.n, allEvents - events, all.n - o.n);
+                r.tested = true;
                 r.z = test.z;
                 r.p = test.p;
                 r.pAdjusted = std::min(1.0, test.p * tested);
-                r.disparity = r.pAdjusted < 0.05 && all.n - o.n > 0;
+                r.disparity = r.pAdjusted < 0.05;
                 return r;
             };
-            group.referral = rate(referral, o.referred, all.referred);
-            group.refusal = rate(refusal, o.refused, all.refused);
+            group.referral = rate(bt.referral, o.referred, all.referred, report.overallReferral.has_value());
+            group.refusal = rate(bt.refusal, o.refused, all.refused, report.overallRefusal.has_value());
             if (group.records && o.n < 30)
                 group.warnings.push_back("Fewer than 30 records: the interval is wide and the rate can move a lot "
                                          "with a few cases.");
-            const double expected = static_cast<double>(o.n) * static_cast<double>(all.referred) /
-                                    static_cast<double>(std::max<std::int64_t>(1, all.n));
-            if (group.referral && expected < 5)
-                group.warnings.push_back("Fewer than 5 referrals would be expected at the overall rate: the test "
-                                         "is not reliable for this group.");
+            if (group.referral && group.referral->tested) {
+                const double expected = static_cast<double>(o.n) * static_cast<double>(all.referred) /
+                                        static_cast<double>(std::max<std::int64_t>(1, all.n));
+                if (expected < 5)
+                    group.warnings.push_back("Fewer than 5 referrals would be expected at the overall rate: the "
+                                             "test is not reliable for this group.");
+            }
             if (!group.referral || !group.refusal)
                 group.warnings.push_back("Some figures are withheld: a count below " + std::to_string(k) +
                                          " (or one that would reveal it).");
+            if ((group.referral && !group.referral->tested) || (group.refusal && !group.refusal->tested))
+                group.warnings.push_back("No test against the other records: the overall rate is withheld, and "
+                                         "the test would reveal it.");
             section.groups.push_back(std::move(group));
         }
         report.bias.push_back(std::move(section));
@@ -359,9 +506,9 @@ nlohmann::json reportJson(const StatisticsReport& report) {
             }
             rows.push_back({{"group", r.group},
                             {"records", *r.records},
-                            {"check_digit_failure_rate", r.checkDigitFailureRate},
-                            {"correction_rate", r.correctionRate},
-                            {"missing_field_rate", r.missingFieldRate},
+                            {"check_digit_failure_rate", rateOrNull(r.checkDigitFailureRate)},
+                            {"correction_rate", rateOrNull(r.correctionRate)},
+                            {"missing_field_rate", rateOrNull(r.missingFieldRate)},
                             {"mean_lowest_confidence", r.meanConfidence}});
         }
         quality.push_back({{"by", q.by}, {"rows", rows}});
@@ -413,9 +560,11 @@ std::string reportCsv(const StatisticsReport& report) {
                 continue;
             }
             line("quality", q.by, r.group, "records", std::to_string(*r.records), "");
-            line("quality", q.by, r.group, "check_digit_failure_rate", fixed(r.checkDigitFailureRate, 4), "");
-            line("quality", q.by, r.group, "correction_rate", fixed(r.correctionRate, 4), "");
-            line("quality", q.by, r.group, "missing_field_rate", fixed(r.missingFieldRate, 4), "");
+            for (const auto& [name, value] :
+                 {std::pair{"check_digit_failure_rate", r.checkDigitFailureRate},
+                  std::pair{"correction_rate", r.correctionRate}, std::pair{"missing_field_rate", r.missingFieldRate}})
+                line("quality", q.by, r.group, name, value ? fixed(*value, 4) : std::string(),
+                     value ? "" : "suppressed");
             line("quality", q.by, r.group, "mean_lowest_confidence", fixed(r.meanConfidence, 1), "");
         }
     const auto rate = [&](const std::string& table, const std::string& group, const char* what,
@@ -425,8 +574,10 @@ std::string reportCsv(const StatisticsReport& report) {
             return;
         }
         line("bias", table, group, std::string(what) + "_rate", fixed(r->rate, 4),
-             "ci95 " + fixed(r->ci.low, 4) + "-" + fixed(r->ci.high, 4) + "; z " + fixed(r->z, 2) + "; p " +
-                 fixed(r->p, 4) + "; p_adjusted " + fixed(r->pAdjusted, 4) + (r->disparity ? "; DISPARITY" : ""));
+             "ci95 " + fixed(r->ci.low, 4) + "-" + fixed(r->ci.high, 4) +
+                 (r->tested ? "; z " + fixed(r->z, 2) + "; p " + fixed(r->p, 4) + "; p_adjusted " +
+                                  fixed(r->pAdjusted, 4) + (r->disparity ? "; DISPARITY" : "")
+                            : std::string("; not tested")));
     };
     rate("overall", "all", "referral", report.overallReferral);
     rate("overall", "all", "refusal", report.overallRefusal);

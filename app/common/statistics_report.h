@@ -32,11 +32,13 @@ struct CountsSection {
 
 struct QualityRow {
     std::string group;
-    std::optional<std::int64_t> records; ///< nullopt: fewer than k records, the row is withheld
-    double checkDigitFailureRate = 0;    ///< share of records with a failed check digit
-    double correctionRate = 0;           ///< share corrected by hand after capture
-    double missingFieldRate = 0;         ///< share with a core field empty or partly unknown
-    double meanConfidence = 0;           ///< mean of each record's lowest field confidence, percent
+    std::optional<std::int64_t> records; ///< nullopt: withheld (fewer than k records, or needed to protect one)
+    // Each rate is withheld (nullopt) when its count, or the count of records without it, is below k or is
+    // needed to protect one: a rate times the records would give the count.
+    std::optional<double> checkDigitFailureRate; ///< share of records with a failed check digit
+    std::optional<double> correctionRate;        ///< share corrected by hand after capture
+    std::optional<double> missingFieldRate;      ///< share with a core field empty or partly unknown
+    double meanConfidence = 0;                   ///< mean of each record's lowest field confidence, percent
 };
 
 struct QualitySection {
@@ -66,6 +68,7 @@ struct Rate {
     std::int64_t n = 0;
     double rate = 0;
     Interval ci;
+    bool tested = false;    ///< the test is published only when the overall rate is (it would reveal it)
     double z = 0;           ///< against the rest of the records (0 for the overall rate)
     double p = 1;           ///< two-sided
     double pAdjusted = 1;   ///< Bonferroni over the groups of the same breakdown
@@ -96,6 +99,10 @@ struct StatisticsReport {
     std::vector<std::string> warnings; ///< about reading the figures
 };
 
+/// Every count of the report is protected together with the counts it shares a total or a group with: the
+/// records by nationality with the nationality referral and refusal tables, the records by date with those by
+/// day of the week, the quality rates per desk with those per source device, and the totals (records,
+/// referred, refused, still open) are never chosen as complements, since other tables publish them.
 /// A record counts as referred when it was flagged for review or referral, or its encounter closed as
 /// "referred"; as refused when its encounter closed as "refused".
 [[nodiscard]] StatisticsReport buildReport(const storage::StatisticsData& data, const ReportOptions& options);

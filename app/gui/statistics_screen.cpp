@@ -168,9 +168,10 @@ void StatisticsScreen::show(const app::StatisticsReport& report) {
                 g.records ? QString::number(*g.records) : tr("suppressed"),
                 r ? percent(r->rate) : tr("suppressed"),
                 r ? QStringLiteral("%1 – %2").arg(percent(r->ci.low), percent(r->ci.high)) : QString(),
-                r ? (r->disparity ? tr("DISPARITY (adjusted p %1)").arg(r->pAdjusted, 0, 'g', 2)
-                                  : tr("no clear difference (adjusted p %1)").arg(r->pAdjusted, 0, 'g', 2))
-                  : QString(),
+                !r             ? QString()
+                : !r->tested   ? tr("not tested")
+                : r->disparity ? tr("DISPARITY (adjusted p %1)").arg(r->pAdjusted, 0, 'g', 2)
+                               : tr("no clear difference (adjusted p %1)").arg(r->pAdjusted, 0, 'g', 2),
                 notes.join(' ')};
             for (int col = 0; col < cells.size(); ++col) m_bias->setItem(row, col, new QTableWidgetItem(cells[col]));
             if (b.by == "nationality" && r) {
