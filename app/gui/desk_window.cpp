@@ -52,7 +52,7 @@ public:
         setStatus(what);
         emit busyChanged(true);
         // The store belongs to the worker until it finishes; the UI touches it only after finishBackground().
-        w.m_work.setFuture(QtConcurrent::run([&store = w.m_store, work = std::move(work)] { work(store); }));
+        w.m_work.setFuture(QtConcurrent::run(&w.m_pool, [&store = w.m_store, work = std::move(work)] { work(store); }));
         return true;
     }
 
@@ -193,6 +193,7 @@ DeskWindow::~DeskWindow() {
     if (m_officer) m_officer->cancelCapture();
     m_work.waitForFinished();
     m_unlockWork.waitForFinished();
+    m_pool.waitForDone();
     delete takeCentralWidget(); // the screens go before the context they hold
     m_store.close();
 }
@@ -422,7 +423,7 @@ void DeskWindow::unlock(core::SecretBytes password) {
         emit m_context->sessionStarted();
         emit unlocked(true);
     });
-    m_unlockWork.setFuture(QtConcurrent::run([opened, secret, path, user, options, &clock = m_clock] {
+    m_unlockWork.setFuture(QtConcurrent::run(&m_pool, [opened, secret, path, user, options, &clock = m_clock] {
         *opened = storage::Store::open(path, user, *secret, options, clock);
         *secret = core::SecretBytes{};
     }));

@@ -10,6 +10,7 @@
 #include <secondline/storage/store.h>
 
 #include <QFutureWatcher>
+#include <QThreadPool>
 #include <QMainWindow>
 #include <QTimer>
 
@@ -117,6 +118,9 @@ private:
     QFutureWatcher<void> m_unlockWork;
     bool m_locked = false;
     bool m_lockPending = false;
+    // The window's own workers, joined when it closes. Threads of Qt's global pool would end only at the
+    // process's exit, racing OpenSSL's exit-time cleanup (SQLCipher's crypto keeps per-thread state).
+    QThreadPool m_pool;
 };
 
 } // namespace secondline::desk

@@ -463,7 +463,7 @@ void OfficerScreen::refreshDevices() {
     // Device discovery can take seconds (SANE probes USB and the network): never on the UI thread. It does
     // not touch the store, so it runs beside any other work.
     if (m_deviceWatcher.isRunning()) return;
-    m_deviceWatcher.setFuture(QtConcurrent::run([] { return capture::listDevices(); }));
+    m_deviceWatcher.setFuture(QtConcurrent::run(&m_pool, [] { return capture::listDevices(); }));
 }
 
 QString OfficerScreen::referralReason() const {

@@ -12,6 +12,7 @@
 #include <secondline/capture/source.h>
 
 #include <QFutureWatcher>
+#include <QThreadPool>
 #include <QWidget>
 
 #include <memory>
@@ -126,6 +127,7 @@ private:
     capture::Source* m_activeSource = nullptr; ///< the device being captured from, if any
     bool m_capturing = false;
     QFutureWatcher<std::vector<capture::DeviceInfo>> m_deviceWatcher; ///< device discovery (no store)
+    QThreadPool m_pool; ///< joined (first) when the screen goes, not at the process's exit
 };
 
 /// The reason stored on a referral: its basis, so a supervisor tells what was seen from what was judged.
