@@ -215,7 +215,7 @@ void BM_ManySmallGroups(benchmark::State& state) {
         const auto report = app::buildReport(data, o);
         suppressed = 0;
         for (const auto& c : report.counts)
-            for (const auto& cell : c.table.cells) suppressed += cell ? 0 : 1;
+            for (const auto& cell : c.table.cells) suppressed += cell ? 0u : 1u;
         benchmark::DoNotOptimize(report);
     }
     state.counters["records"] = static_cast<double>(data.rows.size());
