@@ -482,3 +482,24 @@ TEST(StatisticsReport, QualityRatesHideSmallCountsAcrossDesksAndSources) {
                 EXPECT_TRUE(*row.records - events == 0 || *row.records - events >= 5);
             }
 }
+
+// Issuing state and nationality are the same country on most passports (so in these generated records): a
+// nationality withheld in one table must be withheld in the other, or the reader could take it from there.
+TEST(StatisticsReport, IssuingStateDoesNotGiveAwayAWithheldNationality) {
+    for (std::uint64_t seed : {1u, 2u, 3u, 4u}) {
+        const auto g = generate(seed);
+        for (int k : {5, 10, 50}) {
+            const auto json = app::reportJson(reportOf(g, k));
+            std::map<std::string, std::map<std::string, std::optional<std::int64_t>>> tables;
+            for (const auto& t : json["counts"])
+                for (const auto& row : t["rows"]) tables[t["name"]][row["label"]] = intOf(row["values"][0]);
+            int withheld = 0;
+            for (const auto& [label, n] : tables["by_nationality"]) {
+                SCOPED_TRACE(label + " k=" + std::to_string(k));
+                EXPECT_EQ(n.has_value(), tables["by_issuing_state"][label].has_value());
+                withheld += n ? 0 : 1;
+            }
+            EXPECT_GE(withheld, 2);
+        }
+    }
+}
