@@ -181,6 +181,21 @@ struct IngestArgs {
     SourceReadArgs device;
 };
 
+/// The purpose of records ingested from the command line.
+constexpr std::string_view kIngestPurpose = "secondary_inspection";
+
+/// One reading with its images, saved as one encounter in one transaction: the record and its images are
+/// stored together or not at all.
+core::Result<storage::SavedEncounter> saveReading(storage::Store& store, const validation::TravelDocument& document,
+                                                  std::string source, std::vector<storage::ImageDraft> images) {
+    storage::EncounterDraft draft;
+    draft.document = document;
+    draft.encounter.source = std::move(source);
+    draft.encounter.purpose = std::string(kIngestPurpose);
+    draft.images = std::move(images);
+    return store.saveEncounter(draft);
+}
+
 /// ingest from a scanner, camera or document reader: `count` documents, each stored with its images.
 int ingestFromDevice(const IngestArgs& a, storage::Store& store, capture::MrzReader& reader,
                      capture::DocumentImager* imager, std::chrono::sys_days today) {
@@ -195,15 +210,15 @@ int ingestFromDevice(const IngestArgs& a, storage::Store& store, capture::MrzRea
             out["error"] = app::errorJson(r.error ? *r.error : *r.reading.error);
             if (!r.reading.reason.empty()) out["reason"] = r.reading.reason;
             rc = std::max(rc, r.error ? exitFor(*r.error) : static_cast<int>(kInvalid));
-        } else if (auto id =
-                       store.addRecord(*r.reading.document, {.source = app::recordSourceName(source->info().kind)});
-                   !id) {
-            out["error"] = app::errorJson(id.error());
-            rc = std::max(rc, exitFor(id.error()));
+        } else if (auto saved = saveReading(store, *r.reading.document, app::recordSourceName(source->info().kind),
+                                            app::recordImages(store, kIngestPurpose, imager, r.image, r.reading));
+                   !saved) {
+            out["error"] = app::errorJson(saved.error());
+            rc = std::max(rc, exitFor(saved.error()));
         } else {
-            out["record_id"] = *id;
+            out["record_id"] = saved->recordId;
             out["valid"] = r.reading.document->valid();
-            out["images"] = r.image.empty() ? 0 : app::storeRecordImages(store, imager, r.image, r.reading, *id);
+            out["images"] = saved->imageIds.size();
             if (!r.reading.document->valid()) rc = std::max(rc, static_cast<int>(kInvalid));
             if (r.error) out["device_error"] = deviceErrorJson(*r.error);
         }
@@ -247,15 +262,18 @@ int runIngest(const IngestArgs& a) {
         } else if (auto reading = reader->read(*image, {.inspectionDate = today}); !reading.found) {
             out["error"] = app::errorJson(*reading.error);
             rc = std::max(rc, static_cast<int>(kInvalid));
-        } else if (auto id = store->addRecord(*reading.document, {.source = "file"}); !id) {
-            out["error"] = app::errorJson(id.error());
-            rc = std::max(rc, exitFor(id.error()));
+        } else if (auto saved = saveReading(
+                       *store, *reading.document, "file",
+                       // The squared-up document and the portrait go into the store
+                       // (encrypted), nowhere else.
+                       app::recordImages(*store, kIngestPurpose, imager ? &*imager : nullptr, *image, reading));
+                   !saved) {
+            out["error"] = app::errorJson(saved.error());
+            rc = std::max(rc, exitFor(saved.error()));
         } else {
-            out["record_id"] = *id;
+            out["record_id"] = saved->recordId;
             out["valid"] = reading.document->valid();
-            // The squared-up document and the portrait go into the store (encrypted), nowhere else.
-            const int stored = app::storeRecordImages(*store, imager ? &*imager : nullptr, *image, reading, *id);
-            out["images"] = stored;
+            out["images"] = saved->imageIds.size();
             if (!reading.document->valid()) rc = std::max(rc, static_cast<int>(kInvalid));
         }
         std::cout << app::dumpLine(out) << '\n' << std::flush;
@@ -451,29 +469,28 @@ struct FlagArgs {
     std::int64_t recordId = 0;
     std::string reason;
     std::string referTo;
+    std::string basis = "none";
 };
 
 int runRecordsFlag(const FlagArgs& a) {
+    const auto basis = storage::referralBasisFrom(a.basis);
+    if (!basis) {
+        printError(
+            {core::ErrorCode::InvalidArgument, "--basis must be fact, assessment, list_hit, chip_failure or none"});
+        return kUsage;
+    }
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
     const auto kind = a.referTo.empty() ? storage::FlagKind::Review : storage::FlagKind::Referral;
-    auto id = store->flagRecord(a.recordId, kind, a.reason, a.referTo);
+    auto id =
+        store->flagRecord(a.recordId, {.kind = kind, .basis = *basis, .reason = a.reason, .referredTo = a.referTo});
     if (!id) {
         printError(id.error());
         return id.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(id.error());
     }
     std::cout << app::dumpLine({{"flag_id", *id}, {"record_id", a.recordId}}) << '\n';
     return kOk;
-}
-
-std::string_view flagStatusName(storage::FlagStatus s) {
-    switch (s) {
-    case storage::FlagStatus::Open: return "open";
-    case storage::FlagStatus::Resolved: return "resolved";
-    case storage::FlagStatus::Dismissed: return "dismissed";
-    }
-    return "open";
 }
 
 struct FlagsListArgs {
@@ -495,13 +512,14 @@ int runFlagsList(const FlagsListArgs& a) {
         for (const auto& e : f.history)
             history.push_back({{"time", core::formatUtc(e.time)},
                                {"user", e.user},
-                               {"status", flagStatusName(e.status)},
+                               {"status", storage::flagStatusName(e.status)},
                                {"note", e.note}});
         nlohmann::json j = {{"id", f.id},
                             {"record_id", f.recordId},
-                            {"kind", f.kind == storage::FlagKind::Referral ? "referral" : "review"},
+                            {"kind", storage::flagKindName(f.kind)},
+                            {"basis", storage::referralBasisName(f.basis)},
                             {"reason", f.reason},
-                            {"status", flagStatusName(f.status)},
+                            {"status", storage::flagStatusName(f.status)},
                             {"history", std::move(history)}};
         if (f.kind == storage::FlagKind::Referral) j["referred_to"] = f.referredTo;
         std::cout << app::dumpLine(j) << '\n';
@@ -517,9 +535,7 @@ struct FlagUpdateArgs {
 };
 
 int runFlagsUpdate(const FlagUpdateArgs& a) {
-    std::optional<storage::FlagStatus> status;
-    for (auto s : {storage::FlagStatus::Open, storage::FlagStatus::Resolved, storage::FlagStatus::Dismissed})
-        if (flagStatusName(s) == a.status) status = s;
+    const auto status = storage::flagStatusFrom(a.status);
     if (!status) {
         printError({core::ErrorCode::InvalidArgument, "--status must be open, resolved or dismissed"});
         return kUsage;
@@ -609,6 +625,8 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     flagCmd->add_option("id", flag->recordId, "Record id")->required();
     flagCmd->add_option("--reason", flag->reason, "Why (no personal data beyond what the record holds)")->required();
     flagCmd->add_option("--refer", flag->referTo, "Service the record is referred to");
+    flagCmd->add_option("--basis", flag->basis,
+                        "What the referral rests on: fact, assessment, list_hit, chip_failure or none (default)");
     flagCmd->callback([flag, &ctx] { ctx.exitCode = runRecordsFlag(*flag); });
 
     auto* flags = app.add_subcommand("flags", "Flags and referrals with their history");

@@ -4,25 +4,25 @@
 
 namespace secondline::app {
 
-int storeRecordImages(storage::Store& store, capture::DocumentImager* imager, const capture::Image& frame,
-                      const capture::MrzReading& reading, std::int64_t recordId) {
-    if (!imager) return 0;
+std::vector<storage::ImageDraft> recordImages(const storage::Store& store, std::string_view purpose,
+                                              capture::DocumentImager* imager, const capture::Image& frame,
+                                              const capture::MrzReading& reading) {
+    std::vector<storage::ImageDraft> out;
+    if (!imager || frame.empty()) return out;
     auto images = imager->extract(frame, reading);
-    if (!images) return 0;
-    int stored = 0;
+    if (!images) return out;
     const std::pair<storage::ImageKind, const capture::Image*> parts[] = {
         {storage::ImageKind::Document, &images->document}, {storage::ImageKind::Portrait, &images->portrait}};
     for (const auto& [kind, picture] : parts) {
         if (picture->empty()) continue;
-        // Minimization: an image the purpose does not keep is not even encoded; one it keeps is scaled to the
-        // policy's size before it reaches the store.
-        auto limit = store.imageLimit(recordId, kind);
-        if (!limit || !*limit) continue;
-        const capture::Image kept = capture::scaleToFit(*picture, **limit);
+        const auto limit = store.imageLimit(purpose, kind);
+        if (!limit) continue;
+        const capture::Image kept = capture::scaleToFit(*picture, *limit);
         auto jpeg = capture::encodeJpeg(kept, 85);
-        if (jpeg && store.addImage(recordId, kind, "image/jpeg", kept.width, kept.height, *jpeg)) ++stored;
+        if (!jpeg) continue; // an image that cannot be encoded is left out; the record is saved without it
+        out.push_back({kind, "image/jpeg", kept.width, kept.height, std::move(*jpeg)});
     }
-    return stored;
+    return out;
 }
 
 std::string recordSourceName(capture::SourceKind kind) {

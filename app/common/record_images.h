@@ -9,14 +9,19 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace secondline::app {
 
-/// Cuts the document and portrait out of `frame` (where `reading` was read) and stores them, as JPEG, with
-/// record `recordId`. Returns how many images were stored (0 without an imager, or when the document cannot
-/// be cut out); the record stands either way.
-int storeRecordImages(storage::Store& store, capture::DocumentImager* imager, const capture::Image& frame,
-                      const capture::MrzReading& reading, std::int64_t recordId);
+/// Cuts the document and portrait out of `frame` (where `reading` was read) and encodes them as JPEG for a
+/// record of `purpose`: minimization happens here, before the store sees them, since an image the purpose
+/// does not keep is never encoded and one it keeps is scaled to the pack's size. None without an imager, or
+/// when the document cannot be cut out (the record is saved without images then).
+[[nodiscard]] std::vector<storage::ImageDraft> recordImages(const storage::Store& store, std::string_view purpose,
+                                                            capture::DocumentImager* imager,
+                                                            const capture::Image& frame,
+                                                            const capture::MrzReading& reading);
 
 /// How a record's source is named in the store: the kind of device ("scan", "camera", "video", "reader"),
 /// never its path.

@@ -61,16 +61,13 @@ QImage pictureOf(const capture::Image& frame, const std::array<capture::Point, 4
 
 } // namespace
 
-std::string referralText(bool fact, const std::string& reason) {
-    return (fact ? "fact: " : "assessment: ") + reason;
-}
-
-std::pair<std::string, std::string> splitReferral(const std::string& text) {
-    for (const char* basis : {"fact", "assessment"}) {
-        const std::string prefix = std::string(basis) + ": ";
-        if (text.rfind(prefix, 0) == 0) return {basis, text.substr(prefix.size())};
-    }
-    return {"", text};
+storage::ReferralDraft OfficerScreen::referralDraft() const {
+    // The basis is typed, so a supervisor (and the bias report) tells what was seen from what was judged.
+    return {.kind = storage::FlagKind::Review,
+            .basis = storage::referralBasisFrom(toStd(m_referBasis->currentData().toString()))
+                         .value_or(storage::ReferralBasis::Assessment),
+            .reason = toStd(referralReason()),
+            .referredTo = {}};
 }
 
 OfficerScreen::OfficerScreen(DeskContext& context, QWidget* parent) : QWidget(parent), m_ctx(context) {
@@ -481,9 +478,7 @@ void OfficerScreen::startReferral() {
                                : tr("Select a record, or capture a document, to refer"));
             return;
         }
-        const bool fact = m_referBasis->currentData().toString() == "fact";
-        auto flag =
-            m_ctx.store().flagRecord(*id, storage::FlagKind::Review, referralText(fact, toStd(referralReason())));
+        auto flag = m_ctx.store().flagRecord(*id, referralDraft());
         if (!flag) {
             m_ctx.reportError(flag.error());
             return;
@@ -516,45 +511,35 @@ void OfficerScreen::save() {
     struct Result {
         std::optional<std::int64_t> id;
         std::optional<core::Error> error;
-        QString after; // what could not be done once the record stood
     };
     auto result = std::make_shared<Result>();
     auto pending = std::make_shared<PendingCapture>(*m_pending);
-    const auto edits = m_review->edits();
-    const std::string reason = toStd(m_review->changeReason());
-    storage::EncounterInfo encounter;
-    encounter.source = pending->source;
-    encounter.purpose = toStd(m_purpose->currentData().toString());
-    encounter.notes = toStd(m_notes->toPlainText().trimmed());
-    encounter.desk = toStd(m_ctx.settings().value("desk/id").toString());
-    encounter.location = toStd(m_ctx.settings().value("desk/location").toString());
-    const std::string outcome = toStd(m_outcome->currentData().toString());
-    const bool refer = m_refer->isChecked();
-    const std::string referral =
-        referralText(m_referBasis->currentData().toString() == "fact", toStd(referralReason()));
+    auto draft = std::make_shared<storage::EncounterDraft>();
+    draft->encounter.source = pending->source;
+    draft->encounter.purpose = toStd(m_purpose->currentData().toString());
+    draft->encounter.notes = toStd(m_notes->toPlainText().trimmed());
+    draft->encounter.desk = toStd(m_ctx.settings().value("desk/id").toString());
+    draft->encounter.location = toStd(m_ctx.settings().value("desk/location").toString());
+    for (const auto& e : m_review->edits()) draft->corrections.push_back({e.field, e.value});
+    draft->correctionReason = toStd(m_review->changeReason());
+    if (m_refer->isChecked()) draft->referral = referralDraft();
+    draft->outcome = toStd(m_outcome->currentData().toString());
+    const std::string outcome = draft->outcome;
+    const bool refer = draft->referral.has_value();
     const bool started = m_ctx.runInBackground(
         tr("Saving…"),
-        [this, result, pending, edits, reason, encounter, outcome, refer, referral](storage::Store& store) {
-            auto id = store.addRecord(*pending->reading.document, encounter);
-            if (!id) {
-                result->error = id.error();
+        [this, result, pending, draft](storage::Store& store) {
+            // The images are cut out and encoded here, off the UI thread, then saved with everything else
+            // in one transaction: the whole case is stored, or nothing is.
+            draft->document = *pending->reading.document;
+            draft->images =
+                app::recordImages(store, draft->encounter.purpose, m_imager.get(), pending->image, pending->reading);
+            auto saved = store.saveEncounter(*draft);
+            if (!saved) {
+                result->error = saved.error();
                 return;
             }
-            result->id = *id;
-            if (!pending->image.empty())
-                (void)app::storeRecordImages(store, m_imager.get(), pending->image, pending->reading, *id);
-            for (const auto& e : edits)
-                if (auto s = store.rectify(*id, e.field, e.value, reason); !s)
-                    result->after += QStringLiteral("; %1: %2").arg(fieldLabel(e.field), plainError(s.error()));
-            if (refer)
-                if (auto f = store.flagRecord(*id, storage::FlagKind::Review, referral); !f)
-                    result->after += QStringLiteral("; ") + tr("referral: %1").arg(plainError(f.error()));
-            if (outcome != "open") {
-                auto rec = store.record(*id);
-                auto closed = rec ? store.closeEncounter(*rec->encounter.encounterId, outcome)
-                                  : core::Status(core::fail(rec.error()));
-                if (!closed) result->after += QStringLiteral("; ") + tr("outcome: %1").arg(plainError(closed.error()));
-            }
+            result->id = saved->recordId;
         },
         [this, result, outcome, refer] {
             if (!result->id) {
@@ -572,7 +557,6 @@ void OfficerScreen::save() {
             QString status = tr("Saved record %1").arg(*result->id);
             if (refer) status += tr(", referred to a supervisor");
             if (outcome != "open") status += tr(", encounter closed as %1").arg(fromStd(outcome));
-            if (!result->after.isEmpty()) status += tr(" — but not done") + result->after;
             m_ctx.setStatus(status);
             refresh(result->id);
             emit saved(*result->id);

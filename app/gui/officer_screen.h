@@ -100,6 +100,8 @@ private:
     void loadEncounterChoices();
     [[nodiscard]] std::optional<std::int64_t> selectedRecord() const;
     [[nodiscard]] QString referralReason() const;
+    /// The referral as typed: its basis and reason.
+    [[nodiscard]] storage::ReferralDraft referralDraft() const;
 
     DeskContext& m_ctx;
     std::unique_ptr<capture::MrzReader> m_reader;      // created and used by background work only
@@ -129,10 +131,5 @@ private:
     QFutureWatcher<std::vector<capture::DeviceInfo>> m_deviceWatcher; ///< device discovery (no store)
     QThreadPool m_pool; ///< joined (first) when the screen goes, not at the process's exit
 };
-
-/// The reason stored on a referral: its basis, so a supervisor tells what was seen from what was judged.
-[[nodiscard]] std::string referralText(bool fact, const std::string& reason);
-/// Splits referralText() back: {"fact"|"assessment"|"", reason}.
-[[nodiscard]] std::pair<std::string, std::string> splitReferral(const std::string& text);
 
 } // namespace secondline::desk

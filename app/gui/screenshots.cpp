@@ -113,7 +113,10 @@ int saveScreenshots(const QString& folder) {
             if (!doc) return 2;
             auto id = officer->addRecord(*doc, {.source = i % 3 ? "scan" : "camera", .desk = "desk-2"});
             if (!id) return 2;
-            if (i % 6 == 0 && !officer->flagRecord(*id, storage::FlagKind::Review, "fact: generated referral"))
+            if (i % 6 == 0 && !officer->flagRecord(*id, {.kind = storage::FlagKind::Review,
+                                                         .basis = storage::ReferralBasis::Fact,
+                                                         .reason = "generated referral",
+                                                         .referredTo = {}}))
                 return 2;
         }
     }

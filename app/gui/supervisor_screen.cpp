@@ -118,7 +118,9 @@ void SupervisorScreen::refresh() {
         const int row = m_queue->rowCount();
         m_queue->insertRow(row);
         const auto raised = f.history.empty() ? now : f.history.front().time;
-        const auto [basis, reason] = splitReferral(f.reason);
+        const std::string basis =
+            f.basis == storage::ReferralBasis::None ? std::string{} : std::string(storage::referralBasisName(f.basis));
+        const std::string& reason = f.reason;
         auto* id = new QTableWidgetItem(QString::number(f.id));
         id->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(f.id));
         m_queue->setItem(row, 0, id);

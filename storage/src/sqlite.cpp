@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <limits>
+#include <string>
 #include <utility>
 
 namespace secondline::storage::detail {
@@ -46,13 +48,16 @@ core::Error sqliteError(int rc, std::string_view what) {
 // ----- Statement -----
 
 Statement::Statement(Statement&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_stmt(std::exchange(other.m_stmt, nullptr)) {}
+    : m_db(std::exchange(other.m_db, nullptr)), m_stmt(std::exchange(other.m_stmt, nullptr)),
+      m_bindError(std::exchange(other.m_bindError, SQLITE_OK)), m_bindIndex(other.m_bindIndex) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
     if (this != &other) {
         if (m_stmt) sqlite3_finalize(m_stmt);
         m_db = std::exchange(other.m_db, nullptr);
         m_stmt = std::exchange(other.m_stmt, nullptr);
+        m_bindError = std::exchange(other.m_bindError, SQLITE_OK);
+        m_bindIndex = other.m_bindIndex;
     }
     return *this;
 }
@@ -61,24 +66,42 @@ Statement::~Statement() {
     if (m_stmt) sqlite3_finalize(m_stmt);
 }
 
+void Statement::noteBind(int rc, int index) {
+    // The first failure is kept: step() reports it instead of running with a parameter left NULL.
+    if (rc != SQLITE_OK && m_bindError == SQLITE_OK) {
+        m_bindError = rc;
+        m_bindIndex = index;
+    }
+}
+
 Statement& Statement::bind(int index, std::int64_t value) {
-    sqlite3_bind_int64(m_stmt, index, value);
+    noteBind(sqlite3_bind_int64(m_stmt, index, value), index);
     return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
     // A default string_view has no data pointer, which SQLite would bind as NULL: bind "" instead.
-    sqlite3_bind_text(m_stmt, index, text.data() ? text.data() : "", static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        noteBind(SQLITE_TOOBIG, index);
+        return *this;
+    }
+    noteBind(sqlite3_bind_text(m_stmt, index, text.data() ? text.data() : "", static_cast<int>(text.size()),
+                               SQLITE_TRANSIENT),
+             index);
     return *this;
 }
 
 Statement& Statement::bindSecret(int index, std::string_view text) {
-    sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        noteBind(SQLITE_TOOBIG, index);
+        return *this;
+    }
+    noteBind(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC), index);
     return *this;
 }
 
 Statement& Statement::bindBlob(int index, std::span<const std::uint8_t> bytes) {
-    sqlite3_bind_blob64(m_stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    noteBind(sqlite3_bind_blob64(m_stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), index);
     return *this;
 }
 
@@ -89,7 +112,7 @@ std::vector<std::uint8_t> Statement::blob(int column) const {
 }
 
 Statement& Statement::bindNull(int index) {
-    sqlite3_bind_null(m_stmt, index);
+    noteBind(sqlite3_bind_null(m_stmt, index), index);
     return *this;
 }
 
@@ -97,7 +120,13 @@ Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) 
     return value ? bind(index, *value) : bindNull(index);
 }
 
+Statement& Statement::bindOptional(int index, const std::optional<std::string>& value) {
+    return value ? bind(index, std::string_view(*value)) : bindNull(index);
+}
+
 core::Result<bool> Statement::step() {
+    if (m_bindError != SQLITE_OK)
+        return fail(sqliteError(m_bindError, "binding statement parameter " + std::to_string(m_bindIndex)));
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -115,6 +144,7 @@ core::Status Statement::run() {
 void Statement::reset() {
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
+    m_bindError = SQLITE_OK;
 }
 
 std::int64_t Statement::int64(int column) const {

@@ -11,6 +11,7 @@
 #include <vector>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -38,8 +39,10 @@ public:
     /// the statement is reset or destroyed.
     Statement& bindSecret(int index, std::string_view text);
     Statement& bind(int index, const std::optional<std::int64_t>& value);
+    Statement& bindOptional(int index, const std::optional<std::string>& value);
 
-    /// Steps once: true when a row is ready, false when done. Errors map through sqliteError().
+    /// Steps once: true when a row is ready, false when done. Errors map through sqliteError(); a bind that
+    /// failed since the last reset (an index out of range, a value too big) is reported here, and nothing runs.
     [[nodiscard]] core::Result<bool> step();
     /// Steps to the end (for statements without rows).
     [[nodiscard]] core::Status run();
@@ -55,9 +58,36 @@ public:
     [[nodiscard]] std::vector<std::uint8_t> blob(int column) const;
 
 private:
+    void noteBind(int rc, int index);
+
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_stmt = nullptr;
+    int m_bindError = 0; ///< the first bind's SQLite error (SQLITE_OK = 0: none); step() reports it
+    int m_bindIndex = 0;
 };
+
+namespace bound {
+template <class T>
+void bindValue(Statement& q, int index, const T& value) {
+    if constexpr (std::is_same_v<T, std::nullopt_t>)
+        q.bindNull(index);
+    else if constexpr (std::is_same_v<T, bool>)
+        q.bind(index, std::int64_t{value ? 1 : 0});
+    else if constexpr (std::is_integral_v<T>)
+        q.bind(index, static_cast<std::int64_t>(value));
+    else if constexpr (std::is_convertible_v<const T&, std::string_view>)
+        q.bind(index, std::string_view(value));
+    else if constexpr (std::is_convertible_v<const T&, std::span<const std::uint8_t>>)
+        q.bindBlob(index, std::span<const std::uint8_t>(value));
+    else {
+        // an optional of one of the above
+        if (value)
+            bindValue(q, index, *value);
+        else
+            q.bindNull(index);
+    }
+}
+} // namespace bound
 
 class Database {
 public:
@@ -77,6 +107,26 @@ public:
 
     [[nodiscard]] core::Result<Statement> prepare(std::string_view sql);
     [[nodiscard]] core::Status exec(std::string_view sql);
+
+    /// Prepares `sql` and binds `args` to its parameters in order (integers and bools as integers, text,
+    /// byte spans as blobs, std::nullopt or an empty optional as NULL). A failed bind is reported by the
+    /// first step(), so one `if (!q)` and the step's check cover every failure.
+    template <class... Args>
+    [[nodiscard]] core::Result<Statement> query(std::string_view sql, const Args&... args) {
+        auto q = prepare(sql);
+        if (q) {
+            int index = 0;
+            (bindValue(*q, ++index, args), ...);
+        }
+        return q;
+    }
+    /// query() for a statement without rows, run to its end.
+    template <class... Args>
+    [[nodiscard]] core::Status run(std::string_view sql, const Args&... args) {
+        auto q = query(sql, args...);
+        if (!q) return core::fail(q.error());
+        return q->run();
+    }
     [[nodiscard]] std::int64_t lastInsertId() const;
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     [[nodiscard]] std::int64_t changes() const;
@@ -93,6 +143,10 @@ public:
     void close();
 
 private:
+    template <class T>
+    static void bindValue(Statement& q, int index, const T& value) {
+        bound::bindValue(q, index, value);
+    }
     explicit Database(sqlite3* db) : m_db(db) {}
     sqlite3* m_db = nullptr;
 };

@@ -64,16 +64,6 @@ CREATE TABLE audit (
 );
 )sql";
 
-/// The blind-index values stored beside a document (see privacy/blind_index.h). Used at ingest and by the
-/// migration that back-fills old records, so both index exactly the same way.
-std::string documentIndex(const core::SecretBytes& key, const validation::TravelDocument& doc) {
-    return privacy::blindIndex(key, "document", privacy::documentLookupValue(doc.issuingState(), doc.documentNumber()));
-}
-
-std::string nameBirthIndex(const core::SecretBytes& key, const validation::TravelDocument& doc) {
-    return privacy::blindIndex(key, "name_birth", privacy::nameBirthLookupValue(doc.surname(), doc.birthDate.iso()));
-}
-
 /// What a migration step may use besides the database.
 struct MigrationContext {
     const core::SecretBytes& indexKey;
@@ -105,8 +95,9 @@ Status migrateToV2(Database& db, const MigrationContext& ctx) {
     for (const auto& [id, text] : rows) {
         auto doc = detail::decodeDocument(text);
         if (!doc) return fail(doc.error());
-        update->bind(1, documentIndex(ctx.indexKey, *doc));
-        update->bind(2, nameBirthIndex(ctx.indexKey, *doc));
+        const auto indexes = detail::blindIndexesOf(ctx.indexKey, *doc);
+        update->bindOptional(1, indexes.document);
+        update->bindOptional(2, indexes.nameBirth);
         update->bind(3, id);
         if (auto s = update->run(); !s) return s;
         update->reset();
@@ -286,6 +277,17 @@ CREATE INDEX record_facts_time ON record_facts(time_utc);
     return detail::backfillFacts(db);
 }
 
+/// v6 -> v7: a referral's basis is a column of its own. Before, the desk wrote it as a prefix of the reason
+/// ("fact: ", "assessment: "), which the command line never did; old flags are typed from that prefix once,
+/// here, and the reason is kept as it was written.
+Status migrateToV7(Database& db, const MigrationContext&) {
+    return db.exec(R"sql(
+ALTER TABLE flags ADD COLUMN basis TEXT NOT NULL DEFAULT 'none';
+UPDATE flags SET basis = 'fact' WHERE reason LIKE 'fact: %';
+UPDATE flags SET basis = 'assessment' WHERE reason LIKE 'assessment: %';
+)sql");
+}
+
 struct Migration {
     int to;
     Status (*apply)(Database&, const MigrationContext&);
@@ -294,7 +296,7 @@ struct Migration {
 /// Forward-only, in order. A store is created at version 1 and brought up through every step, so each
 /// step runs on every new store as well as on old ones.
 constexpr Migration kMigrations[] = {
-    {2, migrateToV2}, {3, migrateToV3}, {4, migrateToV4}, {5, migrateToV5}, {6, migrateToV6},
+    {2, migrateToV2}, {3, migrateToV3}, {4, migrateToV4}, {5, migrateToV5}, {6, migrateToV6}, {7, migrateToV7},
 };
 
 /// Runs the steps above `from`, each in its own transaction with its meta update and audit entry.
@@ -842,356 +844,6 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         if (impl->pack().purgeOnOpen()) (void)detail::purgeExpired(*impl, false, true);
     }
     return Store(std::move(impl));
-}
-
-Result<std::int64_t> Store::addRecord(const validation::TravelDocument& document, const EncounterInfo& encounter) {
-    auto ids = addRecords({&document, 1}, encounter);
-    if (!ids) return fail(ids.error());
-    return ids->front();
-}
-
-Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::TravelDocument> documents,
-                                                    const EncounterInfo& encounter) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
-    // Purpose limitation and minimization: a record is written only for a purpose the pack names, and only
-    // with the fields that purpose's profile keeps.
-    const privacy::MinimizationProfile* profile = im.pack().profileFor(encounter.purpose);
-    if (!profile) return fail(ErrorCode::PolicyForbids, "the policy pack names no such purpose");
-    if (!encounter.encounterId && !im.pack().knownOutcome(encounter.outcome))
-        return fail(ErrorCode::InvalidArgument, "the outcome is not one of the policy pack's outcomes");
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    if (encounter.encounterId) {
-        auto q = im.db.prepare("SELECT officer_id, outcome FROM encounters WHERE id = ?;");
-        if (!q) return fail(q.error());
-        q->bind(1, *encounter.encounterId);
-        auto row = q->step();
-        if (!row) return fail(row.error());
-        if (!*row || (!im.readsAny() && (q->int64(0) != im.userId || !openOutcome(q->text(1)))))
-            return fail(ErrorCode::RecordNotFound, "no encounter with that id is visible to this user");
-    }
-    auto enc =
-        im.db.prepare("INSERT INTO encounters (started_utc, location, desk, officer_id, purpose, outcome, notes) "
-                      "VALUES (?,?,?,?,?,?,?);");
-    auto ins = im.db.prepare("INSERT INTO records (created_utc, officer_id, source, purpose, format, valid, document, "
-                             "idx_document, idx_name_birth, encounter_id) VALUES (?,?,?,?,?,?,?,?,?,?);");
-    if (!enc) return fail(enc.error());
-    if (!ins) return fail(ins.error());
-    const std::string now = core::formatUtc(im.clock->now());
-    const std::string action(privacy::actionName(privacy::Action::CreateRecord));
-    std::vector<std::int64_t> ids;
-    ids.reserve(documents.size());
-    for (const auto& given : documents) {
-        const validation::TravelDocument document = detail::minimized(given, *profile);
-        std::int64_t encounterId = encounter.encounterId.value_or(0);
-        if (!encounter.encounterId) {
-            enc->bind(1, now).bind(2, encounter.location).bind(3, encounter.desk).bind(4, im.userId);
-            enc->bind(5, encounter.purpose).bind(6, encounter.outcome).bind(7, encounter.notes);
-            if (auto s = enc->run(); !s) return fail(s.error());
-            enc->reset();
-            encounterId = im.db.lastInsertId();
-        }
-        ins->bind(1, now).bind(2, im.userId).bind(3, encounter.source).bind(4, encounter.purpose);
-        ins->bind(5, validation::formatName(document.format)).bind(6, std::int64_t{document.valid() ? 1 : 0});
-        ins->bind(7, detail::encodeDocument(document));
-        // A lookup value the profile did not keep is not indexed (an empty one would match every such record).
-        if (document.issuingState().empty() || document.documentNumber().empty())
-            ins->bindNull(8);
-        else
-            ins->bind(8, documentIndex(im.indexKey, document));
-        if (document.surname().empty() || document.field("birth_date") == nullptr)
-            ins->bindNull(9);
-        else
-            ins->bind(9, nameBirthIndex(im.indexKey, document));
-        ins->bind(10, encounterId);
-        if (auto s = ins->run(); !s) return fail(s.error());
-        ins->reset();
-        const std::int64_t id = im.db.lastInsertId();
-        if (auto s = detail::writeFacts(im.db, id, document); !s) return fail(s.error());
-        if (auto s = im.audit(action, id, encounter.purpose, ""); !s) return fail(s.error());
-        ids.push_back(id);
-    }
-    // One commit for the batch: all of it is stored with its audit entries, or none of it.
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return ids;
-}
-
-Result<StoredRecord> Store::record(std::int64_t id) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
-    const bool glass = im.viaBreakGlass(privacy::Action::ReadAnyRecord);
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    if (auto s = im.requireVisible(id); !s) return fail(s.error());
-    auto rec = detail::loadRecord(im.db, id);
-    if (!rec) return fail(rec.error());
-    if (auto s = im.audit("record.read", id, glass ? "breakglass" : rec->encounter.purpose, glass ? "break-glass" : "",
-                          glass ? im.breakGlassReason : std::string{});
-        !s)
-        return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return std::move(*rec);
-}
-
-namespace {
-
-/// Summaries visible to the session, optionally filtered by one blind-index column; audited.
-Result<std::vector<RecordSummary>> listRecords(Store::Impl& im, const char* indexColumn, const std::string& indexValue,
-                                               const char* action) {
-    const bool glass = im.viaBreakGlass(privacy::Action::ListRecords);
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    std::string sql = "SELECT r.id, r.created_utc, u.name, r.format, r.valid FROM records r "
-                      "JOIN users u ON u.id = r.officer_id LEFT JOIN encounters e ON e.id = r.encounter_id WHERE ";
-    sql += kVisibleRecord;
-    if (indexColumn) sql += std::string(" AND r.") + indexColumn + " = ?";
-    sql += " ORDER BY r.id DESC;";
-    auto q = im.db.prepare(sql);
-    if (!q) return fail(q.error());
-    q->bind(1, std::int64_t{im.readsAny() ? 1 : 0}).bind(2, im.userId);
-    if (indexColumn) q->bind(3, indexValue);
-    std::vector<RecordSummary> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row) return fail(row.error());
-        if (!*row) break;
-        out.push_back({q->int64(0), core::parseUtc(q->text(1)).value_or(core::TimePoint{}), q->text(2), q->text(3),
-                       q->int64(4) != 0});
-    }
-    if (auto s = im.audit(action, std::nullopt, glass ? "breakglass" : "secondary_inspection",
-                          std::to_string(out.size()) + " records" + (glass ? " (break-glass)" : ""),
-                          glass ? im.breakGlassReason : std::string{});
-        !s)
-        return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return out;
-}
-
-} // namespace
-
-Result<std::vector<RecordSummary>> Store::records() {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
-    return listRecords(im, nullptr, {}, "record.list");
-}
-
-Result<std::vector<RecordSummary>> Store::findByDocument(std::string_view issuingState,
-                                                         std::string_view documentNumber) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
-    const std::string idx =
-        privacy::blindIndex(im.indexKey, "document", privacy::documentLookupValue(issuingState, documentNumber));
-    return listRecords(im, "idx_document", idx, "record.find");
-}
-
-Result<std::vector<RecordSummary>> Store::findByNameAndBirth(std::string_view surname, std::string_view birthIso) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
-    const std::string idx =
-        privacy::blindIndex(im.indexKey, "name_birth", privacy::nameBirthLookupValue(surname, birthIso));
-    return listRecords(im, "idx_name_birth", idx, "record.find");
-}
-
-namespace {
-
-const char* imageKindName(ImageKind k) {
-    return k == ImageKind::Portrait ? "portrait" : "document";
-}
-const char* flagKindName(FlagKind k) {
-    return k == FlagKind::Referral ? "referral" : "review";
-}
-const char* flagStatusName(FlagStatus s) {
-    switch (s) {
-    case FlagStatus::Open: return "open";
-    case FlagStatus::Resolved: return "resolved";
-    case FlagStatus::Dismissed: return "dismissed";
-    }
-    return "open";
-}
-} // namespace
-
-FlagStatus detail::flagStatusFrom(const std::string& s) {
-    return s == "resolved" ? FlagStatus::Resolved : s == "dismissed" ? FlagStatus::Dismissed : FlagStatus::Open;
-}
-
-Result<std::vector<StoredImage>> detail::loadImages(Database& db, std::int64_t recordId) {
-    auto q =
-        db.prepare("SELECT id, kind, media_type, width, height, data FROM images WHERE record_id = ? ORDER BY id;");
-    if (!q) return fail(q.error());
-    q->bind(1, recordId);
-    std::vector<StoredImage> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row) return fail(row.error());
-        if (!*row) break;
-        out.push_back({q->int64(0), q->text(1) == "portrait" ? ImageKind::Portrait : ImageKind::Document, q->text(2),
-                       static_cast<int>(q->int64(3)), static_cast<int>(q->int64(4)), q->blob(5)});
-    }
-    return out;
-}
-
-namespace {
-
-/// Free text limits: notes and reasons are for a sentence or a paragraph, not a document.
-constexpr std::size_t kMaxFreeText = 4000;
-
-} // namespace
-
-Result<std::int64_t> Store::addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType, int width,
-                                     int height, std::span<const std::uint8_t> data) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
-    if (data.empty() || data.size() > kMaxImageBytes)
-        return fail(ErrorCode::InvalidArgument, "an image must be 1 byte to 32 MiB");
-    if (mediaType != "image/png" && mediaType != "image/jpeg")
-        return fail(ErrorCode::InvalidArgument, "images are stored as image/png or image/jpeg");
-    if (width <= 0 || height <= 0 || width > 20000 || height > 20000)
-        return fail(ErrorCode::InvalidArgument, "image dimensions out of range");
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    // Minimization: only the images the record's purpose keeps, no larger than its profile allows (the caller
-    // scales them first: imageLimit()).
-    auto limit = detail::imageLimitOf(im, recordId, kind);
-    if (!limit) return fail(limit.error());
-    if (!*limit)
-        return fail(ErrorCode::PolicyForbids,
-                    std::string("the policy keeps no ") + imageKindName(kind) + " image for this record's purpose");
-    if (std::max(width, height) > **limit)
-        return fail(ErrorCode::PolicyForbids, std::string("the policy keeps the ") + imageKindName(kind) +
-                                                  " image at most " + std::to_string(**limit) +
-                                                  " pixels on its longer side");
-    auto ins = im.db.prepare("INSERT INTO images (record_id, kind, media_type, width, height, data) "
-                             "VALUES (?,?,?,?,?,?);");
-    if (!ins) return fail(ins.error());
-    ins->bind(1, recordId).bind(2, std::string_view(imageKindName(kind))).bind(3, mediaType);
-    ins->bind(4, std::int64_t{width}).bind(5, std::int64_t{height}).bindBlob(6, data);
-    if (auto s = ins->run(); !s) return fail(s.error());
-    const std::int64_t id = im.db.lastInsertId();
-    if (auto s = im.audit("image.create", recordId, "secondary_inspection", imageKindName(kind)); !s)
-        return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return id;
-}
-
-Result<std::vector<StoredImage>> Store::images(std::int64_t recordId) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    auto out = detail::loadImages(im.db, recordId);
-    if (!out) return fail(out.error());
-    if (auto s = im.audit("image.read", recordId, "secondary_inspection", std::to_string(out->size()) + " images"); !s)
-        return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return out;
-}
-
-Result<std::int64_t> Store::flagRecord(std::int64_t recordId, FlagKind kind, std::string_view reason,
-                                       std::string_view referredTo) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
-    if (reason.empty() || reason.size() > kMaxFreeText || referredTo.size() > 200)
-        return fail(ErrorCode::InvalidArgument, "a flag needs a reason of at most 4000 characters");
-    if (kind == FlagKind::Referral && referredTo.empty())
-        return fail(ErrorCode::InvalidArgument, "a referral names the service it goes to");
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    const std::string now = core::formatUtc(im.clock->now());
-    auto ins = im.db.prepare("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, "
-                             "created_by) VALUES (?,?,?,?,'open',?,?);");
-    if (!ins) return fail(ins.error());
-    ins->bind(1, recordId).bind(2, std::string_view(flagKindName(kind))).bind(3, reason).bind(4, referredTo);
-    ins->bind(5, now).bind(6, im.userId);
-    if (auto s = ins->run(); !s) return fail(s.error());
-    const std::int64_t id = im.db.lastInsertId();
-    auto hist = im.db.prepare("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) "
-                              "VALUES (?,?,?,'open',?);");
-    if (!hist) return fail(hist.error());
-    hist->bind(1, id).bind(2, now).bind(3, im.userId).bind(4, reason);
-    if (auto s = hist->run(); !s) return fail(s.error());
-    if (auto s = im.audit("flag.create", recordId, "secondary_inspection", flagKindName(kind)); !s)
-        return fail(s.error());
-    if (auto s = detail::factsAfterFlag(im.db, recordId, reason); !s) return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return id;
-}
-
-Status Store::updateFlag(std::int64_t flagId, FlagStatus status, std::string_view note) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReviewFlags); !s) return s;
-    if (note.empty() || note.size() > kMaxFreeText)
-        return fail(ErrorCode::InvalidArgument, "a flag's change needs a note of at most 4000 characters");
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    auto q = im.db.prepare("SELECT record_id FROM flags WHERE id = ?;");
-    if (!q) return fail(q.error());
-    q->bind(1, flagId);
-    auto row = q->step();
-    if (!row) return fail(row.error());
-    if (!*row) return fail(ErrorCode::RecordNotFound, "no flag with that id");
-    const std::int64_t recordId = q->int64(0);
-    q = {};
-    auto upd = im.db.prepare("UPDATE flags SET status = ? WHERE id = ?;");
-    if (!upd) return fail(upd.error());
-    upd->bind(1, std::string_view(flagStatusName(status))).bind(2, flagId);
-    if (auto s = upd->run(); !s) return s;
-    auto hist = im.db.prepare("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) "
-                              "VALUES (?,?,?,?,?);");
-    if (!hist) return fail(hist.error());
-    hist->bind(1, flagId).bind(2, core::formatUtc(im.clock->now())).bind(3, im.userId);
-    hist->bind(4, std::string_view(flagStatusName(status))).bind(5, note);
-    if (auto s = hist->run(); !s) return s;
-    if (auto s = im.audit("flag.update", recordId, "supervision", flagStatusName(status)); !s) return s;
-    return tx->commit();
-}
-
-Result<std::vector<Flag>> Store::flags(bool openOnly) {
-    auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
-    const bool all = privacy::decide(im.pack(), im.role, privacy::Action::ReviewFlags, im.context()).allowed;
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
-    auto q = im.db.prepare("SELECT f.id, f.record_id, f.kind, f.reason, f.referred_to, f.status FROM flags f "
-                           "JOIN records r ON r.id = f.record_id WHERE (? OR r.officer_id = ?) "
-                           "AND (? = 0 OR f.status = 'open') ORDER BY f.id;");
-    if (!q) return fail(q.error());
-    q->bind(1, std::int64_t{all ? 1 : 0}).bind(2, im.userId).bind(3, std::int64_t{openOnly ? 1 : 0});
-    std::vector<Flag> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row) return fail(row.error());
-        if (!*row) break;
-        Flag f;
-        f.id = q->int64(0);
-        f.recordId = q->int64(1);
-        f.kind = q->text(2) == "referral" ? FlagKind::Referral : FlagKind::Review;
-        f.reason = q->text(3);
-        f.referredTo = q->text(4);
-        f.status = detail::flagStatusFrom(q->text(5));
-        out.push_back(std::move(f));
-    }
-    auto h = im.db.prepare("SELECT h.time_utc, u.name, h.status, h.note FROM flag_history h "
-                           "JOIN users u ON u.id = h.user_id WHERE h.flag_id = ? ORDER BY h.id;");
-    if (!h) return fail(h.error());
-    for (auto& f : out) {
-        h->bind(1, f.id);
-        for (;;) {
-            auto row = h->step();
-            if (!row) return fail(row.error());
-            if (!*row) break;
-            f.history.push_back({core::parseUtc(h->text(0)).value_or(core::TimePoint{}), h->text(1),
-                                 detail::flagStatusFrom(h->text(2)), h->text(3)});
-        }
-        h->reset();
-    }
-    if (auto s = im.audit("flag.list", std::nullopt, "supervision", std::to_string(out.size()) + " flags"); !s)
-        return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return out;
 }
 
 Status Store::addUser(const std::string& name, privacy::Role role, const SecretBytes& password,

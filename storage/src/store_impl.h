@@ -104,22 +104,33 @@ namespace detail {
 [[nodiscard]] core::Result<PurgeReport> purgeExpired(Store::Impl& im, bool dryRun, bool automatic);
 /// The whole trail, without a permission check (callers check).
 [[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> readAuditTrail(Store::Impl& im);
-/// The longest side the record's purpose keeps for `kind`; nullopt: not kept. Errors: RecordNotFound.
-[[nodiscard]] core::Result<std::optional<int>> imageLimitOf(Store::Impl& im, std::int64_t recordId, ImageKind kind);
+/// The longest side `purpose` keeps for images of `kind`; nullopt: not kept (or no such purpose).
+[[nodiscard]] std::optional<int> imageLimitFor(const privacy::Policy& pack, std::string_view purpose, ImageKind kind);
+/// A record's flags with their history, oldest first.
+[[nodiscard]] core::Result<std::vector<Flag>> loadRecordFlags(Database& db, std::int64_t recordId);
+
+// The blind indexes: the one place each is computed (writes, rectification, migration and lookups).
+[[nodiscard]] std::string documentIndex(const core::SecretBytes& key, std::string_view issuingState,
+                                        std::string_view documentNumber);
+[[nodiscard]] std::string nameBirthIndex(const core::SecretBytes& key, std::string_view surname,
+                                         std::string_view birthIso);
+struct BlindIndexes {
+    std::optional<std::string> document;  ///< nullopt: state or number not kept (never indexed as empty)
+    std::optional<std::string> nameBirth; ///< nullopt: surname or birth date not kept
+};
+[[nodiscard]] BlindIndexes blindIndexesOf(const core::SecretBytes& key, const validation::TravelDocument& doc);
 /// A record with its encounter, legal hold and rectifications, whoever may see it (callers check).
 /// Errors: RecordNotFound, StoreCorrupt.
 [[nodiscard]] core::Result<StoredRecord> loadRecord(Database& db, std::int64_t id);
 /// A record's images, in the order they were added.
 [[nodiscard]] core::Result<std::vector<StoredImage>> loadImages(Database& db, std::int64_t recordId);
-/// A flag status as stored ("open", "resolved", "dismissed").
-[[nodiscard]] FlagStatus flagStatusFrom(const std::string& text);
 /// Writes (or rewrites) the statistics row of a record from its document, keeping its corrections and flag.
 [[nodiscard]] core::Status writeFacts(Database& db, std::int64_t recordId, const validation::TravelDocument& document);
 /// Counts a rectification in the record's statistics row and refreshes its coded fields.
 [[nodiscard]] core::Status factsAfterRectify(Database& db, std::int64_t recordId,
                                              const validation::TravelDocument& document);
-/// Marks the record's statistics row as flagged, with the referral's basis ("fact", "assessment" or "").
-[[nodiscard]] core::Status factsAfterFlag(Database& db, std::int64_t recordId, std::string_view reason);
+/// Marks the record's statistics row as flagged, with the referral's basis (the first typed one counts).
+[[nodiscard]] core::Status factsAfterFlag(Database& db, std::int64_t recordId, ReferralBasis basis);
 /// Fills the statistics rows of every record (the schema 6 migration).
 [[nodiscard]] core::Status backfillFacts(Database& db);
 /// A record's rectifications, oldest first.

@@ -73,12 +73,6 @@ int lowestConfidence(const validation::TravelDocument& doc) {
     return std::clamp(static_cast<int>(std::floor(low * 100.0)), 0, 100);
 }
 
-std::string basisOf(std::string_view reason) {
-    if (reason.starts_with("fact: ")) return "fact";
-    if (reason.starts_with("assessment: ")) return "assessment";
-    return "";
-}
-
 struct Transparent {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
@@ -125,12 +119,13 @@ Status detail::factsAfterRectify(Database& db, std::int64_t recordId, const vali
     return writeFacts(db, recordId, doc);
 }
 
-Status detail::factsAfterFlag(Database& db, std::int64_t recordId, std::string_view reason) {
+Status detail::factsAfterFlag(Database& db, std::int64_t recordId, ReferralBasis basis) {
     // The first typed referral gives the basis; later flags keep it.
     auto upd = db.prepare("UPDATE record_facts SET flagged = 1, basis = CASE WHEN basis = '' THEN ? ELSE basis END "
                           "WHERE record_id = ?;");
     if (!upd) return fail(upd.error());
-    upd->bind(1, basisOf(reason)).bind(2, recordId);
+    // Statistics rows count an untyped flag as "" (the report's "not typed").
+    upd->bind(1, basis == ReferralBasis::None ? std::string_view{} : referralBasisName(basis)).bind(2, recordId);
     return upd->run();
 }
 

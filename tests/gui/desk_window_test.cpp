@@ -232,7 +232,9 @@ private slots:
         auto flags = supervisor.flags(true);
         QVERIFY(flags.has_value());
         QCOMPARE(flags->size(), std::size_t{1});
-        QCOMPARE(flags->front().reason, std::string("assessment: travel pattern does not fit the stated purpose"));
+        // Regression (issue 17): the basis is a column, not a prefix of the reason.
+        QCOMPARE(flags->front().basis, storage::ReferralBasis::Assessment);
+        QCOMPARE(flags->front().reason, std::string("travel pattern does not fit the stated purpose"));
         auto rec = supervisor.record(flags->front().recordId);
         QVERIFY(rec.has_value());
         QCOMPARE(rec->document.birthDate.iso(), std::string("1974-08-12"));
@@ -271,7 +273,12 @@ private slots:
             QVERIFY(doc.has_value());
             auto id = officer.addRecord(*doc, {.source = "file"});
             QVERIFY(id.has_value());
-            QVERIFY(officer.flagRecord(*id, storage::FlagKind::Review, "fact: visa stamp missing").has_value());
+            QVERIFY(officer
+                        .flagRecord(*id, {.kind = storage::FlagKind::Review,
+                                          .basis = storage::ReferralBasis::Fact,
+                                          .reason = "visa stamp missing",
+                                          .referredTo = {}})
+                        .has_value());
         }
         m_clock.advance(std::chrono::hours{3});
         desk::DeskWindow window(signIn(path, "supervisor"), m_clock, options(path));
@@ -310,7 +317,12 @@ private slots:
             QVERIFY(doc.has_value());
             std::vector<validation::TravelDocument> docs(7, *doc);
             QVERIFY(officer.addRecords(docs, {.source = "scan"}).has_value());
-            QVERIFY(officer.flagRecord(1, storage::FlagKind::Review, "fact: stamp missing").has_value());
+            QVERIFY(officer
+                        .flagRecord(1, {.kind = storage::FlagKind::Review,
+                                        .basis = storage::ReferralBasis::Fact,
+                                        .reason = "stamp missing",
+                                        .referredTo = {}})
+                        .has_value());
         }
         desk::DeskWindow window(signIn(path, "supervisor"), m_clock, options(path));
         window.show();

@@ -488,16 +488,18 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
         EXPECT_EQ((*images)[1].kind, storage::ImageKind::Portrait);
         EXPECT_EQ((*images)[1].height, 400);
 
-        ASSERT_OK(officer.flagRecord(passport, storage::FlagKind::Review, "photo does not match"));
-        ASSERT_OK(officer.flagRecord(idCard, storage::FlagKind::Referral, "possible forgery", "document-lab"));
-        EXPECT_ERROR_CODE(officer.flagRecord(idCard, storage::FlagKind::Referral, "no service"),
+        ASSERT_OK(officer.flagRecord(passport, {.kind = storage::FlagKind::Review, .reason = "photo does not match"}));
+        ASSERT_OK(officer.flagRecord(
+            idCard, {.kind = storage::FlagKind::Referral, .reason = "possible forgery", .referredTo = "document-lab"}));
+        EXPECT_ERROR_CODE(officer.flagRecord(idCard, {.kind = storage::FlagKind::Referral, .reason = "no service"}),
                           ErrorCode::InvalidArgument);
         EXPECT_ERROR_CODE(officer.updateFlag(1, storage::FlagStatus::Resolved, "x"), ErrorCode::PermissionDenied);
     }
     {
         auto other = open("officer2", "officer2-pw");
         EXPECT_ERROR_CODE(other.images(passport), ErrorCode::RecordNotFound) << "another officer's record";
-        EXPECT_ERROR_CODE(other.flagRecord(passport, storage::FlagKind::Review, "x"), ErrorCode::RecordNotFound);
+        EXPECT_ERROR_CODE(other.flagRecord(passport, {.kind = storage::FlagKind::Review, .reason = "x"}),
+                          ErrorCode::RecordNotFound);
         auto none = other.flags(false);
         ASSERT_OK(none);
         EXPECT_TRUE(none->empty());

@@ -136,7 +136,7 @@ public: // also used cell by cell by the matrix test
         auto id = a->addRecord(anna(), {.source = "scan"});
         ASSERT_OK(id);
         recordA = *id;
-        ASSERT_OK(a->flagRecord(recordA, storage::FlagKind::Review, "photo does not match"));
+        ASSERT_OK(a->flagRecord(recordA, {.kind = storage::FlagKind::Review, .reason = "photo does not match"}));
         a->logout();
         auto b = open("officer2");
         ASSERT_OK(b);
@@ -190,7 +190,9 @@ TEST(PrivacyMatrix, EveryRoleTimesEveryOperationThroughTheLibrary) {
              return status(s.addImage(a, storage::ImageKind::Portrait, "image/jpeg", 300, 400, jpeg));
          }},
         {"flag.create",
-         [](Store& s, auto a, auto, auto&) { return status(s.flagRecord(a, storage::FlagKind::Review, "check")); }},
+         [](Store& s, auto a, auto, auto&) {
+             return status(s.flagRecord(a, {.kind = storage::FlagKind::Review, .reason = "check"}));
+         }},
         {"flag.review",
          [](Store& s, auto, auto, auto&) { return s.updateFlag(1, storage::FlagStatus::Resolved, "ok"); }},
         {"record.update", [](Store& s, auto, auto, auto&) { return s.closeEncounter(1, "cleared"); }},

@@ -34,7 +34,7 @@
 namespace secondline::storage {
 
 /// Schema version this build writes; older stores are migrated forward on open.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 /// The key slot file that belongs to a store database.
 [[nodiscard]] std::string keySlotPath(const std::string& databasePath);
@@ -149,6 +149,19 @@ inline constexpr std::size_t kMaxImageBytes = 32u << 20;
 enum class FlagKind { Review, Referral };
 enum class FlagStatus { Open, Resolved, Dismissed };
 
+/// Stable names ("review", "referral"; "open", "resolved", "dismissed"), as stored and printed.
+[[nodiscard]] std::string_view flagKindName(FlagKind kind);
+[[nodiscard]] std::string_view flagStatusName(FlagStatus status);
+[[nodiscard]] std::optional<FlagStatus> flagStatusFrom(std::string_view name);
+
+/// What a referral rests on, typed by whoever raised it and kept in its own column (the bias report counts
+/// referrals by basis, never by their free text): a fact found on the document or in a check, the
+/// officer's assessment, a list hit or a chip that failed its checks. None for a plain review flag.
+enum class ReferralBasis { None, Fact, Assessment, ListHit, ChipFailure };
+/// Stable names: "none", "fact", "assessment", "list_hit", "chip_failure".
+[[nodiscard]] std::string_view referralBasisName(ReferralBasis basis);
+[[nodiscard]] std::optional<ReferralBasis> referralBasisFrom(std::string_view name);
+
 struct FlagEvent {
     core::TimePoint time{};
     std::string user;
@@ -161,10 +174,53 @@ struct Flag {
     std::int64_t id = 0;
     std::int64_t recordId = 0;
     FlagKind kind = FlagKind::Review;
+    ReferralBasis basis = ReferralBasis::None;
     std::string reason;
     std::string referredTo; ///< referrals: the service referred to
     FlagStatus status = FlagStatus::Open;
     std::vector<FlagEvent> history; ///< oldest first; the first event is the flag's creation
+};
+
+/// An image ready for the store: encoded, and already scaled to what the purpose keeps (Store::imageLimit).
+struct ImageDraft {
+    ImageKind kind = ImageKind::Document;
+    std::string mediaType; ///< image/png or image/jpeg
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> data;
+};
+
+/// One correction of a field the officer made before saving (the value read stays in the history).
+struct FieldCorrection {
+    std::string field; ///< a field name (validation/field_rules.h), e.g. "given_names"
+    std::string value; ///< the standardized value
+};
+
+/// A flag or referral raised with the record.
+struct ReferralDraft {
+    FlagKind kind = FlagKind::Review;
+    ReferralBasis basis = ReferralBasis::None;
+    std::string reason{};     ///< free text, 1-4000 bytes (personal data: encrypted, never logged)
+    std::string referredTo{}; ///< referrals: the service referred to
+};
+
+/// Everything an officer saves for one traveller at once: the reading, its images, the corrections with
+/// their reason, a referral and the outcome. Store::saveEncounter writes all of it or none of it.
+struct EncounterDraft {
+    validation::TravelDocument document; ///< the reading (minimized by the store to the purpose's profile)
+    EncounterInfo encounter{};           ///< source, purpose, location, desk, notes; encounterId to attach
+    std::vector<ImageDraft> images{};    ///< already scaled (Store::imageLimit); refused if larger
+    std::vector<FieldCorrection> corrections{};
+    std::string correctionReason{}; ///< required when there are corrections
+    std::optional<ReferralDraft> referral{};
+    std::string outcome = "open"; ///< anything else closes the encounter with that outcome
+};
+
+struct SavedEncounter {
+    std::int64_t recordId = 0;
+    std::int64_t encounterId = 0;
+    std::vector<std::int64_t> imageIds{};
+    std::optional<std::int64_t> flagId{};
 };
 
 /// What statistics read: one row per record in the period, without identity. Ages are in bands; no name,
@@ -240,6 +296,19 @@ public:
     [[nodiscard]] const std::string& userName() const noexcept;
     [[nodiscard]] privacy::Role role() const noexcept;
 
+    /// Saves one encounter as the officer finished it, in one transaction with one audit entry per step:
+    /// the record, its images, each correction, the referral and the closing outcome all commit, or none
+    /// does. Every permission the draft needs (create, and rectify, flag, update when it has corrections, a
+    /// referral or an outcome) is checked before anything is written. Errors: PermissionDenied,
+    /// PolicyForbids (purpose unknown, an image or field the purpose does not keep), InvalidArgument (a
+    /// correction, image, reason or outcome the rules refuse; the message names which), RecordNotFound
+    /// (encounterId not visible), DiskFull, Io, Database.
+    [[nodiscard]] core::Result<SavedEncounter> saveEncounter(const EncounterDraft& draft);
+
+    /// The longest side the pack keeps for images of `kind` under `purpose`, or nullopt when that image is
+    /// never written (or the purpose is unknown). Decided by the pack alone: no record is needed.
+    [[nodiscard]] std::optional<int> imageLimit(std::string_view purpose, ImageKind kind) const;
+
     /// Stores a document. Errors: PermissionDenied, DiskFull, Io, Database.
     [[nodiscard]] core::Result<std::int64_t> addRecord(const validation::TravelDocument& document,
                                                        const EncounterInfo& encounter);
@@ -269,10 +338,9 @@ public:
     /// The images of a visible record (audited). Errors: RecordNotFound, PermissionDenied.
     [[nodiscard]] core::Result<std::vector<StoredImage>> images(std::int64_t recordId);
 
-    /// Flags a visible record for review, or refers it (`referredTo` names the service). Errors:
-    /// RecordNotFound, PermissionDenied, InvalidArgument (empty reason; a referral without a service).
-    [[nodiscard]] core::Result<std::int64_t> flagRecord(std::int64_t recordId, FlagKind kind, std::string_view reason,
-                                                        std::string_view referredTo = {});
+    /// Flags a visible record for review, or refers it (`referredTo` names the service), on a typed basis.
+    /// Errors: RecordNotFound, PermissionDenied, InvalidArgument (empty reason; a referral without a service).
+    [[nodiscard]] core::Result<std::int64_t> flagRecord(std::int64_t recordId, const ReferralDraft& flag);
     /// Moves a flag to a new status with a note (supervisors); the change joins its history. Errors:
     /// RecordNotFound (no such flag), PermissionDenied, InvalidArgument.
     [[nodiscard]] core::Status updateFlag(std::int64_t flagId, FlagStatus status, std::string_view note);

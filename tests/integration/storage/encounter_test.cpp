@@ -1,0 +1,315 @@
+// Issue 17: one encounter, one transaction. The record, its images, the officer's corrections, a typed
+// referral and the outcome are saved by one call that commits all of it or none of it; the referral's basis
+// is a column; audit entries carry the record's own purpose. Real SQLCipher files on disk.
+
+#include <secondline/privacy/key_slot.h>
+#include <secondline/storage/store.h>
+#include <secondline/validation/mrz_parser.h>
+
+#include "test_support.h"
+
+#define SQLITE_HAS_CODEC 1
+#include <sqlcipher/sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace secondline {
+namespace {
+
+using core::ErrorCode;
+using privacy::Role;
+using storage::Store;
+
+// The ICAO specimen (a generated identity, not a real person).
+validation::TravelDocument specimen() {
+    validation::ParseOptions o;
+    o.inspectionDate = test::testDate();
+    auto doc = validation::parseMrzText("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                                        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+                                        o);
+    if (!doc) throw std::runtime_error("specimen does not parse");
+    return *doc;
+}
+
+storage::ImageDraft smallImage(storage::ImageKind kind = storage::ImageKind::Document) {
+    // Not decoded by the store: any bytes of an allowed media type and size stand for an encoded image.
+    return {kind, "image/jpeg", 320, 200, std::vector<std::uint8_t>(2048, 0x5a)};
+}
+
+class EncounterTest : public ::testing::Test {
+protected:
+    test::TempDir dir;
+    test::FakeClock clock;
+    std::string path = dir.file("store.db");
+
+    void SetUp() override {
+        storage::CreateOptions o;
+        o.kdf = privacy::KdfParams::fastForTests();
+        ASSERT_OK(Store::create(path, "admin", test::password("admin-pw"), o, clock));
+        auto admin = openAs("admin", "admin-pw");
+        for (auto [name, role] : {std::pair{"officer", Role::Officer}, std::pair{"supervisor", Role::Supervisor},
+                                  std::pair{"auditor", Role::Auditor}})
+            ASSERT_OK(admin.addUser(name, role, test::password(std::string(name) + "-pw"),
+                                    privacy::KdfParams::fastForTests()));
+    }
+
+    Store openAs(const std::string& user, const std::string& pw) {
+        auto s = Store::open(path, user, test::password(pw), {}, clock);
+        if (!s) throw std::runtime_error(s.error().message);
+        return std::move(*s);
+    }
+
+    storage::EncounterDraft fullDraft() {
+        storage::EncounterDraft d;
+        d.document = specimen();
+        d.encounter.source = "scan";
+        d.encounter.desk = "desk-1";
+        d.images = {smallImage(), smallImage(storage::ImageKind::Portrait)};
+        d.corrections = {{"given_names", "ANNA MARIA"}};
+        d.correctionReason = "visual zone shows the full given names";
+        d.referral = storage::ReferralDraft{.kind = storage::FlagKind::Review,
+                                            .basis = storage::ReferralBasis::Fact,
+                                            .reason = "entry stamp missing",
+                                            .referredTo = {}};
+        d.outcome = "referred";
+        return d;
+    }
+
+    /// Counts rows as the database holds them (read through the supervisor, who sees every record).
+    std::size_t recordCount() {
+        auto supervisor = openAs("supervisor", "supervisor-pw");
+        auto list = supervisor.records();
+        if (!list) throw std::runtime_error(list.error().message);
+        return list->size();
+    }
+
+    std::vector<std::string> auditActions() {
+        auto auditor = openAs("auditor", "auditor-pw");
+        auto trail = auditor.auditTrail();
+        if (!trail) throw std::runtime_error(trail.error().message);
+        std::vector<std::string> out;
+        for (const auto& e : *trail) out.push_back(e.action + " " + e.purpose);
+        return out;
+    }
+};
+
+TEST_F(EncounterTest, SavesTheWholeCaseInOneCall) {
+    std::int64_t recordId = 0;
+    {
+        auto officer = openAs("officer", "officer-pw");
+        auto saved = officer.saveEncounter(fullDraft());
+        ASSERT_OK(saved);
+        recordId = saved->recordId;
+        EXPECT_EQ(saved->imageIds.size(), 2u);
+        EXPECT_TRUE(saved->flagId.has_value());
+    }
+    auto supervisor = openAs("supervisor", "supervisor-pw");
+    auto rec = supervisor.record(recordId);
+    ASSERT_OK(rec);
+    EXPECT_EQ(rec->encounter.outcome, "referred");
+    ASSERT_EQ(rec->history.size(), 1u);
+    EXPECT_EQ(rec->history.front().field, "given_names");
+    auto images = supervisor.images(recordId);
+    ASSERT_OK(images);
+    EXPECT_EQ(images->size(), 2u);
+    auto flags = supervisor.flags(false);
+    ASSERT_OK(flags);
+    ASSERT_EQ(flags->size(), 1u);
+    EXPECT_EQ(flags->front().basis, storage::ReferralBasis::Fact);
+    EXPECT_EQ(flags->front().reason, "entry stamp missing");
+}
+
+// Issue 17 defect: the desk's save was five transactions; a failure halfway left half a case (the record
+// without its correction, referral or outcome). Each of these fails inside the transaction, after the
+// record and its images were written: nothing of the case may remain.
+TEST_F(EncounterTest, AFailureAnywhereLeavesNothingOfTheCase) {
+    std::vector<std::pair<std::string, storage::EncounterDraft>> cases;
+    {
+        auto d = fullDraft(); // a field this document does not have
+        d.corrections = {{"optional_data_2", "X"}};
+        cases.emplace_back("correction of a field the document lacks", d);
+    }
+    {
+        auto d = fullDraft(); // larger than the purpose's profile keeps (1600 pixels)
+        d.images.back().width = 4000;
+        cases.emplace_back("image larger than the profile keeps", d);
+    }
+    {
+        auto d = fullDraft(); // the encounter to attach to is not visible
+        d.encounter.encounterId = 999;
+        cases.emplace_back("encounter not visible", d);
+    }
+    for (const auto& [what, draft] : cases) {
+        auto officer = openAs("officer", "officer-pw");
+        auto saved = officer.saveEncounter(draft);
+        EXPECT_FALSE(saved.has_value()) << what;
+    }
+    EXPECT_EQ(recordCount(), 0u);
+    for (const auto& action : auditActions()) {
+        EXPECT_EQ(action.find("record.create"), std::string::npos) << action;
+        EXPECT_EQ(action.find("image.create"), std::string::npos) << action;
+        EXPECT_EQ(action.find("flag.create"), std::string::npos) << action;
+    }
+}
+
+TEST_F(EncounterTest, ADraftTheRulesRefuseIsRefusedBeforeAnythingIsWritten) {
+    auto officer = openAs("officer", "officer-pw");
+    auto noReason = fullDraft();
+    noReason.correctionReason.clear();
+    EXPECT_ERROR_CODE(officer.saveEncounter(noReason), ErrorCode::InvalidArgument);
+    auto badDate = fullDraft();
+    badDate.corrections = {{"birth_date", "1974-13-40"}};
+    EXPECT_ERROR_CODE(officer.saveEncounter(badDate), ErrorCode::InvalidArgument);
+    auto badImage = fullDraft();
+    badImage.images.front().mediaType = "image/gif";
+    EXPECT_ERROR_CODE(officer.saveEncounter(badImage), ErrorCode::InvalidArgument);
+    auto badOutcome = fullDraft();
+    badOutcome.outcome = "vanished";
+    EXPECT_ERROR_CODE(officer.saveEncounter(badOutcome), ErrorCode::InvalidArgument);
+    auto unknownPurpose = fullDraft();
+    unknownPurpose.encounter.purpose = "curiosity";
+    EXPECT_ERROR_CODE(officer.saveEncounter(unknownPurpose), ErrorCode::PolicyForbids);
+    auto referralWithoutService = fullDraft();
+    referralWithoutService.referral->kind = storage::FlagKind::Referral;
+    EXPECT_ERROR_CODE(officer.saveEncounter(referralWithoutService), ErrorCode::InvalidArgument);
+    officer.logout();
+    EXPECT_EQ(recordCount(), 0u);
+}
+
+TEST_F(EncounterTest, ARoleThatMayNotDoEveryStepSavesNothing) {
+    // Auditors may not create records at all; the refusal names the permission and writes nothing.
+    auto auditor = openAs("auditor", "auditor-pw");
+    EXPECT_ERROR_CODE(auditor.saveEncounter(fullDraft()), ErrorCode::PermissionDenied);
+    auditor.logout();
+    EXPECT_EQ(recordCount(), 0u);
+}
+
+// Issue 17 defect: audit entries for images, flags, rectifications and closing carried the literal purpose
+// "secondary_inspection" whatever the record's purpose was.
+TEST_F(EncounterTest, AuditEntriesCarryTheRecordsOwnPurpose) {
+    {
+        auto officer = openAs("officer", "officer-pw");
+        auto draft = fullDraft();
+        draft.encounter.purpose = "training";
+        ASSERT_OK(officer.saveEncounter(draft));
+    }
+    int steps = 0;
+    for (const auto& entry : auditActions()) {
+        for (const char* action : {"record.create", "image.create", "record.rectify", "flag.create", "encounter.close"})
+            if (entry.rfind(std::string(action) + " ", 0) == 0) {
+                EXPECT_EQ(entry, std::string(action) + " training");
+                ++steps;
+            }
+    }
+    EXPECT_EQ(steps, 6); // the record, two images, one correction, the referral, the closing
+}
+
+// Issue 17 defect: `records flag` never set the basis, and the basis travelled as a prefix of the reason.
+TEST_F(EncounterTest, TheBasisIsAColumnAndReachesTheStatistics) {
+    std::int64_t recordId = 0;
+    {
+        auto officer = openAs("officer", "officer-pw");
+        auto id = officer.addRecord(specimen(), {.source = "scan"});
+        ASSERT_OK(id);
+        recordId = *id;
+        ASSERT_OK(officer.flagRecord(recordId, {.kind = storage::FlagKind::Review,
+                                                .basis = storage::ReferralBasis::Assessment,
+                                                .reason = "travel pattern",
+                                                .referredTo = {}}));
+        // A reason that looks like the old prefix is just a reason.
+        ASSERT_OK(officer.flagRecord(recordId, {.kind = storage::FlagKind::Review,
+                                                .basis = storage::ReferralBasis::None,
+                                                .reason = "fact: written by hand",
+                                                .referredTo = {}}));
+    }
+    auto supervisor = openAs("supervisor", "supervisor-pw");
+    auto flags = supervisor.flags(false);
+    ASSERT_OK(flags);
+    ASSERT_EQ(flags->size(), 2u);
+    EXPECT_EQ((*flags)[0].basis, storage::ReferralBasis::Assessment);
+    EXPECT_EQ((*flags)[0].reason, "travel pattern");
+    EXPECT_EQ((*flags)[1].basis, storage::ReferralBasis::None);
+    auto stats = supervisor.statistics(clock.now() - std::chrono::hours{1}, clock.now() + std::chrono::hours{1});
+    ASSERT_OK(stats);
+    ASSERT_EQ(stats->rows.size(), 1u);
+    EXPECT_TRUE(stats->rows.front().flagged);
+    EXPECT_EQ(stats->value(stats->rows.front(), storage::StatisticsData::Basis), "assessment");
+}
+
+/// Runs SQL on a store's database with its key, as the schema 6 -> 7 migration test needs to rebuild an older
+/// schema.
+void runSql(const std::string& path, const std::string& user, const char* password, const std::string& sql) {
+    auto file = privacy::decodeKeySlotFile(test::readFile(storage::keySlotPath(path)));
+    ASSERT_OK(file);
+    auto storeKey = privacy::unwrapKey(*privacy::findSlot(*file, user), test::password(password));
+    ASSERT_OK(storeKey);
+    auto dbKey = privacy::openSealedKey(*storeKey, *file->databaseKey, "secondline database key " + file->storeId);
+    ASSERT_OK(dbKey);
+    std::string literal = "x'";
+    static constexpr char kHex[] = "0123456789abcdef";
+    {
+        const auto view = dbKey->read();
+        for (std::uint8_t b : view.bytes()) {
+            literal += kHex[b >> 4];
+            literal += kHex[b & 0xf];
+        }
+    }
+    literal += "'";
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_key_v2(db, "main", literal.data(), static_cast<int>(literal.size())), SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    const std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+// Schema 6 stores typed a referral only through the desk's reason prefix; the migration to 7 reads that
+// prefix once into the column and keeps the reason as it was written.
+TEST_F(EncounterTest, MigrationToSchema7TypesOldReferralsFromTheirPrefix) {
+    {
+        auto officer = openAs("officer", "officer-pw");
+        auto id = officer.addRecord(specimen(), {.source = "scan"});
+        ASSERT_OK(id);
+        for (const char* reason : {"fact: stamp missing", "assessment: travel pattern", "no basis given"})
+            ASSERT_OK(officer.flagRecord(*id, {.kind = storage::FlagKind::Review, .reason = reason}));
+    }
+    runSql(path, "admin", "admin-pw",
+           "ALTER TABLE flags DROP COLUMN basis; UPDATE meta SET value = '6' WHERE key = 'schema_version';");
+    auto supervisor = openAs("supervisor", "supervisor-pw");
+    auto flags = supervisor.flags(false);
+    ASSERT_OK(flags);
+    ASSERT_EQ(flags->size(), 3u);
+    EXPECT_EQ((*flags)[0].basis, storage::ReferralBasis::Fact);
+    EXPECT_EQ((*flags)[0].reason, "fact: stamp missing");
+    EXPECT_EQ((*flags)[1].basis, storage::ReferralBasis::Assessment);
+    EXPECT_EQ((*flags)[2].basis, storage::ReferralBasis::None);
+}
+
+TEST(ReferralBasis, StableNames) {
+    using storage::ReferralBasis;
+    const std::pair<ReferralBasis, const char*> pinned[] = {{ReferralBasis::None, "none"},
+                                                            {ReferralBasis::Fact, "fact"},
+                                                            {ReferralBasis::Assessment, "assessment"},
+                                                            {ReferralBasis::ListHit, "list_hit"},
+                                                            {ReferralBasis::ChipFailure, "chip_failure"}};
+    for (auto [basis, name] : pinned) {
+        EXPECT_EQ(storage::referralBasisName(basis), name);
+        EXPECT_EQ(storage::referralBasisFrom(name), basis);
+    }
+    EXPECT_FALSE(storage::referralBasisFrom("Fact").has_value());
+    EXPECT_FALSE(storage::referralBasisFrom("").has_value());
+    for (auto [status, name] :
+         {std::pair{storage::FlagStatus::Open, "open"}, std::pair{storage::FlagStatus::Resolved, "resolved"},
+          std::pair{storage::FlagStatus::Dismissed, "dismissed"}}) {
+        EXPECT_EQ(storage::flagStatusName(status), name);
+        EXPECT_EQ(storage::flagStatusFrom(name), status);
+    }
+}
+
+} // namespace
+} // namespace secondline
