@@ -61,8 +61,8 @@ nlohmann::json valueOrNull(const std::optional<std::int64_t>& v) {
 }
 
 /// Whether a value is suppressed; never why (that would point at the small cells).
-nlohmann::json suppressionJson(privacy::Suppression s) {
-    return s != privacy::Suppression::None;
+nlohmann::json suppressionJson(analysis::Suppression s) {
+    return s != analysis::Suppression::None;
 }
 
 nlohmann::json rateOrNull(const std::optional<double>& v) {
@@ -119,13 +119,13 @@ ProportionTest twoProportionTest(std::int64_t events1, std::int64_t n1, std::int
 
 namespace {
 
-using privacy::LinkedCounts;
+using analysis::LinkedCounts;
 using Known = LinkedCounts::Kind;
 
 /// A one-way breakdown of the records, protected on its own: it shares only its total (and the figures
 /// in `known`) with other tables, and those are never its complements.
-privacy::ProtectedTable protectOneWay(const std::vector<std::pair<std::string, std::int64_t>>& counts,
-                                      const std::vector<std::string>& known, int k) {
+analysis::ProtectedTable protectOneWay(const std::vector<std::pair<std::string, std::int64_t>>& counts,
+                                       const std::vector<std::string>& known, int k) {
     LinkedCounts lc;
     std::vector<std::string> labels;
     std::vector<std::size_t> cells;
@@ -134,14 +134,14 @@ privacy::ProtectedTable protectOneWay(const std::vector<std::pair<std::string, s
         labels.push_back(label);
         cells.push_back(lc.figure({{lc.unknown(n), 1}}, isKnown ? Known::Known : Known::Publishable));
     }
-    const auto table = privacy::addTable(lc, std::move(labels), {"records"}, std::move(cells));
+    const auto table = analysis::addTable(lc, std::move(labels), {"records"}, std::move(cells));
     lc.setKind(table.total, Known::Known);
-    return privacy::publishTable(lc, lc.protect(k), table, k);
+    return analysis::publishTable(lc, lc.protect(k), table, k);
 }
 
 /// The view of a one-column breakdown whose cells are `figures` and whose total is `total`.
-privacy::TableFigures column(std::vector<std::string> rows, std::vector<std::size_t> figures, std::size_t total) {
-    privacy::TableFigures t;
+analysis::TableFigures column(std::vector<std::string> rows, std::vector<std::size_t> figures, std::size_t total) {
+    analysis::TableFigures t;
     t.rows = std::move(rows);
     t.columns = {"records"};
     t.cells = figures;
@@ -232,9 +232,9 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
     // the row total of both its tables, and the nationality one is also the "records by nationality" table).
     struct BiasTables {
         std::vector<std::size_t> present;
-        privacy::ProtectedTable referral, refusal, records;
+        analysis::ProtectedTable referral, refusal, records;
     };
-    privacy::ProtectedTable byIssuingState;
+    analysis::ProtectedTable byIssuingState;
     std::array<BiasTables, 3> biasTables;
     for (std::size_t i = 0; i < 3; ++i) {
         auto& bt = biasTables[i];
@@ -275,7 +275,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
             refusalCells.push_back(lc.figure({{refused, 1}}));
             refusalCells.push_back(lc.figure(without(refused)));
         }
-        std::optional<privacy::TableFigures> issuing;
+        std::optional<analysis::TableFigures> issuing;
         if (biasDims[i] == Data::Nationality) {
             std::vector<std::pair<std::string, std::size_t>> states;
             for (const auto& [state, terms] : ofState)
@@ -288,24 +288,24 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
                 stateLabels.push_back(label);
                 stateCells.push_back(figure);
             }
-            issuing = privacy::addTable(lc, std::move(stateLabels), {"records"}, std::move(stateCells));
+            issuing = analysis::addTable(lc, std::move(stateLabels), {"records"}, std::move(stateCells));
         }
-        const auto referral = privacy::addTable(lc, labels, {"referred", "not referred"}, std::move(referralCells));
-        const auto refusal = privacy::addTable(lc, labels, {"refused", "not refused"}, std::move(refusalCells));
+        const auto referral = analysis::addTable(lc, labels, {"referred", "not referred"}, std::move(referralCells));
+        const auto refusal = analysis::addTable(lc, labels, {"refused", "not refused"}, std::move(refusalCells));
         lc.setKind(referral.total, Known::Known);
         if (report.overallReferral)
             for (std::size_t c : referral.columnTotals) lc.setKind(c, Known::Known);
         if (report.overallRefusal)
             for (std::size_t c : refusal.columnTotals) lc.setKind(c, Known::Known);
         const auto state = lc.protect(k);
-        bt.referral = privacy::publishTable(lc, state, referral, k);
-        bt.refusal = privacy::publishTable(lc, state, refusal, k);
-        bt.records = privacy::publishTable(lc, state, column(labels, referral.rowTotals, referral.total), k);
-        if (issuing) byIssuingState = privacy::publishTable(lc, state, *issuing, k);
+        bt.referral = analysis::publishTable(lc, state, referral, k);
+        bt.refusal = analysis::publishTable(lc, state, refusal, k);
+        bt.records = analysis::publishTable(lc, state, column(labels, referral.rowTotals, referral.total), k);
+        if (issuing) byIssuingState = analysis::publishTable(lc, state, *issuing, k);
     }
 
     // Volumes.
-    const auto add = [&](std::string name, std::string title, privacy::ProtectedTable table) {
+    const auto add = [&](std::string name, std::string title, analysis::ProtectedTable table) {
         report.counts.push_back({std::move(name), std::move(title), std::move(table)});
     };
     std::vector<std::pair<std::string, std::int64_t>> list;
@@ -329,13 +329,13 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
             if (!parts.empty()) lc.line(parts, weekdayCells.back());
         }
         const auto weekdays =
-            privacy::addTable(lc, {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
-                              {"records"}, weekdayCells);
-        const auto byDate = privacy::addTable(lc, dates, {"records"}, dateCells);
+            analysis::addTable(lc, {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
+                               {"records"}, weekdayCells);
+        const auto byDate = analysis::addTable(lc, dates, {"records"}, dateCells);
         lc.setKind(byDate.total, Known::Known);
         const auto state = lc.protect(k);
-        add("by_weekday", "Records by day of the week (UTC)", privacy::publishTable(lc, state, weekdays, k));
-        add("by_date", "Records by date (UTC)", privacy::publishTable(lc, state, byDate, k));
+        add("by_weekday", "Records by day of the week (UTC)", analysis::publishTable(lc, state, weekdays, k));
+        add("by_date", "Records by date (UTC)", analysis::publishTable(lc, state, byDate, k));
     }
     add("by_document_code", "Records by document type (MRZ document code)",
         protectOneWay(byDimension(data, perValue[Data::DocumentCode], Data::DocumentCode), {}, k));
@@ -387,7 +387,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
             });
             std::vector<std::string> labels;
             for (std::size_t g : present) labels.push_back(groupLabel(d, data.values[d][g]));
-            std::array<privacy::TableFigures, kMeasures> tables;
+            std::array<analysis::TableFigures, kMeasures> tables;
             for (std::size_t m = 0; m < kMeasures; ++m) {
                 std::vector<std::size_t> cells;
                 for (std::size_t g : present) {
@@ -400,7 +400,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
                     cells.push_back(lc.figure(events));
                     cells.push_back(lc.figure(without));
                 }
-                tables[m] = privacy::addTable(lc, labels, {"with", "without"}, std::move(cells));
+                tables[m] = analysis::addTable(lc, labels, {"with", "without"}, std::move(cells));
                 lc.setKind(tables[m].total, Known::Known);
             }
             return std::make_tuple(std::string(by), present, tables, d);
@@ -417,14 +417,14 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
                 QualityRow row;
                 row.group = tables[0].rows[j];
                 const std::size_t nFigure = tables[0].rowTotals[j];
-                if (state[nFigure] == privacy::Suppression::None) {
+                if (state[nFigure] == analysis::Suppression::None) {
                     const auto n = lc.value(nFigure);
                     row.records = n;
                     row.meanConfidence = static_cast<double>(g.confidence) / static_cast<double>(n);
                     std::array<std::optional<double>, kMeasures> rates;
                     for (std::size_t m = 0; m < kMeasures; ++m) {
                         const auto with = tables[m].cells[j * 2], without = tables[m].cells[j * 2 + 1];
-                        if (state[with] == privacy::Suppression::None && state[without] == privacy::Suppression::None)
+                        if (state[with] == analysis::Suppression::None && state[without] == analysis::Suppression::None)
                             rates[m] = static_cast<double>(lc.value(with)) / static_cast<double>(n);
                     }
                     row.checkDigitFailureRate = rates[0];
@@ -449,7 +449,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
             BiasGroup group;
             group.group = bt.referral.rows[j];
             if (bt.referral.rowTotals[j]) group.records = o.n;
-            const auto rate = [&](const privacy::ProtectedTable& t, std::int64_t events, std::int64_t allEvents,
+            const auto rate = [&](const analysis::ProtectedTable& t, std::int64_t events, std::int64_t allEvents,
                                   bool overallPublished) -> std::optional<Rate> {
                 if (!t.cells[j * 2] || !t.cells[j * 2 + 1] || !t.rowTotals[j]) return std::nullopt;
                 Rate r{events, o.n, static_cast<double>(events) / static_cast<double>(o.n),
@@ -579,8 +579,8 @@ std::string reportCsv(const StatisticsReport& report) {
                csvField(value) + "," + csvField(note) + "\r\n";
     };
     const auto count = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
-    const auto note = [](privacy::Suppression s) {
-        return s == privacy::Suppression::None ? std::string() : std::string("suppressed");
+    const auto note = [](analysis::Suppression s) {
+        return s == analysis::Suppression::None ? std::string() : std::string("suppressed");
     };
     line("summary", "period", core::formatUtc(report.options.from), core::formatUtc(report.options.to),
          count(report.records), "min_cell " + std::to_string(report.options.minCell));

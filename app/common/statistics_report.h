@@ -2,10 +2,10 @@
 // Aggregate statistics for supervisors: volumes by hour, day, document type, issuing state, nationality,
 // outcome, referral basis and processing time; data quality per desk and per source device; and the bias
 // report (referral and refusal rates by nationality, sex and age band with 95% intervals and a test against
-// the rest). Every published count passes disclosure control (privacy/disclosure.h) with the pack's k. A
+// the rest). Every published count passes disclosure control (analysis/disclosure.h) with the pack's k. A
 // report holds no name, number or date of birth: its input has none.
 
-#include <secondline/privacy/disclosure.h>
+#include <secondline/analysis/disclosure.h>
 #include <secondline/storage/store.h>
 
 #include <nlohmann/json.hpp>
@@ -27,7 +27,7 @@ struct ReportOptions {
 struct CountsSection {
     std::string name;  ///< stable: "by_hour", "by_nationality", ...
     std::string title; ///< plain words
-    privacy::ProtectedTable table;
+    analysis::ProtectedTable table;
 };
 
 struct QualityRow {
