@@ -1,5 +1,7 @@
 #include "report_formats.h"
 
+#include "csv.h"
+
 #include <cstdio>
 
 namespace secondline::app {
@@ -39,16 +41,6 @@ nlohmann::json rateJson(const std::optional<Rate>& r) {
             {"p", tested(r->p)},
             {"p_adjusted", tested(r->pAdjusted)},
             {"disparity", r->tested ? nlohmann::json(r->disparity) : nlohmann::json(nullptr)}};
-}
-
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
 }
 
 } // namespace
