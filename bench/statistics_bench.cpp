@@ -1,10 +1,9 @@
 // A year of one busy desk: SECONDLINE_BENCH_RECORDS encounters (default 1,000,000) spread over 365 days in a
 // real SQLCipher store, then the whole year read (Store::statistics) and aggregated with disclosure control
-// and the bias report (app::buildReport). The store is built once, in a temporary folder, and removed after.
+// and the bias report (analysis::buildReport). The store is built once, in a temporary folder, and removed after.
 //   bash scripts/bench-statistics.sh
 
-#include <statistics_report.h>
-
+#include <secondline/analysis/statistics_report.h>
 #include <secondline/capture/synthetic.h>
 #include <secondline/core/secret_bytes.h>
 #include <secondline/privacy/policy.h>
@@ -133,10 +132,10 @@ void BM_YearOfOneDesk(benchmark::State& state) {
             state.SkipWithError("statistics failed");
             return;
         }
-        app::ReportOptions o;
+        analysis::ReportOptions o;
         o.from = f.from;
         o.to = f.to;
-        const auto report = app::buildReport(*data, o);
+        const auto report = analysis::buildReport(*data, o);
         benchmark::DoNotOptimize(report);
         rows = data->rows.size();
     }
@@ -151,10 +150,10 @@ void BM_AggregateOnly(benchmark::State& state) {
     auto data = supervisor->statistics(f.from, f.to);
     if (!data) return;
     for (auto _ : state) {
-        app::ReportOptions o;
+        analysis::ReportOptions o;
         o.from = f.from;
         o.to = f.to;
-        benchmark::DoNotOptimize(app::buildReport(*data, o));
+        benchmark::DoNotOptimize(analysis::buildReport(*data, o));
     }
     state.counters["records"] = static_cast<double>(data->rows.size());
     state.counters["bytes_per_row"] = static_cast<double>(sizeof(storage::StatisticsData::Row));
@@ -207,12 +206,12 @@ void BM_ManySmallGroups(benchmark::State& state) {
         r.code[Data::Basis] = code(Data::Basis, r.flagged ? (rng() % 2 ? "fact" : "assessment") : "");
         data.rows.push_back(r);
     }
-    app::ReportOptions o;
+    analysis::ReportOptions o;
     o.from = core::TimePoint{std::chrono::seconds{start}};
     o.to = o.from + std::chrono::days{365};
     std::size_t suppressed = 0;
     for (auto _ : state) {
-        const auto report = app::buildReport(data, o);
+        const auto report = analysis::buildReport(data, o);
         suppressed = 0;
         for (const auto& c : report.counts)
             for (const auto& cell : c.table.cells) suppressed += cell ? 0u : 1u;

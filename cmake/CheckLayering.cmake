@@ -1,8 +1,10 @@
 # Fails when a layer includes what it may not. Run with -DSOURCE_DIR=<tree>.
 #
-#   app/ --> capture/ storage/ privacy/ --> validation/ --> core/
+#   app/ --> capture/ --> validation/ --> core/
+#   app/ --> analysis/ --> storage/ --> privacy/ --> validation/ --> core/
 #
-# - A module may include the public headers of the modules below it only (no cycles, no upward use).
+# - A module may include the public headers of the modules below it only (no cycles, no upward use): storage
+#   never includes analysis, and analysis (pure computation over the statistics rows) never capture.
 # - Public headers (<module>/include) carry no third-party types except tl::expected (core's Result).
 # - Each module's sources may use only the third-party libraries it owns; Qt only in app/.
 cmake_minimum_required(VERSION 3.25)
@@ -16,6 +18,7 @@ set(allowed_validation "core;validation")
 set(allowed_capture "core;validation;capture")
 set(allowed_privacy "core;validation;privacy")
 set(allowed_storage "core;validation;privacy;storage")
+set(allowed_analysis "core;validation;privacy;storage;analysis")
 
 # Third-party header patterns, by library.
 set(lib_opencv "^opencv2/")
@@ -30,13 +33,15 @@ set(lib_fmt "^fmt/")
 set(lib_cli "^CLI/")
 set(lib_spdlog "^spdlog/")
 set(lib_sane "^sane/")
-set(all_libs opencv tesseract leptonica freetype sodium sqlcipher qt json fmt cli spdlog sane)
+set(lib_glpk "^glpk\\.h")
+set(all_libs opencv tesseract leptonica freetype sodium sqlcipher qt json fmt cli spdlog sane glpk)
 
 set(src_libs_core "sodium")
 set(src_libs_validation "")
 set(src_libs_capture "opencv;tesseract;leptonica;freetype;fmt;sane")
 set(src_libs_privacy "sodium;json;fmt")
 set(src_libs_storage "sqlcipher;json;fmt")
+set(src_libs_analysis "glpk")
 
 set(violations "")
 
@@ -74,7 +79,7 @@ function(check_file file module area)
     set(violations ${violations} PARENT_SCOPE)
 endfunction()
 
-foreach(module core validation capture privacy storage)
+foreach(module core validation capture privacy storage analysis)
     foreach(area include src)
         file(GLOB_RECURSE files ${SOURCE_DIR}/${module}/${area}/*.h ${SOURCE_DIR}/${module}/${area}/*.hpp
             ${SOURCE_DIR}/${module}/${area}/*.cpp)

@@ -4,8 +4,8 @@
 #include "cli.h"
 
 #include <document_json.h>
+#include <report_formats.h>
 #include <report_pdf.h>
-#include <statistics_report.h>
 
 #include <CLI/CLI.hpp>
 
@@ -38,14 +38,14 @@ int runReport(const ReportArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    app::ReportOptions options;
+    analysis::ReportOptions options;
     options.from = std::chrono::time_point_cast<std::chrono::milliseconds>(from);
     options.to = std::chrono::time_point_cast<std::chrono::milliseconds>(to + std::chrono::days{1}); // --to included
     if (!a.anyDesk) options.desk = a.desk;
     options.minCell = store->policy().statisticsMinCell();
     auto data = store->statistics(options.from, options.to, options.desk);
     if (!data) return report(data.error());
-    const auto built = app::buildReport(*data, options);
+    const auto built = analysis::buildReport(*data, options);
     std::string text;
     if (a.format == "csv") {
         text = app::reportCsv(built);

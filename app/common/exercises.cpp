@@ -1,5 +1,7 @@
 #include "exercises.h"
 
+#include "csv.h"
+
 #include <secondline/validation/codes.h>
 #include <secondline/validation/mrz_parser.h>
 
@@ -27,16 +29,6 @@ std::string unknownCode(std::mt19937_64& rng) {
         code += static_cast<char>('A' + rng() % 26);
         if (!validation::lookupCode(code)) return code;
     }
-}
-
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
 }
 
 } // namespace

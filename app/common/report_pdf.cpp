@@ -129,7 +129,7 @@ private:
 
 } // namespace
 
-core::Result<std::string> reportPdf(const StatisticsReport& report) {
+core::Result<std::string> reportPdf(const analysis::StatisticsReport& report) {
     std::string bytes;
     cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(collect, &bytes, kPageW, kPageH);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "SecondLine statistics");

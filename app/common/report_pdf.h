@@ -2,7 +2,8 @@
 // The statistics report as a PDF with its charts (cairo's PDF surface: no display, no Qt). Suppressed values
 // are written "suppressed", never drawn.
 
-#include "statistics_report.h"
+#include <secondline/analysis/statistics_report.h>
+#include <secondline/core/result.h>
 
 #include <string>
 
@@ -10,6 +11,6 @@ namespace secondline::app {
 
 /// The PDF of `report`: A4 pages, the period, k and the warnings, then one bar chart per table, and the rates
 /// with their 95% intervals as whiskers. Errors: Io when cairo cannot produce it.
-[[nodiscard]] core::Result<std::string> reportPdf(const StatisticsReport& report);
+[[nodiscard]] core::Result<std::string> reportPdf(const analysis::StatisticsReport& report);
 
 } // namespace secondline::app

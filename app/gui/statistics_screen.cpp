@@ -85,13 +85,13 @@ StatisticsScreen::StatisticsScreen(DeskContext& context, QWidget* parent) : QWid
 }
 
 void StatisticsScreen::compute() {
-    app::ReportOptions options;
+    analysis::ReportOptions options;
     options.from = startOf(m_from->date());
     options.to = startOf(m_to->date().addDays(1));
     if (!m_desk->text().trimmed().isEmpty()) options.desk = toStd(m_desk->text().trimmed());
     options.minCell = m_ctx.store().policy().statisticsMinCell();
     auto result =
-        std::make_shared<core::Result<app::StatisticsReport>>(core::fail(core::ErrorCode::Internal, "not run"));
+        std::make_shared<core::Result<analysis::StatisticsReport>>(core::fail(core::ErrorCode::Internal, "not run"));
     const bool started = m_ctx.runInBackground(
         tr("Computing the statistics…"),
         [result, options](storage::Store& store) {
@@ -100,7 +100,7 @@ void StatisticsScreen::compute() {
                 *result = core::fail(rows.error());
                 return;
             }
-            *result = app::buildReport(*rows, options);
+            *result = analysis::buildReport(*rows, options);
         },
         [this, result] {
             if (!*result) {
@@ -116,7 +116,7 @@ void StatisticsScreen::compute() {
     if (!started) emit computed(false);
 }
 
-void StatisticsScreen::show(const app::StatisticsReport& report) {
+void StatisticsScreen::show(const analysis::StatisticsReport& report) {
     m_summary->setText(tr("Records: %1. Counts below %2 are suppressed, with other cells where totals could reveal "
                           "them. %3")
                            .arg(report.records ? QString::number(*report.records) : tr("suppressed"))

@@ -5,7 +5,7 @@
 
 #include "desk_context.h"
 
-#include <statistics_report.h>
+#include <secondline/analysis/statistics_report.h>
 
 #include <QWidget>
 
@@ -33,16 +33,16 @@ public:
     [[nodiscard]] QChartView* volumeChart() const { return m_volume; }
     [[nodiscard]] QChartView* rateChart() const { return m_rates; }
     [[nodiscard]] QTableWidget* biasTable() const { return m_bias; }
-    [[nodiscard]] const std::optional<app::StatisticsReport>& report() const { return m_report; }
+    [[nodiscard]] const std::optional<analysis::StatisticsReport>& report() const { return m_report; }
 
 signals:
     void computed(bool ok);
 
 private:
-    void show(const app::StatisticsReport& report);
+    void show(const analysis::StatisticsReport& report);
 
     DeskContext& m_ctx;
-    std::optional<app::StatisticsReport> m_report;
+    std::optional<analysis::StatisticsReport> m_report;
     QDateEdit* m_from = nullptr;
     QDateEdit* m_to = nullptr;
     QLineEdit* m_desk = nullptr;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace secondline::privacy {
+namespace secondline::analysis {
 
 /// A two-way table of counts. A one-way table has a single column.
 struct CountTable {
@@ -115,4 +115,4 @@ TableFigures addTable(LinkedCounts& counts, std::vector<std::string> rows, std::
 /// tell an attacker which cells are the small ones.
 [[nodiscard]] ProtectedTable protect(const CountTable& table, int minCell);
 
-} // namespace secondline::privacy
+} // namespace secondline::analysis

@@ -2,7 +2,7 @@
 // totals, and (checked by exhaustive search on small tables) none can be pinned to one value by an attacker
 // who knows every published figure and that suppressed small cells lie between 1 and k-1.
 
-#include <secondline/privacy/disclosure.h>
+#include <secondline/analysis/disclosure.h>
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <set>
 #include <random>
 
-namespace secondline::privacy {
+namespace secondline::analysis {
 namespace {
 
 CountTable oneWay(std::vector<std::pair<std::string, std::int64_t>> cells) {
@@ -159,4 +159,4 @@ TEST(Disclosure, RandomTablesNeverPublishOrRevealASmallCell) {
 }
 
 } // namespace
-} // namespace secondline::privacy
+} // namespace secondline::analysis

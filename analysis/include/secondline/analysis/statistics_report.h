@@ -2,19 +2,20 @@
 // Aggregate statistics for supervisors: volumes by hour, day, document type, issuing state, nationality,
 // outcome, referral basis and processing time; data quality per desk and per source device; and the bias
 // report (referral and refusal rates by nationality, sex and age band with 95% intervals and a test against
-// the rest). Every published count passes disclosure control (privacy/disclosure.h) with the pack's k. A
-// report holds no name, number or date of birth: its input has none.
+// the rest). Every published count passes disclosure control (disclosure.h) with the pack's k. A report holds
+// no name, number or date of birth: its input has none. Pure computation over the rows storage reads
+// (storage::StatisticsData): no I/O. The renderers (JSON, CSV, PDF) are the applications'.
 
-#include <secondline/privacy/disclosure.h>
+#include <secondline/analysis/disclosure.h>
+#include <secondline/core/clock.h>
 #include <secondline/storage/store.h>
 
-#include <nlohmann/json.hpp>
-
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace secondline::app {
+namespace secondline::analysis {
 
 struct ReportOptions {
     core::TimePoint from{};
@@ -27,7 +28,7 @@ struct ReportOptions {
 struct CountsSection {
     std::string name;  ///< stable: "by_hour", "by_nationality", ...
     std::string title; ///< plain words
-    privacy::ProtectedTable table;
+    ProtectedTable table;
 };
 
 struct QualityRow {
@@ -104,12 +105,8 @@ struct StatisticsReport {
 /// day of the week, the quality rates per desk with those per source device, and the totals (records,
 /// referred, refused, still open) are never chosen as complements, since other tables publish them.
 /// A record counts as referred when it was flagged for review or referral, or its encounter closed as
-/// "referred"; as refused when its encounter closed as "refused".
+/// "referred"; as refused when its encounter closed as "refused". A pure function of its arguments: callers
+/// may run it on any thread (the desk runs it off the UI thread).
 [[nodiscard]] StatisticsReport buildReport(const storage::StatisticsData& data, const ReportOptions& options);
 
-/// The report as JSON (format "secondline-statistics/1"): suppressed values are null with a "suppressed" reason.
-[[nodiscard]] nlohmann::json reportJson(const StatisticsReport& report);
-/// The report as CSV (RFC 4180): section,table,row,column,value,note — one line per published or suppressed value.
-[[nodiscard]] std::string reportCsv(const StatisticsReport& report);
-
-} // namespace secondline::app
+} // namespace secondline::analysis

@@ -1,4 +1,4 @@
-#include <secondline/privacy/disclosure.h>
+#include <secondline/analysis/disclosure.h>
 
 #include <glpk.h>
 
@@ -8,7 +8,7 @@
 #include <optional>
 #include <tuple>
 
-namespace secondline::privacy {
+namespace secondline::analysis {
 
 namespace {
 
@@ -299,4 +299,4 @@ ProtectedTable protect(const CountTable& table, int minCell) {
     return publishTable(counts, counts.protect(minCell), figures, minCell);
 }
 
-} // namespace secondline::privacy
+} // namespace secondline::analysis

@@ -1,4 +1,4 @@
-#include "statistics_report.h"
+#include <secondline/analysis/statistics_report.h>
 
 #include <algorithm>
 #include <cmath>
@@ -7,18 +7,12 @@
 #include <numeric>
 #include <unordered_map>
 
-namespace secondline::app {
+namespace secondline::analysis {
 
 namespace {
 
 using Data = storage::StatisticsData;
 constexpr std::int64_t kDay = 86400;
-
-std::string fixed(double v, int digits) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
-}
 
 std::string dateOf(std::int64_t seconds) {
     const std::chrono::year_month_day d{std::chrono::sys_days{std::chrono::days{seconds / kDay}}};
@@ -56,43 +50,6 @@ std::string groupLabel(Data::Dimension d, const std::string& value) {
     return value;
 }
 
-nlohmann::json valueOrNull(const std::optional<std::int64_t>& v) {
-    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
-/// Whether a value is suppressed; never why (that would point at the small cells).
-nlohmann::json suppressionJson(privacy::Suppression s) {
-    return s != privacy::Suppression::None;
-}
-
-nlohmann::json rateOrNull(const std::optional<double>& v) {
-    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
-nlohmann::json rateJson(const std::optional<Rate>& r) {
-    if (!r) return nullptr;
-    const auto tested = [&](double v) { return r->tested ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    return {{"events", r->events},
-            {"records", r->n},
-            {"rate", r->rate},
-            {"ci95_low", r->ci.low},
-            {"ci95_high", r->ci.high},
-            {"z", tested(r->z)},
-            {"p", tested(r->p)},
-            {"p_adjusted", tested(r->pAdjusted)},
-            {"disparity", r->tested ? nlohmann::json(r->disparity) : nlohmann::json(nullptr)}};
-}
-
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 } // namespace
 
 Interval wilsonInterval(std::int64_t events, std::int64_t n, double z) {
@@ -119,13 +76,12 @@ ProportionTest twoProportionTest(std::int64_t events1, std::int64_t n1, std::int
 
 namespace {
 
-using privacy::LinkedCounts;
 using Known = LinkedCounts::Kind;
 
 /// A one-way breakdown of the records, protected on its own: it shares only its total (and the figures
 /// in `known`) with other tables, and those are never its complements.
-privacy::ProtectedTable protectOneWay(const std::vector<std::pair<std::string, std::int64_t>>& counts,
-                                      const std::vector<std::string>& known, int k) {
+ProtectedTable protectOneWay(const std::vector<std::pair<std::string, std::int64_t>>& counts,
+                             const std::vector<std::string>& known, int k) {
     LinkedCounts lc;
     std::vector<std::string> labels;
     std::vector<std::size_t> cells;
@@ -134,14 +90,14 @@ privacy::ProtectedTable protectOneWay(const std::vector<std::pair<std::string, s
         labels.push_back(label);
         cells.push_back(lc.figure({{lc.unknown(n), 1}}, isKnown ? Known::Known : Known::Publishable));
     }
-    const auto table = privacy::addTable(lc, std::move(labels), {"records"}, std::move(cells));
+    const auto table = addTable(lc, std::move(labels), {"records"}, std::move(cells));
     lc.setKind(table.total, Known::Known);
-    return privacy::publishTable(lc, lc.protect(k), table, k);
+    return publishTable(lc, lc.protect(k), table, k);
 }
 
 /// The view of a one-column breakdown whose cells are `figures` and whose total is `total`.
-privacy::TableFigures column(std::vector<std::string> rows, std::vector<std::size_t> figures, std::size_t total) {
-    privacy::TableFigures t;
+TableFigures column(std::vector<std::string> rows, std::vector<std::size_t> figures, std::size_t total) {
+    TableFigures t;
     t.rows = std::move(rows);
     t.columns = {"records"};
     t.cells = figures;
@@ -232,9 +188,9 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
     // the row total of both its tables, and the nationality one is also the "records by nationality" table).
     struct BiasTables {
         std::vector<std::size_t> present;
-        privacy::ProtectedTable referral, refusal, records;
+        ProtectedTable referral, refusal, records;
     };
-    privacy::ProtectedTable byIssuingState;
+    ProtectedTable byIssuingState;
     std::array<BiasTables, 3> biasTables;
     for (std::size_t i = 0; i < 3; ++i) {
         auto& bt = biasTables[i];
@@ -275,7 +231,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
             refusalCells.push_back(lc.figure({{refused, 1}}));
             refusalCells.push_back(lc.figure(without(refused)));
         }
-        std::optional<privacy::TableFigures> issuing;
+        std::optional<TableFigures> issuing;
         if (biasDims[i] == Data::Nationality) {
             std::vector<std::pair<std::string, std::size_t>> states;
             for (const auto& [state, terms] : ofState)
@@ -288,24 +244,24 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
                 stateLabels.push_back(label);
                 stateCells.push_back(figure);
             }
-            issuing = privacy::addTable(lc, std::move(stateLabels), {"records"}, std::move(stateCells));
+            issuing = addTable(lc, std::move(stateLabels), {"records"}, std::move(stateCells));
         }
-        const auto referral = privacy::addTable(lc, labels, {"referred", "not referred"}, std::move(referralCells));
-        const auto refusal = privacy::addTable(lc, labels, {"refused", "not refused"}, std::move(refusalCells));
+        const auto referral = addTable(lc, labels, {"referred", "not referred"}, std::move(referralCells));
+        const auto refusal = addTable(lc, labels, {"refused", "not refused"}, std::move(refusalCells));
         lc.setKind(referral.total, Known::Known);
         if (report.overallReferral)
             for (std::size_t c : referral.columnTotals) lc.setKind(c, Known::Known);
         if (report.overallRefusal)
             for (std::size_t c : refusal.columnTotals) lc.setKind(c, Known::Known);
         const auto state = lc.protect(k);
-        bt.referral = privacy::publishTable(lc, state, referral, k);
-        bt.refusal = privacy::publishTable(lc, state, refusal, k);
-        bt.records = privacy::publishTable(lc, state, column(labels, referral.rowTotals, referral.total), k);
-        if (issuing) byIssuingState = privacy::publishTable(lc, state, *issuing, k);
+        bt.referral = publishTable(lc, state, referral, k);
+        bt.refusal = publishTable(lc, state, refusal, k);
+        bt.records = publishTable(lc, state, column(labels, referral.rowTotals, referral.total), k);
+        if (issuing) byIssuingState = publishTable(lc, state, *issuing, k);
     }
 
     // Volumes.
-    const auto add = [&](std::string name, std::string title, privacy::ProtectedTable table) {
+    const auto add = [&](std::string name, std::string title, ProtectedTable table) {
         report.counts.push_back({std::move(name), std::move(title), std::move(table)});
     };
     std::vector<std::pair<std::string, std::int64_t>> list;
@@ -329,13 +285,13 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
             if (!parts.empty()) lc.line(parts, weekdayCells.back());
         }
         const auto weekdays =
-            privacy::addTable(lc, {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
-                              {"records"}, weekdayCells);
-        const auto byDate = privacy::addTable(lc, dates, {"records"}, dateCells);
+            addTable(lc, {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}, {"records"},
+                     weekdayCells);
+        const auto byDate = addTable(lc, dates, {"records"}, dateCells);
         lc.setKind(byDate.total, Known::Known);
         const auto state = lc.protect(k);
-        add("by_weekday", "Records by day of the week (UTC)", privacy::publishTable(lc, state, weekdays, k));
-        add("by_date", "Records by date (UTC)", privacy::publishTable(lc, state, byDate, k));
+        add("by_weekday", "Records by day of the week (UTC)", publishTable(lc, state, weekdays, k));
+        add("by_date", "Records by date (UTC)", publishTable(lc, state, byDate, k));
     }
     add("by_document_code", "Records by document type (MRZ document code)",
         protectOneWay(byDimension(data, perValue[Data::DocumentCode], Data::DocumentCode), {}, k));
@@ -387,7 +343,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
             });
             std::vector<std::string> labels;
             for (std::size_t g : present) labels.push_back(groupLabel(d, data.values[d][g]));
-            std::array<privacy::TableFigures, kMeasures> tables;
+            std::array<TableFigures, kMeasures> tables;
             for (std::size_t m = 0; m < kMeasures; ++m) {
                 std::vector<std::size_t> cells;
                 for (std::size_t g : present) {
@@ -400,7 +356,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
                     cells.push_back(lc.figure(events));
                     cells.push_back(lc.figure(without));
                 }
-                tables[m] = privacy::addTable(lc, labels, {"with", "without"}, std::move(cells));
+                tables[m] = addTable(lc, labels, {"with", "without"}, std::move(cells));
                 lc.setKind(tables[m].total, Known::Known);
             }
             return std::make_tuple(std::string(by), present, tables, d);
@@ -417,14 +373,14 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
                 QualityRow row;
                 row.group = tables[0].rows[j];
                 const std::size_t nFigure = tables[0].rowTotals[j];
-                if (state[nFigure] == privacy::Suppression::None) {
+                if (state[nFigure] == Suppression::None) {
                     const auto n = lc.value(nFigure);
                     row.records = n;
                     row.meanConfidence = static_cast<double>(g.confidence) / static_cast<double>(n);
                     std::array<std::optional<double>, kMeasures> rates;
                     for (std::size_t m = 0; m < kMeasures; ++m) {
                         const auto with = tables[m].cells[j * 2], without = tables[m].cells[j * 2 + 1];
-                        if (state[with] == privacy::Suppression::None && state[without] == privacy::Suppression::None)
+                        if (state[with] == Suppression::None && state[without] == Suppression::None)
                             rates[m] = static_cast<double>(lc.value(with)) / static_cast<double>(n);
                     }
                     row.checkDigitFailureRate = rates[0];
@@ -449,7 +405,7 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
             BiasGroup group;
             group.group = bt.referral.rows[j];
             if (bt.referral.rowTotals[j]) group.records = o.n;
-            const auto rate = [&](const privacy::ProtectedTable& t, std::int64_t events, std::int64_t allEvents,
+            const auto rate = [&](const ProtectedTable& t, std::int64_t events, std::int64_t allEvents,
                                   bool overallPublished) -> std::optional<Rate> {
                 if (!t.cells[j * 2] || !t.cells[j * 2 + 1] || !t.rowTotals[j]) return std::nullopt;
                 Rate r{events, o.n, static_cast<double>(events) / static_cast<double>(o.n),
@@ -501,133 +457,4 @@ StatisticsReport buildReport(const Data& data, const ReportOptions& options) {
     return report;
 }
 
-nlohmann::json reportJson(const StatisticsReport& report) {
-    using nlohmann::json;
-    json out;
-    out["format"] = "secondline-statistics/1";
-    out["from"] = core::formatUtc(report.options.from);
-    out["to"] = core::formatUtc(report.options.to);
-    out["desk"] = report.options.desk ? json(*report.options.desk) : json(nullptr);
-    out["min_cell"] = report.options.minCell;
-    out["records"] = valueOrNull(report.records);
-    json counts = json::array();
-    for (const auto& c : report.counts) {
-        const auto& t = c.table;
-        json rows = json::array();
-        for (std::size_t r = 0; r < t.rows.size(); ++r) {
-            json values = json::array(), why = json::array();
-            for (std::size_t col = 0; col < t.columns.size(); ++col) {
-                values.push_back(valueOrNull(t.cells[r * t.columns.size() + col]));
-                why.push_back(suppressionJson(t.why[r * t.columns.size() + col]));
-            }
-            rows.push_back({{"label", t.rows[r]},
-                            {"values", values},
-                            {"suppressed", why},
-                            {"total", valueOrNull(t.rowTotals[r])}});
-        }
-        json columnTotals = json::array();
-        for (const auto& v : t.columnTotals) columnTotals.push_back(valueOrNull(v));
-        counts.push_back({{"name", c.name},
-                          {"title", c.title},
-                          {"columns", t.columns},
-                          {"rows", rows},
-                          {"column_totals", columnTotals},
-                          {"total", valueOrNull(t.total)}});
-    }
-    out["counts"] = counts;
-    json quality = json::array();
-    for (const auto& q : report.quality) {
-        json rows = json::array();
-        for (const auto& r : q.rows) {
-            if (!r.records) {
-                rows.push_back({{"group", r.group}, {"records", nullptr}, {"suppressed", true}});
-                continue;
-            }
-            rows.push_back({{"group", r.group},
-                            {"records", *r.records},
-                            {"check_digit_failure_rate", rateOrNull(r.checkDigitFailureRate)},
-                            {"correction_rate", rateOrNull(r.correctionRate)},
-                            {"missing_field_rate", rateOrNull(r.missingFieldRate)},
-                            {"mean_lowest_confidence", r.meanConfidence}});
-        }
-        quality.push_back({{"by", q.by}, {"rows", rows}});
-    }
-    out["quality"] = quality;
-    json bias = json::array();
-    for (const auto& b : report.bias) {
-        json groups = json::array();
-        for (const auto& g : b.groups)
-            groups.push_back({{"group", g.group},
-                              {"records", valueOrNull(g.records)},
-                              {"referral", rateJson(g.referral)},
-                              {"refusal", rateJson(g.refusal)},
-                              {"warnings", g.warnings}});
-        bias.push_back({{"by", b.by}, {"groups", groups}});
-    }
-    out["bias"] = {{"overall_referral", rateJson(report.overallReferral)},
-                   {"overall_refusal", rateJson(report.overallRefusal)},
-                   {"breakdowns", bias}};
-    out["warnings"] = report.warnings;
-    return out;
-}
-
-std::string reportCsv(const StatisticsReport& report) {
-    std::string out = "section,table,row,column,value,note\r\n";
-    const auto line = [&out](const std::string& section, const std::string& table, const std::string& row,
-                             const std::string& column, const std::string& value, const std::string& note) {
-        out += csvField(section) + "," + csvField(table) + "," + csvField(row) + "," + csvField(column) + "," +
-               csvField(value) + "," + csvField(note) + "\r\n";
-    };
-    const auto count = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
-    const auto note = [](privacy::Suppression s) {
-        return s == privacy::Suppression::None ? std::string() : std::string("suppressed");
-    };
-    line("summary", "period", core::formatUtc(report.options.from), core::formatUtc(report.options.to),
-         count(report.records), "min_cell " + std::to_string(report.options.minCell));
-    for (const auto& c : report.counts) {
-        const auto& t = c.table;
-        for (std::size_t r = 0; r < t.rows.size(); ++r)
-            for (std::size_t col = 0; col < t.columns.size(); ++col)
-                line("counts", c.name, t.rows[r], t.columns[col], count(t.cells[r * t.columns.size() + col]),
-                     note(t.why[r * t.columns.size() + col]));
-        line("counts", c.name, "total", "records", count(t.total), note(t.totalWhy));
-    }
-    for (const auto& q : report.quality)
-        for (const auto& r : q.rows) {
-            if (!r.records) {
-                line("quality", q.by, r.group, "records", "", "suppressed");
-                continue;
-            }
-            line("quality", q.by, r.group, "records", std::to_string(*r.records), "");
-            for (const auto& [name, value] :
-                 {std::pair{"check_digit_failure_rate", r.checkDigitFailureRate},
-                  std::pair{"correction_rate", r.correctionRate}, std::pair{"missing_field_rate", r.missingFieldRate}})
-                line("quality", q.by, r.group, name, value ? fixed(*value, 4) : std::string(),
-                     value ? "" : "suppressed");
-            line("quality", q.by, r.group, "mean_lowest_confidence", fixed(r.meanConfidence, 1), "");
-        }
-    const auto rate = [&](const std::string& table, const std::string& group, const char* what,
-                          const std::optional<Rate>& r) {
-        if (!r) {
-            line("bias", table, group, std::string(what) + "_rate", "", "suppressed");
-            return;
-        }
-        line("bias", table, group, std::string(what) + "_rate", fixed(r->rate, 4),
-             "ci95 " + fixed(r->ci.low, 4) + "-" + fixed(r->ci.high, 4) +
-                 (r->tested ? "; z " + fixed(r->z, 2) + "; p " + fixed(r->p, 4) + "; p_adjusted " +
-                                  fixed(r->pAdjusted, 4) + (r->disparity ? "; DISPARITY" : "")
-                            : std::string("; not tested")));
-    };
-    rate("overall", "all", "referral", report.overallReferral);
-    rate("overall", "all", "refusal", report.overallRefusal);
-    for (const auto& b : report.bias)
-        for (const auto& g : b.groups) {
-            line("bias", b.by, g.group, "records", count(g.records), g.records ? "" : "suppressed");
-            rate(b.by, g.group, "referral", g.referral);
-            rate(b.by, g.group, "refusal", g.refusal);
-        }
-    for (const auto& w : report.warnings) line("warning", "", "", "", "", w);
-    return out;
-}
-
-} // namespace secondline::app
+} // namespace secondline::analysis

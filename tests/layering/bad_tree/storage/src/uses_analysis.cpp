@@ -1,0 +1,1 @@
+#include <secondline/analysis/disclosure.h>
