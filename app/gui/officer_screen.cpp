@@ -542,7 +542,8 @@ void OfficerScreen::save() {
             }
             result->id = *id;
             if (!pending->image.empty())
-                (void)app::storeRecordImages(store, m_imager.get(), pending->image, pending->reading, *id);
+                core::ignoreResult(app::storeRecordImages(store, m_imager.get(), pending->image, pending->reading, *id),
+                                   "the images are an aid: the record stands without them");
             for (const auto& e : edits)
                 if (auto s = store.rectify(*id, e.field, e.value, reason); !s)
                     result->after += QStringLiteral("; %1: %2").arg(fieldLabel(e.field), plainError(s.error()));
