@@ -330,7 +330,8 @@ int main(int argc, char** argv) {
                 }
                 if (bad && !save.empty()) {
                     const std::string base = fmt::format("{}/{}-{:03}", save, condition.name, i);
-                    (void)capture::savePng(doc->image, base + ".png");
+                    core::ignoreResult(capture::savePng(doc->image, base + ".png"),
+                                       "a failure case not saved for inspection changes no figure");
                     if (FILE* f = std::fopen((base + ".txt").c_str(), "w")) {
                         fmt::print(f, "truth:\n{}read:\n{}", joined(doc->mrz),
                                    reading.document ? joined(reading.document->lines) : joined(reading.lines));

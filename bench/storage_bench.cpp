@@ -116,7 +116,12 @@ void BM_LookupByDocument(benchmark::State& state) {
     }
     for (std::size_t done = 0; done < records; done += 10000) {
         auto chunk = documents(std::min<std::size_t>(10000, records - done), done + 7, done);
-        (void)store->addRecords(chunk, {.source = "bench"});
+        if (auto added = store->addRecords(chunk, {.source = "bench"}); !added) {
+            state.SkipWithError(added.error().message.c_str());
+            store->close();
+            std::filesystem::remove_all(dir);
+            return;
+        }
     }
     std::mt19937_64 rng(3);
     std::vector<double> latencies;
@@ -142,7 +147,12 @@ BENCHMARK(BM_LookupByDocument)->Iterations(2000)->Unit(benchmark::kMicrosecond);
 void BM_UnlockDefaultPolicy(benchmark::State& state) {
     const std::string dir = tempDir();
     const std::string path = dir + "/bench.db";
-    (void)storage::Store::create(path, "admin", password("pw"), {}, kClock); // default Argon2id policy
+    if (auto created = storage::Store::create(path, "admin", password("pw"), {}, kClock);
+        !created) { // default Argon2id
+        state.SkipWithError(created.error().message.c_str());
+        std::filesystem::remove_all(dir);
+        return;
+    }
     for (auto _ : state) {
         auto s = storage::Store::open(path, "admin", password("pw"), {}, kClock);
         if (!s) state.SkipWithError("open failed");

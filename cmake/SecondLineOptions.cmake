@@ -4,6 +4,10 @@
 function(secondline_target_options target)
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
         -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+    # __FILE__ (assert, Q_ASSERT) names files relative to the source or build tree: no machine path in the
+    # programs. The build tree's map comes last so that it wins when the build tree is inside the source tree.
+    target_compile_options(${target} PRIVATE -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=
+        -fmacro-prefix-map=${PROJECT_BINARY_DIR}/=)
     if(SECONDLINE_WERROR)
         target_compile_options(${target} PRIVATE -Werror)
     endif()

@@ -104,10 +104,10 @@ PACKAGES=(
     # libraries
     qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-qpa-plugins qt6-charts-dev libqt6opengl6-dev libgl-dev
     libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
-    libopencv-videoio-dev libopencv-calib3d-dev opencv-data
+    libopencv-videoio-dev opencv-data
     libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
     libsodium-dev libfreetype-dev fonts-ocr-b fonts-dejavu-core
-    libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev libspdlog-dev libcairo2-dev
+    libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev libcairo2-dev
     libsane-dev sane-utils libsane1 libglpk-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev iso-codes poppler-utils

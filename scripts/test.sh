@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite: the dev build (Debug, warnings as
 # errors) and the asan build (AddressSanitizer + UndefinedBehaviorSanitizer), the clang-format check, and a
-# one-minute fuzz smoke run of the MRZ parser.
+# one-minute fuzz smoke run of the MRZ parser. Then the release build (optimised, warnings as errors: the
+# optimiser's warnings differ from Debug's) with its unit tests and the install test only.
 # This is README command (b); CI runs exactly this.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,5 +30,11 @@ for preset in dev asan; do
 done
 echo "== fuzz smoke run (60 s; scripts/fuzz.sh 600 for the full run)"
 bash scripts/fuzz.sh 60 2>&1 | tail -n 8
+
+echo "== build (release, warnings as errors)"
+cmake --preset release >/dev/null
+cmake --build --preset release
+echo "== test (release: unit tests and the install)"
+ctest --preset release -L 'unit|install'
 
 echo "test: all passed"

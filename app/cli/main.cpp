@@ -121,7 +121,7 @@ void Progress::count(std::size_t done, std::size_t total) {
 
 int main(int argc, char** argv) {
     using namespace secondline;
-    (void)core::hardenProcess(); // best effort: a kernel that refuses still lets the officer work
+    core::ignoreResult(core::hardenProcess(), "best effort: a kernel that refuses still lets the officer work");
 
     CLI::App app{"SecondLine: secondary-inspection data capture (MRZ reading, validation, encrypted store)",
                  "secondline"};

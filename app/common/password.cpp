@@ -44,7 +44,8 @@ core::Result<core::SecretBytes> readPassword(const std::string& prompt, bool fro
     if (fromStdin) return readLine(STDIN_FILENO);
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (tty < 0) return fail(ErrorCode::InvalidArgument, "no terminal for a password prompt; use --password-stdin");
-    (void)!::write(tty, prompt.data(), prompt.size());
+    core::ignoreResult(::write(tty, prompt.data(), prompt.size()),
+                       "a prompt the terminal refused still reads the password");
     termios old{};
     const bool haveTerm = tcgetattr(tty, &old) == 0;
     if (haveTerm) {
@@ -54,7 +55,7 @@ core::Result<core::SecretBytes> readPassword(const std::string& prompt, bool fro
     }
     auto pw = readLine(tty);
     if (haveTerm) tcsetattr(tty, TCSAFLUSH, &old);
-    (void)!::write(tty, "\n", 1);
+    core::ignoreResult(::write(tty, "\n", 1), "only moves the cursor past the unechoed password");
     ::close(tty);
     return pw;
 }

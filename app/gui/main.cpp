@@ -17,7 +17,7 @@
 using namespace secondline;
 
 int main(int argc, char** argv) {
-    (void)core::hardenProcess();
+    core::ignoreResult(core::hardenProcess(), "best effort: a kernel that refuses still lets the officer work");
     QApplication app(argc, argv);
     QApplication::setApplicationName("secondline-desk");
     QApplication::setOrganizationName("SecondLine");

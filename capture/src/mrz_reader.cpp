@@ -3,6 +3,7 @@
 #include <secondline/validation/mrz_parser.h>
 
 #include "cv_image.h"
+#include "data_files.h"
 #include "field_confidence.h"
 #include "glyph_verifier.h"
 #include "mrz_locator.h"
@@ -13,8 +14,8 @@
 #include <algorithm>
 #include <string_view>
 
-#if !defined(SECONDLINE_TESSDATA_DIR) || !defined(SECONDLINE_MODEL_DIR) || !defined(SECONDLINE_OCRB_FONT)
-#error "SECONDLINE_TESSDATA_DIR and SECONDLINE_MODEL_DIR must be defined by the build"
+#if !defined(SECONDLINE_TESSDATA_DIR) || !defined(SECONDLINE_OCRB_FONT)
+#error "SECONDLINE_TESSDATA_DIR and SECONDLINE_OCRB_FONT must be defined by the build"
 #endif
 
 namespace secondline::capture {
@@ -370,7 +371,14 @@ Result<MrzReader> MrzReader::create(const ReaderConfig& config) {
     auto impl = std::make_unique<Impl>();
     const bool stock = config.model == ReaderConfig::Model::StockEng;
     std::string dir = config.modelDir;
-    if (dir.empty()) dir = stock ? SECONDLINE_TESSDATA_DIR : SECONDLINE_MODEL_DIR;
+    if (dir.empty() && stock) dir = SECONDLINE_TESSDATA_DIR;
+    if (dir.empty()) {
+        const auto model = detail::findDataFile("models/mrz.traineddata");
+        if (!model)
+            return fail(ErrorCode::OcrUnavailable,
+                        "OCR model mrz.traineddata not found in share/secondline/models beside the program");
+        dir = model->parent_path().string();
+    }
     auto engine = stock ? detail::OcrEngine::create(dir, "eng", detail::OcrEngine::Engine::Lstm)
                         : detail::OcrEngine::create(dir, "mrz", detail::OcrEngine::Engine::Legacy);
     if (!engine) return fail(engine.error());

@@ -251,7 +251,9 @@ private:
         }
         if (auto [index, d] = find(SANE_NAME_BIT_DEPTH);
             d && SANE_OPTION_IS_ACTIVE(d->cap) && SANE_OPTION_IS_SETTABLE(d->cap) && d->type == SANE_TYPE_INT)
-            (void)setWord(index, static_cast<SANE_Word>(std::lround(nearest(*d, 8.0))), SANE_NAME_BIT_DEPTH);
+            core::ignoreResult(
+                setWord(index, static_cast<SANE_Word>(std::lround(nearest(*d, 8.0))), SANE_NAME_BIT_DEPTH),
+                "8-bit depth is a preference: a scanner that refuses sends its own depth");
         if (auto [index, d] = find(SANE_NAME_SCAN_RESOLUTION); d) {
             const double dpi = nearest(*d, o.resolution);
             if (auto s = set(SANE_NAME_SCAN_RESOLUTION, std::to_string(dpi)); !s) return s;
@@ -297,7 +299,10 @@ private:
         SANE_Int fd = -1;
         const bool polling = sane_set_io_mode(m_handle, SANE_TRUE) == SANE_STATUS_GOOD &&
                              sane_get_select_fd(m_handle, &fd) == SANE_STATUS_GOOD && fd >= 0;
-        if (!polling) (void)sane_set_io_mode(m_handle, SANE_FALSE);
+        if (!polling)
+            core::ignoreResult(
+                sane_set_io_mode(m_handle, SANE_FALSE),
+                "a backend left non-blocking only spins this loop, which the deadline and cancel still end");
         std::vector<SANE_Byte> chunk(64 * 1024);
         for (;;) {
             if (cancelled()) return fail(ErrorCode::DeviceCancelled, "scan cancelled");

@@ -48,7 +48,8 @@ Result<SecretBytes> SecretBytes::allocate(std::size_t size) {
     secret.m_data = static_cast<std::uint8_t*>(p);
     secret.m_size = size;
     sodium_memzero(secret.m_data, size);
-    sodium_mprotect_noaccess(secret.m_data);
+    // Fail closed: a secret that cannot be hidden is never handed out (`secret` frees the buffer).
+    if (sodium_mprotect_noaccess(secret.m_data) != 0) return fail(ErrorCode::Crypto, "cannot protect guarded memory");
     return secret;
 }
 
@@ -75,10 +76,10 @@ Result<SecretBytes> SecretBytes::copyOf(std::span<const std::uint8_t> bytes) {
 void SecretBytes::openFor(bool writable) const {
     if (m_data == nullptr) return;
     if (m_readers++ == 0 || (writable && !m_writable)) {
-        if (writable)
-            sodium_mprotect_readwrite(m_data);
-        else
-            sodium_mprotect_readonly(m_data);
+        const int rc = writable ? sodium_mprotect_readwrite(m_data) : sodium_mprotect_readonly(m_data);
+        // An accessor has no error channel, and a caller going on would read or write a page it cannot
+        // touch: stop here, before any key byte is used.
+        if (rc != 0) std::abort();
         m_writable = writable;
     }
 }
@@ -86,7 +87,12 @@ void SecretBytes::openFor(bool writable) const {
 void SecretBytes::close() const {
     if (m_data == nullptr) return;
     if (--m_readers == 0) {
-        sodium_mprotect_noaccess(m_data);
+        if (sodium_mprotect_noaccess(m_data) != 0) {
+            // The key would stay readable for the rest of the process: wipe it (the page is readable, and
+            // writable if the kernel lets us) and stop, rather than go on with a secret in the open.
+            if (m_writable || sodium_mprotect_readwrite(m_data) == 0) sodium_memzero(m_data, m_size);
+            std::abort();
+        }
         m_writable = false;
     }
 }

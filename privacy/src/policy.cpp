@@ -158,7 +158,9 @@ core::Result<Policy> Policy::parse(std::string_view bytes) {
             invalid("/format", "must be \"" + std::string(kPolicyFormat) + "\" (this SecondLine reads that format)");
         p.m_name = identifier(root.at("name"), "/name");
         p.m_version = str(root.at("version"), "/version", 64);
-        if (root.contains("description")) (void)str(root.at("description"), "/description", 2000, true);
+        if (root.contains("description"))
+            core::ignoreResult(str(root.at("description"), "/description", 2000, true),
+                               "checked for type and length only: the pack keeps no description");
 
         const json& roles = root.at("roles");
         expectObject(roles, "/roles", {"officer", "supervisor", "trainer", "auditor", "administrator"});

@@ -401,16 +401,16 @@ TEST_F(StoreTest, AnotherProcessHoldingTheStoreMakesItBusy) {
     if (pid == 0) {
         auto held = Store::open(path, "admin", test::password("admin-pw"), {}, clock);
         const char ready = held ? 'y' : 'n';
-        (void)!::write(toParent[1], &ready, 1);
+        core::ignoreResult(::write(toParent[1], &ready, 1), "the parent fails its own read if this is lost");
         char done = 0;
-        (void)!::read(toChild[0], &done, 1); // hold the store until the parent has tried
+        core::ignoreResult(::read(toChild[0], &done, 1), "holds the store until the parent has tried; EOF ends it too");
         ::_exit(0);
     }
     char ready = 0;
     ASSERT_EQ(::read(toParent[0], &ready, 1), 1);
     ASSERT_EQ(ready, 'y');
     EXPECT_ERROR_CODE(Store::open(path, "admin", test::password("admin-pw"), {}, clock), ErrorCode::StoreBusy);
-    (void)!::write(toChild[1], "x", 1);
+    EXPECT_EQ(::write(toChild[1], "x", 1), 1);
     int status = 0;
     ::waitpid(pid, &status, 0);
     EXPECT_OK(Store::open(path, "admin", test::password("admin-pw"), {}, clock)) << "the lock goes with the process";
@@ -461,15 +461,15 @@ TEST_F(StoreTest, DiskFullStopsWithAClearErrorAndLosesNothingCommitted) {
                 ++committed;
             }
         }
-        (void)!::write(toParent[1], &committed, sizeof committed);
-        (void)!::write(toParent[1], code.data(), code.size());
+        core::ignoreResult(::write(toParent[1], &committed, sizeof committed), "the parent checks what it reads");
+        core::ignoreResult(::write(toParent[1], code.data(), code.size()), "the parent checks what it reads");
         ::_exit(0);
     }
     ::close(toParent[1]);
     std::int32_t committed = -1;
     ASSERT_EQ(::read(toParent[0], &committed, sizeof committed), static_cast<ssize_t>(sizeof committed));
     char codeBuf[64] = {};
-    (void)!::read(toParent[0], codeBuf, sizeof codeBuf - 1);
+    core::ignoreResult(::read(toParent[0], codeBuf, sizeof codeBuf - 1), "a short read fails the comparison below");
     ::close(toParent[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);

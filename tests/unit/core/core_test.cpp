@@ -1,9 +1,14 @@
 #include <secondline/core/clock.h>
 #include <secondline/core/error.h>
+#include <secondline/core/process.h>
+#include <secondline/core/result.h>
 #include <secondline/core/secret_bytes.h>
 
 #include "test_support.h"
 
+#include <csignal>
+#include <cstdint>
+#include <memory>
 #include <set>
 
 using namespace secondline;
@@ -58,6 +63,41 @@ TEST(SecretBytes, RandomCopiesCompareAndMove) {
     core::SecretBytes moved = std::move(*a);
     EXPECT_EQ(moved.size(), 32u);
     EXPECT_EQ(a->size(), 0u); // NOLINT(bugprone-use-after-move): moved-from state is specified as empty
+}
+
+// Death tests first (gtest runs *DeathTest suites before the others), in a re-executed child.
+TEST(SecretBytesDeathTest, BytesAreUnreadableOutsideAnAccessor) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    auto secret = core::SecretBytes::random(32);
+    ASSERT_OK(secret);
+    const volatile std::uint8_t* raw = nullptr;
+    {
+        auto access = secret->read();
+        raw = access.bytes().data();
+        EXPECT_EQ(raw[0], access.bytes()[0]); // readable while the accessor lives
+    }
+    const auto readAfterClose = [&] {
+        core::ignoreResult(core::hardenProcess(), "only spares the expected crash a core file");
+        [[maybe_unused]] const std::uint8_t byte = raw[0];
+    };
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer catches the fault, reports it as a SEGV and exits non-zero.
+    EXPECT_DEATH(readAfterClose(), "SEGV");
+#else
+    EXPECT_EXIT(readAfterClose(), testing::KilledBySignal(SIGSEGV), "");
+#endif
+}
+
+TEST(IgnoreResult, TakesAnyResultAndLeavesItUntouched) {
+    core::Status failed = core::fail(ErrorCode::Io, "test failure");
+    core::ignoreResult(failed, "the test checks the value afterwards");
+    EXPECT_ERROR_CODE(failed, ErrorCode::Io);
+    auto owned = std::make_unique<int>(7);
+    core::ignoreResult(owned, "a move-only lvalue is neither moved nor destroyed");
+    ASSERT_NE(owned, nullptr);
+    EXPECT_EQ(*owned, 7);
+    core::ignoreResult(core::Result<int>(3), "a temporary is accepted too");
+    static_assert(noexcept(core::ignoreResult(1, "x")));
 }
 
 TEST(SecretBytes, AccessorsNest) {

@@ -65,7 +65,9 @@ struct ReaderConfig {
         StockEng, ///< Debian's stock English LSTM model, for comparison only
     };
     Model model = Model::Mrz;
-    std::string modelDir; ///< empty: the directory set at build time for the chosen model
+    /// Empty: for Mrz, share/secondline/models found beside the program (the installed data folder, or the
+    /// build tree's copy); for StockEng, Debian's tessdata folder.
+    std::string modelDir;
 };
 
 /// Where an MRZ-like band is in an upright frame, without reading it: the fast check a live camera view runs
