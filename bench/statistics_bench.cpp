@@ -52,8 +52,8 @@ struct Fixture {
         if (!storage::Store::create(path, "admin", secret(), o, clock)) std::abort();
         {
             auto admin = storage::Store::open(path, "admin", secret(), {}, clock);
-            if (!admin || !admin->addUser("officer", privacy::Role::Officer, secret(), o.kdf) ||
-                !admin->addUser("supervisor", privacy::Role::Supervisor, secret(), o.kdf))
+            if (!admin || !admin->users().add("officer", privacy::Role::Officer, secret(), o.kdf) ||
+                !admin->users().add("supervisor", privacy::Role::Supervisor, secret(), o.kdf))
                 std::abort();
             // The default pack, keeping everything for the year (the benchmark reads a full year) and with the
             // longest idle time, so that one session can write the year in batches.
@@ -101,7 +101,7 @@ struct Fixture {
                 std::max<std::int64_t>(1, std::chrono::hours{12} / std::max(step, std::chrono::milliseconds{1}));
             const std::int64_t n = std::min<std::int64_t>({1000, perBatch, records - done});
             for (std::int64_t i = 0; i < n; ++i) batch.push_back(docs[rng() % docs.size()]);
-            if (auto added = officer->addRecords(batch, enc); !added) {
+            if (auto added = officer->records().addBatch(batch, enc); !added) {
                 std::fprintf(stderr, "ingest: %s\n", added.error().message.c_str());
                 std::abort();
             }
@@ -127,7 +127,7 @@ void BM_YearOfOneDesk(benchmark::State& state) {
     }
     std::size_t rows = 0;
     for (auto _ : state) {
-        auto data = supervisor->statistics(f.from, f.to);
+        auto data = supervisor->statistics().rows(f.from, f.to);
         if (!data) {
             state.SkipWithError("statistics failed");
             return;
@@ -147,7 +147,7 @@ void BM_AggregateOnly(benchmark::State& state) {
     auto& f = fixture();
     auto supervisor = storage::Store::open(f.path, "supervisor", secret(), {}, f.clock);
     if (!supervisor) return;
-    auto data = supervisor->statistics(f.from, f.to);
+    auto data = supervisor->statistics().rows(f.from, f.to);
     if (!data) return;
     for (auto _ : state) {
         analysis::ReportOptions o;

@@ -76,7 +76,7 @@ core::Result<storage::Store> officerStore(const std::string& path) {
         auto admin = storage::Store::open(path, "admin", password("pw"), {}, kClock);
         if (!admin) return core::fail(admin.error());
         if (auto s =
-                admin->addUser("desk1", privacy::Role::Officer, password("pw"), privacy::KdfParams::fastForTests());
+                admin->users().add("desk1", privacy::Role::Officer, password("pw"), privacy::KdfParams::fastForTests());
             !s)
             return core::fail(s.error());
     }
@@ -93,7 +93,7 @@ void BM_IngestBatch(benchmark::State& state) {
     }
     const auto batch = documents(static_cast<std::size_t>(state.range(0)), 1);
     for (auto _ : state) {
-        auto ids = store->addRecords(batch, {.source = "bench"});
+        auto ids = store->records().addBatch(batch, {.source = "bench"});
         if (!ids) state.SkipWithError(ids.error().message.c_str());
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -116,7 +116,7 @@ void BM_LookupByDocument(benchmark::State& state) {
     }
     for (std::size_t done = 0; done < records; done += 10000) {
         auto chunk = documents(std::min<std::size_t>(10000, records - done), done + 7, done);
-        if (auto added = store->addRecords(chunk, {.source = "bench"}); !added) {
+        if (auto added = store->records().addBatch(chunk, {.source = "bench"}); !added) {
             state.SkipWithError(added.error().message.c_str());
             store->close();
             std::filesystem::remove_all(dir);
@@ -128,7 +128,7 @@ void BM_LookupByDocument(benchmark::State& state) {
     for (auto _ : state) {
         const std::string number = "X" + std::to_string(10000000 + rng() % records);
         const auto start = std::chrono::steady_clock::now();
-        auto found = store->findByDocument("UTO", number);
+        auto found = store->records().findByDocument("UTO", number);
         latencies.push_back(
             std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
         if (!found || found->empty()) state.SkipWithError("lookup found nothing");

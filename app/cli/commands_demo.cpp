@@ -84,7 +84,7 @@ int runDemo(const DemoArgs& a) {
     auto store =
         storage::Store::open(path, "trainer", *password, {.mode = storage::OpenOptions::Mode::Training}, clock);
     if (!store) return printError(store.error()), exitFor(store.error());
-    auto id = store->addRecord(document, {.source = "synthetic"});
+    auto id = store->records().add(document, {.source = "synthetic"});
     if (!id) return printError(id.error()), exitFor(id.error());
     fmt::print("4. stored as record {} in the encrypted training store {}\n", *id, path);
     store->close();
@@ -93,7 +93,7 @@ int runDemo(const DemoArgs& a) {
     auto again =
         storage::Store::open(path, "trainer", *password, {.mode = storage::OpenOptions::Mode::Training}, clock);
     if (!again) return printError(again.error()), exitFor(again.error());
-    auto rec = again->record(*id);
+    auto rec = again->records().get(*id);
     if (!rec) return printError(rec.error()), exitFor(rec.error());
     fmt::print("5. read back record {} (stored {} by {}):\n", rec->id, core::formatUtc(rec->created), rec->officer);
     for (const auto& f : rec->document.fields)

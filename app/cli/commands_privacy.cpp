@@ -137,7 +137,7 @@ int runPurge(const PurgeArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto r = store->purge(a.dryRun);
+    auto r = store->retention().purge(a.dryRun);
     if (!r) return report(r.error());
     std::cout << app::dumpLine({{"dry_run", a.dryRun},
                                 {"erased", r->erased},
@@ -153,7 +153,7 @@ int runRetentionReport(const StoreOptions& o) {
     int rc = kOk;
     auto store = openStore(o, rc);
     if (!store) return rc;
-    auto rows = store->retentionReport();
+    auto rows = store->retention().report();
     if (!rows) return report(rows.error());
     for (const auto& r : *rows)
         std::cout << app::dumpLine({{"outcome", r.outcome},
@@ -222,7 +222,7 @@ int runAuditVerify(const AuditArgs& a) {
         int rc = kOk;
         auto store = openStore(a.store, rc);
         if (!store) return rc;
-        auto c = store->verifyAudit(checkpoint ? &*checkpoint : nullptr);
+        auto c = store->audit().verify(checkpoint ? &*checkpoint : nullptr);
         if (!c) return report(c.error());
         check = *c;
     }
@@ -238,7 +238,7 @@ int runAuditExport(const AuditArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto text = store->exportAudit();
+    auto text = store->audit().exportSigned();
     if (!text) return report(text.error());
     return writeOutput(a.out, *text);
 }
@@ -247,7 +247,7 @@ int runAuditCheckpoint(const AuditArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto text = store->auditCheckpoint();
+    auto text = store->audit().checkpoint();
     if (!text) return report(text.error());
     return writeOutput(a.out, *text);
 }
@@ -280,7 +280,7 @@ int runSubjectExport(const SubjectArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto data = store->subjectExport(state, number);
+    auto data = store->subjects().exportSubject(state, number);
     if (!data) return report(data.error());
     if (::mkdir(a.out.c_str(), 0700) != 0) return report({ErrorCode::Io, "cannot create the output folder"});
     json records = json::array();
@@ -371,7 +371,7 @@ int runRectify(const RecordArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    if (auto s = store->rectify(a.id, a.field, a.value, a.reason); !s) return report(s.error());
+    if (auto s = store->subjects().rectify(a.id, a.field, a.value, a.reason); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"rectified", a.field}}) << '\n';
     return kOk;
 }
@@ -380,10 +380,10 @@ int runClose(const RecordArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto rec = store->record(a.id);
+    auto rec = store->records().get(a.id);
     if (!rec) return report(rec.error());
     const auto encounter = rec->encounter.encounterId.value_or(0);
-    if (auto s = store->closeEncounter(encounter, a.outcome); !s) return report(s.error());
+    if (auto s = store->records().closeEncounter(encounter, a.outcome); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"encounter_id", encounter}, {"outcome", a.outcome}}) << '\n';
     return kOk;
 }
@@ -392,7 +392,7 @@ int runHold(const RecordArgs& a, bool hold) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    if (auto s = store->setLegalHold(a.id, hold, a.reason); !s) return report(s.error());
+    if (auto s = store->subjects().setLegalHold(a.id, hold, a.reason); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"legal_hold", hold}}) << '\n';
     return kOk;
 }
@@ -401,7 +401,7 @@ int runErase(const RecordArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    if (auto s = store->eraseRecord(a.id, a.reason); !s) return report(s.error());
+    if (auto s = store->subjects().erase(a.id, a.reason); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"erased", true}}) << '\n';
     return kOk;
 }
@@ -431,13 +431,13 @@ int runShareExport(const ShareArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto package = store->shareRecord(a.id, a.agreement, a.justification);
+    auto package = store->subjects().share(a.id, a.agreement, a.justification);
     if (!package) return report(package.error());
     if (auto s = writeNewFile(a.out, *package); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id},
                                 {"agreement", a.agreement},
                                 {"out", a.out},
-                                {"workstation_key", store->auditPublicKey()}})
+                                {"workstation_key", store->audit().publicKey()}})
               << '\n';
     return kOk;
 }

@@ -43,7 +43,7 @@ int runReport(const ReportArgs& a) {
     options.to = std::chrono::time_point_cast<std::chrono::milliseconds>(to + std::chrono::days{1}); // --to included
     if (!a.anyDesk) options.desk = a.desk;
     options.minCell = store->policy().statisticsMinCell();
-    auto data = store->statistics(options.from, options.to, options.desk);
+    auto data = store->statistics().rows(options.from, options.to, options.desk);
     if (!data) return report(data.error());
     const auto built = analysis::buildReport(*data, options);
     std::string text;

@@ -114,7 +114,7 @@ int runUserAdd(const UserAddArgs& a) {
         printError(password.error());
         return kUsage;
     }
-    if (auto s = store->addUser(a.name, *role, *password, kdfParams(a.store)); !s) {
+    if (auto s = store->users().add(a.name, *role, *password, kdfParams(a.store)); !s) {
         printError(s.error());
         return exitFor(s.error());
     }
@@ -131,7 +131,7 @@ int runUserPasswd(const StoreOptions& o) {
         printError(password.error());
         return kUsage;
     }
-    if (auto s = store->changePassword(*password, kdfParams(o)); !s) {
+    if (auto s = store->users().changePassword(*password, kdfParams(o)); !s) {
         printError(s.error());
         return exitFor(s.error());
     }
@@ -148,7 +148,7 @@ int runUserRemove(const UserRemoveArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    if (auto s = store->removeUser(a.name); !s) {
+    if (auto s = store->users().remove(a.name); !s) {
         printError(s.error());
         return s.error().code == core::ErrorCode::UserNotFound ? kInvalid : exitFor(s.error());
     }
@@ -160,7 +160,7 @@ int runUserList(const StoreOptions& o) {
     int rc = kOk;
     auto store = openStore(o, rc);
     if (!store) return rc;
-    auto users = store->users();
+    auto users = store->users().list();
     if (!users) {
         printError(users.error());
         return exitFor(users.error());
@@ -193,7 +193,7 @@ core::Result<storage::SavedEncounter> saveReading(storage::Store& store, const v
     draft.encounter.source = std::move(source);
     draft.encounter.purpose = std::string(kIngestPurpose);
     draft.images = std::move(images);
-    return store.saveEncounter(draft);
+    return store.records().save(draft);
 }
 
 /// ingest from a scanner, camera or document reader: `count` documents, each stored with its images.
@@ -301,7 +301,7 @@ int runRecordsList(const RecordsArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto list = store->records();
+    auto list = store->records().list();
     if (!list) {
         printError(list.error());
         return exitFor(list.error());
@@ -341,7 +341,8 @@ int runRecordsFind(const FindArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto found = byDocument ? store->findByDocument(state, number) : store->findByNameAndBirth(a.name, a.birth);
+    auto found = byDocument ? store->records().findByDocument(state, number)
+                            : store->records().findByNameAndBirth(a.name, a.birth);
     if (!found) {
         printError(found.error());
         return exitFor(found.error());
@@ -354,7 +355,7 @@ int runStoreCheck(const StoreOptions& o) {
     int rc = kOk;
     auto store = openStore(o, rc);
     if (!store) return rc;
-    auto report = store->check();
+    auto report = store->maintenance().check();
     if (!report) {
         printError(report.error());
         return exitFor(report.error());
@@ -372,7 +373,7 @@ int runStoreRekey(const StoreOptions& o) {
     int rc = kOk;
     auto store = openStore(o, rc);
     if (!store) return rc;
-    if (auto s = store->rekey(); !s) {
+    if (auto s = store->maintenance().rekey(); !s) {
         printError(s.error());
         return exitFor(s.error());
     }
@@ -395,7 +396,7 @@ int runStoreBackup(const BackupArgs& a) {
         printError(password.error());
         return kUsage;
     }
-    auto report = store->backup(a.file, *password, kdfParams(a.store));
+    auto report = store->maintenance().backup(a.file, *password, kdfParams(a.store));
     if (!report) {
         printError(report.error());
         return exitFor(report.error());
@@ -432,7 +433,7 @@ int runRecordsShow(const RecordsArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto rec = store->record(a.id);
+    auto rec = store->records().get(a.id);
     if (!rec) {
         printError(rec.error());
         return rec.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(rec.error());
@@ -449,7 +450,7 @@ int runRecordsShow(const RecordsArgs& a) {
                           {"outcome", rec->encounter.outcome},
                           {"notes", rec->encounter.notes}};
     j["document"] = app::documentJson(rec->document);
-    if (auto images = store->images(a.id); images) {
+    if (auto images = store->records().images(a.id); images) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& im : *images)
             list.push_back({{"id", im.id},
@@ -484,7 +485,7 @@ int runRecordsFlag(const FlagArgs& a) {
     if (!store) return rc;
     const auto kind = a.referTo.empty() ? storage::FlagKind::Review : storage::FlagKind::Referral;
     auto id =
-        store->flagRecord(a.recordId, {.kind = kind, .basis = *basis, .reason = a.reason, .referredTo = a.referTo});
+        store->flags().raise(a.recordId, {.kind = kind, .basis = *basis, .reason = a.reason, .referredTo = a.referTo});
     if (!id) {
         printError(id.error());
         return id.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(id.error());
@@ -502,7 +503,7 @@ int runFlagsList(const FlagsListArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    auto flags = store->flags(a.openOnly);
+    auto flags = store->flags().list(a.openOnly);
     if (!flags) {
         printError(flags.error());
         return exitFor(flags.error());
@@ -543,7 +544,7 @@ int runFlagsUpdate(const FlagUpdateArgs& a) {
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
-    if (auto s = store->updateFlag(a.flagId, *status, a.note); !s) {
+    if (auto s = store->flags().update(a.flagId, *status, a.note); !s) {
         printError(s.error());
         return s.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(s.error());
     }

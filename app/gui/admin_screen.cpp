@@ -149,7 +149,7 @@ void AdminScreen::refresh() {
     m_deskId->setText(settings.value("desk/id").toString());
     m_location->setText(settings.value("desk/location").toString());
     if (!m_ctx.may(privacy::Action::ManageUsers)) return;
-    auto list = m_ctx.store().users();
+    auto list = m_ctx.store().users().list();
     m_users->setRowCount(0);
     if (!list) {
         m_ctx.reportError(list.error());
@@ -188,7 +188,7 @@ void AdminScreen::addUser() {
     const bool started = m_ctx.runInBackground(
         tr("Adding the user (deriving their key)…"),
         [password, role, user, kdf, status](storage::Store& store) {
-            *status = store.addUser(user, role, *password, kdf);
+            *status = store.users().add(user, role, *password, kdf);
             *password = core::SecretBytes{};
         },
         [this, status, name] {
@@ -206,7 +206,7 @@ void AdminScreen::addUser() {
 }
 
 bool AdminScreen::removeUser(const QString& name) {
-    if (auto s = m_ctx.store().removeUser(toStd(name)); !s) {
+    if (auto s = m_ctx.store().users().remove(toStd(name)); !s) {
         m_ctx.reportError(s.error());
         return false;
     }
@@ -239,7 +239,8 @@ bool AdminScreen::loadPolicyFile(const QString& path) {
 void AdminScreen::rotateKey() {
     auto status = std::make_shared<core::Status>();
     const bool started = m_ctx.runInBackground(
-        tr("Re-encrypting the store under a new key…"), [status](storage::Store& store) { *status = store.rekey(); },
+        tr("Re-encrypting the store under a new key…"),
+        [status](storage::Store& store) { *status = store.maintenance().rekey(); },
         [this, status] {
             if (!*status) {
                 m_ctx.reportError(status->error());

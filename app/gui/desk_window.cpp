@@ -432,7 +432,8 @@ void DeskWindow::unlock(core::SecretBytes password) {
 void DeskWindow::runScheduledPurge() {
     auto report = std::make_shared<core::Result<storage::PurgeReport>>(storage::PurgeReport{});
     m_context->runInBackground(
-        tr("Applying the retention rules…"), [report](storage::Store& store) { *report = store.purgeDue(); },
+        tr("Applying the retention rules…"),
+        [report](storage::Store& store) { *report = store.retention().purgeDue(); },
         [this, report] {
             if (!*report) {
                 m_context->reportError(report->error());

@@ -267,7 +267,7 @@ void OfficerScreen::setBusy(bool busy) {
 
 void OfficerScreen::refresh(std::optional<std::int64_t> select) {
     if (m_ctx.busy()) return;
-    auto list = m_ctx.store().records();
+    auto list = m_ctx.store().records().list();
     m_records->setRowCount(0);
     if (!list) {
         m_ctx.reportError(list.error());
@@ -295,7 +295,7 @@ std::optional<std::int64_t> OfficerScreen::selectedRecord() const {
 
 void OfficerScreen::showSaved(std::int64_t id) {
     if (m_pending) return; // a reading under review stays until it is saved or replaced
-    auto rec = m_ctx.store().record(id);
+    auto rec = m_ctx.store().records().get(id);
     if (!rec) {
         m_ctx.reportError(rec.error());
         return;
@@ -303,7 +303,7 @@ void OfficerScreen::showSaved(std::int64_t id) {
     m_review->showRecord(*rec);
     m_image->setPixmap(QPixmap());
     m_image->setText(tr("Record %1 (saved)").arg(id));
-    if (auto images = m_ctx.store().images(id); images && !images->empty()) {
+    if (auto images = m_ctx.store().records().images(id); images && !images->empty()) {
         QImage picture;
         if (picture.loadFromData(images->front().data.data(), static_cast<int>(images->front().data.size())))
             m_image->setPixmap(QPixmap::fromImage(picture.scaledToWidth(std::min(picture.width(), 520))));
@@ -478,7 +478,7 @@ void OfficerScreen::startReferral() {
                                : tr("Select a record, or capture a document, to refer"));
             return;
         }
-        auto flag = m_ctx.store().flagRecord(*id, referralDraft());
+        auto flag = m_ctx.store().flags().raise(*id, referralDraft());
         if (!flag) {
             m_ctx.reportError(flag.error());
             return;
@@ -534,7 +534,7 @@ void OfficerScreen::save() {
             draft->document = *pending->reading.document;
             draft->images =
                 app::recordImages(store, draft->encounter.purpose, m_imager.get(), pending->image, pending->reading);
-            auto saved = store.saveEncounter(*draft);
+            auto saved = store.records().save(*draft);
             if (!saved) {
                 result->error = saved.error();
                 return;

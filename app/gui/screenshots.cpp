@@ -89,7 +89,7 @@ int saveScreenshots(const QString& folder) {
         for (auto [name, role] :
              {std::pair{"officer", privacy::Role::Officer}, std::pair{"supervisor", privacy::Role::Supervisor},
               std::pair{"auditor", privacy::Role::Auditor}})
-            if (!admin->addUser(name, role, secret("demo-password"), kdf)) return 2;
+            if (!admin->users().add(name, role, secret("demo-password"), kdf)) return 2;
     }
     // Two generated passports as image files (one with a misprinted check digit).
     auto renderer = capture::SyntheticRenderer::create();
@@ -111,12 +111,12 @@ int saveScreenshots(const QString& folder) {
             if (!lines) return 2;
             auto doc = validation::parseMrz(*lines, {.inspectionDate = today});
             if (!doc) return 2;
-            auto id = officer->addRecord(*doc, {.source = i % 3 ? "scan" : "camera", .desk = "desk-2"});
+            auto id = officer->records().add(*doc, {.source = i % 3 ? "scan" : "camera", .desk = "desk-2"});
             if (!id) return 2;
-            if (i % 6 == 0 && !officer->flagRecord(*id, {.kind = storage::FlagKind::Review,
-                                                         .basis = storage::ReferralBasis::Fact,
-                                                         .reason = "generated referral",
-                                                         .referredTo = {}}))
+            if (i % 6 == 0 && !officer->flags().raise(*id, {.kind = storage::FlagKind::Review,
+                                                            .basis = storage::ReferralBasis::Fact,
+                                                            .reason = "generated referral",
+                                                            .referredTo = {}}))
                 return 2;
         }
     }

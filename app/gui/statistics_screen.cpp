@@ -95,7 +95,7 @@ void StatisticsScreen::compute() {
     const bool started = m_ctx.runInBackground(
         tr("Computing the statistics…"),
         [result, options](storage::Store& store) {
-            auto rows = store.statistics(options.from, options.to, options.desk);
+            auto rows = store.statistics().rows(options.from, options.to, options.desk);
             if (!rows) {
                 *result = core::fail(rows.error());
                 return;

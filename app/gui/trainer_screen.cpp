@@ -281,7 +281,7 @@ bool TrainerScreen::submit() {
         if (box->isChecked()) answer.reported.insert(problem);
     answer.seconds = static_cast<double>(m_timer.elapsed()) / 1000.0;
     const auto result = app::scoreAnswer(*m_pack, exercise, answer, today(m_ctx.clock()));
-    auto kept = m_ctx.store().addExerciseResult(result);
+    auto kept = m_ctx.store().exercises().add(result);
     if (!kept) {
         m_ctx.reportError(kept.error());
         return false;
@@ -304,7 +304,7 @@ bool TrainerScreen::submit() {
 
 void TrainerScreen::refreshClassReport() {
     if (!m_ctx.may(privacy::Action::ReadAnyRecord) || m_ctx.busy()) return;
-    auto results = m_ctx.store().exerciseResults();
+    auto results = m_ctx.store().exercises().list();
     if (!results) {
         m_ctx.reportError(results.error());
         return;
@@ -326,7 +326,7 @@ void TrainerScreen::refreshClassReport() {
 
 bool TrainerScreen::exportClassReport(const QString& path) {
     if (!m_ctx.may(privacy::Action::ReadAnyRecord)) return false;
-    auto results = m_ctx.store().exerciseResults();
+    auto results = m_ctx.store().exercises().list();
     if (!results) {
         m_ctx.reportError(results.error());
         return false;

@@ -67,7 +67,7 @@ Status checkOutcome(const privacy::Policy& pack, std::string_view outcome) {
 }
 
 /// The encounter's officer and outcome, when the session may see it; RecordNotFound otherwise.
-Result<std::string> visibleEncounterPurpose(Store::Impl& im, std::int64_t encounterId) {
+Result<std::string> visibleEncounterPurpose(StoreImpl& im, std::int64_t encounterId) {
     auto q = im.db.query("SELECT officer_id, outcome, purpose FROM encounters WHERE id = ?;", encounterId);
     if (!q) return fail(q.error());
     auto row = q->step();
@@ -78,7 +78,7 @@ Result<std::string> visibleEncounterPurpose(Store::Impl& im, std::int64_t encoun
 }
 
 /// Inserts one record (minimized to `profile`) with its statistics row and audit entry.
-Result<std::int64_t> insertRecord(Store::Impl& im, const validation::TravelDocument& given,
+Result<std::int64_t> insertRecord(StoreImpl& im, const validation::TravelDocument& given,
                                   const EncounterInfo& encounter, std::int64_t encounterId,
                                   const privacy::MinimizationProfile& profile, const std::string& now) {
     const validation::TravelDocument document = detail::minimized(given, profile);
@@ -98,7 +98,7 @@ Result<std::int64_t> insertRecord(Store::Impl& im, const validation::TravelDocum
     return id;
 }
 
-Result<std::int64_t> insertEncounter(Store::Impl& im, const EncounterInfo& encounter, std::string_view outcome,
+Result<std::int64_t> insertEncounter(StoreImpl& im, const EncounterInfo& encounter, std::string_view outcome,
                                      const std::string& now) {
     if (auto s =
             im.db.run("INSERT INTO encounters (started_utc, location, desk, officer_id, purpose, outcome, notes) "
@@ -110,7 +110,7 @@ Result<std::int64_t> insertEncounter(Store::Impl& im, const EncounterInfo& encou
 }
 
 /// Inserts an image of a record whose purpose is `purpose`, within what the purpose keeps; audited.
-Result<std::int64_t> insertImage(Store::Impl& im, std::int64_t recordId, const std::string& purpose,
+Result<std::int64_t> insertImage(StoreImpl& im, std::int64_t recordId, const std::string& purpose,
                                  const ImageDraft& image) {
     // Minimization: only the images the record's purpose keeps, no larger than its profile allows (the caller
     // scales them first: imageLimit()).
@@ -134,7 +134,7 @@ Result<std::int64_t> insertImage(Store::Impl& im, std::int64_t recordId, const s
     return id;
 }
 
-Result<std::int64_t> insertFlag(Store::Impl& im, std::int64_t recordId, const std::string& purpose,
+Result<std::int64_t> insertFlag(StoreImpl& im, std::int64_t recordId, const std::string& purpose,
                                 const ReferralDraft& flag) {
     const std::string now = core::formatUtc(im.clock->now());
     if (auto s = im.db.run("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, created_by, "
@@ -205,7 +205,7 @@ Status checkReasonText(std::string_view reason, const char* what) {
 }
 
 /// Corrects one field of record `recordId` (visible, checked by the caller), inside the caller's transaction.
-Status applyCorrection(Store::Impl& im, std::int64_t recordId, std::string_view field, std::string_view value,
+Status applyCorrection(StoreImpl& im, std::int64_t recordId, std::string_view field, std::string_view value,
                        std::string_view reason) {
     auto checked = checkCorrection(field, value);
     if (!checked) return fail(checked.error());
@@ -241,8 +241,7 @@ Status applyCorrection(Store::Impl& im, std::int64_t recordId, std::string_view 
     return im.audit("record.rectify", recordId, purpose, "field " + std::string(field), std::string(reason));
 }
 
-Status closeEncounterIn(Store::Impl& im, std::int64_t encounterId, std::string_view outcome,
-                        const std::string& purpose) {
+Status closeEncounterIn(StoreImpl& im, std::int64_t encounterId, std::string_view outcome, const std::string& purpose) {
     if (auto s = im.db.run("UPDATE encounters SET outcome = ?, closed_utc = ? WHERE id = ?;", outcome,
                            core::formatUtc(im.clock->now()), encounterId);
         !s)
@@ -323,7 +322,7 @@ std::optional<int> Store::imageLimit(std::string_view purpose, ImageKind kind) c
     return detail::imageLimitFor(m_impl->pack(), purpose, kind);
 }
 
-Result<SavedEncounter> Store::saveEncounter(const EncounterDraft& draft) {
+Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
     auto& im = *m_impl;
     // Every permission the draft needs is checked first: a refusal leaves nothing half saved.
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
@@ -387,13 +386,13 @@ Result<SavedEncounter> Store::saveEncounter(const EncounterDraft& draft) {
     return saved;
 }
 
-Result<std::int64_t> Store::addRecord(const validation::TravelDocument& document, const EncounterInfo& encounter) {
-    auto ids = addRecords({&document, 1}, encounter);
+Result<std::int64_t> Records::add(const validation::TravelDocument& document, const EncounterInfo& encounter) {
+    auto ids = addBatch({&document, 1}, encounter);
     if (!ids) return fail(ids.error());
     return ids->front();
 }
 
-Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::TravelDocument> documents,
+Result<std::vector<std::int64_t>> Records::addBatch(std::span<const validation::TravelDocument> documents,
                                                     const EncounterInfo& encounter) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
@@ -429,7 +428,7 @@ Result<std::vector<std::int64_t>> Store::addRecords(std::span<const validation::
     return ids;
 }
 
-Result<StoredRecord> Store::record(std::int64_t id) {
+Result<StoredRecord> Records::get(std::int64_t id) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
     const bool glass = im.viaBreakGlass(privacy::Action::ReadAnyRecord);
@@ -449,7 +448,7 @@ Result<StoredRecord> Store::record(std::int64_t id) {
 namespace {
 
 /// Summaries visible to the session, optionally filtered by one blind-index column; audited.
-Result<std::vector<RecordSummary>> listRecords(Store::Impl& im, const char* indexColumn, const std::string& indexValue,
+Result<std::vector<RecordSummary>> listRecords(StoreImpl& im, const char* indexColumn, const std::string& indexValue,
                                                const char* action) {
     const bool glass = im.viaBreakGlass(privacy::Action::ListRecords);
     auto tx = Transaction::begin(im.db);
@@ -482,21 +481,21 @@ Result<std::vector<RecordSummary>> listRecords(Store::Impl& im, const char* inde
 
 } // namespace
 
-Result<std::vector<RecordSummary>> Store::records() {
+Result<std::vector<RecordSummary>> Records::list() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
     return listRecords(im, nullptr, {}, "record.list");
 }
 
-Result<std::vector<RecordSummary>> Store::findByDocument(std::string_view issuingState,
-                                                         std::string_view documentNumber) {
+Result<std::vector<RecordSummary>> Records::findByDocument(std::string_view issuingState,
+                                                           std::string_view documentNumber) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
     return listRecords(im, "idx_document", detail::documentIndex(im.indexKey, issuingState, documentNumber),
                        "record.find");
 }
 
-Result<std::vector<RecordSummary>> Store::findByNameAndBirth(std::string_view surname, std::string_view birthIso) {
+Result<std::vector<RecordSummary>> Records::findByNameAndBirth(std::string_view surname, std::string_view birthIso) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
     return listRecords(im, "idx_name_birth", detail::nameBirthIndex(im.indexKey, surname, birthIso), "record.find");
@@ -517,8 +516,8 @@ Result<std::vector<StoredImage>> detail::loadImages(Database& db, std::int64_t r
     return out;
 }
 
-Result<std::int64_t> Store::addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType, int width,
-                                     int height, std::span<const std::uint8_t> data) {
+Result<std::int64_t> Records::addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType, int width,
+                                       int height, std::span<const std::uint8_t> data) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
     const ImageDraft image{kind, std::string(mediaType), width, height, {data.begin(), data.end()}};
@@ -534,7 +533,7 @@ Result<std::int64_t> Store::addImage(std::int64_t recordId, ImageKind kind, std:
     return *id;
 }
 
-Result<std::vector<StoredImage>> Store::images(std::int64_t recordId) {
+Result<std::vector<StoredImage>> Records::images(std::int64_t recordId) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
     auto tx = Transaction::begin(im.db);
@@ -550,7 +549,7 @@ Result<std::vector<StoredImage>> Store::images(std::int64_t recordId) {
     return out;
 }
 
-Result<std::optional<int>> Store::imageLimit(std::int64_t recordId, ImageKind kind) {
+Result<std::optional<int>> Records::imageLimit(std::int64_t recordId, ImageKind kind) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
     if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
@@ -559,7 +558,7 @@ Result<std::optional<int>> Store::imageLimit(std::int64_t recordId, ImageKind ki
     return detail::imageLimitFor(im.pack(), *purpose, kind);
 }
 
-Result<std::int64_t> Store::flagRecord(std::int64_t recordId, const ReferralDraft& flag) {
+Result<std::int64_t> Flags::raise(std::int64_t recordId, const ReferralDraft& flag) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
     if (auto s = checkFlag(flag); !s) return fail(s.error());
@@ -574,7 +573,7 @@ Result<std::int64_t> Store::flagRecord(std::int64_t recordId, const ReferralDraf
     return *id;
 }
 
-Status Store::updateFlag(std::int64_t flagId, FlagStatus status, std::string_view note) {
+Status Flags::update(std::int64_t flagId, FlagStatus status, std::string_view note) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReviewFlags); !s) return s;
     if (note.empty() || note.size() > kMaxFreeText)
@@ -648,7 +647,7 @@ Result<std::vector<Flag>> detail::loadRecordFlags(Database& db, std::int64_t rec
     return readFlags(db, db.query(std::string(kFlagColumns) + "WHERE f.record_id = ? ORDER BY f.id;", recordId));
 }
 
-Result<std::vector<Flag>> Store::flags(bool openOnly) {
+Result<std::vector<Flag>> Flags::list(bool openOnly) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
     const bool all = privacy::decide(im.pack(), im.role, privacy::Action::ReviewFlags, im.context()).allowed;
@@ -665,7 +664,7 @@ Result<std::vector<Flag>> Store::flags(bool openOnly) {
     return out;
 }
 
-Status Store::closeEncounter(std::int64_t encounterId, std::string_view outcome) {
+Status Records::closeEncounter(std::int64_t encounterId, std::string_view outcome) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::UpdateRecord); !s) return s;
     if (auto s = checkOutcome(im.pack(), outcome); !s) return s;
@@ -693,7 +692,8 @@ Result<std::vector<Rectification>> detail::recordHistory(Database& db, std::int6
     return out;
 }
 
-Status Store::rectify(std::int64_t recordId, std::string_view field, std::string_view value, std::string_view reason) {
+Status SubjectRights::rectify(std::int64_t recordId, std::string_view field, std::string_view value,
+                              std::string_view reason) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::RectifyRecord); !s) return s;
     if (auto s = checkReasonText(reason, "a rectification"); !s) return s;

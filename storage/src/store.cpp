@@ -514,47 +514,54 @@ std::string keySlotPath(const std::string& databasePath) {
     return databasePath + ".keys";
 }
 
-Status Store::Impl::allowed(privacy::Action action) {
+Status StoreImpl::session(std::optional<privacy::Action> action, Use use) {
     if (!open) return fail(ErrorCode::InvalidArgument, "store is closed");
     if (schema < kSchemaVersion && action != privacy::Action::BackupStore)
         return fail(ErrorCode::StoreNeedsMigration,
                     "the store was opened without migrating its schema; only a backup is possible");
+    if (use == Use::ScheduledDuty) return {};
     const auto now = clock->now();
     if (schema >= 4 && now - lastActivity > std::chrono::minutes{pack().sessions().idleMinutes}) {
-        if (auto tx = Transaction::begin(db)) {
-            if (audit("session.idle_timeout", std::nullopt, "session", "")) (void)tx->commit();
-        }
+        // The session ends whether or not its ending can be written: a store that cannot take the entry
+        // (disk full) must not stay unlocked for that reason.
+        if (auto tx = Transaction::begin(db))
+            if (audit("session.idle_timeout", std::nullopt, "session", ""))
+                core::ignoreResult(tx->commit(), "the session is ended below whether or not its entry commits");
         shutdown();
         return fail(ErrorCode::SessionExpired, "the session was idle too long and has been locked; sign in again");
     }
     lastActivity = now;
+    return {};
+}
+
+Status StoreImpl::allowed(privacy::Action action) {
+    if (auto s = session(action, Use::Activity); !s) return s;
     const auto d = privacy::decide(pack(), role, action, context());
     if (!d.allowed) {
         if (schema >= 4)
-            if (auto tx = Transaction::begin(db)) {
+            if (auto tx = Transaction::begin(db))
                 if (audit("access.denied", std::nullopt, "", std::string(privacy::actionName(action))))
-                    (void)tx->commit();
-            }
+                    core::ignoreResult(tx->commit(), "the refusal stands whether or not its entry commits");
         return fail(ErrorCode::PermissionDenied, d.reason);
     }
     return {};
 }
 
-bool Store::Impl::viaBreakGlass(privacy::Action action) const {
+bool StoreImpl::viaBreakGlass(privacy::Action action) const {
     return !pack().permits(role, action) && breakGlassActive();
 }
 
-Status Store::Impl::audit(std::string action, std::optional<std::int64_t> recordId, std::string purpose,
-                          std::string detail, std::string justification) {
+Status StoreImpl::audit(std::string action, std::optional<std::int64_t> recordId, std::string purpose,
+                        std::string detail, std::string justification) {
     return appendAudit(db, *clock, user, role, std::move(action), recordId, std::move(purpose), std::move(detail),
                        signer ? &*signer : nullptr, std::move(justification));
 }
 
-bool Store::Impl::readsAny() const {
+bool StoreImpl::readsAny() const {
     return privacy::decide(pack(), role, privacy::Action::ReadAnyRecord, context()).allowed;
 }
 
-Status Store::Impl::requireVisible(std::int64_t id) {
+Status StoreImpl::requireVisible(std::int64_t id) {
     auto q = db.prepare(std::string("SELECT 1 FROM records r LEFT JOIN encounters e ON e.id = r.encounter_id "
                                     "WHERE r.id = ? AND ") +
                         kVisibleRecord + ";");
@@ -566,7 +573,7 @@ Status Store::Impl::requireVisible(std::int64_t id) {
     return {};
 }
 
-void Store::Impl::shutdown() {
+void StoreImpl::shutdown() {
     db.close();
     key = SecretBytes{};
     storeKey = SecretBytes{};
@@ -576,7 +583,7 @@ void Store::Impl::shutdown() {
     open = false;
 }
 
-Store::Store(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Store::Store(std::unique_ptr<StoreImpl> impl) : m_impl(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() {
@@ -592,6 +599,9 @@ const std::string& Store::userName() const noexcept {
 }
 privacy::Role Store::role() const noexcept {
     return m_impl->role;
+}
+const core::Status& Store::purgeAtOpen() const noexcept {
+    return m_impl->purgeAtOpen;
 }
 
 void Store::close() {
@@ -768,7 +778,7 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     if ((*mode == "training") != file->training)
         return fail(ErrorCode::StoreCorrupt, "the store's mode and its key slot file disagree");
 
-    auto impl = std::make_unique<Impl>();
+    auto impl = std::make_unique<StoreImpl>();
     {
         auto q = db->prepare("SELECT id, role FROM users WHERE name = ? AND active = 1;");
         if (!q) return fail(q.error());
@@ -841,13 +851,16 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     if (schema >= 4) {
         detail::clearLoginFailures(path, user, impl->pack().sessions());
         // Retention at start: expired records go before anyone works with the store.
-        if (impl->pack().purgeOnOpen()) (void)detail::purgeExpired(*impl, false, true);
+        if (impl->pack().purgeOnOpen()) {
+            auto purged = detail::purgeExpired(*impl, false, true);
+            if (!purged) impl->purgeAtOpen = core::fail(purged.error());
+        }
     }
     return Store(std::move(impl));
 }
 
-Status Store::addUser(const std::string& name, privacy::Role role, const SecretBytes& password,
-                      const privacy::KdfParams& kdf) {
+Status Users::add(const std::string& name, privacy::Role role, const SecretBytes& password,
+                  const privacy::KdfParams& kdf) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ManageUsers); !s) return s;
     if (!validUserName(name)) return fail(ErrorCode::InvalidArgument, "user name must be 1-64 of a-z A-Z 0-9 . _ -");
@@ -884,7 +897,7 @@ Status Store::addUser(const std::string& name, privacy::Role role, const SecretB
     return tx->commit();
 }
 
-Status Store::removeUser(const std::string& name) {
+Status Users::remove(const std::string& name) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ManageUsers); !s) return s;
     if (name == im.user) return fail(ErrorCode::InvalidArgument, "you cannot remove yourself");
@@ -913,7 +926,7 @@ Status Store::removeUser(const std::string& name) {
     return tx->commit();
 }
 
-Result<std::vector<Store::UserInfo>> Store::users() {
+Result<std::vector<UserInfo>> Users::list() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ManageUsers); !s) return fail(s.error());
     auto file = loadSlotFile(keySlotPath(im.path), im.storeKey);
@@ -937,11 +950,10 @@ Result<std::vector<Store::UserInfo>> Store::users() {
     return out;
 }
 
-Status Store::changePassword(const SecretBytes& newPassword, const privacy::KdfParams& kdf) {
+Status Users::changePassword(const SecretBytes& newPassword, const privacy::KdfParams& kdf) {
     auto& im = *m_impl;
-    if (!im.open) return fail(ErrorCode::InvalidArgument, "store is closed");
-    if (im.schema < kSchemaVersion)
-        return fail(ErrorCode::StoreNeedsMigration, "the store was opened without migrating its schema");
+    // Every user may change their own password: the session is checked (idle rule included), no permission.
+    if (auto s = im.session(std::nullopt, StoreImpl::Use::Activity); !s) return s;
     if (newPassword.empty()) return fail(ErrorCode::InvalidArgument, "password must not be empty");
     const std::string slotsPath = keySlotPath(im.path);
     auto file = loadSlotFile(slotsPath, im.storeKey);
@@ -966,7 +978,7 @@ Status Store::changePassword(const SecretBytes& newPassword, const privacy::KdfP
     return tx->commit();
 }
 
-Status Store::rekey() {
+Status Maintenance::rekey() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::RotateKeys); !s) return s;
     const std::string slotsPath = keySlotPath(im.path);
@@ -982,7 +994,7 @@ Status Store::rekey() {
     // 2. One transaction re-encrypts every page. If it fails, the session ends: which key is in force is
     //    then decided by the next open(), which tries the current key and then the pending one.
     if (auto s = im.db.rekey(*next); !s) {
-        close();
+        im.shutdown();
         return s;
     }
     im.key = std::move(*next);
@@ -1000,8 +1012,8 @@ Status Store::rekey() {
     return saved;
 }
 
-Result<Store::BackupReport> Store::backup(const std::string& backupPath, const SecretBytes& backupPassword,
-                                          const privacy::KdfParams& kdf) {
+Result<BackupReport> Maintenance::backup(const std::string& backupPath, const SecretBytes& backupPassword,
+                                         const privacy::KdfParams& kdf) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::BackupStore); !s) return fail(s.error());
     if (backupPassword.empty()) return fail(ErrorCode::InvalidArgument, "the backup password must not be empty");
@@ -1091,8 +1103,8 @@ std::optional<std::uint64_t> parseCount(const std::string* text) {
 
 } // namespace
 
-Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const SecretBytes& backupPassword,
-                                            const std::string& path, const core::Clock& clock) {
+Result<RestoreReport> Store::restore(const std::string& backupPath, const SecretBytes& backupPassword,
+                                     const std::string& path, const core::Clock& clock) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(backupPath, ec)) return fail(ErrorCode::FileNotFound, "no backup file there");
     if (auto s = checkNewStorePath(path); !s) return fail(s.error());
@@ -1220,9 +1232,9 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
     return report;
 }
 
-Result<Store::CipherSettings> Store::cipherSettings() {
+Result<CipherSettings> Maintenance::cipherSettings() {
     auto& im = *m_impl;
-    if (!im.open) return fail(ErrorCode::InvalidArgument, "store is closed");
+    if (auto s = im.session(std::nullopt, StoreImpl::Use::Activity); !s) return fail(s.error());
     auto value = [&](const char* pragma) -> Result<std::string> {
         auto q = im.db.prepare(pragma);
         if (!q) return fail(q.error());
@@ -1249,7 +1261,7 @@ Result<Store::CipherSettings> Store::cipherSettings() {
     return out;
 }
 
-Result<Store::CheckReport> Store::check() {
+Result<CheckReport> Maintenance::check() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::CheckStore); !s) return fail(s.error());
     CheckReport report;
@@ -1278,13 +1290,13 @@ Result<Store::CheckReport> Store::check() {
     return report;
 }
 
-Result<std::vector<privacy::AuditEntry>> Store::auditTrail() {
+Result<std::vector<privacy::AuditEntry>> AuditTrail::entries() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadAudit); !s) return fail(s.error());
     return detail::readAuditTrail(im);
 }
 
-Result<std::vector<privacy::AuditEntry>> detail::readAuditTrail(Store::Impl& im) {
+Result<std::vector<privacy::AuditEntry>> detail::readAuditTrail(StoreImpl& im) {
     auto q =
         im.db.prepare(im.schema >= 4 ? "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
                                        "prev_hash, hash, justification, signature FROM audit ORDER BY seq;"

@@ -54,7 +54,7 @@ void clearLoginFailures(const std::string& storePath, const std::string& user, c
 
 } // namespace detail
 
-struct Store::Impl {
+struct StoreImpl {
     detail::FileLock lock; // released last: members are destroyed in reverse order
     detail::Database db;
     core::SecretBytes key;      // the database key SQLCipher uses
@@ -80,8 +80,17 @@ struct Store::Impl {
     [[nodiscard]] bool breakGlassActive() const { return breakGlassUntil && clock->now() < *breakGlassUntil; }
     [[nodiscard]] privacy::AccessContext context() const { return {training, breakGlassActive()}; }
 
-    /// Checks the session (open, migrated, not idle too long) and the role's permission. A refusal is
-    /// audited ("access.denied", naming the permission); an idle session is audited and closed.
+    core::Status purgeAtOpen{}; // the sign-in's retention purge: ok, or why it failed
+
+    /// How a call uses the session: as the user's activity (idle rule enforced, the idle clock restarted), or
+    /// as the workstation's scheduled duty (the retention purge: it only erases, runs on the pack's schedule
+    /// even while the user is away, and neither ends nor extends the session).
+    enum class Use { Activity, ScheduledDuty };
+    /// Checks the session: open, migrated (only a backup may run on an older schema), and for Activity not
+    /// idle longer than the pack allows (an idle session is audited and closed).
+    core::Status session(std::optional<privacy::Action> action, Use use);
+    /// session() and the role's permission for `action`. A refusal is audited ("access.denied", naming the
+    /// permission).
     core::Status allowed(privacy::Action action);
     /// Whether `action` is allowed only because of break-glass (the access is then marked as such).
     [[nodiscard]] bool viaBreakGlass(privacy::Action action) const;
@@ -99,11 +108,11 @@ struct Store::Impl {
 
 namespace detail {
 /// This user's unexpired break-glass grant, if any, into the session.
-[[nodiscard]] core::Status loadBreakGlass(Store::Impl& im);
+[[nodiscard]] core::Status loadBreakGlass(StoreImpl& im);
 /// Erases expired records (not held) and audits it; `dryRun` only counts. Used at open and by purge().
-[[nodiscard]] core::Result<PurgeReport> purgeExpired(Store::Impl& im, bool dryRun, bool automatic);
+[[nodiscard]] core::Result<PurgeReport> purgeExpired(StoreImpl& im, bool dryRun, bool automatic);
 /// The whole trail, without a permission check (callers check).
-[[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> readAuditTrail(Store::Impl& im);
+[[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> readAuditTrail(StoreImpl& im);
 /// The longest side `purpose` keeps for images of `kind`; nullopt: not kept (or no such purpose).
 [[nodiscard]] std::optional<int> imageLimitFor(const privacy::Policy& pack, std::string_view purpose, ImageKind kind);
 /// A record's flags with their history, oldest first.

@@ -146,7 +146,7 @@ validation::TravelDocument detail::minimized(const validation::TravelDocument& d
 
 // ---- encounters, rectification, holds, erasure ---------------------------------------------------------------
 
-Status Store::setLegalHold(std::int64_t recordId, bool hold, std::string_view reason) {
+Status SubjectRights::setLegalHold(std::int64_t recordId, bool hold, std::string_view reason) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::HoldRecord); !s) return s;
     if (auto s = checkReason(reason, "a legal hold"); !s) return s;
@@ -204,7 +204,7 @@ Status detail::compact(Database& db) {
     return db.exec("PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
-Status Store::eraseRecord(std::int64_t recordId, std::string_view reason) {
+Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::EraseRecord); !s) return s;
     if (auto s = checkReason(reason, "an erasure"); !s) return s;
@@ -287,7 +287,7 @@ Result<std::vector<RetentionRowFacts>> retentionFacts(Database& db,
 
 } // namespace
 
-Result<PurgeReport> detail::purgeExpired(Store::Impl& im, bool dryRun, bool automatic) {
+Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automatic) {
     const auto now = im.clock->now();
     PurgeReport report;
     std::vector<std::int64_t> expired;
@@ -332,21 +332,20 @@ Result<PurgeReport> detail::purgeExpired(Store::Impl& im, bool dryRun, bool auto
     return report;
 }
 
-Result<PurgeReport> Store::purge(bool dryRun) {
+Result<PurgeReport> Retention::purge(bool dryRun) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::PurgeRecords); !s) return fail(s.error());
     return detail::purgeExpired(im, dryRun, false);
 }
 
-Result<PurgeReport> Store::purgeDue() {
+Result<PurgeReport> Retention::purgeDue() {
     auto& im = *m_impl;
-    if (!im.open) return fail(ErrorCode::InvalidArgument, "store is closed");
-    if (im.schema < kSchemaVersion)
-        return fail(ErrorCode::StoreNeedsMigration, "the store was opened without migrating its schema");
+    // Any signed-in role may run it; it is the workstation's duty, not the user's activity.
+    if (auto s = im.session(std::nullopt, StoreImpl::Use::ScheduledDuty); !s) return fail(s.error());
     return detail::purgeExpired(im, false, true);
 }
 
-Result<std::int64_t> Store::addExerciseResult(const ExerciseResult& result) {
+Result<std::int64_t> Exercises::add(const ExerciseResult& result) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
     if (!im.training) return fail(ErrorCode::PermissionDenied, "exercise results are kept in training stores only");
@@ -384,7 +383,7 @@ Result<std::int64_t> Store::addExerciseResult(const ExerciseResult& result) {
     return id;
 }
 
-Result<std::vector<ExerciseResult>> Store::exerciseResults() {
+Result<std::vector<ExerciseResult>> Exercises::list() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
     if (!im.training) return fail(ErrorCode::PermissionDenied, "exercise results are kept in training stores only");
@@ -422,7 +421,7 @@ Result<std::vector<ExerciseResult>> Store::exerciseResults() {
     return out;
 }
 
-Result<std::vector<RetentionRow>> Store::retentionReport() {
+Result<std::vector<RetentionRow>> Retention::report() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReportRetention); !s) return fail(s.error());
     const auto now = im.clock->now();
@@ -528,14 +527,14 @@ Result<std::vector<Disclosure>> loadDisclosures(Database& db, std::int64_t recor
 
 } // namespace
 
-Result<std::vector<Disclosure>> Store::disclosures(std::int64_t recordId) {
+Result<std::vector<Disclosure>> SubjectRights::disclosures(std::int64_t recordId) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
     if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
     return loadDisclosures(im.db, recordId);
 }
 
-Result<SubjectData> Store::subjectExport(std::string_view issuingState, std::string_view documentNumber) {
+Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, std::string_view documentNumber) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ExportSubject); !s) return fail(s.error());
     const bool glass = im.viaBreakGlass(privacy::Action::ExportSubject);
@@ -589,8 +588,8 @@ Result<SubjectData> Store::subjectExport(std::string_view issuingState, std::str
 
 // ---- sharing ------------------------------------------------------------------------------------------------------
 
-Result<std::string> Store::shareRecord(std::int64_t recordId, std::string_view agreementName,
-                                       std::string_view justification) {
+Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view agreementName,
+                                         std::string_view justification) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ShareRecord); !s) return fail(s.error());
     if (auto s = checkReason(justification, "a disclosure"); !s) return fail(s.error());
@@ -644,7 +643,7 @@ Result<std::string> Store::shareRecord(std::int64_t recordId, std::string_view a
 
 // ---- break-glass ----------------------------------------------------------------------------------------------
 
-Status detail::loadBreakGlass(Store::Impl& im) {
+Status detail::loadBreakGlass(StoreImpl& im) {
     auto q = im.db.prepare("SELECT expires_utc, reason FROM breakglass WHERE user_id = ? ORDER BY id DESC LIMIT 1;");
     if (!q) return fail(q.error());
     q->bind(1, im.userId);
@@ -694,12 +693,12 @@ std::optional<core::TimePoint> Store::breakGlassUntil() const {
 
 // ---- the signed audit trail ---------------------------------------------------------------------------------------
 
-const std::string& Store::auditPublicKey() const {
+const std::string& AuditTrail::publicKey() const {
     static const std::string kNone;
     return m_impl->signer ? m_impl->signer->publicKeyHex() : kNone;
 }
 
-std::int64_t Store::auditSignedFrom() const {
+std::int64_t AuditTrail::signedFrom() const {
     return m_impl->signedFrom;
 }
 
@@ -707,14 +706,14 @@ const std::string& Store::storeId() const {
     return m_impl->storeId;
 }
 
-Result<privacy::TrailCheck> Store::verifyAudit(const privacy::AuditCheckpoint* checkpoint) {
+Result<privacy::TrailCheck> AuditTrail::verify(const privacy::AuditCheckpoint* checkpoint) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadAudit); !s) return fail(s.error());
     if (checkpoint && checkpoint->storeId != im.storeId)
         return fail(ErrorCode::AuditInvalid, "the checkpoint belongs to another store");
     auto trail = detail::readAuditTrail(im);
     if (!trail) return fail(trail.error());
-    auto check = privacy::verifyTrail(*trail, {auditPublicKey(), im.signedFrom}, checkpoint);
+    auto check = privacy::verifyTrail(*trail, {publicKey(), im.signedFrom}, checkpoint);
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
     if (auto s = im.audit("audit.verify", std::nullopt, "audit", check.ok ? "intact" : "FAILED: " + check.problem); !s)
@@ -726,7 +725,7 @@ Result<privacy::TrailCheck> Store::verifyAudit(const privacy::AuditCheckpoint* c
 namespace {
 
 /// Writes `action`'s own entry, then reads the whole trail, so what is exported or checkpointed ends with it.
-Result<std::vector<privacy::AuditEntry>> trailEndingWith(Store::Impl& im, const char* action) {
+Result<std::vector<privacy::AuditEntry>> trailEndingWith(StoreImpl& im, const char* action) {
     if (auto s = im.allowed(privacy::Action::ExportAudit); !s) return fail(s.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
@@ -739,7 +738,7 @@ Result<std::vector<privacy::AuditEntry>> trailEndingWith(Store::Impl& im, const 
 
 } // namespace
 
-Result<std::string> Store::exportAudit() {
+Result<std::string> AuditTrail::exportSigned() {
     auto& im = *m_impl;
     auto trail = trailEndingWith(im, "audit.export");
     if (!trail) return fail(trail.error());
@@ -751,7 +750,7 @@ Result<std::string> Store::exportAudit() {
     return privacy::encodeAuditExport(out, *im.signer);
 }
 
-Result<std::string> Store::auditCheckpoint() {
+Result<std::string> AuditTrail::checkpoint() {
     auto& im = *m_impl;
     auto trail = trailEndingWith(im, "audit.checkpoint");
     if (!trail) return fail(trail.error());

@@ -150,8 +150,8 @@ UPDATE record_facts SET flagged = 1,
 )sql");
 }
 
-Result<StatisticsData> Store::statistics(core::TimePoint from, core::TimePoint to,
-                                         const std::optional<std::string>& desk) {
+Result<StatisticsData> Statistics::rows(core::TimePoint from, core::TimePoint to,
+                                        const std::optional<std::string>& desk) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadStatistics); !s) return fail(s.error());
     auto tx = Transaction::begin(im.db);

@@ -77,7 +77,7 @@ class DeskWindowTest : public QObject {
                                                                           {"supervisor", privacy::Role::Supervisor},
                                                                           {"auditor", privacy::Role::Auditor}};
         for (const auto& [user, role] : users)
-            if (!store->addUser(user, role, test::password("pw"), privacy::KdfParams::fastForTests()))
+            if (!store->users().add(user, role, test::password("pw"), privacy::KdfParams::fastForTests()))
                 throw std::runtime_error("add user failed");
         return path;
     }
@@ -229,13 +229,13 @@ private slots:
             QVERIFY(!officer->hasPending());
         }
         auto supervisor = signIn(path, "supervisor");
-        auto flags = supervisor.flags(true);
+        auto flags = supervisor.flags().list(true);
         QVERIFY(flags.has_value());
         QCOMPARE(flags->size(), std::size_t{1});
         // Regression (issue 17): the basis is a column, not a prefix of the reason.
         QCOMPARE(flags->front().basis, storage::ReferralBasis::Assessment);
         QCOMPARE(flags->front().reason, std::string("travel pattern does not fit the stated purpose"));
-        auto rec = supervisor.record(flags->front().recordId);
+        auto rec = supervisor.records().get(flags->front().recordId);
         QVERIFY(rec.has_value());
         QCOMPARE(rec->document.birthDate.iso(), std::string("1974-08-12"));
         QCOMPARE(rec->history.size(), std::size_t{1});
@@ -244,7 +244,7 @@ private slots:
         QCOMPARE(rec->encounter.notes, std::string("declared a two-day business visit"));
         QCOMPARE(rec->encounter.outcome, std::string("open"));
         QCOMPARE(rec->document.surname(), surname);
-        auto images = supervisor.images(rec->id);
+        auto images = supervisor.records().images(rec->id);
         QVERIFY(images.has_value());
         QVERIFY(!images->empty());
     }
@@ -271,13 +271,13 @@ private slots:
             auto officer = signIn(path, "officer");
             auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
             QVERIFY(doc.has_value());
-            auto id = officer.addRecord(*doc, {.source = "file"});
+            auto id = officer.records().add(*doc, {.source = "file"});
             QVERIFY(id.has_value());
-            QVERIFY(officer
-                        .flagRecord(*id, {.kind = storage::FlagKind::Review,
-                                          .basis = storage::ReferralBasis::Fact,
-                                          .reason = "visa stamp missing",
-                                          .referredTo = {}})
+            QVERIFY(officer.flags()
+                        .raise(*id, {.kind = storage::FlagKind::Review,
+                                     .basis = storage::ReferralBasis::Fact,
+                                     .reason = "visa stamp missing",
+                                     .referredTo = {}})
                         .has_value());
         }
         m_clock.advance(std::chrono::hours{3});
@@ -302,7 +302,7 @@ private slots:
         screen->openOnlyBox()->setChecked(false);
         QCOMPARE(screen->queue()->rowCount(), 1);
         QCOMPARE(cell(screen->queue(), 0, 6), QString("resolved"));
-        auto flags = window.context().store().flags(false);
+        auto flags = window.context().store().flags().list(false);
         QVERIFY(flags.has_value());
         QCOMPARE(flags->front().status, storage::FlagStatus::Resolved);
         QCOMPARE(flags->front().history.back().note, std::string("stamp found on page 12; admitted"));
@@ -316,12 +316,12 @@ private slots:
             auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
             QVERIFY(doc.has_value());
             std::vector<validation::TravelDocument> docs(7, *doc);
-            QVERIFY(officer.addRecords(docs, {.source = "scan"}).has_value());
-            QVERIFY(officer
-                        .flagRecord(1, {.kind = storage::FlagKind::Review,
-                                        .basis = storage::ReferralBasis::Fact,
-                                        .reason = "stamp missing",
-                                        .referredTo = {}})
+            QVERIFY(officer.records().addBatch(docs, {.source = "scan"}).has_value());
+            QVERIFY(officer.flags()
+                        .raise(1, {.kind = storage::FlagKind::Review,
+                                   .basis = storage::ReferralBasis::Fact,
+                                   .reason = "stamp missing",
+                                   .referredTo = {}})
                         .has_value());
         }
         desk::DeskWindow window(signIn(path, "supervisor"), m_clock, options(path));
@@ -390,7 +390,7 @@ private slots:
             QVERIFY(trainer->scoreLabel()->text().contains("Problem missed"));
         }
         auto trainer = signIn(path, "trainer");
-        auto results = trainer.exerciseResults();
+        auto results = trainer.exercises().list();
         QVERIFY(results.has_value());
         QCOMPARE(results->size(), std::size_t{2});
         const auto& first = results->at(0);
@@ -443,11 +443,11 @@ private slots:
         QVERIFY(unlocked.wait(30000) || unlocked.count() == 2);
         QCOMPARE(unlocked.last().first().toBool(), true);
         QVERIFY(!window.locked());
-        QVERIFY(window.context().store().records().has_value());
+        QVERIFY(window.context().store().records().list().has_value());
         // The trail shows the sign-out and the failed attempt.
         window.lock();
         auto auditor = signIn(path, "auditor");
-        auto trail = auditor.auditTrail();
+        auto trail = auditor.audit().entries();
         QVERIFY(trail.has_value());
         int logouts = 0;
         for (const auto& e : *trail) logouts += e.userName == "officer" && e.action == "session.logout" ? 1 : 0;
@@ -460,11 +460,11 @@ private slots:
             auto officer = signIn(path, "officer");
             auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
             QVERIFY(doc.has_value());
-            auto id = officer.addRecord(*doc, {.source = "file"});
+            auto id = officer.records().add(*doc, {.source = "file"});
             QVERIFY(id.has_value());
-            auto rec = officer.record(*id);
+            auto rec = officer.records().get(*id);
             QVERIFY(rec.has_value());
-            QVERIFY(officer.closeEncounter(*rec->encounter.encounterId, "cleared").has_value());
+            QVERIFY(officer.records().closeEncounter(*rec->encounter.encounterId, "cleared").has_value());
         }
         desk::DeskWindow window(signIn(path, "supervisor"), m_clock, options(path));
         QSignalSpy purged(&window, &desk::DeskWindow::purged);
@@ -517,7 +517,7 @@ private slots:
             auto officer = signIn(path, "officer");
             auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
             QVERIFY(doc.has_value());
-            QVERIFY(officer.addRecord(*doc, {.source = "file"}).has_value());
+            QVERIFY(officer.records().add(*doc, {.source = "file"}).has_value());
         }
         desk::DeskWindow window(signIn(path, "auditor"), m_clock, options(path));
         auto* screen = window.auditor();

@@ -51,8 +51,8 @@ protected:
         auto admin = openAs("admin", "admin-pw");
         for (auto [name, role] : {std::pair{"officer", Role::Officer}, std::pair{"supervisor", Role::Supervisor},
                                   std::pair{"auditor", Role::Auditor}})
-            ASSERT_OK(admin.addUser(name, role, test::password(std::string(name) + "-pw"),
-                                    privacy::KdfParams::fastForTests()));
+            ASSERT_OK(admin.users().add(name, role, test::password(std::string(name) + "-pw"),
+                                        privacy::KdfParams::fastForTests()));
     }
 
     Store openAs(const std::string& user, const std::string& pw) {
@@ -80,14 +80,14 @@ protected:
     /// Counts rows as the database holds them (read through the supervisor, who sees every record).
     std::size_t recordCount() {
         auto supervisor = openAs("supervisor", "supervisor-pw");
-        auto list = supervisor.records();
+        auto list = supervisor.records().list();
         if (!list) throw std::runtime_error(list.error().message);
         return list->size();
     }
 
     std::vector<std::string> auditActions() {
         auto auditor = openAs("auditor", "auditor-pw");
-        auto trail = auditor.auditTrail();
+        auto trail = auditor.audit().entries();
         if (!trail) throw std::runtime_error(trail.error().message);
         std::vector<std::string> out;
         for (const auto& e : *trail) out.push_back(e.action + " " + e.purpose);
@@ -99,22 +99,22 @@ TEST_F(EncounterTest, SavesTheWholeCaseInOneCall) {
     std::int64_t recordId = 0;
     {
         auto officer = openAs("officer", "officer-pw");
-        auto saved = officer.saveEncounter(fullDraft());
+        auto saved = officer.records().save(fullDraft());
         ASSERT_OK(saved);
         recordId = saved->recordId;
         EXPECT_EQ(saved->imageIds.size(), 2u);
         EXPECT_TRUE(saved->flagId.has_value());
     }
     auto supervisor = openAs("supervisor", "supervisor-pw");
-    auto rec = supervisor.record(recordId);
+    auto rec = supervisor.records().get(recordId);
     ASSERT_OK(rec);
     EXPECT_EQ(rec->encounter.outcome, "referred");
     ASSERT_EQ(rec->history.size(), 1u);
     EXPECT_EQ(rec->history.front().field, "given_names");
-    auto images = supervisor.images(recordId);
+    auto images = supervisor.records().images(recordId);
     ASSERT_OK(images);
     EXPECT_EQ(images->size(), 2u);
-    auto flags = supervisor.flags(false);
+    auto flags = supervisor.flags().list(false);
     ASSERT_OK(flags);
     ASSERT_EQ(flags->size(), 1u);
     EXPECT_EQ(flags->front().basis, storage::ReferralBasis::Fact);
@@ -143,7 +143,7 @@ TEST_F(EncounterTest, AFailureAnywhereLeavesNothingOfTheCase) {
     }
     for (const auto& [what, draft] : cases) {
         auto officer = openAs("officer", "officer-pw");
-        auto saved = officer.saveEncounter(draft);
+        auto saved = officer.records().save(draft);
         EXPECT_FALSE(saved.has_value()) << what;
     }
     EXPECT_EQ(recordCount(), 0u);
@@ -158,22 +158,22 @@ TEST_F(EncounterTest, ADraftTheRulesRefuseIsRefusedBeforeAnythingIsWritten) {
     auto officer = openAs("officer", "officer-pw");
     auto noReason = fullDraft();
     noReason.correctionReason.clear();
-    EXPECT_ERROR_CODE(officer.saveEncounter(noReason), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(officer.records().save(noReason), ErrorCode::InvalidArgument);
     auto badDate = fullDraft();
     badDate.corrections = {{"birth_date", "1974-13-40"}};
-    EXPECT_ERROR_CODE(officer.saveEncounter(badDate), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(officer.records().save(badDate), ErrorCode::InvalidArgument);
     auto badImage = fullDraft();
     badImage.images.front().mediaType = "image/gif";
-    EXPECT_ERROR_CODE(officer.saveEncounter(badImage), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(officer.records().save(badImage), ErrorCode::InvalidArgument);
     auto badOutcome = fullDraft();
     badOutcome.outcome = "vanished";
-    EXPECT_ERROR_CODE(officer.saveEncounter(badOutcome), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(officer.records().save(badOutcome), ErrorCode::InvalidArgument);
     auto unknownPurpose = fullDraft();
     unknownPurpose.encounter.purpose = "curiosity";
-    EXPECT_ERROR_CODE(officer.saveEncounter(unknownPurpose), ErrorCode::PolicyForbids);
+    EXPECT_ERROR_CODE(officer.records().save(unknownPurpose), ErrorCode::PolicyForbids);
     auto referralWithoutService = fullDraft();
     referralWithoutService.referral->kind = storage::FlagKind::Referral;
-    EXPECT_ERROR_CODE(officer.saveEncounter(referralWithoutService), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(officer.records().save(referralWithoutService), ErrorCode::InvalidArgument);
     officer.logout();
     EXPECT_EQ(recordCount(), 0u);
 }
@@ -181,7 +181,7 @@ TEST_F(EncounterTest, ADraftTheRulesRefuseIsRefusedBeforeAnythingIsWritten) {
 TEST_F(EncounterTest, ARoleThatMayNotDoEveryStepSavesNothing) {
     // Auditors may not create records at all; the refusal names the permission and writes nothing.
     auto auditor = openAs("auditor", "auditor-pw");
-    EXPECT_ERROR_CODE(auditor.saveEncounter(fullDraft()), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(auditor.records().save(fullDraft()), ErrorCode::PermissionDenied);
     auditor.logout();
     EXPECT_EQ(recordCount(), 0u);
 }
@@ -193,7 +193,7 @@ TEST_F(EncounterTest, AuditEntriesCarryTheRecordsOwnPurpose) {
         auto officer = openAs("officer", "officer-pw");
         auto draft = fullDraft();
         draft.encounter.purpose = "training";
-        ASSERT_OK(officer.saveEncounter(draft));
+        ASSERT_OK(officer.records().save(draft));
     }
     int steps = 0;
     for (const auto& entry : auditActions()) {
@@ -211,31 +211,45 @@ TEST_F(EncounterTest, TheBasisIsAColumnAndReachesTheStatistics) {
     std::int64_t recordId = 0;
     {
         auto officer = openAs("officer", "officer-pw");
-        auto id = officer.addRecord(specimen(), {.source = "scan"});
+        auto id = officer.records().add(specimen(), {.source = "scan"});
         ASSERT_OK(id);
         recordId = *id;
-        ASSERT_OK(officer.flagRecord(recordId, {.kind = storage::FlagKind::Review,
-                                                .basis = storage::ReferralBasis::Assessment,
-                                                .reason = "travel pattern",
-                                                .referredTo = {}}));
+        ASSERT_OK(officer.flags().raise(recordId, {.kind = storage::FlagKind::Review,
+                                                   .basis = storage::ReferralBasis::Assessment,
+                                                   .reason = "travel pattern",
+                                                   .referredTo = {}}));
         // A reason that looks like the old prefix is just a reason.
-        ASSERT_OK(officer.flagRecord(recordId, {.kind = storage::FlagKind::Review,
-                                                .basis = storage::ReferralBasis::None,
-                                                .reason = "fact: written by hand",
-                                                .referredTo = {}}));
+        ASSERT_OK(officer.flags().raise(recordId, {.kind = storage::FlagKind::Review,
+                                                   .basis = storage::ReferralBasis::None,
+                                                   .reason = "fact: written by hand",
+                                                   .referredTo = {}}));
     }
     auto supervisor = openAs("supervisor", "supervisor-pw");
-    auto flags = supervisor.flags(false);
+    auto flags = supervisor.flags().list(false);
     ASSERT_OK(flags);
     ASSERT_EQ(flags->size(), 2u);
     EXPECT_EQ((*flags)[0].basis, storage::ReferralBasis::Assessment);
     EXPECT_EQ((*flags)[0].reason, "travel pattern");
     EXPECT_EQ((*flags)[1].basis, storage::ReferralBasis::None);
-    auto stats = supervisor.statistics(clock.now() - std::chrono::hours{1}, clock.now() + std::chrono::hours{1});
+    auto stats = supervisor.statistics().rows(clock.now() - std::chrono::hours{1}, clock.now() + std::chrono::hours{1});
     ASSERT_OK(stats);
     ASSERT_EQ(stats->rows.size(), 1u);
     EXPECT_TRUE(stats->rows.front().flagged);
     EXPECT_EQ(stats->value(stats->rows.front(), storage::StatisticsData::Basis), "assessment");
+}
+
+// Issue 17 defect: changePassword and cipherSettings checked only that the store was open, not the idle
+// rule every other operation goes through: an unattended desk could still have its user's password changed.
+TEST_F(EncounterTest, EveryOperationPassesTheIdleRule) {
+    auto officer = openAs("officer", "officer-pw");
+    clock.advance(std::chrono::minutes{16}); // the default pack's idle time is 15 minutes
+    EXPECT_ERROR_CODE(officer.users().changePassword(test::password("new-pw"), privacy::KdfParams::fastForTests()),
+                      ErrorCode::SessionExpired);
+    EXPECT_ERROR_CODE(officer.maintenance().cipherSettings(), ErrorCode::InvalidArgument); // the session has ended
+    auto again = openAs("officer", "officer-pw"); // the old password still opens the store
+    clock.advance(std::chrono::minutes{16});
+    EXPECT_ERROR_CODE(again.maintenance().cipherSettings(), ErrorCode::SessionExpired);
+    EXPECT_TRUE(openAs("officer", "officer-pw").purgeAtOpen().has_value());
 }
 
 /// Runs SQL on a store's database with its key, as the schema 6 -> 7 migration test needs to rebuild an older
@@ -273,15 +287,15 @@ void runSql(const std::string& path, const std::string& user, const char* passwo
 TEST_F(EncounterTest, MigrationToSchema7TypesOldReferralsFromTheirPrefix) {
     {
         auto officer = openAs("officer", "officer-pw");
-        auto id = officer.addRecord(specimen(), {.source = "scan"});
+        auto id = officer.records().add(specimen(), {.source = "scan"});
         ASSERT_OK(id);
         for (const char* reason : {"fact: stamp missing", "assessment: travel pattern", "no basis given"})
-            ASSERT_OK(officer.flagRecord(*id, {.kind = storage::FlagKind::Review, .reason = reason}));
+            ASSERT_OK(officer.flags().raise(*id, {.kind = storage::FlagKind::Review, .reason = reason}));
     }
     runSql(path, "admin", "admin-pw",
            "ALTER TABLE flags DROP COLUMN basis; UPDATE meta SET value = '6' WHERE key = 'schema_version';");
     auto supervisor = openAs("supervisor", "supervisor-pw");
-    auto flags = supervisor.flags(false);
+    auto flags = supervisor.flags().list(false);
     ASSERT_OK(flags);
     ASSERT_EQ(flags->size(), 3u);
     EXPECT_EQ((*flags)[0].basis, storage::ReferralBasis::Fact);

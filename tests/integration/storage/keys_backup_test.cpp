@@ -80,11 +80,11 @@ protected:
     void SetUp() override {
         ASSERT_OK(Store::create(path, "admin", test::password("admin-pw"), fast(), clock));
         auto admin = open("admin", "admin-pw");
-        ASSERT_OK(admin.addUser("officer1", Role::Officer, test::password("officer1-pw"),
-                                privacy::KdfParams::fastForTests()));
+        ASSERT_OK(admin.users().add("officer1", Role::Officer, test::password("officer1-pw"),
+                                    privacy::KdfParams::fastForTests()));
         admin.close();
         auto officer = open("officer1", "officer1-pw");
-        for (int i = 0; i < 20; ++i) ASSERT_OK(officer.addRecord(i % 2 ? td1() : td3(), {.source = "file"}));
+        for (int i = 0; i < 20; ++i) ASSERT_OK(officer.records().add(i % 2 ? td1() : td3(), {.source = "file"}));
     }
 
     Store open(const std::string& user, const std::string& pw, const std::string& at = {}) {
@@ -96,11 +96,11 @@ protected:
     /// Every record the officer sees, as (id, surname, document number).
     std::vector<std::tuple<std::int64_t, std::string, std::string>> contents(const std::string& at = {}) {
         auto officer = open("officer1", "officer1-pw", at);
-        auto list = officer.records();
+        auto list = officer.records().list();
         if (!list) throw std::runtime_error(list.error().message);
         std::vector<std::tuple<std::int64_t, std::string, std::string>> out;
         for (const auto& r : *list) {
-            auto rec = officer.record(r.id);
+            auto rec = officer.records().get(r.id);
             if (!rec) throw std::runtime_error(rec.error().message);
             out.emplace_back(rec->id, rec->document.surname(), rec->document.documentNumber());
         }
@@ -109,7 +109,7 @@ protected:
 
     void expectHealthy(const std::string& at = {}) {
         auto admin = open("admin", "admin-pw", at);
-        auto report = admin.check();
+        auto report = admin.maintenance().check();
         ASSERT_OK(report);
         EXPECT_TRUE(report->ok()) << report->problems;
     }
@@ -123,9 +123,9 @@ TEST_F(KeysTest, RekeyReencryptsEveryPageAndKeepsEveryRecordAndPassword) {
     const std::string sealedBefore = sealedDatabaseKeyOf(path + ".keys");
     {
         auto admin = open("admin", "admin-pw");
-        ASSERT_OK(admin.rekey());
+        ASSERT_OK(admin.maintenance().rekey());
         // The session goes on under the new key.
-        auto report = admin.check();
+        auto report = admin.maintenance().check();
         ASSERT_OK(report);
         EXPECT_TRUE(report->ok()) << report->problems;
     }
@@ -141,22 +141,23 @@ TEST_F(KeysTest, RekeyReencryptsEveryPageAndKeepsEveryRecordAndPassword) {
     EXPECT_EQ(contents(), before) << "no record lost, officer's password still works";
     {
         auto officer = open("officer1", "officer1-pw");
-        auto found = officer.findByDocument("UTO", "L898902C3");
+        auto found = officer.records().findByDocument("UTO", "L898902C3");
         ASSERT_OK(found);
         EXPECT_EQ(found->size(), 10u) << "blind indexes survive a rotation";
     }
     expectHealthy();
     auto admin = open("admin", "admin-pw");
-    auto trail = admin.auditTrail();
+    auto trail = admin.audit().entries();
     ASSERT_OK(trail);
     EXPECT_TRUE(std::any_of(trail->begin(), trail->end(), [](const auto& e) { return e.action == "store.rekey"; }));
 }
 
 TEST_F(KeysTest, OnlyAdministratorsRotateKeysOrTakeBackups) {
     auto officer = open("officer1", "officer1-pw");
-    EXPECT_ERROR_CODE(officer.rekey(), ErrorCode::PermissionDenied);
-    EXPECT_ERROR_CODE(officer.backup(dir.file("b.slb"), test::password("b"), privacy::KdfParams::fastForTests()),
-                      ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(officer.maintenance().rekey(), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(
+        officer.maintenance().backup(dir.file("b.slb"), test::password("b"), privacy::KdfParams::fastForTests()),
+        ErrorCode::PermissionDenied);
     EXPECT_FALSE(std::filesystem::exists(dir.file("b.slb")));
 }
 
@@ -168,7 +169,7 @@ TEST_F(KeysTest, AnInterruptedRotationIsFinishedOrDroppedOnTheNextOpen) {
     const std::string oldSlots = test::readFile(path + ".keys");
     {
         auto admin = open("admin", "admin-pw");
-        ASSERT_OK(admin.rekey());
+        ASSERT_OK(admin.maintenance().rekey());
     }
     const std::string newDb = test::readFile(path);
     const std::string newSlots = test::readFile(path + ".keys");
@@ -203,7 +204,8 @@ TEST_F(KeysTest, BackupRestoresOnANewMachineRecordByRecordUnderANewKey) {
     const std::string backupFile = dir.file("store.slbackup");
     {
         auto admin = open("admin", "admin-pw");
-        auto report = admin.backup(backupFile, test::password("backup-pw"), privacy::KdfParams::fastForTests());
+        auto report =
+            admin.maintenance().backup(backupFile, test::password("backup-pw"), privacy::KdfParams::fastForTests());
         ASSERT_OK(report);
         EXPECT_EQ(report->records, 20);
         EXPECT_EQ(report->schema, storage::kSchemaVersion);
@@ -211,7 +213,7 @@ TEST_F(KeysTest, BackupRestoresOnANewMachineRecordByRecordUnderANewKey) {
         // Another officer's work goes on after the backup; it is not in it.
         admin.close();
         auto officer = open("officer1", "officer1-pw");
-        ASSERT_OK(officer.addRecord(td3(), {.source = "file"}));
+        ASSERT_OK(officer.records().add(td3(), {.source = "file"}));
     }
     const std::string backupBytes = test::readFile(backupFile);
     EXPECT_FALSE(test::contains(backupBytes, "ERIKSSON")) << "the backup is encrypted";
@@ -230,7 +232,7 @@ TEST_F(KeysTest, BackupRestoresOnANewMachineRecordByRecordUnderANewKey) {
     expectHealthy(restored);
     // The restored trail continues the backed-up one and says it was restored, before any sign-in.
     auto admin = open("admin", "admin-pw", restored);
-    auto trail = admin.auditTrail();
+    auto trail = admin.audit().entries();
     ASSERT_OK(trail);
     const auto restoreEntry = std::find_if(trail->begin(), trail->end(),
                                            [](const privacy::AuditEntry& e) { return e.action == "store.restore"; });
@@ -246,17 +248,18 @@ TEST_F(KeysTest, BackupRestoresOnANewMachineRecordByRecordUnderANewKey) {
 
 TEST_F(KeysTest, RemovedUserCannotSignInAndTheirRecordsStay) {
     auto admin = open("admin", "admin-pw");
-    ASSERT_OK(
-        admin.addUser("officer2", Role::Officer, test::password("officer2-pw"), privacy::KdfParams::fastForTests()));
-    ASSERT_OK(admin.addUser("sup", Role::Supervisor, test::password("sup-pw"), privacy::KdfParams::fastForTests()));
-    EXPECT_ERROR_CODE(admin.removeUser("admin"), ErrorCode::InvalidArgument) << "never yourself";
-    EXPECT_ERROR_CODE(admin.removeUser("nobody"), ErrorCode::UserNotFound);
-    ASSERT_OK(admin.removeUser("officer1"));
-    EXPECT_ERROR_CODE(admin.removeUser("officer1"), ErrorCode::UserNotFound) << "already removed";
-    EXPECT_ERROR_CODE(admin.addUser("officer1", Role::Officer, test::password("x"), privacy::KdfParams::fastForTests()),
-                      ErrorCode::UserExists)
+    ASSERT_OK(admin.users().add("officer2", Role::Officer, test::password("officer2-pw"),
+                                privacy::KdfParams::fastForTests()));
+    ASSERT_OK(admin.users().add("sup", Role::Supervisor, test::password("sup-pw"), privacy::KdfParams::fastForTests()));
+    EXPECT_ERROR_CODE(admin.users().remove("admin"), ErrorCode::InvalidArgument) << "never yourself";
+    EXPECT_ERROR_CODE(admin.users().remove("nobody"), ErrorCode::UserNotFound);
+    ASSERT_OK(admin.users().remove("officer1"));
+    EXPECT_ERROR_CODE(admin.users().remove("officer1"), ErrorCode::UserNotFound) << "already removed";
+    EXPECT_ERROR_CODE(
+        admin.users().add("officer1", Role::Officer, test::password("x"), privacy::KdfParams::fastForTests()),
+        ErrorCode::UserExists)
         << "a removed user's name is not given to someone else";
-    auto users = admin.users();
+    auto users = admin.users().list();
     ASSERT_OK(users);
     ASSERT_EQ(users->size(), 4U);
     EXPECT_EQ((*users)[0].name, "admin");
@@ -274,17 +277,17 @@ TEST_F(KeysTest, RemovedUserCannotSignInAndTheirRecordsStay) {
     // Their records stay, still attributed to them; other users still sign in.
     {
         auto supervisor = open("sup", "sup-pw");
-        auto list = supervisor.records();
+        auto list = supervisor.records().list();
         ASSERT_OK(list);
         EXPECT_EQ(std::count_if(list->begin(), list->end(),
                                 [](const storage::RecordSummary& r) { return r.officer == "officer1"; }),
                   20);
-        EXPECT_ERROR_CODE(supervisor.removeUser("officer2"), ErrorCode::PermissionDenied);
+        EXPECT_ERROR_CODE(supervisor.users().remove("officer2"), ErrorCode::PermissionDenied);
     }
     auto officer2 = open("officer2", "officer2-pw");
     officer2.close();
     admin = open("admin", "admin-pw");
-    auto trail = admin.auditTrail();
+    auto trail = admin.audit().entries();
     ASSERT_OK(trail);
     EXPECT_TRUE(std::any_of(trail->begin(), trail->end(), [](const privacy::AuditEntry& e) {
         return e.action == "user.remove" && e.detail == "role officer";
@@ -297,13 +300,15 @@ TEST_F(KeysTest, RestoreRefusesBadBackupsAndLeavesNothingBehind) {
     const std::string backupFile = dir.file("store.slbackup");
     {
         auto admin = open("admin", "admin-pw");
-        ASSERT_OK(admin.backup(backupFile, test::password("backup-pw"), privacy::KdfParams::fastForTests()));
-        EXPECT_ERROR_CODE(admin.backup(backupFile, test::password("x"), privacy::KdfParams::fastForTests()),
-                          ErrorCode::StoreExists)
-            << "a backup never overwrites a file";
+        ASSERT_OK(
+            admin.maintenance().backup(backupFile, test::password("backup-pw"), privacy::KdfParams::fastForTests()));
         EXPECT_ERROR_CODE(
-            admin.backup(dir.file("no/such/folder/b"), test::password("x"), privacy::KdfParams::fastForTests()),
-            ErrorCode::FileNotFound);
+            admin.maintenance().backup(backupFile, test::password("x"), privacy::KdfParams::fastForTests()),
+            ErrorCode::StoreExists)
+            << "a backup never overwrites a file";
+        EXPECT_ERROR_CODE(admin.maintenance().backup(dir.file("no/such/folder/b"), test::password("x"),
+                                                     privacy::KdfParams::fastForTests()),
+                          ErrorCode::FileNotFound);
     }
     const std::string good = test::readFile(backupFile);
     test::TempDir machine2;
@@ -370,28 +375,28 @@ protected:
 TEST_P(Migration, EarlierSchemaMigratesWithItsDataAndItsLookups) {
     auto officer = Store::open(path, "officer1", test::password("officer-password"), {}, clock);
     ASSERT_OK(officer);
-    auto list = officer->records();
+    auto list = officer->records().list();
     ASSERT_OK(list);
     ASSERT_EQ(list->size(), 3u);
-    auto rec = officer->record(list->back().id);
+    auto rec = officer->records().get(list->back().id);
     ASSERT_OK(rec);
     EXPECT_EQ(rec->document.surname(), "ERIKSSON");
     // The blind indexes of the old records work (schema 1: back-filled by the migration).
-    auto byDoc = officer->findByDocument("UTO", "L898902C3");
+    auto byDoc = officer->records().findByDocument("UTO", "L898902C3");
     ASSERT_OK(byDoc);
     EXPECT_EQ(byDoc->size(), 1u);
-    auto byName = officer->findByNameAndBirth("ERIKSSON", "1974-08-12");
+    auto byName = officer->records().findByNameAndBirth("ERIKSSON", "1974-08-12");
     ASSERT_OK(byName);
     EXPECT_EQ(byName->size(), 2u) << "the TD3 and TD1 specimens";
     // New records get indexes too.
-    ASSERT_OK(officer->addRecord(td3(), {.source = "file"}));
-    auto withNew = officer->findByDocument("UTO", "L898902C3");
+    ASSERT_OK(officer->records().add(td3(), {.source = "file"}));
+    auto withNew = officer->records().findByDocument("UTO", "L898902C3");
     ASSERT_OK(withNew);
     EXPECT_EQ(withNew->size(), 2u);
     officer->close();
     auto admin = Store::open(path, "admin", test::password("admin-password"), {}, clock);
     ASSERT_OK(admin);
-    auto trail = admin->auditTrail();
+    auto trail = admin->audit().entries();
     ASSERT_OK(trail);
     EXPECT_TRUE(privacy::verifyAuditChain(*trail).intact) << "migration continues the chain";
     int migrations = 0;
@@ -399,14 +404,14 @@ TEST_P(Migration, EarlierSchemaMigratesWithItsDataAndItsLookups) {
     // Every step exactly once in the store's life: those its old version ran, then the rest on this open.
     EXPECT_EQ(migrations, storage::kSchemaVersion - 1) << "each step once";
     // A store from before key rotation existed (slot file format 1) can be rotated.
-    ASSERT_OK(admin->rekey());
-    auto report = admin->check();
+    ASSERT_OK(admin->maintenance().rekey());
+    auto report = admin->maintenance().check();
     ASSERT_OK(report);
     EXPECT_TRUE(report->ok()) << report->problems;
     admin->close();
     auto again = Store::open(path, "officer1", test::password("officer-password"), {}, clock);
     ASSERT_OK(again);
-    auto found = again->findByDocument("UTO", "L898902C3");
+    auto found = again->records().findByDocument("UTO", "L898902C3");
     ASSERT_OK(found);
     EXPECT_EQ(found->size(), 2u);
 }
@@ -420,8 +425,9 @@ TEST_P(Migration, BackupOfAnUnmigratedStoreRestoresThroughTheMigrations) {
         noMigration.migrate = false;
         auto admin = Store::open(path, "admin", test::password("admin-password"), noMigration, clock);
         ASSERT_OK(admin);
-        EXPECT_ERROR_CODE(admin->auditTrail(), ErrorCode::StoreNeedsMigration);
-        auto report = admin->backup(backupFile, test::password("b-pw"), privacy::KdfParams::fastForTests());
+        EXPECT_ERROR_CODE(admin->audit().entries(), ErrorCode::StoreNeedsMigration);
+        auto report =
+            admin->maintenance().backup(backupFile, test::password("b-pw"), privacy::KdfParams::fastForTests());
         ASSERT_OK(report);
         EXPECT_EQ(report->schema, GetParam().schema);
         EXPECT_EQ(report->records, 3);
@@ -432,7 +438,7 @@ TEST_P(Migration, BackupOfAnUnmigratedStoreRestoresThroughTheMigrations) {
     EXPECT_EQ(report->schema, GetParam().schema);
     auto officer = Store::open(restored, "officer1", test::password("officer-password"), {}, clock);
     ASSERT_OK(officer);
-    auto byName = officer->findByNameAndBirth("ERIKSSON", "1974-08-12");
+    auto byName = officer->records().findByNameAndBirth("ERIKSSON", "1974-08-12");
     ASSERT_OK(byName);
     EXPECT_EQ(byName->size(), 2u);
 }
@@ -443,9 +449,10 @@ INSTANTIATE_TEST_SUITE_P(EveryEarlierSchema, Migration, ::testing::Values(Fixtur
 TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
     {
         auto admin = open("admin", "admin-pw");
-        ASSERT_OK(admin.addUser("sup", Role::Supervisor, test::password("sup-pw"), privacy::KdfParams::fastForTests()));
-        ASSERT_OK(admin.addUser("officer2", Role::Officer, test::password("officer2-pw"),
-                                privacy::KdfParams::fastForTests()));
+        ASSERT_OK(
+            admin.users().add("sup", Role::Supervisor, test::password("sup-pw"), privacy::KdfParams::fastForTests()));
+        ASSERT_OK(admin.users().add("officer2", Role::Officer, test::password("officer2-pw"),
+                                    privacy::KdfParams::fastForTests()));
     }
     std::int64_t passport = 0;
     std::int64_t idCard = 0;
@@ -453,10 +460,10 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
     {
         auto officer = open("officer1", "officer1-pw");
         storage::EncounterInfo e{.source = "scan", .location = "UTO-AIR-1", .desk = "D4", .notes = "synthetic note"};
-        auto first = officer.addRecord(td3(), e);
+        auto first = officer.records().add(td3(), e);
         ASSERT_OK(first);
         passport = *first;
-        auto rec = officer.record(passport);
+        auto rec = officer.records().get(passport);
         ASSERT_OK(rec);
         ASSERT_TRUE(rec->encounter.encounterId.has_value());
         EXPECT_EQ(rec->encounter.location, "UTO-AIR-1");
@@ -465,56 +472,57 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
         EXPECT_EQ(rec->encounter.outcome, "open");
         // A second document of the same traveller joins the same encounter.
         storage::EncounterInfo same{.source = "scan", .encounterId = rec->encounter.encounterId};
-        auto second = officer.addRecord(td1(), same);
+        auto second = officer.records().add(td1(), same);
         ASSERT_OK(second);
         idCard = *second;
-        auto rec2 = officer.record(idCard);
+        auto rec2 = officer.records().get(idCard);
         ASSERT_OK(rec2);
         EXPECT_EQ(rec2->encounter.encounterId, rec->encounter.encounterId);
         EXPECT_EQ(rec2->encounter.desk, "D4");
 
-        ASSERT_OK(officer.addImage(passport, storage::ImageKind::Document, "image/png", 1200, 800, png));
-        ASSERT_OK(officer.addImage(passport, storage::ImageKind::Portrait, "image/png", 300, 400, png));
-        EXPECT_ERROR_CODE(officer.addImage(passport, storage::ImageKind::Document, "text/html", 1, 1, png),
+        ASSERT_OK(officer.records().addImage(passport, storage::ImageKind::Document, "image/png", 1200, 800, png));
+        ASSERT_OK(officer.records().addImage(passport, storage::ImageKind::Portrait, "image/png", 300, 400, png));
+        EXPECT_ERROR_CODE(officer.records().addImage(passport, storage::ImageKind::Document, "text/html", 1, 1, png),
                           ErrorCode::InvalidArgument);
-        EXPECT_ERROR_CODE(officer.addImage(passport, storage::ImageKind::Document, "image/png", 1, 1, {}),
+        EXPECT_ERROR_CODE(officer.records().addImage(passport, storage::ImageKind::Document, "image/png", 1, 1, {}),
                           ErrorCode::InvalidArgument);
-        EXPECT_ERROR_CODE(officer.addImage(999999, storage::ImageKind::Document, "image/png", 1, 1, png),
+        EXPECT_ERROR_CODE(officer.records().addImage(999999, storage::ImageKind::Document, "image/png", 1, 1, png),
                           ErrorCode::RecordNotFound);
-        auto images = officer.images(passport);
+        auto images = officer.records().images(passport);
         ASSERT_OK(images);
         ASSERT_EQ(images->size(), 2u);
         EXPECT_EQ((*images)[0].data, png);
         EXPECT_EQ((*images)[1].kind, storage::ImageKind::Portrait);
         EXPECT_EQ((*images)[1].height, 400);
 
-        ASSERT_OK(officer.flagRecord(passport, {.kind = storage::FlagKind::Review, .reason = "photo does not match"}));
-        ASSERT_OK(officer.flagRecord(
+        ASSERT_OK(
+            officer.flags().raise(passport, {.kind = storage::FlagKind::Review, .reason = "photo does not match"}));
+        ASSERT_OK(officer.flags().raise(
             idCard, {.kind = storage::FlagKind::Referral, .reason = "possible forgery", .referredTo = "document-lab"}));
-        EXPECT_ERROR_CODE(officer.flagRecord(idCard, {.kind = storage::FlagKind::Referral, .reason = "no service"}),
+        EXPECT_ERROR_CODE(officer.flags().raise(idCard, {.kind = storage::FlagKind::Referral, .reason = "no service"}),
                           ErrorCode::InvalidArgument);
-        EXPECT_ERROR_CODE(officer.updateFlag(1, storage::FlagStatus::Resolved, "x"), ErrorCode::PermissionDenied);
+        EXPECT_ERROR_CODE(officer.flags().update(1, storage::FlagStatus::Resolved, "x"), ErrorCode::PermissionDenied);
     }
     {
         auto other = open("officer2", "officer2-pw");
-        EXPECT_ERROR_CODE(other.images(passport), ErrorCode::RecordNotFound) << "another officer's record";
-        EXPECT_ERROR_CODE(other.flagRecord(passport, {.kind = storage::FlagKind::Review, .reason = "x"}),
+        EXPECT_ERROR_CODE(other.records().images(passport), ErrorCode::RecordNotFound) << "another officer's record";
+        EXPECT_ERROR_CODE(other.flags().raise(passport, {.kind = storage::FlagKind::Review, .reason = "x"}),
                           ErrorCode::RecordNotFound);
-        auto none = other.flags(false);
+        auto none = other.flags().list(false);
         ASSERT_OK(none);
         EXPECT_TRUE(none->empty());
     }
     {
         auto sup = open("sup", "sup-pw");
-        auto open_ = sup.flags(true);
+        auto open_ = sup.flags().list(true);
         ASSERT_OK(open_);
         ASSERT_EQ(open_->size(), 2u);
         EXPECT_EQ((*open_)[1].referredTo, "document-lab");
-        ASSERT_OK(sup.updateFlag((*open_)[0].id, storage::FlagStatus::Resolved, "checked in person"));
-        auto still = sup.flags(true);
+        ASSERT_OK(sup.flags().update((*open_)[0].id, storage::FlagStatus::Resolved, "checked in person"));
+        auto still = sup.flags().list(true);
         ASSERT_OK(still);
         EXPECT_EQ(still->size(), 1u);
-        auto all = sup.flags(false);
+        auto all = sup.flags().list(false);
         ASSERT_OK(all);
         ASSERT_EQ(all->size(), 2u);
         const auto& resolved = (*all)[0];
@@ -533,12 +541,12 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
     // ... and they travel with a backup.
     {
         auto admin = open("admin", "admin-pw");
-        ASSERT_OK(admin.backup(dir.file("b"), test::password("b"), privacy::KdfParams::fastForTests()));
+        ASSERT_OK(admin.maintenance().backup(dir.file("b"), test::password("b"), privacy::KdfParams::fastForTests()));
     }
     test::TempDir machine2;
     ASSERT_OK(Store::restore(dir.file("b"), test::password("b"), machine2.file("r.db"), clock));
     auto restored = open("officer1", "officer1-pw", machine2.file("r.db"));
-    auto images = restored.images(passport);
+    auto images = restored.records().images(passport);
     ASSERT_OK(images);
     EXPECT_EQ(images->size(), 2u);
 }
@@ -548,7 +556,7 @@ TEST_F(KeysTest, StoresAndBackupsFromANewerVersionAreRefusedUntouched) {
     const std::string backupFile = dir.file("b.slbackup");
     {
         auto admin = open("admin", "admin-pw");
-        ASSERT_OK(admin.backup(backupFile, test::password("b-pw"), privacy::KdfParams::fastForTests()));
+        ASSERT_OK(admin.maintenance().backup(backupFile, test::password("b-pw"), privacy::KdfParams::fastForTests()));
     }
     // The database itself, edited with the key its slot file gives the administrator.
     {

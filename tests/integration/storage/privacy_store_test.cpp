@@ -124,23 +124,23 @@ public: // also used cell by cell by the matrix test
         {
             auto s = open(first);
             ASSERT_OK(s);
-            ASSERT_OK(s->addUser("officer1", Role::Officer, test::password("pw-officer1"), fastKdf()));
-            ASSERT_OK(s->addUser("officer2", Role::Officer, test::password("pw-officer2"), fastKdf()));
+            ASSERT_OK(s->users().add("officer1", Role::Officer, test::password("pw-officer1"), fastKdf()));
+            ASSERT_OK(s->users().add("officer2", Role::Officer, test::password("pw-officer2"), fastKdf()));
             if (!training) {
-                ASSERT_OK(s->addUser("supervisor", Role::Supervisor, test::password("pw-supervisor"), fastKdf()));
-                ASSERT_OK(s->addUser("auditor", Role::Auditor, test::password("pw-auditor"), fastKdf()));
+                ASSERT_OK(s->users().add("supervisor", Role::Supervisor, test::password("pw-supervisor"), fastKdf()));
+                ASSERT_OK(s->users().add("auditor", Role::Auditor, test::password("pw-auditor"), fastKdf()));
             }
         }
         auto a = open("officer1");
         ASSERT_OK(a);
-        auto id = a->addRecord(anna(), {.source = "scan"});
+        auto id = a->records().add(anna(), {.source = "scan"});
         ASSERT_OK(id);
         recordA = *id;
-        ASSERT_OK(a->flagRecord(recordA, {.kind = storage::FlagKind::Review, .reason = "photo does not match"}));
+        ASSERT_OK(a->flags().raise(recordA, {.kind = storage::FlagKind::Review, .reason = "photo does not match"}));
         a->logout();
         auto b = open("officer2");
         ASSERT_OK(b);
-        id = b->addRecord(other(), {.source = "scan"});
+        id = b->records().add(other(), {.source = "scan"});
         ASSERT_OK(id);
         recordB = *id;
     }
@@ -179,41 +179,48 @@ TEST(PrivacyMatrix, EveryRoleTimesEveryOperationThroughTheLibrary) {
     });
     using Op = std::function<core::Status(Store&, std::int64_t a, std::int64_t b, test::TempDir&)>;
     const std::vector<std::pair<std::string, Op>> ops = {
-        {"record.create", [](Store& s, auto, auto, auto&) { return status(s.addRecord(anna(), {.source = "scan"})); }},
-        {"record.read(officer1's)", [](Store& s, auto a, auto, auto&) { return status(s.record(a)); }},
-        {"record.read(officer2's)", [](Store& s, auto, auto b, auto&) { return status(s.record(b)); }},
-        {"record.list", [](Store& s, auto, auto, auto&) { return status(s.records()); }},
-        {"record.find", [](Store& s, auto, auto, auto&) { return status(s.findByDocument("UTO", "L898902C3")); }},
+        {"record.create",
+         [](Store& s, auto, auto, auto&) { return status(s.records().add(anna(), {.source = "scan"})); }},
+        {"record.read(officer1's)", [](Store& s, auto a, auto, auto&) { return status(s.records().get(a)); }},
+        {"record.read(officer2's)", [](Store& s, auto, auto b, auto&) { return status(s.records().get(b)); }},
+        {"record.list", [](Store& s, auto, auto, auto&) { return status(s.records().list()); }},
+        {"record.find",
+         [](Store& s, auto, auto, auto&) { return status(s.records().findByDocument("UTO", "L898902C3")); }},
         {"image.add",
          [](Store& s, auto a, auto, auto&) {
              const std::vector<std::uint8_t> jpeg(64, 0xff);
-             return status(s.addImage(a, storage::ImageKind::Portrait, "image/jpeg", 300, 400, jpeg));
+             return status(s.records().addImage(a, storage::ImageKind::Portrait, "image/jpeg", 300, 400, jpeg));
          }},
         {"flag.create",
          [](Store& s, auto a, auto, auto&) {
-             return status(s.flagRecord(a, {.kind = storage::FlagKind::Review, .reason = "check"}));
+             return status(s.flags().raise(a, {.kind = storage::FlagKind::Review, .reason = "check"}));
          }},
         {"flag.review",
-         [](Store& s, auto, auto, auto&) { return s.updateFlag(1, storage::FlagStatus::Resolved, "ok"); }},
-        {"record.update", [](Store& s, auto, auto, auto&) { return s.closeEncounter(1, "cleared"); }},
-        {"record.rectify", [](Store& s, auto a, auto,
-                              auto&) { return s.rectify(a, "given_names", "ANNA MARIE", "visual zone reads MARIE"); }},
-        {"record.hold", [](Store& s, auto a, auto, auto&) { return s.setLegalHold(a, true, "court order 1"); }},
-        {"record.erase", [](Store& s, auto a, auto, auto&) { return s.eraseRecord(a, "request 7"); }},
-        {"subject.export", [](Store& s, auto, auto, auto&) { return status(s.subjectExport("UTO", "L898902C3")); }},
-        {"share.export", [](Store& s, auto a, auto, auto&) { return status(s.shareRecord(a, "liaison", "case 9")); }},
-        {"user.manage", [](Store& s, auto, auto, auto&) { return status(s.users()); }},
+         [](Store& s, auto, auto, auto&) { return s.flags().update(1, storage::FlagStatus::Resolved, "ok"); }},
+        {"record.update", [](Store& s, auto, auto, auto&) { return s.records().closeEncounter(1, "cleared"); }},
+        {"record.rectify",
+         [](Store& s, auto a, auto, auto&) {
+             return s.subjects().rectify(a, "given_names", "ANNA MARIE", "visual zone reads MARIE");
+         }},
+        {"record.hold",
+         [](Store& s, auto a, auto, auto&) { return s.subjects().setLegalHold(a, true, "court order 1"); }},
+        {"record.erase", [](Store& s, auto a, auto, auto&) { return s.subjects().erase(a, "request 7"); }},
+        {"subject.export",
+         [](Store& s, auto, auto, auto&) { return status(s.subjects().exportSubject("UTO", "L898902C3")); }},
+        {"share.export",
+         [](Store& s, auto a, auto, auto&) { return status(s.subjects().share(a, "liaison", "case 9")); }},
+        {"user.manage", [](Store& s, auto, auto, auto&) { return status(s.users().list()); }},
         {"store.backup",
          [](Store& s, auto, auto, test::TempDir& d) {
-             return status(s.backup(d.file("backup.slb"), test::password("b"), fastKdf()));
+             return status(s.maintenance().backup(d.file("backup.slb"), test::password("b"), fastKdf()));
          }},
-        {"store.rekey", [](Store& s, auto, auto, auto&) { return s.rekey(); }},
-        {"store.check", [](Store& s, auto, auto, auto&) { return status(s.check()); }},
+        {"store.rekey", [](Store& s, auto, auto, auto&) { return s.maintenance().rekey(); }},
+        {"store.check", [](Store& s, auto, auto, auto&) { return status(s.maintenance().check()); }},
         {"policy.load", [&pack](Store& s, auto, auto, auto&) { return s.loadPolicy(pack); }},
-        {"retention.purge", [](Store& s, auto, auto, auto&) { return status(s.purge(true)); }},
-        {"retention.report", [](Store& s, auto, auto, auto&) { return status(s.retentionReport()); }},
-        {"audit.read", [](Store& s, auto, auto, auto&) { return status(s.verifyAudit(nullptr)); }},
-        {"audit.export", [](Store& s, auto, auto, auto&) { return status(s.exportAudit()); }},
+        {"retention.purge", [](Store& s, auto, auto, auto&) { return status(s.retention().purge(true)); }},
+        {"retention.report", [](Store& s, auto, auto, auto&) { return status(s.retention().report()); }},
+        {"audit.read", [](Store& s, auto, auto, auto&) { return status(s.audit().verify(nullptr)); }},
+        {"audit.export", [](Store& s, auto, auto, auto&) { return status(s.audit().exportSigned()); }},
         {"breakglass.start", [](Store& s, auto, auto, auto&) { return status(s.breakGlass("incident 12", 10)); }},
     };
     // Written out by hand from the issue and the default pack: officer (own open cases), supervisor (the
@@ -277,7 +284,7 @@ TEST(PrivacyMatrix, EveryRoleTimesEveryOperationThroughTheLibrary) {
                 auto auditor = cell.open(training ? "trainer" : "admin");
                 ASSERT_OK(auditor);
                 if (!training) {
-                    auto trail = auditor->auditTrail();
+                    auto trail = auditor->audit().entries();
                     ASSERT_OK(trail);
                     EXPECT_TRUE(std::any_of(trail->begin(), trail->end(), [&](const auto& e) {
                         return e.action == "access.denied" && e.userName == user;
@@ -295,23 +302,24 @@ TEST_F(PrivacyStore, BreakGlassIsTimeLimitedReadOnlyAndLoudlyAudited) {
     build();
     auto auditor = open("auditor");
     ASSERT_OK(auditor);
-    EXPECT_ERROR_CODE(auditor->record(recordA), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(auditor->records().get(recordA), ErrorCode::PermissionDenied);
     EXPECT_ERROR_CODE(auditor->breakGlass("", 10), ErrorCode::InvalidArgument);
     EXPECT_ERROR_CODE(auditor->breakGlass("incident 12", 61), ErrorCode::InvalidArgument) << "over the pack's limit";
     ASSERT_OK(auditor->breakGlass("incident 12: suspected forged visa", 30));
-    auto rec = auditor->record(recordA);
+    auto rec = auditor->records().get(recordA);
     ASSERT_OK(rec);
     EXPECT_EQ(rec->document.surname(), "ERIKSSON");
-    EXPECT_ERROR_CODE(auditor->rectify(recordA, "surname", "X", "no"), ErrorCode::PermissionDenied) << "read only";
-    EXPECT_ERROR_CODE(auditor->addRecord(anna(), {.source = "scan"}), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(auditor->subjects().rectify(recordA, "surname", "X", "no"), ErrorCode::PermissionDenied)
+        << "read only";
+    EXPECT_ERROR_CODE(auditor->records().add(anna(), {.source = "scan"}), ErrorCode::PermissionDenied);
     auditor->logout();
 
     clock.advance(std::chrono::minutes{10});
     auto again = open("auditor");
     ASSERT_OK(again);
     ASSERT_TRUE(again->breakGlassUntil().has_value()) << "the grant holds across sign-ins";
-    EXPECT_OK(again->records());
-    auto trail = again->auditTrail();
+    EXPECT_OK(again->records().list());
+    auto trail = again->audit().entries();
     ASSERT_OK(trail);
     again->logout();
     const auto glassEntries = std::count_if(trail->begin(), trail->end(), [](const auto& e) {
@@ -323,7 +331,7 @@ TEST_F(PrivacyStore, BreakGlassIsTimeLimitedReadOnlyAndLoudlyAudited) {
     auto expired = open("auditor");
     ASSERT_OK(expired);
     EXPECT_FALSE(expired->breakGlassUntil().has_value());
-    EXPECT_ERROR_CODE(expired->record(recordA), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(expired->records().get(recordA), ErrorCode::PermissionDenied);
     expired->logout();
     auto officer = open("officer1");
     ASSERT_OK(officer);
@@ -338,22 +346,22 @@ protected:
         build();
         auto s = open("supervisor");
         ASSERT_OK(s);
-        ASSERT_OK(s->record(recordA));
-        ASSERT_OK(s->records());
+        ASSERT_OK(s->records().get(recordA));
+        ASSERT_OK(s->records().list());
     }
 
     privacy::TrailCheck verify(const privacy::AuditCheckpoint* checkpoint = nullptr) {
         auto s = open("auditor");
         EXPECT_OK(s);
         if (!s) return {};
-        auto c = s->verifyAudit(checkpoint);
+        auto c = s->audit().verify(checkpoint);
         EXPECT_OK(c);
         return c ? *c : privacy::TrailCheck{};
     }
 
     privacy::AuditCheckpoint checkpoint() {
         auto s = open("auditor");
-        auto text = s->auditCheckpoint();
+        auto text = s->audit().checkpoint();
         EXPECT_OK(text);
         auto c = privacy::decodeCheckpoint(*text);
         EXPECT_OK(c);
@@ -362,7 +370,7 @@ protected:
 
     std::int64_t lastSequence() {
         auto s = open("admin");
-        auto trail = s->auditTrail();
+        auto trail = s->audit().entries();
         return trail->back().sequence;
     }
 };
@@ -385,7 +393,7 @@ TEST_F(AuditTamper, AnEditedEntryWithARecomputedChainFailsItsSignature) {
     // The attacker edits entry 12 and recomputes its hash and every later one's: the chain holds, but
     // without the workstation key the signatures cannot follow.
     auto s = open("admin");
-    auto trail = s->auditTrail();
+    auto trail = s->audit().entries();
     ASSERT_OK(trail);
     s->close(); // wipes the keys without a sign-out entry, so the trail read is the whole trail
     std::string sql = "BEGIN;";
@@ -453,17 +461,17 @@ TEST_F(AuditTamper, ACheckpointOfAnotherKeyOrAlteredIsRefused) {
     ASSERT_OK(Store::create(otherPath, "admin", test::password("x"), o, clock));
     {
         auto admin = Store::open(otherPath, "admin", test::password("x"), {}, clock);
-        ASSERT_OK(admin->addUser("auditor", Role::Auditor, test::password("y"), fastKdf()));
+        ASSERT_OK(admin->users().add("auditor", Role::Auditor, test::password("y"), fastKdf()));
     }
     auto other = Store::open(otherPath, "auditor", test::password("y"), {}, clock);
     ASSERT_OK(other);
-    auto foreign = privacy::decodeCheckpoint(*other->auditCheckpoint());
+    auto foreign = privacy::decodeCheckpoint(*other->audit().checkpoint());
     ASSERT_OK(foreign);
     auto s = open("auditor");
-    auto wrongStore = s->verifyAudit(&*foreign);
+    auto wrongStore = s->audit().verify(&*foreign);
     EXPECT_ERROR_CODE(wrongStore, ErrorCode::AuditInvalid) << "another store's checkpoint";
     foreign->storeId = s->storeId();
-    auto c = s->verifyAudit(&*foreign);
+    auto c = s->audit().verify(&*foreign);
     ASSERT_OK(c);
     EXPECT_FALSE(c->ok);
     EXPECT_NE(c->problem.find("another workstation key"), std::string::npos) << c->problem;
@@ -471,9 +479,9 @@ TEST_F(AuditTamper, ACheckpointOfAnotherKeyOrAlteredIsRefused) {
 
 TEST_F(AuditTamper, AnExportDetectsEditsCutsAndSplicesOffline) {
     auto s = open("auditor");
-    auto exported = s->exportAudit();
+    auto exported = s->audit().exportSigned();
     ASSERT_OK(exported);
-    auto cp = privacy::decodeCheckpoint(*s->auditCheckpoint());
+    auto cp = privacy::decodeCheckpoint(*s->audit().checkpoint());
     ASSERT_OK(cp);
     auto trail = privacy::decodeAuditExport(*exported);
     ASSERT_OK(trail);
@@ -522,16 +530,18 @@ TEST_F(PrivacyStore, PurgeErasesExpiredRecordsAndKeepsLegalHolds) {
     {
         auto officer = open("officer1");
         ASSERT_OK(officer);
-        auto c = officer->addRecord(anna(), {.source = "scan"});
+        auto c = officer->records().add(anna(), {.source = "scan"});
         ASSERT_OK(c);
         recordC = *c;
-        ASSERT_OK(officer->closeEncounter(officer->record(recordA)->encounter.encounterId.value(), "cleared"));
-        ASSERT_OK(officer->closeEncounter(officer->record(recordC)->encounter.encounterId.value(), "refused"));
+        ASSERT_OK(officer->records().closeEncounter(officer->records().get(recordA)->encounter.encounterId.value(),
+                                                    "cleared"));
+        ASSERT_OK(officer->records().closeEncounter(officer->records().get(recordC)->encounter.encounterId.value(),
+                                                    "refused"));
     }
     {
         auto supervisor = open("supervisor");
-        ASSERT_OK(supervisor->setLegalHold(recordB, true, "court order 2026/17"));
-        auto report = supervisor->retentionReport();
+        ASSERT_OK(supervisor->subjects().setLegalHold(recordB, true, "court order 2026/17"));
+        auto report = supervisor->retention().report();
         ASSERT_OK(report);
         auto row = [&](const char* outcome) {
             return *std::find_if(report->begin(), report->end(), [&](const auto& r) { return r.outcome == outcome; });
@@ -545,11 +555,11 @@ TEST_F(PrivacyStore, PurgeErasesExpiredRecordsAndKeepsLegalHolds) {
     {
         auto admin = open("admin"); // the purge at sign-in runs first
         ASSERT_OK(admin);
-        auto dry = admin->purge(true);
+        auto dry = admin->retention().purge(true);
         ASSERT_OK(dry);
         EXPECT_EQ(dry->erased, 0) << "already purged at sign-in";
         EXPECT_EQ(dry->held, 1);
-        auto trail = admin->auditTrail();
+        auto trail = admin->audit().entries();
         ASSERT_OK(trail);
         auto purge =
             std::find_if(trail->begin(), trail->end(), [](const auto& e) { return e.action == "retention.purge"; });
@@ -558,25 +568,25 @@ TEST_F(PrivacyStore, PurgeErasesExpiredRecordsAndKeepsLegalHolds) {
         EXPECT_EQ(purge->userName, "admin");
     }
     auto supervisor = open("supervisor");
-    EXPECT_ERROR_CODE(supervisor->record(recordA), ErrorCode::RecordNotFound) << "cleared 31 days ago: erased";
-    EXPECT_OK(supervisor->record(recordB)) << "open past its 30 days, but held";
-    EXPECT_OK(supervisor->record(recordC)) << "refused: kept five years";
-    auto flags = supervisor->flags(false);
+    EXPECT_ERROR_CODE(supervisor->records().get(recordA), ErrorCode::RecordNotFound) << "cleared 31 days ago: erased";
+    EXPECT_OK(supervisor->records().get(recordB)) << "open past its 30 days, but held";
+    EXPECT_OK(supervisor->records().get(recordC)) << "refused: kept five years";
+    auto flags = supervisor->flags().list(false);
     ASSERT_OK(flags);
     EXPECT_TRUE(flags->empty()) << "the erased record's flag went with it";
-    ASSERT_OK(supervisor->setLegalHold(recordB, false, "order lifted"));
+    ASSERT_OK(supervisor->subjects().setLegalHold(recordB, false, "order lifted"));
     supervisor->logout();
     {
         auto admin = open("admin"); // the next sign-in's purge takes the released record
         ASSERT_OK(admin);
-        auto trail = admin->auditTrail();
+        auto trail = admin->audit().entries();
         ASSERT_OK(trail);
         std::vector<std::string> purges;
         for (const auto& e : *trail)
             if (e.action == "retention.purge") purges.push_back(e.detail);
         EXPECT_EQ(purges, (std::vector<std::string>{"1 records erased, 0 images, 1 kept under legal hold",
                                                     "1 records erased, 0 images, 0 kept under legal hold"}));
-        auto again = admin->purge(false);
+        auto again = admin->retention().purge(false);
         ASSERT_OK(again);
         EXPECT_EQ(again->erased, 0);
     }
@@ -597,32 +607,33 @@ TEST_F(PrivacyStore, TheStrictPackKeepsOnlyWhatItsProfileAllows) {
     {
         auto admin = open("admin");
         ASSERT_OK(admin->loadPolicy(privacy::Policy::presetText("strict")));
-        auto trail = admin->auditTrail();
+        auto trail = admin->audit().entries();
         EXPECT_EQ(trail->back().action, "policy.load");
         EXPECT_NE(trail->back().detail.find(privacy::Policy::parse(privacy::Policy::presetText("strict"))->hash()),
                   std::string::npos)
             << "the pack's hash is audited";
     }
     auto officer = open("officer1");
-    auto id = officer->addRecord(anna(), {.source = "scan"});
+    auto id = officer->records().add(anna(), {.source = "scan"});
     ASSERT_OK(id);
-    auto rec = officer->record(*id);
+    auto rec = officer->records().get(*id);
     ASSERT_OK(rec);
     EXPECT_EQ(rec->document.field("optional_data"), nullptr) << "the personal number is never written";
     EXPECT_TRUE(rec->document.lines.empty()) << "nor the MRZ lines that hold it";
     EXPECT_EQ(rec->document.surname(), "ERIKSSON");
     const std::vector<std::uint8_t> jpeg(100, 0xff);
-    EXPECT_ERROR_CODE(officer->addImage(*id, storage::ImageKind::Document, "image/jpeg", 800, 600, jpeg),
+    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Document, "image/jpeg", 800, 600, jpeg),
                       ErrorCode::PolicyForbids);
-    EXPECT_ERROR_CODE(officer->addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 240, 320, jpeg),
+    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 240, 320, jpeg),
                       ErrorCode::PolicyForbids)
         << "larger than the profile's 300 pixels";
-    EXPECT_OK(officer->addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 225, 300, jpeg));
-    auto limit = officer->imageLimit(*id, storage::ImageKind::Portrait);
+    EXPECT_OK(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 225, 300, jpeg));
+    auto limit = officer->records().imageLimit(*id, storage::ImageKind::Portrait);
     ASSERT_OK(limit);
     EXPECT_EQ(*limit, 300);
-    EXPECT_ERROR_CODE(officer->addRecord(anna(), {.source = "scan", .purpose = "marketing"}), ErrorCode::PolicyForbids);
-    EXPECT_ERROR_CODE(officer->rectify(*id, "optional_data", "X", "why"), ErrorCode::PolicyForbids);
+    EXPECT_ERROR_CODE(officer->records().add(anna(), {.source = "scan", .purpose = "marketing"}),
+                      ErrorCode::PolicyForbids);
+    EXPECT_ERROR_CODE(officer->subjects().rectify(*id, "optional_data", "X", "why"), ErrorCode::PolicyForbids);
 }
 
 // ---- subject rights -------------------------------------------------------------------------------------------
@@ -630,12 +641,13 @@ TEST_F(PrivacyStore, TheStrictPackKeepsOnlyWhatItsProfileAllows) {
 TEST_F(PrivacyStore, RectificationKeepsTheOldValueAndErasureRespectsHoldsAndThePack) {
     build();
     auto officer = open("officer1");
-    ASSERT_OK(officer->rectify(recordA, "given_names", "ANNA MARIE", "visual zone reads MARIE"));
-    EXPECT_ERROR_CODE(officer->rectify(recordA, "birth_date", "1974-13-01", "typo"), ErrorCode::InvalidArgument);
-    EXPECT_ERROR_CODE(officer->rectify(recordA, "no_such", "X", "typo"), ErrorCode::InvalidArgument);
-    EXPECT_ERROR_CODE(officer->rectify(recordA, "surname", "X", ""), ErrorCode::InvalidArgument);
-    ASSERT_OK(officer->rectify(recordA, "birth_date", "1974-08-21", "digits swapped at capture"));
-    auto rec = officer->record(recordA);
+    ASSERT_OK(officer->subjects().rectify(recordA, "given_names", "ANNA MARIE", "visual zone reads MARIE"));
+    EXPECT_ERROR_CODE(officer->subjects().rectify(recordA, "birth_date", "1974-13-01", "typo"),
+                      ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(officer->subjects().rectify(recordA, "no_such", "X", "typo"), ErrorCode::InvalidArgument);
+    EXPECT_ERROR_CODE(officer->subjects().rectify(recordA, "surname", "X", ""), ErrorCode::InvalidArgument);
+    ASSERT_OK(officer->subjects().rectify(recordA, "birth_date", "1974-08-21", "digits swapped at capture"));
+    auto rec = officer->records().get(recordA);
     ASSERT_OK(rec);
     EXPECT_EQ(rec->document.givenNames(), "ANNA MARIE");
     EXPECT_EQ(rec->document.birthDate.iso(), "1974-08-21");
@@ -643,23 +655,23 @@ TEST_F(PrivacyStore, RectificationKeepsTheOldValueAndErasureRespectsHoldsAndTheP
     EXPECT_EQ(rec->history[0].oldValue, "ANNA MARIA");
     EXPECT_EQ(rec->history[0].reason, "visual zone reads MARIE");
     EXPECT_EQ(rec->history[0].user, "officer1");
-    auto found = officer->findByNameAndBirth("ERIKSSON", "1974-08-21");
+    auto found = officer->records().findByNameAndBirth("ERIKSSON", "1974-08-21");
     ASSERT_OK(found);
     EXPECT_EQ(found->size(), 1u) << "the blind index follows the rectified value";
     officer->logout();
 
     auto supervisor = open("supervisor");
-    ASSERT_OK(supervisor->setLegalHold(recordA, true, "court order 5"));
-    EXPECT_ERROR_CODE(supervisor->eraseRecord(recordA, "request 7"), ErrorCode::LegalHold);
-    ASSERT_OK(supervisor->setLegalHold(recordA, false, "order lifted"));
-    ASSERT_OK(supervisor->closeEncounter(rec->encounter.encounterId.value(), "refused"));
-    EXPECT_ERROR_CODE(supervisor->eraseRecord(recordA, "request 7"), ErrorCode::PolicyForbids)
+    ASSERT_OK(supervisor->subjects().setLegalHold(recordA, true, "court order 5"));
+    EXPECT_ERROR_CODE(supervisor->subjects().erase(recordA, "request 7"), ErrorCode::LegalHold);
+    ASSERT_OK(supervisor->subjects().setLegalHold(recordA, false, "order lifted"));
+    ASSERT_OK(supervisor->records().closeEncounter(rec->encounter.encounterId.value(), "refused"));
+    EXPECT_ERROR_CODE(supervisor->subjects().erase(recordA, "request 7"), ErrorCode::PolicyForbids)
         << "refusals are kept for their retention period";
-    EXPECT_OK(supervisor->eraseRecord(recordB, "request 8"));
-    EXPECT_ERROR_CODE(supervisor->record(recordB), ErrorCode::RecordNotFound);
+    EXPECT_OK(supervisor->subjects().erase(recordB, "request 8"));
+    EXPECT_ERROR_CODE(supervisor->records().get(recordB), ErrorCode::RecordNotFound);
     supervisor->logout();
     auto admin = open("admin");
-    auto entries = admin->auditTrail();
+    auto entries = admin->audit().entries();
     ASSERT_OK(entries);
     EXPECT_EQ(std::count_if(entries->begin(), entries->end(),
                             [](const auto& e) { return e.action == "record.erase_refused"; }),
@@ -688,11 +700,11 @@ TEST_F(PrivacyStore, SharingRoundTripSubjectAccessAndDisclosureHistory) {
     }
     auto supervisor = open("supervisor");
     ASSERT_OK(supervisor);
-    EXPECT_ERROR_CODE(supervisor->shareRecord(recordA, "press", "asked nicely"), ErrorCode::PolicyForbids);
-    EXPECT_ERROR_CODE(supervisor->shareRecord(recordA, "liaison", ""), ErrorCode::InvalidArgument);
-    auto package = supervisor->shareRecord(recordA, "liaison", "joint case 2026-44");
+    EXPECT_ERROR_CODE(supervisor->subjects().share(recordA, "press", "asked nicely"), ErrorCode::PolicyForbids);
+    EXPECT_ERROR_CODE(supervisor->subjects().share(recordA, "liaison", ""), ErrorCode::InvalidArgument);
+    auto package = supervisor->subjects().share(recordA, "liaison", "joint case 2026-44");
     ASSERT_OK(package);
-    const std::string workstation = supervisor->auditPublicKey();
+    const std::string workstation = supervisor->audit().publicKey();
     for (const char* personal : {"ERIKSSON", "L898902C3", "ANNA"})
         EXPECT_FALSE(test::contains(*package, personal)) << "sealed: " << personal;
 
@@ -714,7 +726,7 @@ TEST_F(PrivacyStore, SharingRoundTripSubjectAccessAndDisclosureHistory) {
     ASSERT_OK(keyFile);
     EXPECT_OK(privacy::openShare(*package, *keyFile));
 
-    auto subject = supervisor->subjectExport("UTO", "L898902C3");
+    auto subject = supervisor->subjects().exportSubject("UTO", "L898902C3");
     ASSERT_OK(subject);
     ASSERT_EQ(subject->records.size(), 1u);
     EXPECT_EQ(subject->records[0].id, recordA);
@@ -728,7 +740,7 @@ TEST_F(PrivacyStore, SharingRoundTripSubjectAccessAndDisclosureHistory) {
                             [](const auto& e) { return e.action == "record.create" && e.userName == "officer1"; }));
     supervisor->logout();
     auto admin = open("admin");
-    auto trail = admin->auditTrail();
+    auto trail = admin->audit().entries();
     EXPECT_TRUE(std::any_of(trail->begin(), trail->end(), [](const auto& e) {
         return e.action == "share.refused" && e.justification == "asked nicely";
     })) << "a disclosure outside any agreement is refused and audited";
@@ -737,7 +749,7 @@ TEST_F(PrivacyStore, SharingRoundTripSubjectAccessAndDisclosureHistory) {
 TEST_F(PrivacyStore, TrainingStoresShareNothing) {
     build(true);
     auto trainer = open("trainer");
-    EXPECT_ERROR_CODE(trainer->shareRecord(recordA, "liaison", "x"), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(trainer->subjects().share(recordA, "liaison", "x"), ErrorCode::PermissionDenied);
 }
 
 // ---- sessions -------------------------------------------------------------------------------------------------
@@ -755,7 +767,7 @@ TEST_F(PrivacyStore, RepeatedFailedSignInsLockTheAccountAndAreAudited) {
     ASSERT_OK(officer);
     officer->logout();
     auto admin = open("admin");
-    auto trail = admin->auditTrail();
+    auto trail = admin->audit().entries();
     ASSERT_OK(trail);
     EXPECT_EQ(
         std::count_if(trail->begin(), trail->end(),
@@ -778,13 +790,13 @@ TEST_F(PrivacyStore, AnIdleSessionExpiresAndItsKeysAreWiped) {
     auto officer = open("officer1");
     ASSERT_OK(officer);
     clock.advance(std::chrono::minutes{14});
-    EXPECT_OK(officer->records());
+    EXPECT_OK(officer->records().list());
     clock.advance(std::chrono::minutes{16});
-    EXPECT_ERROR_CODE(officer->records(), ErrorCode::SessionExpired);
-    EXPECT_ERROR_CODE(officer->record(recordA), ErrorCode::InvalidArgument) << "closed: sign in again";
+    EXPECT_ERROR_CODE(officer->records().list(), ErrorCode::SessionExpired);
+    EXPECT_ERROR_CODE(officer->records().get(recordA), ErrorCode::InvalidArgument) << "closed: sign in again";
     auto admin = open("admin");
     ASSERT_OK(admin) << "the expired session released the store";
-    auto trail = admin->auditTrail();
+    auto trail = admin->audit().entries();
     EXPECT_TRUE(std::any_of(trail->begin(), trail->end(), [](const auto& e) {
         return e.action == "session.idle_timeout" && e.userName == "officer1";
     }));
@@ -807,31 +819,31 @@ TEST_F(PrivacyStore, ExerciseResultsAreKeptInTrainingStoresOnlyAndTraineesSeeThe
     {
         auto trainee = open("officer1");
         ASSERT_OK(trainee);
-        ASSERT_OK(trainee->addExerciseResult(r));
+        ASSERT_OK(trainee->exercises().add(r));
         auto bad = r;
         bad.fieldsRight = 12; // more right than there are
-        EXPECT_ERROR_CODE(trainee->addExerciseResult(bad), ErrorCode::InvalidArgument);
+        EXPECT_ERROR_CODE(trainee->exercises().add(bad), ErrorCode::InvalidArgument);
         bad = r;
         bad.exercise = 0;
-        EXPECT_ERROR_CODE(trainee->addExerciseResult(bad), ErrorCode::InvalidArgument);
+        EXPECT_ERROR_CODE(trainee->exercises().add(bad), ErrorCode::InvalidArgument);
         bad = r;
         bad.seconds = -1;
-        EXPECT_ERROR_CODE(trainee->addExerciseResult(bad), ErrorCode::InvalidArgument);
+        EXPECT_ERROR_CODE(trainee->exercises().add(bad), ErrorCode::InvalidArgument);
         bad = r;
         bad.pack.clear();
-        EXPECT_ERROR_CODE(trainee->addExerciseResult(bad), ErrorCode::InvalidArgument);
+        EXPECT_ERROR_CODE(trainee->exercises().add(bad), ErrorCode::InvalidArgument);
     }
     {
         auto other = open("officer2");
         ASSERT_OK(other);
-        auto mine = other->exerciseResults();
+        auto mine = other->exercises().list();
         ASSERT_OK(mine);
         EXPECT_TRUE(mine->empty()); // another trainee's scores are not theirs to see
-        ASSERT_OK(other->addExerciseResult(r));
+        ASSERT_OK(other->exercises().add(r));
     }
     auto trainer = open("trainer");
     ASSERT_OK(trainer);
-    auto all = trainer->exerciseResults();
+    auto all = trainer->exercises().list();
     ASSERT_OK(all);
     ASSERT_EQ(all->size(), 2u);
     EXPECT_EQ(all->at(0).trainee, "officer1");
@@ -850,8 +862,8 @@ TEST_F(PrivacyStore, ProductionStoresKeepNoExerciseResults) {
     r.pack = "pack-1";
     r.exercise = 1;
     r.problem = "none";
-    EXPECT_ERROR_CODE(officer->addExerciseResult(r), ErrorCode::PermissionDenied);
-    EXPECT_ERROR_CODE(officer->exerciseResults(), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(officer->exercises().add(r), ErrorCode::PermissionDenied);
+    EXPECT_ERROR_CODE(officer->exercises().list(), ErrorCode::PermissionDenied);
 }
 
 TEST_F(PrivacyStore, TheScheduledPurgeRunsForAnyRoleWithoutCountingAsActivity) {
@@ -859,27 +871,27 @@ TEST_F(PrivacyStore, TheScheduledPurgeRunsForAnyRoleWithoutCountingAsActivity) {
     {
         auto officer = open("officer1");
         ASSERT_OK(officer);
-        auto rec = officer->record(recordA);
+        auto rec = officer->records().get(recordA);
         ASSERT_OK(rec);
-        ASSERT_OK(officer->closeEncounter(*rec->encounter.encounterId, "cleared"));
+        ASSERT_OK(officer->records().closeEncounter(*rec->encounter.encounterId, "cleared"));
     }
     auto officer = open("officer2"); // an officer may not purge on demand, but the schedule runs anyway
     ASSERT_OK(officer);
-    EXPECT_ERROR_CODE(officer->purge(), ErrorCode::PermissionDenied);
-    auto none = officer->purgeDue();
+    EXPECT_ERROR_CODE(officer->retention().purge(), ErrorCode::PermissionDenied);
+    auto none = officer->retention().purgeDue();
     ASSERT_OK(none);
     EXPECT_EQ(none->erased, 0);
     clock.advance(std::chrono::minutes{14}); // idle, but within the pack's 15 minutes
-    auto stillNone = officer->purgeDue();
+    auto stillNone = officer->retention().purgeDue();
     ASSERT_OK(stillNone);
     clock.advance(std::chrono::minutes{2}); // 16 minutes without the user doing anything
     clock.advance(std::chrono::days{31});
-    auto due = officer->purgeDue();
+    auto due = officer->retention().purgeDue();
     ASSERT_OK(due);
     EXPECT_EQ(due->erased, 2); // the cleared case, and the one still open after the open rule's 30 days
     EXPECT_EQ(due->erasedIds, (std::vector<std::int64_t>{recordA, recordB}));
     // The purges were not the user's activity: the session has still expired.
-    EXPECT_ERROR_CODE(officer->records(), ErrorCode::SessionExpired);
+    EXPECT_ERROR_CODE(officer->records().list(), ErrorCode::SessionExpired);
 }
 
 // ---- statistics rows (analysis) -------------------------------------------------------------------------------
@@ -888,18 +900,19 @@ TEST_F(PrivacyStore, StatisticsRowsFollowRecordsFlagsCorrectionsOutcomesAndErasu
     build();
     auto officer = open("officer1");
     ASSERT_OK(officer);
-    EXPECT_ERROR_CODE(officer->statistics(clock.now() - std::chrono::hours{1}, clock.now() + std::chrono::hours{1}),
-                      ErrorCode::PermissionDenied);
-    ASSERT_OK(officer->rectify(recordA, "nationality", "D", "misread"));
-    auto rec = officer->record(recordA);
+    EXPECT_ERROR_CODE(
+        officer->statistics().rows(clock.now() - std::chrono::hours{1}, clock.now() + std::chrono::hours{1}),
+        ErrorCode::PermissionDenied);
+    ASSERT_OK(officer->subjects().rectify(recordA, "nationality", "D", "misread"));
+    auto rec = officer->records().get(recordA);
     ASSERT_OK(rec);
     clock.advance(std::chrono::minutes{12});
-    ASSERT_OK(officer->closeEncounter(*rec->encounter.encounterId, "referred"));
+    ASSERT_OK(officer->records().closeEncounter(*rec->encounter.encounterId, "referred"));
     officer->logout();
     auto auditor = open("auditor"); // aggregates carry no personal data: auditors may read them
     ASSERT_OK(auditor);
     const auto from = clock.now() - std::chrono::hours{1}, to = clock.now() + std::chrono::hours{1};
-    auto data = auditor->statistics(from, to);
+    auto data = auditor->statistics().rows(from, to);
     ASSERT_OK(data);
     ASSERT_EQ(data->rows.size(), 2u);
     const auto& a = data->rows[0];
@@ -917,23 +930,23 @@ TEST_F(PrivacyStore, StatisticsRowsFollowRecordsFlagsCorrectionsOutcomesAndErasu
     EXPECT_EQ(b.corrections, 0);
     EXPECT_EQ(b.processing, -1); // still open
     // A desk filter and a period outside.
-    auto none = auditor->statistics(from, to, std::string("desk-that-is-not"));
+    auto none = auditor->statistics().rows(from, to, std::string("desk-that-is-not"));
     ASSERT_OK(none);
     EXPECT_TRUE(none->rows.empty());
-    auto later = auditor->statistics(to, to + std::chrono::hours{1});
+    auto later = auditor->statistics().rows(to, to + std::chrono::hours{1});
     ASSERT_OK(later);
     EXPECT_TRUE(later->rows.empty());
     auditor->logout();
     // Erasure takes the statistics row with the record.
     auto supervisor = open("supervisor");
     ASSERT_OK(supervisor);
-    auto recB = supervisor->record(recordB);
+    auto recB = supervisor->records().get(recordB);
     ASSERT_OK(recB);
-    ASSERT_OK(supervisor->eraseRecord(recordB, "traveller asked"));
+    ASSERT_OK(supervisor->subjects().erase(recordB, "traveller asked"));
     supervisor->logout();
     auditor = open("auditor");
     ASSERT_OK(auditor);
-    data = auditor->statistics(from, to);
+    data = auditor->statistics().rows(from, to);
     ASSERT_OK(data);
     EXPECT_EQ(data->rows.size(), 1u);
 }

@@ -53,7 +53,7 @@ protected:
 
     void addUser(const std::string& name, Role role) {
         auto admin = openAs("admin", "admin-pw");
-        ASSERT_OK(admin.addUser(name, role, test::password(name + "-pw"), privacy::KdfParams::fastForTests()));
+        ASSERT_OK(admin.users().add(name, role, test::password(name + "-pw"), privacy::KdfParams::fastForTests()));
     }
 
     std::string allFiles() {
@@ -69,9 +69,9 @@ protected:
 TEST_F(StoreTest, StoresAndReadsBackARecord) {
     addUser("officer1", Role::Officer);
     auto officer = openAs("officer1", "officer1-pw");
-    auto id = officer.addRecord(specimen(), {.source = "file"});
+    auto id = officer.records().add(specimen(), {.source = "file"});
     ASSERT_OK(id);
-    auto rec = officer.record(*id);
+    auto rec = officer.records().get(*id);
     ASSERT_OK(rec);
     EXPECT_EQ(rec->officer, "officer1");
     EXPECT_EQ(rec->document.surname(), "ERIKSSON");
@@ -80,7 +80,7 @@ TEST_F(StoreTest, StoresAndReadsBackARecord) {
     EXPECT_EQ(rec->document.lines, specimen().lines);
     EXPECT_EQ(rec->document.checks.size(), 5u);
     EXPECT_TRUE(rec->document.field("document_number")->checkDigitVerified);
-    auto list = officer.records();
+    auto list = officer.records().list();
     ASSERT_OK(list);
     ASSERT_EQ(list->size(), 1u);
     EXPECT_EQ(list->front().format, "TD3");
@@ -90,7 +90,7 @@ TEST_F(StoreTest, FilesOnDiskHoldNoPersonalData) {
     addUser("officer1", Role::Officer);
     {
         auto officer = openAs("officer1", "officer1-pw");
-        for (int i = 0; i < 20; ++i) ASSERT_OK(officer.addRecord(specimen(), {.source = "file"}));
+        for (int i = 0; i < 20; ++i) ASSERT_OK(officer.records().add(specimen(), {.source = "file"}));
         // Scan while the store is open (WAL file present) and again after closing.
         const std::string open = allFiles();
         for (const char* secret : {"ERIKSSON", "L898902C3", "740812", "1974-08-12", "ANNA", "UTOERIKSSON"})
@@ -106,7 +106,7 @@ TEST_F(StoreTest, WrongPasswordIsClearAndLeavesTheStoreByteForByteIntact) {
     addUser("officer1", Role::Officer);
     {
         auto officer = openAs("officer1", "officer1-pw");
-        ASSERT_OK(officer.addRecord(specimen(), {.source = "file"}));
+        ASSERT_OK(officer.records().add(specimen(), {.source = "file"}));
     }
     const std::string db = test::readFile(path), keys = test::readFile(storage::keySlotPath(path));
     auto wrong = Store::open(path, "officer1", test::password("officer1-pX"), {}, clock);
@@ -128,34 +128,34 @@ TEST_F(StoreTest, RolesAreEnforcedByStorage) {
     std::int64_t id = 0;
     {
         auto o1 = openAs("officer1", "officer1-pw");
-        auto r = o1.addRecord(specimen(), {.source = "file"});
+        auto r = o1.records().add(specimen(), {.source = "file"});
         ASSERT_OK(r);
         id = *r;
-        EXPECT_ERROR_CODE(o1.addUser("x", Role::Officer, test::password("x"), privacy::KdfParams::fastForTests()),
+        EXPECT_ERROR_CODE(o1.users().add("x", Role::Officer, test::password("x"), privacy::KdfParams::fastForTests()),
                           ErrorCode::PermissionDenied);
-        EXPECT_ERROR_CODE(o1.auditTrail(), ErrorCode::PermissionDenied);
+        EXPECT_ERROR_CODE(o1.audit().entries(), ErrorCode::PermissionDenied);
     }
     {
         auto o2 = openAs("officer2", "officer2-pw");
         SCOPED_TRACE("another officer's case is not visible");
-        EXPECT_ERROR_CODE(o2.record(id), ErrorCode::RecordNotFound);
-        auto list = o2.records();
+        EXPECT_ERROR_CODE(o2.records().get(id), ErrorCode::RecordNotFound);
+        auto list = o2.records().list();
         ASSERT_OK(list);
         EXPECT_TRUE(list->empty());
     }
     {
         auto sup = openAs("sup", "sup-pw");
-        EXPECT_OK(sup.record(id));
+        EXPECT_OK(sup.records().get(id));
     }
     {
         auto admin = openAs("admin", "admin-pw");
         SCOPED_TRACE("administrators read no personal data");
-        EXPECT_ERROR_CODE(admin.record(id), ErrorCode::PermissionDenied);
+        EXPECT_ERROR_CODE(admin.records().get(id), ErrorCode::PermissionDenied);
     }
     {
         auto aud = openAs("aud", "aud-pw");
-        EXPECT_ERROR_CODE(aud.records(), ErrorCode::PermissionDenied);
-        auto trail = aud.auditTrail();
+        EXPECT_ERROR_CODE(aud.records().list(), ErrorCode::PermissionDenied);
+        auto trail = aud.audit().entries();
         ASSERT_OK(trail);
         EXPECT_TRUE(privacy::verifyAuditChain(*trail).intact);
         bool sawCreate = false, sawRead = false;
@@ -184,7 +184,7 @@ TEST_F(StoreTest, TrainingAndProductionStoresRefuseTheOtherMode) {
                           clock);
     ASSERT_OK(ok);
     EXPECT_TRUE(ok->training());
-    EXPECT_OK(ok->addRecord(specimen(), {.source = "synthetic"}));
+    EXPECT_OK(ok->records().add(specimen(), {.source = "synthetic"}));
 }
 
 TEST_F(StoreTest, RefusesToOverwriteAStore) {
@@ -209,7 +209,7 @@ TEST_F(StoreTest, DamagedDatabaseIsAClearErrorNotACrash) {
     addUser("officer1", Role::Officer);
     {
         auto o = openAs("officer1", "officer1-pw");
-        for (int i = 0; i < 50; ++i) ASSERT_OK(o.addRecord(specimen(), {.source = "file"}));
+        for (int i = 0; i < 50; ++i) ASSERT_OK(o.records().add(specimen(), {.source = "file"}));
     }
     const std::string original = test::readFile(path);
     ASSERT_GT(original.size(), 8192u);
@@ -217,7 +217,7 @@ TEST_F(StoreTest, DamagedDatabaseIsAClearErrorNotACrash) {
     test::writeFile(path, original.substr(0, 4096));
     auto truncated = Store::open(path, "officer1", test::password("officer1-pw"), {}, clock);
     if (truncated) {
-        EXPECT_FALSE(truncated->records().has_value()) << "a truncated store must not read as complete";
+        EXPECT_FALSE(truncated->records().list().has_value()) << "a truncated store must not read as complete";
     }
     // One flipped byte on page 1 (SQLCipher's per-page HMAC catches it).
     std::string flipped = original;
@@ -250,7 +250,7 @@ TEST_F(StoreTest, KeySlotFileOfAnotherStoreIsRejected) {
 TEST_F(StoreTest, EveryFileOfTheStoreIsOwnerOnly) {
     addUser("officer1", Role::Officer);
     auto officer = openAs("officer1", "officer1-pw");
-    ASSERT_OK(officer.addRecord(specimen(), {.source = "file"}));
+    ASSERT_OK(officer.records().add(specimen(), {.source = "file"}));
     int files = 0;
     for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
         const auto perms = e.status().permissions();
@@ -307,19 +307,19 @@ TEST_F(StoreTest, ReadOnlyFolderIsAClearErrorAndKeepsTheStore) {
         {
             auto admin = Store::open(store, "admin", test::password("a-pw"), {}, clock);
             if (!admin) return "open failed";
-            if (!admin->addUser("o1", Role::Officer, test::password("o-pw"), privacy::KdfParams::fastForTests()))
+            if (!admin->users().add("o1", Role::Officer, test::password("o-pw"), privacy::KdfParams::fastForTests()))
                 return "add user failed";
         }
         {
             auto officer = Store::open(store, "o1", test::password("o-pw"), {}, clock);
-            if (!officer || !officer->addRecord(specimen(), {.source = "file"})) return "first record failed";
+            if (!officer || !officer->records().add(specimen(), {.source = "file"})) return "first record failed";
         }
         ::chmod(folder.c_str(), 0500);
         out += "create:" +
                codeOf(Store::create((folder / "new.db").string(), "admin", test::password("x"), fast(), clock));
         auto officer = Store::open(store, "o1", test::password("o-pw"), {}, clock);
         if (officer) {
-            auto r = officer->addRecord(specimen(), {.source = "file"});
+            auto r = officer->records().add(specimen(), {.source = "file"});
             out += " add:" + (r ? std::string("ok") : std::string(core::errorCodeName(r.error().code)));
         } else {
             out += " open:" + std::string(core::errorCodeName(officer.error().code));
@@ -328,7 +328,7 @@ TEST_F(StoreTest, ReadOnlyFolderIsAClearErrorAndKeepsTheStore) {
         ::chmod(folder.c_str(), 0700);
         auto after = Store::open(store, "o1", test::password("o-pw"), {}, clock);
         if (!after) return out + " reopen:" + std::string(core::errorCodeName(after.error().code));
-        auto list = after->records();
+        auto list = after->records().list();
         out += " records:" + (list ? std::to_string(list->size()) : std::string("?"));
         return out;
     });
@@ -341,23 +341,23 @@ TEST_F(StoreTest, FindsByDocumentAndByNameAndBirthThroughBlindIndexes) {
     std::int64_t id = 0;
     {
         auto o1 = openAs("officer1", "officer1-pw");
-        auto r = o1.addRecord(specimen(), {.source = "file"});
+        auto r = o1.records().add(specimen(), {.source = "file"});
         ASSERT_OK(r);
         id = *r;
-        auto byDoc = o1.findByDocument("uto", "L898902C3<");
+        auto byDoc = o1.records().findByDocument("uto", "L898902C3<");
         ASSERT_OK(byDoc);
         ASSERT_EQ(byDoc->size(), 1u);
         EXPECT_EQ(byDoc->front().id, id);
-        auto byName = o1.findByNameAndBirth("Eriksson", "1974-08-12");
+        auto byName = o1.records().findByNameAndBirth("Eriksson", "1974-08-12");
         ASSERT_OK(byName);
         ASSERT_EQ(byName->size(), 1u);
-        auto none = o1.findByDocument("UTO", "L898902C4");
+        auto none = o1.records().findByDocument("UTO", "L898902C4");
         ASSERT_OK(none);
         EXPECT_TRUE(none->empty());
     }
     {
         auto o2 = openAs("officer2", "officer2-pw");
-        auto hidden = o2.findByDocument("UTO", "L898902C3");
+        auto hidden = o2.records().findByDocument("UTO", "L898902C3");
         ASSERT_OK(hidden);
         EXPECT_TRUE(hidden->empty()) << "another officer's record is not found";
     }
@@ -377,7 +377,7 @@ TEST(StoreMigration, NewStoresAreCreatedThroughEveryMigration) {
     ASSERT_OK(Store::create(path, "admin", test::password("pw"), fast(), clock));
     auto admin = Store::open(path, "admin", test::password("pw"), {}, clock);
     ASSERT_OK(admin);
-    auto trail = admin->auditTrail();
+    auto trail = admin->audit().entries();
     ASSERT_OK(trail);
     ASSERT_GE(trail->size(), 3u);
     EXPECT_EQ((*trail)[0].action, "store.create");
@@ -421,11 +421,11 @@ TEST_F(StoreTest, CheckPassesOnAHealthyStoreAndIsForAdministratorsAndAuditors) {
     addUser("officer1", Role::Officer);
     {
         auto o = openAs("officer1", "officer1-pw");
-        for (int i = 0; i < 5; ++i) ASSERT_OK(o.addRecord(specimen(), {.source = "file"}));
-        EXPECT_ERROR_CODE(o.check(), ErrorCode::PermissionDenied);
+        for (int i = 0; i < 5; ++i) ASSERT_OK(o.records().add(specimen(), {.source = "file"}));
+        EXPECT_ERROR_CODE(o.maintenance().check(), ErrorCode::PermissionDenied);
     }
     auto admin = openAs("admin", "admin-pw");
-    auto report = admin.check();
+    auto report = admin.maintenance().check();
     ASSERT_OK(report);
     EXPECT_TRUE(report->integrityOk);
     EXPECT_TRUE(report->cipherIntegrityOk);
@@ -453,7 +453,7 @@ TEST_F(StoreTest, DiskFullStopsWithAClearErrorAndLosesNothingCommitted) {
             code = std::string(core::errorCodeName(o.error().code));
         } else {
             for (int i = 0; i < 5000; ++i) {
-                auto r = o->addRecord(specimen(), {.source = "file"});
+                auto r = o->records().add(specimen(), {.source = "file"});
                 if (!r) {
                     code = std::string(core::errorCodeName(r.error().code));
                     break;
@@ -476,12 +476,12 @@ TEST_F(StoreTest, DiskFullStopsWithAClearErrorAndLosesNothingCommitted) {
     EXPECT_STREQ(codeBuf, "disk_full");
     EXPECT_GT(committed, 0);
     auto o = openAs("officer1", "officer1-pw");
-    auto list = o.records();
+    auto list = o.records().list();
     ASSERT_OK(list);
     EXPECT_EQ(static_cast<std::int32_t>(list->size()), committed) << "every committed record, and nothing half written";
     o.close();
     auto admin = openAs("admin", "admin-pw");
-    auto report = admin.check();
+    auto report = admin.maintenance().check();
     ASSERT_OK(report);
     EXPECT_TRUE(report->ok()) << report->problems;
 }
@@ -490,14 +490,14 @@ TEST_F(StoreTest, ChangingAPasswordKeepsEveryoneElsesSlotAndTheData) {
     addUser("officer1", Role::Officer);
     {
         auto o = openAs("officer1", "officer1-pw");
-        ASSERT_OK(o.addRecord(specimen(), {.source = "file"}));
-        ASSERT_OK(o.changePassword(test::password("new-secret"), privacy::KdfParams::fastForTests()));
+        ASSERT_OK(o.records().add(specimen(), {.source = "file"}));
+        ASSERT_OK(o.users().changePassword(test::password("new-secret"), privacy::KdfParams::fastForTests()));
     }
     EXPECT_ERROR_CODE(Store::open(path, "officer1", test::password("officer1-pw"), {}, clock),
                       ErrorCode::AuthenticationFailed);
     auto o = Store::open(path, "officer1", test::password("new-secret"), {}, clock);
     ASSERT_OK(o);
-    auto list = o->records();
+    auto list = o->records().list();
     ASSERT_OK(list);
     EXPECT_EQ(list->size(), 1u);
     o->close();
@@ -507,7 +507,7 @@ TEST_F(StoreTest, ChangingAPasswordKeepsEveryoneElsesSlotAndTheData) {
 // The SQLCipher 4 settings SecondLine relies on (README, "Security notes").
 TEST_F(StoreTest, CipherSettingsAreTheStatedOnes) {
     auto admin = openAs("admin", "admin-pw");
-    auto c = admin.cipherSettings();
+    auto c = admin.maintenance().cipherSettings();
     ASSERT_OK(c);
     EXPECT_EQ(c->version.rfind("4.", 0), 0u) << c->version;
     EXPECT_EQ(c->pageSize, 4096);

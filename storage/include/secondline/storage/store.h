@@ -6,30 +6,46 @@
 // and writes its audit entry in the same transaction as the change. Nothing is written for a refused
 // operation except, where the store is open, its audit entry.
 //
+// Store is the handle: it opens and closes the store and says who is signed in. The operations live in
+// facets, one per concern, each with its own header and all sharing the one open store:
+//
+//   records()      records.h          saving encounters, reading and finding records, images
+//   flags()        flags.h            flags and referrals with a typed basis, and their history
+//   subjects()     subject_rights.h   rectification, legal holds, erasure, sharing, subject access
+//   users()        users.h            users, key slots, one's own password
+//   audit()        audit_trail.h      the signed trail: read, verify, export, checkpoint
+//   retention()    retention.h        purges and the retention report
+//   maintenance()  maintenance.h      key rotation, backup, checks
+//   statistics()   statistics.h       identity-free rows for the reports
+//   exercises()    exercises.h        trainees' scores (training stores)
+//
 //   auto created = Store::create(path, "admin", password, {.training = true}, clock);
 //   auto store = Store::open(path, "admin", password, {}, clock);
-//   auto id = store->addRecord(document, {.source = "scan"});
+//   auto saved = store->records().save(draft);
 //
-// A Store is move-only and not thread-safe; the Clock must outlive it. Closing (or destroying) it wipes
-// the database key from memory.
+// A Store is move-only and not thread-safe (nor are its facets); the Clock must outlive it. A facet
+// reference is valid while its Store lives. Closing (or destroying) the Store wipes the keys from memory.
 
 #include <secondline/core/clock.h>
 #include <secondline/core/result.h>
 #include <secondline/core/secret_bytes.h>
 #include <secondline/privacy/access.h>
-#include <secondline/privacy/audit.h>
 #include <secondline/privacy/key_slot.h>
 #include <secondline/privacy/policy.h>
-#include <secondline/validation/travel_document.h>
+#include <secondline/storage/audit_trail.h>
+#include <secondline/storage/exercises.h>
+#include <secondline/storage/flags.h>
+#include <secondline/storage/maintenance.h>
+#include <secondline/storage/records.h>
+#include <secondline/storage/retention.h>
+#include <secondline/storage/statistics.h>
+#include <secondline/storage/subject_rights.h>
+#include <secondline/storage/users.h>
 
-#include <array>
-#include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace secondline::storage {
 
@@ -54,221 +70,10 @@ struct OpenOptions {
     bool migrate = true;
 };
 
-/// One inspection of one traveller at a desk; the records of the documents read during it belong to it.
-struct EncounterInfo {
-    std::string source; ///< "scan", "camera", "file", "synthetic", ... (no paths)
-    std::string purpose = "secondary_inspection";
-    std::string location{};       ///< where: the post or port code
-    std::string desk{};           ///< which desk
-    std::string outcome = "open"; ///< e.g. open, admitted, refused, referred
-    std::string notes{};          ///< the officer's notes (personal data: encrypted, never logged)
-    /// Attach the records to this existing encounter (visible to the user) instead of opening one per record.
-    std::optional<std::int64_t> encounterId{};
-};
-
-struct RecordSummary {
-    std::int64_t id = 0;
-    core::TimePoint created{};
-    std::string officer;
-    std::string format;
-    bool valid = false;
-};
-
-/// One rectification of a record: the old value is kept, with who changed it, when and why.
-struct Rectification {
-    core::TimePoint time{};
-    std::string user;
-    std::string field;
-    std::string oldValue;
-    std::string newValue;
-    std::string reason;
-};
-
-struct StoredRecord {
-    std::int64_t id = 0;
-    core::TimePoint created{};
-    std::string officer;
-    EncounterInfo encounter; ///< with encounterId set
-    validation::TravelDocument document;
-    bool legalHold = false;
-    std::vector<Rectification> history{}; ///< oldest first
-};
-
-/// A disclosure of a record to another agency under a sharing agreement.
-struct Disclosure {
-    std::int64_t recordId = 0;
-    core::TimePoint time{};
-    std::string user;
-    std::string agreement;
-    std::string recipient;
-    std::string purpose;
-    std::string legalReference;
-    std::vector<std::string> fields; ///< the fields that left the workstation
-};
-
-/// Everything held about one traveller (subject access): their records with images, flags, rectifications,
-/// the disclosures made of them and every consultation of them in the audit trail.
-struct SubjectData;
-
-/// What retention would do, or did.
-struct PurgeReport {
-    std::int64_t erased = 0;               ///< records erased (or, in a dry run, that would be)
-    std::int64_t images = 0;               ///< their images
-    std::int64_t encounters = 0;           ///< encounters left without records and erased with them
-    std::int64_t held = 0;                 ///< expired records kept because of a legal hold
-    std::vector<std::int64_t> erasedIds{}; ///< record ids (no personal data)
-};
-
-/// What expires when, per outcome (counts only: an auditor may read it).
-struct RetentionRow {
-    std::string outcome;
-    std::optional<int> days; ///< the rule's days; nullopt: the pack's default for unknown outcomes
-    std::int64_t records = 0;
-    std::int64_t expired = 0;              ///< due now: the next purge erases them
-    std::int64_t within7 = 0;              ///< due within 7 days
-    std::int64_t within30 = 0;             ///< within 30 days (after the first 7)
-    std::int64_t later = 0;                ///< later
-    std::int64_t held = 0;                 ///< under legal hold: kept until released
-    std::optional<core::TimePoint> next{}; ///< the earliest expiry
-};
-
-enum class ImageKind { Document, Portrait };
-
-struct StoredImage {
-    std::int64_t id = 0;
-    ImageKind kind = ImageKind::Document;
-    std::string mediaType; ///< image/png or image/jpeg
-    int width = 0;
-    int height = 0;
-    std::vector<std::uint8_t> data; ///< the encoded image
-};
-
-/// Largest image the store accepts (an A4 page at 600 dpi, PNG, stays well below).
-inline constexpr std::size_t kMaxImageBytes = 32u << 20;
-
-enum class FlagKind { Review, Referral };
-enum class FlagStatus { Open, Resolved, Dismissed };
-
-/// Stable names ("review", "referral"; "open", "resolved", "dismissed"), as stored and printed.
-[[nodiscard]] std::string_view flagKindName(FlagKind kind);
-[[nodiscard]] std::string_view flagStatusName(FlagStatus status);
-[[nodiscard]] std::optional<FlagStatus> flagStatusFrom(std::string_view name);
-
-/// What a referral rests on, typed by whoever raised it and kept in its own column (the bias report counts
-/// referrals by basis, never by their free text): a fact found on the document or in a check, the
-/// officer's assessment, a list hit or a chip that failed its checks. None for a plain review flag.
-enum class ReferralBasis { None, Fact, Assessment, ListHit, ChipFailure };
-/// Stable names: "none", "fact", "assessment", "list_hit", "chip_failure".
-[[nodiscard]] std::string_view referralBasisName(ReferralBasis basis);
-[[nodiscard]] std::optional<ReferralBasis> referralBasisFrom(std::string_view name);
-
-struct FlagEvent {
-    core::TimePoint time{};
-    std::string user;
-    FlagStatus status = FlagStatus::Open;
-    std::string note;
-};
-
-/// A record flagged for a supervisor's review, or referred to another service, with its whole history.
-struct Flag {
-    std::int64_t id = 0;
-    std::int64_t recordId = 0;
-    FlagKind kind = FlagKind::Review;
-    ReferralBasis basis = ReferralBasis::None;
-    std::string reason;
-    std::string referredTo; ///< referrals: the service referred to
-    FlagStatus status = FlagStatus::Open;
-    std::vector<FlagEvent> history; ///< oldest first; the first event is the flag's creation
-};
-
-/// An image ready for the store: encoded, and already scaled to what the purpose keeps (Store::imageLimit).
-struct ImageDraft {
-    ImageKind kind = ImageKind::Document;
-    std::string mediaType; ///< image/png or image/jpeg
-    int width = 0;
-    int height = 0;
-    std::vector<std::uint8_t> data;
-};
-
-/// One correction of a field the officer made before saving (the value read stays in the history).
-struct FieldCorrection {
-    std::string field; ///< a field name (validation/field_rules.h), e.g. "given_names"
-    std::string value; ///< the standardized value
-};
-
-/// A flag or referral raised with the record.
-struct ReferralDraft {
-    FlagKind kind = FlagKind::Review;
-    ReferralBasis basis = ReferralBasis::None;
-    std::string reason{};     ///< free text, 1-4000 bytes (personal data: encrypted, never logged)
-    std::string referredTo{}; ///< referrals: the service referred to
-};
-
-/// Everything an officer saves for one traveller at once: the reading, its images, the corrections with
-/// their reason, a referral and the outcome. Store::saveEncounter writes all of it or none of it.
-struct EncounterDraft {
-    validation::TravelDocument document; ///< the reading (minimized by the store to the purpose's profile)
-    EncounterInfo encounter{};           ///< source, purpose, location, desk, notes; encounterId to attach
-    std::vector<ImageDraft> images{};    ///< already scaled (Store::imageLimit); refused if larger
-    std::vector<FieldCorrection> corrections{};
-    std::string correctionReason{}; ///< required when there are corrections
-    std::optional<ReferralDraft> referral{};
-    std::string outcome = "open"; ///< anything else closes the encounter with that outcome
-};
-
-struct SavedEncounter {
-    std::int64_t recordId = 0;
-    std::int64_t encounterId = 0;
-    std::vector<std::int64_t> imageIds{};
-    std::optional<std::int64_t> flagId{};
-};
-
-/// What statistics read: one row per record in the period, without identity. Ages are in bands; no name,
-/// document number or date of birth is here. Each text dimension is coded into a small dictionary so a year of
-/// a busy desk (a million rows) fits in tens of megabytes.
-struct StatisticsData {
-    enum Dimension : std::uint8_t {
-        Desk,
-        Source,
-        DocumentCode,
-        IssuingState,
-        Nationality,
-        Sex,     ///< "M", "F", "X", or "" (unspecified)
-        AgeBand, ///< "0-17", "18-29", "30-44", "45-59", "60+", "unknown" (at the time of capture)
-        Outcome, ///< the encounter's: "open", "cleared", "referred", "refused", ...
-        Basis,   ///< of a referral: "fact", "assessment", "" (none or untyped)
-        kDimensions
-    };
-    struct Row {
-        std::int64_t time = 0;         ///< capture time, seconds since 1970 (UTC)
-        std::int32_t processing = -1;  ///< seconds from the encounter's start to its close; -1 while open
-        std::uint16_t corrections = 0; ///< rectifications of the record
-        std::uint8_t missing = 0;      ///< core fields empty or partly unknown
-        std::uint8_t confidence = 100; ///< lowest per-field OCR confidence, percent (100 for typed text)
-        bool checkFailed = false;      ///< a check digit failed
-        bool flagged = false;          ///< flagged for review or referred
-        std::array<std::uint16_t, kDimensions> code{}; ///< index into `values`
-    };
-    std::array<std::vector<std::string>, kDimensions> values{};
-    std::vector<Row> rows{};
-    [[nodiscard]] const std::string& value(const Row& row, Dimension d) const { return values[d][row.code[d]]; }
-};
-
-/// One trainee's answer to one exercise of a training pack, scored (training stores only; synthetic data).
-struct ExerciseResult {
-    std::int64_t id = 0;
-    core::TimePoint time{};
-    std::string trainee;     ///< login name (set by the store: the signed-in user)
-    std::string pack;        ///< the pack's name, e.g. "pack-7"
-    int exercise = 0;        ///< 1-based position in the pack
-    std::string problem;     ///< the problem planted ("none" for a clean document)
-    int fieldsRight = 0;     ///< fields whose saved value matched the document
-    int fieldsTotal = 0;     ///< fields the document has
-    int problemsCaught = 0;  ///< planted problems the trainee reported
-    int problemsPlanted = 0; ///< problems planted (0 or 1)
-    int falseAlarms = 0;     ///< problems reported that were not there
-    double seconds = 0.0;    ///< from the document shown to the answer given
-};
+/// The sign-in file beside a store ("<path>.logins"): failed sign-ins and lockouts, kept outside the
+/// encrypted database because they happen before it can be opened. Failed sign-ins are written to the
+/// audit trail at the next successful one. It holds login names and times only.
+[[nodiscard]] std::string loginsPath(const std::string& databasePath);
 
 class Store {
 public:
@@ -283,119 +88,11 @@ public:
     /// failure), AccountLocked (too many failures in a row: refused without trying the password until the
     /// lockout ends), StoreCorrupt, StoreVersionTooNew, StoreModeMismatch, StoreBusy, Io. A successful
     /// sign-in writes the failures before it to the audit trail, and runs the retention purge when the pack
-    /// says so.
+    /// says so (its outcome: purgeAtOpen()).
     [[nodiscard]] static core::Result<Store> open(const std::string& path, const std::string& user,
                                                   const core::SecretBytes& password, const OpenOptions& options,
                                                   const core::Clock& clock);
 
-    Store(Store&&) noexcept;
-    Store& operator=(Store&&) noexcept;
-    ~Store();
-
-    [[nodiscard]] bool training() const noexcept;
-    [[nodiscard]] const std::string& userName() const noexcept;
-    [[nodiscard]] privacy::Role role() const noexcept;
-
-    /// Saves one encounter as the officer finished it, in one transaction with one audit entry per step:
-    /// the record, its images, each correction, the referral and the closing outcome all commit, or none
-    /// does. Every permission the draft needs (create, and rectify, flag, update when it has corrections, a
-    /// referral or an outcome) is checked before anything is written. Errors: PermissionDenied,
-    /// PolicyForbids (purpose unknown, an image or field the purpose does not keep), InvalidArgument (a
-    /// correction, image, reason or outcome the rules refuse; the message names which), RecordNotFound
-    /// (encounterId not visible), DiskFull, Io, Database.
-    [[nodiscard]] core::Result<SavedEncounter> saveEncounter(const EncounterDraft& draft);
-
-    /// The longest side the pack keeps for images of `kind` under `purpose`, or nullopt when that image is
-    /// never written (or the purpose is unknown). Decided by the pack alone: no record is needed.
-    [[nodiscard]] std::optional<int> imageLimit(std::string_view purpose, ImageKind kind) const;
-
-    /// Stores a document. Errors: PermissionDenied, DiskFull, Io, Database.
-    [[nodiscard]] core::Result<std::int64_t> addRecord(const validation::TravelDocument& document,
-                                                       const EncounterInfo& encounter);
-    /// Stores a batch in one transaction, each record with its own audit entry: all or none. Returns the
-    /// ids in order. Errors as addRecord.
-    [[nodiscard]] core::Result<std::vector<std::int64_t>>
-    addRecords(std::span<const validation::TravelDocument> documents, const EncounterInfo& encounter);
-    /// Reads one record (audited). Errors: RecordNotFound (also for records this user may not see),
-    /// PermissionDenied, StoreCorrupt.
-    [[nodiscard]] core::Result<StoredRecord> record(std::int64_t id);
-    /// Summaries of the records this user may see, newest first (audited).
-    [[nodiscard]] core::Result<std::vector<RecordSummary>> records();
-
-    /// Records of one document (issuing state and number, as printed or standardized) that this user may
-    /// see, newest first; found through a blind index, never a plaintext one (audited without the values).
-    [[nodiscard]] core::Result<std::vector<RecordSummary>> findByDocument(std::string_view issuingState,
-                                                                          std::string_view documentNumber);
-    /// Records of one person by surname and ISO birth date ("1974-08-12"), as findByDocument.
-    [[nodiscard]] core::Result<std::vector<RecordSummary>> findByNameAndBirth(std::string_view surname,
-                                                                              std::string_view birthIso);
-
-    /// Attaches an image (document page or portrait) to a visible record; stored encrypted like everything
-    /// in the database. Errors: RecordNotFound, PermissionDenied, InvalidArgument (empty, too large, or not
-    /// image/png or image/jpeg), DiskFull, Io.
-    [[nodiscard]] core::Result<std::int64_t> addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType,
-                                                      int width, int height, std::span<const std::uint8_t> data);
-    /// The images of a visible record (audited). Errors: RecordNotFound, PermissionDenied.
-    [[nodiscard]] core::Result<std::vector<StoredImage>> images(std::int64_t recordId);
-
-    /// Flags a visible record for review, or refers it (`referredTo` names the service), on a typed basis.
-    /// Errors: RecordNotFound, PermissionDenied, InvalidArgument (empty reason; a referral without a service).
-    [[nodiscard]] core::Result<std::int64_t> flagRecord(std::int64_t recordId, const ReferralDraft& flag);
-    /// Moves a flag to a new status with a note (supervisors); the change joins its history. Errors:
-    /// RecordNotFound (no such flag), PermissionDenied, InvalidArgument.
-    [[nodiscard]] core::Status updateFlag(std::int64_t flagId, FlagStatus status, std::string_view note);
-    /// Flags with their history: every flag for supervisors, those on the user's own records otherwise.
-    [[nodiscard]] core::Result<std::vector<Flag>> flags(bool openOnly);
-
-    /// Adds a user with their own key slot. Errors: PermissionDenied, UserExists, InvalidArgument.
-    [[nodiscard]] core::Status addUser(const std::string& name, privacy::Role role, const core::SecretBytes& password,
-                                       const privacy::KdfParams& kdf);
-
-    /// Removes a user (administrators): their key slot is deleted, so their password no longer opens the store,
-    /// and they are marked inactive. Their records and audit entries stay, attributed to them; the name is not
-    /// reused. Errors: PermissionDenied, UserNotFound (no such active user), InvalidArgument (yourself),
-    /// KeySlotCorrupt, Io.
-    [[nodiscard]] core::Status removeUser(const std::string& name);
-
-    struct UserInfo {
-        std::string name;
-        privacy::Role role = privacy::Role::Officer;
-        core::TimePoint created{};
-        bool active = false; ///< has a key slot and may sign in
-    };
-    /// Every user, removed ones included, in the order they were added (administrators). Errors:
-    /// PermissionDenied.
-    [[nodiscard]] core::Result<std::vector<UserInfo>> users();
-
-    /// Changes the signed-in user's password: their key slot is re-wrapped (new salt, nonce and the given
-    /// Argon2id cost) and the slot file replaced atomically. Errors: InvalidArgument, KeySlotCorrupt, Io.
-    [[nodiscard]] core::Status changePassword(const core::SecretBytes& newPassword, const privacy::KdfParams& kdf);
-
-    /// Rotates the database key (administrators): a new random key is sealed in the slot file as pending,
-    /// the database is re-encrypted under it (PRAGMA rekey, one transaction), then the pending key is
-    /// promoted. Users' slots and passwords are untouched. A crash at any point leaves a store that opens
-    /// with every record: open() finishes or drops an interrupted rotation. Errors: PermissionDenied,
-    /// KeySlotCorrupt, DiskFull, Io, Database.
-    [[nodiscard]] core::Status rekey();
-
-    struct BackupReport {
-        int schema = 0;           ///< schema version of the backed-up database
-        std::int64_t records = 0; ///< records in the backup
-        std::uint64_t bytes = 0;  ///< size of the backup file
-    };
-    /// Writes an encrypted backup of the whole store (administrators) to a new file `backupPath`, while the
-    /// store stays open. The copy is encrypted under its own random key, which one key slot ("backup")
-    /// wraps under `backupPassword`; it carries a manifest (rows and a digest of every table) that restore
-    /// checks, and the store's own slots so users keep their passwords. Errors: PermissionDenied,
-    /// StoreExists (the file exists), FileNotFound (no such folder), DiskFull, Io, ReadOnly, Crypto.
-    [[nodiscard]] core::Result<BackupReport>
-    backup(const std::string& backupPath, const core::SecretBytes& backupPassword, const privacy::KdfParams& kdf);
-
-    struct RestoreReport {
-        int schema = 0; ///< schema of the backup (migrated forward on the first open)
-        bool training = false;
-        std::int64_t records = 0; ///< records restored, each checked against the manifest and decoded
-    };
     /// Restores a backup as a new store at `path` (e.g. on a new machine). The backup is authenticated,
     /// every table is checked row by row against its manifest, every record is decoded, and the database
     /// is re-encrypted under a fresh key before it is moved into place; nothing is left at `path` on
@@ -407,55 +104,29 @@ public:
                                                              const core::SecretBytes& backupPassword,
                                                              const std::string& path, const core::Clock& clock);
 
-    /// The whole audit trail. Errors: PermissionDenied.
-    [[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> auditTrail();
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
 
-    // ---- Privacy (policy pack, retention, subject rights, sharing, break-glass, sessions) ----
+    [[nodiscard]] bool training() const noexcept;
+    [[nodiscard]] const std::string& userName() const noexcept;
+    [[nodiscard]] privacy::Role role() const noexcept;
+    [[nodiscard]] const std::string& storeId() const;
+
+    /// The retention purge run at sign-in: ok (nothing due, or erased and audited) or why it failed. A
+    /// failed purge does not stop the sign-in (the work of the desk goes on), but it is not hidden: callers
+    /// show it, and the next sign-in or scheduled purge tries again.
+    [[nodiscard]] const core::Status& purgeAtOpen() const noexcept;
 
     /// The policy pack in force (any signed-in user may read it: it holds no personal data).
     [[nodiscard]] const privacy::Policy& policy() const;
     /// Puts a new pack in force (administrators); its name, version and hash are audited. Errors:
     /// PermissionDenied, PolicyInvalid.
     [[nodiscard]] core::Status loadPolicy(std::string_view packText);
-
-    /// Closes an encounter with its outcome (one of the pack's retention outcomes other than "open"); its
-    /// retention runs from now. Officers close their own open encounters. Errors: RecordNotFound,
-    /// PermissionDenied, InvalidArgument (unknown outcome).
-    [[nodiscard]] core::Status closeEncounter(std::int64_t encounterId, std::string_view outcome);
-
-    /// Corrects one field of a visible record (its standardized value; the printed MRZ stays as read), with a
-    /// reason; the old value joins the record's history. Errors: RecordNotFound, PermissionDenied,
-    /// InvalidArgument (unknown field, malformed value, empty reason), PolicyForbids (a field the record's
-    /// profile does not keep).
-    [[nodiscard]] core::Status rectify(std::int64_t recordId, std::string_view field, std::string_view value,
-                                       std::string_view reason);
-    /// Places (or releases) a legal hold: a held record is neither purged nor erased. Errors: RecordNotFound,
-    /// PermissionDenied, InvalidArgument (empty reason).
-    [[nodiscard]] core::Status setLegalHold(std::int64_t recordId, bool hold, std::string_view reason);
-    /// Erases a record (and its images, flags and history) on the traveller's request, where the pack allows
-    /// it for the record's outcome; refusals are audited too. Errors: RecordNotFound, PermissionDenied,
-    /// LegalHold, PolicyForbids, InvalidArgument (empty reason).
-    [[nodiscard]] core::Status eraseRecord(std::int64_t recordId, std::string_view reason);
-
-    /// Erases every record whose retention has run out (administrators, and the store itself at open when the
-    /// pack says so), except those under a legal hold; then vacuums, so erased data leaves the file. Audited
-    /// without personal data. `dryRun` only counts.
-    [[nodiscard]] core::Result<PurgeReport> purge(bool dryRun = false);
-    /// What expires when (administrators, auditors, supervisors). Errors: PermissionDenied.
-    [[nodiscard]] core::Result<std::vector<RetentionRow>> retentionReport();
-
-    /// Subject access: everything held about the holder of one document. Errors: PermissionDenied.
-    [[nodiscard]] core::Result<SubjectData> subjectExport(std::string_view issuingState,
-                                                          std::string_view documentNumber);
-
-    /// A case for another agency under sharing agreement `agreement`: only the agreement's fields, sealed to
-    /// the recipient's key and signed by the workstation (privacy/sharing.h); recorded as a disclosure.
-    /// Anything outside an agreement is refused and the refusal audited. Errors: RecordNotFound,
-    /// PermissionDenied, PolicyForbids (no such agreement), InvalidArgument (empty justification).
-    [[nodiscard]] core::Result<std::string> shareRecord(std::int64_t recordId, std::string_view agreement,
-                                                        std::string_view justification);
-    /// The disclosures made of a visible record. Errors: RecordNotFound, PermissionDenied.
-    [[nodiscard]] core::Result<std::vector<Disclosure>> disclosures(std::int64_t recordId);
+    /// The longest side the pack keeps for images of `kind` under `purpose`, or nullopt when that image is
+    /// never written (or the purpose is unknown). Decided by the pack alone: no record is needed, so a
+    /// client scales images before it saves them.
+    [[nodiscard]] std::optional<int> imageLimit(std::string_view purpose, ImageKind kind) const;
 
     /// Break-glass: for `minutes` (at most the pack's limit) the signed-in user gets the pack's break-glass
     /// grants (reading personal data), with the reason in the audit trail, and every access it allows marked
@@ -465,87 +136,34 @@ public:
     /// When this session's break-glass grant ends, if it holds one.
     [[nodiscard]] std::optional<core::TimePoint> breakGlassUntil() const;
 
-    /// The workstation's audit-signing public key (hex Ed25519) and the first signed entry.
-    [[nodiscard]] const std::string& auditPublicKey() const;
-    [[nodiscard]] std::int64_t auditSignedFrom() const;
-    [[nodiscard]] const std::string& storeId() const;
-    /// Verifies the trail in the store: chain, every signature, and (when given) a checkpoint (auditors and
-    /// administrators; audited). Errors: PermissionDenied.
-    [[nodiscard]] core::Result<privacy::TrailCheck> verifyAudit(const privacy::AuditCheckpoint* checkpoint);
-    /// The trail as a signed export (auditors; audited). Errors: PermissionDenied.
-    [[nodiscard]] core::Result<std::string> exportAudit();
-    /// A signed checkpoint at the trail's last entry (auditors; audited). Errors: PermissionDenied.
-    [[nodiscard]] core::Result<std::string> auditCheckpoint();
-
-    /// Images a record's purpose keeps: the longest side allowed for `kind`, or nullopt when that image is
-    /// never written. Errors: RecordNotFound.
-    [[nodiscard]] core::Result<std::optional<int>> imageLimit(std::int64_t recordId, ImageKind kind);
+    [[nodiscard]] Records& records() noexcept { return m_records; }
+    [[nodiscard]] Flags& flags() noexcept { return m_flags; }
+    [[nodiscard]] SubjectRights& subjects() noexcept { return m_subjects; }
+    [[nodiscard]] Users& users() noexcept { return m_users; }
+    [[nodiscard]] AuditTrail& audit() noexcept { return m_audit; }
+    [[nodiscard]] Retention& retention() noexcept { return m_retention; }
+    [[nodiscard]] Maintenance& maintenance() noexcept { return m_maintenance; }
+    [[nodiscard]] Statistics& statistics() noexcept { return m_statistics; }
+    [[nodiscard]] Exercises& exercises() noexcept { return m_exercises; }
+    [[nodiscard]] const AuditTrail& audit() const noexcept { return m_audit; }
 
     /// Signs out: audited, then the keys are wiped (close()).
-    /// The scheduled purge: erases what retention says is due, as at every sign-in. Any signed-in role may
-    /// run it (retention is the workstation's duty, not a privilege); it does not count as activity for the
-    /// idle timeout. Errors: StoreNeedsMigration, Database, DiskFull.
-    [[nodiscard]] core::Result<PurgeReport> purgeDue();
-
-    /// The statistics rows of records captured in [from, to), of one desk when `desk` is given (audited with the
-    /// period only). Errors: PermissionDenied (statistics.read).
-    [[nodiscard]] core::Result<StatisticsData> statistics(core::TimePoint from, core::TimePoint to,
-                                                          const std::optional<std::string>& desk = std::nullopt);
-
-    /// Keeps a trainee's scored answer (training stores only; `trainee` and `time` are set by the store).
-    /// Errors: PermissionDenied (a production store, or a role that may not create records), InvalidArgument.
-    [[nodiscard]] core::Result<std::int64_t> addExerciseResult(const ExerciseResult& result);
-    /// Every trainee's results for those who may read every record (trainers), one's own otherwise, oldest
-    /// first. Errors: PermissionDenied (a production store).
-    [[nodiscard]] core::Result<std::vector<ExerciseResult>> exerciseResults();
-
     void logout();
-
-    /// The SQLCipher settings in force, as SQLCipher reports them (pinned by a test; stated in the README).
-    struct CipherSettings {
-        std::string version;          ///< e.g. "4.6.1 community"
-        int pageSize = 0;             ///< 4096
-        std::string hmacAlgorithm;    ///< HMAC_SHA512
-        std::string kdfAlgorithm;     ///< PBKDF2_HMAC_SHA512 (not used: the key is raw)
-        int plaintextHeaderSize = -1; ///< 0: the whole file, header included, is encrypted
-        bool memorySecurity = false;  ///< SQLCipher locks and wipes all its buffers (off: see README)
-    };
-    [[nodiscard]] core::Result<CipherSettings> cipherSettings();
-
-    struct CheckReport {
-        bool integrityOk = false;       ///< PRAGMA integrity_check
-        bool cipherIntegrityOk = false; ///< PRAGMA cipher_integrity_check (every page's HMAC)
-        bool auditChainOk = false;      ///< the audit hash chain verifies
-        std::string problems;           ///< what failed, without personal data
-        [[nodiscard]] bool ok() const { return integrityOk && cipherIntegrityOk && auditChainOk; }
-    };
-    /// Checks the store end to end (administrators and auditors). Errors: PermissionDenied.
-    [[nodiscard]] core::Result<CheckReport> check();
-
     /// Wipes the key and closes the database. Further calls fail with InvalidArgument.
     void close();
 
-    struct Impl; ///< opaque: storage's own state of an open store
-
 private:
-    explicit Store(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> m_impl;
+    explicit Store(std::unique_ptr<StoreImpl> impl);
+    std::unique_ptr<StoreImpl> m_impl;
+    Records m_records{m_impl.get()};
+    Flags m_flags{m_impl.get()};
+    SubjectRights m_subjects{m_impl.get()};
+    Users m_users{m_impl.get()};
+    AuditTrail m_audit{m_impl.get()};
+    Retention m_retention{m_impl.get()};
+    Maintenance m_maintenance{m_impl.get()};
+    Statistics m_statistics{m_impl.get()};
+    Exercises m_exercises{m_impl.get()};
 };
-
-struct SubjectData {
-    std::vector<StoredRecord> records;
-    std::vector<std::pair<std::int64_t, StoredImage>> images; ///< record id, image
-    std::vector<Flag> flags;
-    std::vector<Disclosure> disclosures;
-    std::vector<privacy::AuditEntry> accessLog; ///< every audit entry naming one of the records
-};
-
-/// User names: 1-64 characters of a-z, A-Z, 0-9, '.', '_', '-'.
-[[nodiscard]] bool validUserName(const std::string& name);
-
-/// The sign-in file beside a store ("<path>.logins"): failed sign-ins and lockouts, kept outside the
-/// encrypted database because they happen before it can be opened. Failed sign-ins are written to the
-/// audit trail at the next successful one. It holds login names and times only.
-[[nodiscard]] std::string loginsPath(const std::string& databasePath);
 
 } // namespace secondline::storage

@@ -1,0 +1,74 @@
+#pragma once
+// Keeping the store itself: key rotation, backups, end-to-end checks and the cipher settings. A facet of
+// Store (store.maintenance()); restoring a backup needs no open store (Store::restore).
+
+#include <secondline/core/result.h>
+#include <secondline/core/secret_bytes.h>
+#include <secondline/privacy/key_slot.h>
+
+#include <cstdint>
+#include <string>
+
+namespace secondline::storage {
+
+struct StoreImpl; ///< opaque: the open store's state, shared by the facets
+
+struct BackupReport {
+    int schema = 0;           ///< schema version of the backed-up database
+    std::int64_t records = 0; ///< records in the backup
+    std::uint64_t bytes = 0;  ///< size of the backup file
+};
+
+struct RestoreReport {
+    int schema = 0; ///< schema of the backup (migrated forward on the first open)
+    bool training = false;
+    std::int64_t records = 0; ///< records restored, each checked against the manifest and decoded
+};
+
+/// The SQLCipher settings in force, as SQLCipher reports them (pinned by a test; stated in the README).
+struct CipherSettings {
+    std::string version;          ///< e.g. "4.6.1 community"
+    int pageSize = 0;             ///< 4096
+    std::string hmacAlgorithm;    ///< HMAC_SHA512
+    std::string kdfAlgorithm;     ///< PBKDF2_HMAC_SHA512 (not used: the key is raw)
+    int plaintextHeaderSize = -1; ///< 0: the whole file, header included, is encrypted
+    bool memorySecurity = false;  ///< SQLCipher locks and wipes all its buffers (off: see README)
+};
+
+struct CheckReport {
+    bool integrityOk = false;       ///< PRAGMA integrity_check
+    bool cipherIntegrityOk = false; ///< PRAGMA cipher_integrity_check (every page's HMAC)
+    bool auditChainOk = false;      ///< the audit hash chain verifies
+    std::string problems;           ///< what failed, without personal data
+    [[nodiscard]] bool ok() const { return integrityOk && cipherIntegrityOk && auditChainOk; }
+};
+
+/// store.maintenance(): rotation, backup, checks.
+class Maintenance {
+public:
+    /// Rotates the database key (administrators): a new random key is sealed in the slot file as pending,
+    /// the database is re-encrypted under it (PRAGMA rekey, one transaction), then the pending key is
+    /// promoted. Users' slots and passwords are untouched. A crash at any point leaves a store that opens
+    /// with every record: open() finishes or drops an interrupted rotation. Errors: PermissionDenied,
+    /// KeySlotCorrupt, DiskFull, Io, Database.
+    [[nodiscard]] core::Status rekey();
+    /// Writes an encrypted backup of the whole store (administrators) to a new file `backupPath`, while the
+    /// store stays open. The copy is encrypted under its own random key, which one key slot ("backup")
+    /// wraps under `backupPassword`; it carries a manifest (rows and a digest of every table) that restore
+    /// checks, and the store's own slots so users keep their passwords. Errors: PermissionDenied,
+    /// StoreExists (the file exists), FileNotFound (no such folder), DiskFull, Io, ReadOnly, Crypto.
+    [[nodiscard]] core::Result<BackupReport>
+    backup(const std::string& backupPath, const core::SecretBytes& backupPassword, const privacy::KdfParams& kdf);
+    /// Checks the store end to end (administrators and auditors). Errors: PermissionDenied.
+    [[nodiscard]] core::Result<CheckReport> check();
+    /// The cipher settings in force (any signed-in user: they hold no personal data). Errors:
+    /// SessionExpired, Database.
+    [[nodiscard]] core::Result<CipherSettings> cipherSettings();
+
+private:
+    friend class Store;
+    explicit Maintenance(StoreImpl* impl) : m_impl(impl) {}
+    StoreImpl* m_impl;
+};
+
+} // namespace secondline::storage
