@@ -2,7 +2,7 @@
 
 #include "gui_util.h"
 
-#include <field_rules.h>
+#include <secondline/validation/field_rules.h>
 #include <secondline/validation/names.h>
 
 #include <QCoreApplication>
@@ -41,6 +41,13 @@ QString checkWords(const validation::CheckResult& c) {
     case validation::CheckStatus::NotApplicable: return QObject::tr("%1 is not used (empty field).").arg(what);
     }
     return what;
+}
+
+/// Why an officer's edit cannot be kept: validation's field rules (the store's too), in their words.
+std::optional<std::string> editProblem(const std::string& field, const std::string& value) {
+    const auto id = validation::fieldFromName(field);
+    if (!id) return "this field cannot be edited";
+    return validation::fieldValueProblem(*id, value);
 }
 
 } // namespace
@@ -225,7 +232,7 @@ void ReviewPanel::onCellChanged(int row, int column) {
     if (item->text() == read) {
         item->setBackground(QBrush());
         item->setToolTip(QString());
-    } else if (const auto problem = app::editProblem(field, toStd(item->text()))) {
+    } else if (const auto problem = editProblem(field, toStd(item->text()))) {
         item->setBackground(QColor(255, 205, 205));
         item->setToolTip(fromStd(*problem));
     } else {
@@ -269,8 +276,7 @@ std::map<std::string, std::string> ReviewPanel::values() const {
 std::optional<QString> ReviewPanel::problem() const {
     const auto changes = edits();
     for (const auto& e : changes)
-        if (const auto p = app::editProblem(e.field, e.value))
-            return tr("%1: %2").arg(fieldLabel(e.field), fromStd(*p));
+        if (const auto p = editProblem(e.field, e.value)) return fromStd(*p);
     if (!changes.empty() && m_reason->text().trimmed().isEmpty())
         return tr("Give the reason for changing what was read");
     return std::nullopt;
