@@ -26,7 +26,7 @@ json documentJson(const validation::TravelDocument& doc) {
     json findings = json::array();
     for (const auto& f : doc.findings)
         findings.push_back({{"field", f.field},
-                            {"code", f.code},
+                            {"code", validation::findingCodeName(f.code)},
                             {"severity", validation::severityName(f.severity)},
                             {"message", f.message}});
     return {

@@ -195,7 +195,7 @@ void ReviewPanel::showDocument(const validation::TravelDocument& document, bool 
                                  : f.severity == validation::Severity::Warning ? tr("Warning")
                                                                                : tr("Note");
         auto* item = new QListWidgetItem(QStringLiteral("%1: %2").arg(severity, fromStd(f.message)), m_findings);
-        item->setData(Qt::UserRole, fromStd(f.code));
+        item->setData(Qt::UserRole, fromStd(std::string(validation::findingCodeName(f.code))));
     }
     if (m_findings->count() == 0) m_findings->addItem(tr("Every check passed and nothing needs attention."));
     m_filling = false;
@@ -306,8 +306,9 @@ void ReviewPanel::compareVisualZone() {
         return;
     }
     const auto& doc = *m_document;
-    const bool nameZoneFull = std::any_of(doc.findings.begin(), doc.findings.end(),
-                                          [](const auto& f) { return f.code == "name_possibly_truncated"; });
+    const bool nameZoneFull = std::any_of(doc.findings.begin(), doc.findings.end(), [](const auto& f) {
+        return f.code == validation::FindingCode::NamePossiblyTruncated;
+    });
     QStringList lines;
     bool mismatch = false;
     for (const auto& [field, edit] : m_visual) {

@@ -102,7 +102,7 @@ void flagUncertainFields(validation::TravelDocument& doc, const std::vector<deta
         for (std::size_t i = from; i < from + f.raw.size() && i < syms.size(); ++i)
             uncertain = uncertain || allowedMargin(syms[i], digitsAllowed) < kUncertainMargin;
         if (uncertain)
-            doc.findings.push_back({f.name, "uncertain_read", validation::Severity::Error,
+            doc.findings.push_back({f.name, validation::FindingCode::UncertainRead, validation::Severity::Error,
                                     "read with low confidence and covered by no check digit: compare with the "
                                     "document"});
     }
@@ -349,7 +349,7 @@ std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const valid
                     sub.position < f.position + static_cast<int>(std::max<std::size_t>(1, f.raw.size())))
                     field = f.name;
             doc->findings.push_back(
-                {field, "ocr_corrected", validation::Severity::Info,
+                {field, validation::FindingCode::OcrCorrected, validation::Severity::Info,
                  "line " + std::to_string(sub.line) + ", position " + std::to_string(sub.position) +
                      " corrected by the " + sub.check +
                      (sub.check == "field_type" || sub.check == "context" ? " rule" : " check digit")});

@@ -586,7 +586,7 @@ TEST(SerialSource, ASessionTurnsTheReadersTextIntoTheSameReadingAsAnImage) {
     EXPECT_TRUE(r.reading.document->valid()) << "every check digit passes";
     const auto& findings = r.reading.document->findings;
     EXPECT_TRUE(std::any_of(findings.begin(), findings.end(), [](const auto& f) {
-        return f.code == "document_expired";
+        return f.code == validation::FindingCode::DocumentExpired;
     })) << "the specimen expired in 2012";
 }
 

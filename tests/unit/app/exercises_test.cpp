@@ -20,7 +20,7 @@ using app::Problem;
 
 namespace {
 
-bool hasFinding(const validation::TravelDocument& doc, std::string_view code) {
+bool hasFinding(const validation::TravelDocument& doc, validation::FindingCode code) {
     return std::any_of(doc.findings.begin(), doc.findings.end(), [&](const auto& f) { return f.code == code; });
 }
 
@@ -71,9 +71,11 @@ TEST(ExercisePack, EachPlantedProblemIsInTheRenderedDocument) {
             const auto expected = app::expectedFields(e, today);
             for (const auto& [name, value] : expected) EXPECT_EQ(read.value(name), value) << name;
             EXPECT_EQ(!read.valid(), e.problem == Problem::WrongCheckDigit);
-            EXPECT_EQ(hasFinding(read, "document_expired"), e.problem == Problem::Expired);
-            EXPECT_EQ(hasFinding(read, "name_possibly_truncated"), e.problem == Problem::TruncatedName);
-            EXPECT_EQ(hasFinding(read, "country_code_unknown"), e.problem == Problem::UnknownCountry);
+            EXPECT_EQ(hasFinding(read, validation::FindingCode::DocumentExpired), e.problem == Problem::Expired);
+            EXPECT_EQ(hasFinding(read, validation::FindingCode::NamePossiblyTruncated),
+                      e.problem == Problem::TruncatedName);
+            EXPECT_EQ(hasFinding(read, validation::FindingCode::CountryCodeUnknown),
+                      e.problem == Problem::UnknownCountry);
             EXPECT_EQ(e.render.visualFields.has_value(), e.problem == Problem::VisualMismatch);
             if (e.render.visualFields) {
                 EXPECT_NE(e.render.visualFields->surname, e.fields.surname);
