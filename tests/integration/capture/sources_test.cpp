@@ -331,7 +331,7 @@ TEST_F(CameraTest, AnImageSequenceIsACameraToo) {
     auto source = openSource("video:" + (dir.path() / "frame%03d.png").string(), {});
     ASSERT_OK(source);
     const auto r = captureMrz(**source, *s_reader, {.read = {.inspectionDate = test::testDate()}});
-    ASSERT_TRUE(r.reading.found) << r.reading.reason;
+    ASSERT_TRUE(r.reading.found) << (r.reading.reason ? capture::readFailureName(*r.reading.reason) : "");
     EXPECT_EQ(r.reading.lines, truth);
 }
 
