@@ -23,8 +23,8 @@ constexpr std::size_t kMaxOptionalData = 16;   // MRV-A; TD3 14, TD1 line 1 15, 
 constexpr std::size_t kMaxOptionalData2 = 11;  // TD1 line 2
 
 // Year ranges. An MRZ writes two-digit years; validation reads a birth year as the one in the hundred years
-// up to the inspection, so inspections in 2000 to 2099 give birth years 1900 to 2099 and no other (a
-// birth date after the inspection is a finding, not a shape, and needs the date: not a rule here).
+// up to the inspection, so inspections in 2000 to 2099 give birth years 1900 to 2099 and no other. (Whether
+// a birth date lies after the inspection depends on the inspection's date: not a rule of shape.)
 // Expiry: no machine readable document predates Doc 9303's first edition (1980), and a document valid past
 // 2099 would have to be issued after 2089 (passports are valid ten years at most); revisit then.
 constexpr int kFirstBirthYear = 1900, kLastBirthYear = 2099;

@@ -5,9 +5,10 @@
 // first: the desk when an officer corrects what was read, the store when a record is rectified. So a
 // correction never stores what no document could say, and the desk and the store never disagree.
 //
-//   const auto field = validation::fieldFromName(name);            // "given_names" -> FieldId::GivenNames
+//   const auto field = validation::fieldFromName(name); // "given_names" -> FieldId::GivenNames
 //   if (!field) return fail(ErrorCode::InvalidArgument, "no such record field");
-//   if (auto problem = validation::fieldValueProblem(*field, value)) return fail(ErrorCode::InvalidArgument, *problem);
+//   if (auto problem = validation::fieldValueProblem(*field, value))
+//       return fail(ErrorCode::InvalidArgument, *problem);
 //
 // Pure functions, no I/O, thread-safe.
 
