@@ -324,7 +324,8 @@ int main(int argc, char** argv) {
                     } else {
                         ++total.notFound;
                         bad = true;
-                        ++total.reasons[reading.reason.empty() ? "unknown" : reading.reason];
+                        ++total.reasons[reading.reason ? std::string(capture::readFailureName(*reading.reason))
+                                                       : std::string("unknown")];
                     }
                     break;
                 }

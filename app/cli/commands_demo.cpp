@@ -99,7 +99,8 @@ int runDemo(const DemoArgs& a) {
     for (const auto& f : rec->document.fields)
         fmt::print("     {:<16} {:<32} {}\n", f.name, f.value, f.checkDigitVerified ? "check digit ok" : "");
     for (const auto& f : rec->document.findings)
-        fmt::print("     {:<8} {}: {}\n", validation::severityName(f.severity), f.code, f.message);
+        fmt::print("     {:<8} {}: {}\n", validation::severityName(f.severity), validation::findingCodeName(f.code),
+                   f.message);
     fmt::print("\nThe store file holds no readable text: try `strings {}`.\n", path);
     return exact && document.valid() ? kOk : kInvalid;
 }

@@ -35,7 +35,8 @@ void printHuman(const std::string& source, const capture::MrzReading& r) {
         fmt::print("  {:<16} {:<32} {}\n", f.name, f.value, f.checkDigitVerified ? "check digit ok" : "");
     for (const auto& c : d.checks) fmt::print("  check {:<16} {}\n", c.name, validation::checkStatusName(c.status));
     for (const auto& f : d.findings)
-        fmt::print("  {:<8} {}: {}\n", validation::severityName(f.severity), f.code, f.message);
+        fmt::print("  {:<8} {}: {}\n", validation::severityName(f.severity), validation::findingCodeName(f.code),
+                   f.message);
 }
 
 void printHumanDocument(const validation::TravelDocument& d) {
@@ -44,7 +45,8 @@ void printHumanDocument(const validation::TravelDocument& d) {
         fmt::print("  {:<16} {:<32} {}\n", f.name, f.value, f.checkDigitVerified ? "check digit ok" : "");
     for (const auto& c : d.checks) fmt::print("  check {:<16} {}\n", c.name, validation::checkStatusName(c.status));
     for (const auto& f : d.findings)
-        fmt::print("  {:<8} {}: {}\n", validation::severityName(f.severity), f.code, f.message);
+        fmt::print("  {:<8} {}: {}\n", validation::severityName(f.severity), validation::findingCodeName(f.code),
+                   f.message);
 }
 
 struct ReadArgs {

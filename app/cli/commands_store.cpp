@@ -208,7 +208,7 @@ int ingestFromDevice(const IngestArgs& a, storage::Store& store, capture::MrzRea
         nlohmann::json out = {{"source", source->info().id}, {"frames", r.frames}};
         if (!r.reading.found) {
             out["error"] = app::errorJson(r.error ? *r.error : *r.reading.error);
-            if (!r.reading.reason.empty()) out["reason"] = r.reading.reason;
+            if (r.reading.reason) out["reason"] = capture::readFailureName(*r.reading.reason);
             rc = std::max(rc, r.error ? exitFor(*r.error) : static_cast<int>(kInvalid));
         } else if (auto saved = saveReading(store, *r.reading.document, app::recordSourceName(source->info().kind),
                                             app::recordImages(store, kIngestPurpose, imager, r.image, r.reading));

@@ -26,7 +26,7 @@ json documentJson(const validation::TravelDocument& doc) {
     json findings = json::array();
     for (const auto& f : doc.findings)
         findings.push_back({{"field", f.field},
-                            {"code", f.code},
+                            {"code", validation::findingCodeName(f.code)},
                             {"severity", validation::severityName(f.severity)},
                             {"message", f.message}});
     return {
@@ -64,7 +64,7 @@ json readingJson(const std::string& source, const capture::MrzReading& reading) 
         j["valid"] = false;
     }
     if (reading.error) j["error"] = errorJson(*reading.error);
-    if (!reading.found && !reading.reason.empty()) j["reason"] = reading.reason;
+    if (!reading.found && reading.reason) j["reason"] = capture::readFailureName(*reading.reason);
     j["elapsed_ms"] = std::round(reading.elapsedMs * 10.0) / 10.0;
     return j;
 }

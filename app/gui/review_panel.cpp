@@ -2,7 +2,7 @@
 
 #include "gui_util.h"
 
-#include <field_rules.h>
+#include <secondline/validation/field_rules.h>
 #include <secondline/validation/names.h>
 
 #include <QCoreApplication>
@@ -41,6 +41,13 @@ QString checkWords(const validation::CheckResult& c) {
     case validation::CheckStatus::NotApplicable: return QObject::tr("%1 is not used (empty field).").arg(what);
     }
     return what;
+}
+
+/// Why an officer's edit cannot be kept: validation's field rules (the store's too), in their words.
+std::optional<std::string> editProblem(const std::string& field, const std::string& value) {
+    const auto id = validation::fieldFromName(field);
+    if (!id) return "this field cannot be edited";
+    return validation::fieldValueProblem(*id, value);
 }
 
 } // namespace
@@ -188,7 +195,7 @@ void ReviewPanel::showDocument(const validation::TravelDocument& document, bool 
                                  : f.severity == validation::Severity::Warning ? tr("Warning")
                                                                                : tr("Note");
         auto* item = new QListWidgetItem(QStringLiteral("%1: %2").arg(severity, fromStd(f.message)), m_findings);
-        item->setData(Qt::UserRole, fromStd(f.code));
+        item->setData(Qt::UserRole, fromStd(std::string(validation::findingCodeName(f.code))));
     }
     if (m_findings->count() == 0) m_findings->addItem(tr("Every check passed and nothing needs attention."));
     m_filling = false;
@@ -225,7 +232,7 @@ void ReviewPanel::onCellChanged(int row, int column) {
     if (item->text() == read) {
         item->setBackground(QBrush());
         item->setToolTip(QString());
-    } else if (const auto problem = app::editProblem(field, toStd(item->text()))) {
+    } else if (const auto problem = editProblem(field, toStd(item->text()))) {
         item->setBackground(QColor(255, 205, 205));
         item->setToolTip(fromStd(*problem));
     } else {
@@ -269,8 +276,7 @@ std::map<std::string, std::string> ReviewPanel::values() const {
 std::optional<QString> ReviewPanel::problem() const {
     const auto changes = edits();
     for (const auto& e : changes)
-        if (const auto p = app::editProblem(e.field, e.value))
-            return tr("%1: %2").arg(fieldLabel(e.field), fromStd(*p));
+        if (const auto p = editProblem(e.field, e.value)) return fromStd(*p);
     if (!changes.empty() && m_reason->text().trimmed().isEmpty())
         return tr("Give the reason for changing what was read");
     return std::nullopt;
@@ -300,8 +306,9 @@ void ReviewPanel::compareVisualZone() {
         return;
     }
     const auto& doc = *m_document;
-    const bool nameZoneFull = std::any_of(doc.findings.begin(), doc.findings.end(),
-                                          [](const auto& f) { return f.code == "name_possibly_truncated"; });
+    const bool nameZoneFull = std::any_of(doc.findings.begin(), doc.findings.end(), [](const auto& f) {
+        return f.code == validation::FindingCode::NamePossiblyTruncated;
+    });
     QStringList lines;
     bool mismatch = false;
     for (const auto& [field, edit] : m_visual) {

@@ -252,7 +252,8 @@ void TrainerScreen::readDocument() {
             }
             if (!reading->found) {
                 m_ctx.setStatus(tr("No MRZ could be read (%1). If the document has none, say so below.")
-                                    .arg(fromStd(reading->reason)));
+                                    .arg(fromStd(std::string(capture::readFailureName(
+                                        reading->reason.value_or(capture::ReadFailure::Unreadable))))));
                 emit exerciseRead(false);
                 return;
             }

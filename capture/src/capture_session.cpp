@@ -17,7 +17,7 @@ MrzReading readingFromText(const std::string& text, const ReadOptions& options) 
         reading.document = std::move(*doc);
     } else {
         reading.error = doc.error();
-        reading.reason = "unreadable";
+        reading.reason = ReadFailure::Unreadable;
     }
     reading.elapsedMs = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     return reading;

@@ -149,7 +149,7 @@ MrzReading FrameVoter::result() const {
         out.found = false;
         out.document.reset();
         out.error = core::Error{core::ErrorCode::MrzUnreadable, "the frames read could not be combined"};
-        out.reason = "unreadable";
+        out.reason = ReadFailure::Unreadable;
         return out;
     }
     // Confidence of each character: its share of the weighted votes at its position.
@@ -166,7 +166,7 @@ MrzReading FrameVoter::result() const {
     out.document = std::move(*doc);
     out.found = true;
     out.error.reset();
-    out.reason.clear();
+    out.reason.reset();
     return out;
 }
 

@@ -103,7 +103,7 @@ void flagUncertainFields(validation::TravelDocument& doc, const std::vector<deta
         for (std::size_t i = from; i < from + f.raw.size() && i < syms.size(); ++i)
             uncertain = uncertain || allowedMargin(syms[i], digitsAllowed) < kUncertainMargin;
         if (uncertain)
-            doc.findings.push_back({f.name, "uncertain_read", validation::Severity::Error,
+            doc.findings.push_back({f.name, validation::FindingCode::UncertainRead, validation::Severity::Error,
                                     "read with low confidence and covered by no check digit: compare with the "
                                     "document"});
     }
@@ -180,16 +180,16 @@ detail::ZoneCandidate bandOf(const std::vector<detail::ZoneCandidate>& zones) {
 }
 
 /// Why a zone that was seen could not be read, judged on the zone's own pixels (upright image).
-std::string diagnoseZone(const cv::Mat& upright, const detail::ZoneCandidate& zone) {
+ReadFailure diagnoseZone(const cv::Mat& upright, const detail::ZoneCandidate& zone) {
     const cv::Rect bounds = zone.area.boundingRect();
     const cv::Rect frame(0, 0, upright.cols, upright.rows);
     const cv::Rect box = bounds & frame;
-    if (box.area() <= 0) return "unreadable";
+    if (box.area() <= 0) return ReadFailure::Unreadable;
     // Runs off the image: the zone's box leaves the frame, or touches its edge where the zone's long side is.
     const int edge = std::max(2, bounds.height / 8);
     if (bounds.x < -edge || bounds.y < -edge || bounds.br().x > upright.cols + edge ||
         bounds.br().y > upright.rows + edge || box.x <= 1 || box.br().x >= upright.cols - 1)
-        return "partial";
+        return ReadFailure::Partial;
     const cv::Mat region = upright(box);
     // Glare: along the zone, some stretches washed out towards white, their ink barely darker than the paper
     // while the rest of the zone has full contrast.
@@ -212,23 +212,23 @@ std::string diagnoseZone(const cv::Mat& upright, const detail::ZoneCandidate& zo
             int washed = 0;
             for (std::size_t k = 0; k < contrast.size(); ++k)
                 if (contrast[k] < 0.45 * typical && brightness[k] > 150) ++washed;
-            if (typical > 40 && washed >= 2) return "glare";
+            if (typical > 40 && washed >= 2) return ReadFailure::Glare;
         }
     }
     // Characters too small: an MRZ line is 6 lines per inch and a character about 60% of that; the zone
     // of 2 or 3 lines gives the line pitch.
     const double lineHeight = std::min(zone.area.size.width, zone.area.size.height) / 2.5;
-    if (lineHeight < 9.0) return "too_small";
+    if (lineHeight < 9.0) return ReadFailure::TooSmall;
     // Blur: the steepest edges of text fall well below the ink-to-paper contrast when defocused.
     double lo = 0, hi = 0;
     cv::minMaxLoc(region, &lo, &hi);
-    if (hi - lo > 20 && detail::edgeSharpness(region) < 0.0875) return "too_blurred";
-    return "unreadable";
+    if (hi - lo > 20 && detail::edgeSharpness(region) < 0.0875) return ReadFailure::TooBlurred;
+    return ReadFailure::Unreadable;
 }
 
 /// Why nothing like a zone was found in the whole image.
-std::string diagnoseImage(const cv::Mat& gray) {
-    if (std::min(gray.cols, gray.rows) < 120) return "too_small";
+ReadFailure diagnoseImage(const cv::Mat& gray) {
+    if (std::min(gray.cols, gray.rows) < 120) return ReadFailure::TooSmall;
     cv::Mat small;
     const double scale = std::min(1.0, 1000.0 / std::max(gray.cols, gray.rows));
     cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
@@ -239,7 +239,7 @@ std::string diagnoseImage(const cv::Mat& gray) {
     cv::Scalar gmean, gstd;
     cv::meanStdDev(small, gmean, gstd);
     // Contrast is there but no sharp detail at all: defocus or motion.
-    if (gstd[0] > 20 && stddev[0] < 0.08 * gstd[0]) return "too_blurred";
+    if (gstd[0] > 20 && stddev[0] < 0.08 * gstd[0]) return ReadFailure::TooBlurred;
     // A burnt-out patch inside the picture (not a white page around it): glare on the laminate.
     cv::Mat labels, stats, centroids;
     const int n = cv::connectedComponentsWithStats(small >= 254, labels, stats, centroids, 8, CV_32S);
@@ -247,9 +247,10 @@ std::string diagnoseImage(const cv::Mat& gray) {
         const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                          stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
         const bool inside = r.x > 0 && r.y > 0 && r.br().x < small.cols && r.br().y < small.rows;
-        if (inside && stats.at<int>(i, cv::CC_STAT_AREA) > static_cast<int>(small.total() / 1000)) return "glare";
+        if (inside && stats.at<int>(i, cv::CC_STAT_AREA) > static_cast<int>(small.total() / 1000))
+            return ReadFailure::Glare;
     }
-    return "no_mrz";
+    return ReadFailure::NoMrz;
 }
 
 } // namespace
@@ -350,7 +351,7 @@ std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const valid
                     sub.position < f.position + static_cast<int>(std::max<std::size_t>(1, f.raw.size())))
                     field = f.name;
             doc->findings.push_back(
-                {field, "ocr_corrected", validation::Severity::Info,
+                {field, validation::FindingCode::OcrCorrected, validation::Severity::Info,
                  "line " + std::to_string(sub.line) + ", position " + std::to_string(sub.position) +
                      " corrected by the " + sub.check +
                      (sub.check == "field_type" || sub.check == "context" ? " rule" : " check digit")});
@@ -360,6 +361,30 @@ std::optional<Attempt> MrzReader::Impl::readZone(const cv::Mat& cut, const valid
     detail::setFieldConfidence(*doc, confidence);
     flagUncertainFields(*doc, *picked);
     return Attempt{*picked, std::move(*doc), 0, {}, {}, std::move(confidence)};
+}
+
+std::span<const ReadFailure> allReadFailures() noexcept {
+    static constexpr ReadFailure kAll[] = {ReadFailure::NoMrz, ReadFailure::TooBlurred, ReadFailure::TooSmall,
+                                           ReadFailure::Glare, ReadFailure::Partial,    ReadFailure::Unreadable};
+    return kAll;
+}
+
+std::string_view readFailureName(ReadFailure failure) noexcept {
+    switch (failure) {
+    case ReadFailure::NoMrz: return "no_mrz";
+    case ReadFailure::TooBlurred: return "too_blurred";
+    case ReadFailure::TooSmall: return "too_small";
+    case ReadFailure::Glare: return "glare";
+    case ReadFailure::Partial: return "partial";
+    case ReadFailure::Unreadable: return "unreadable";
+    }
+    return "unreadable";
+}
+
+std::optional<ReadFailure> readFailureFrom(std::string_view name) noexcept {
+    for (ReadFailure f : allReadFailures())
+        if (readFailureName(f) == name) return f;
+    return std::nullopt;
 }
 
 MrzReader::MrzReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -402,14 +427,14 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         image.pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) *
                                    static_cast<std::size_t>(image.channels)) {
         reading.error = core::Error{ErrorCode::ImageUnreadable, "image is empty or its buffer does not match its size"};
-        reading.reason = "unreadable";
+        reading.reason = ReadFailure::Unreadable;
         return finish(reading);
     }
 
     std::optional<Attempt> best; // a parsed MRZ whose checks fail, kept in case nothing better turns up
     Impl::Misses misses;
     bool sawZone = false;
-    std::string zoneDiagnosis; // why the most MRZ-like zone seen was not read
+    ReadFailure zoneDiagnosis = ReadFailure::Unreadable; // why the most MRZ-like zone seen was not read
     cv::Mat gray;
     try {
         gray = detail::toGray(image);
@@ -440,7 +465,7 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         }
     } catch (const cv::Exception&) {
         reading.error = core::Error{ErrorCode::ImageUnreadable, "image processing failed on this image"};
-        reading.reason = "unreadable";
+        reading.reason = ReadFailure::Unreadable;
         return finish(reading);
     }
 
@@ -462,25 +487,28 @@ MrzReading MrzReader::read(const Image& image, const ReadOptions& options) {
         // Not found: say why, so the officer knows whether to re-scan, move the light or hold it closer.
         try {
             reading.reason = sawZone ? zoneDiagnosis : diagnoseImage(gray);
-            if (misses.loneMrzLine && (reading.reason == "unreadable" || reading.reason == "no_mrz"))
-                reading.reason = "partial";
+            if (misses.loneMrzLine &&
+                (reading.reason == ReadFailure::Unreadable || reading.reason == ReadFailure::NoMrz))
+                reading.reason = ReadFailure::Partial;
         } catch (const cv::Exception&) {
-            reading.reason = "unreadable";
+            reading.reason = ReadFailure::Unreadable;
         }
         if (!misses.unreadable.empty()) {
             for (const auto& l : misses.unreadable) reading.lines.push_back(l.text);
-            if (reading.reason == "no_mrz") reading.reason = "unreadable";
-            reading.error = core::Error{ErrorCode::MrzUnreadable, "a machine readable zone was found but could not "
-                                                                  "be read (" +
-                                                                      reading.reason + ")"};
-        } else if (reading.reason == "no_mrz" || (sawZone && reading.reason == "unreadable")) {
-            reading.reason = "no_mrz";
+            if (reading.reason == ReadFailure::NoMrz) reading.reason = ReadFailure::Unreadable;
+            reading.error =
+                core::Error{ErrorCode::MrzUnreadable, "a machine readable zone was found but could not "
+                                                      "be read (" +
+                                                          std::string(readFailureName(*reading.reason)) + ")"};
+        } else if (reading.reason == ReadFailure::NoMrz || (sawZone && reading.reason == ReadFailure::Unreadable)) {
+            reading.reason = ReadFailure::NoMrz;
             reading.error = core::Error{ErrorCode::MrzNotFound,
                                         sawZone ? "no machine readable zone among the text found in the image"
                                                 : "no machine readable zone found in the image"};
         } else {
             reading.error =
-                core::Error{ErrorCode::MrzNotFound, "no machine readable zone could be read (" + reading.reason + ")"};
+                core::Error{ErrorCode::MrzNotFound, "no machine readable zone could be read (" +
+                                                        std::string(readFailureName(*reading.reason)) + ")"};
         }
     }
     return finish(reading);

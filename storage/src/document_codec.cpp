@@ -147,7 +147,7 @@ std::string encodeDocument(const TravelDocument& doc) {
         appendString(out, f.field);
         out += ',';
         appendKey(out, "code");
-        appendString(out, f.code);
+        appendString(out, findingCodeName(f.code));
         out += ',';
         appendKey(out, "severity");
         appendString(out, severityName(f.severity));
@@ -193,10 +193,17 @@ core::Result<TravelDocument> decodeDocument(const std::string& text) {
             doc.checks.push_back(CheckResult{c.at("name").get<std::string>(),
                                              statusFrom(c.at("status").get<std::string>()), c.at("line").get<int>(),
                                              c.at("position").get<int>()});
-        for (const auto& f : j.at("findings"))
-            doc.findings.push_back(Finding{f.at("field").get<std::string>(), f.at("code").get<std::string>(),
+        for (const auto& f : j.at("findings")) {
+            // A name this version does not know is refused, not kept as "unknown": rectify() decodes and
+            // re-encodes a record, and would otherwise overwrite the stored name.
+            const auto code = findingCodeFrom(f.at("code").get<std::string>());
+            if (!code)
+                return core::fail(core::ErrorCode::StoreCorrupt,
+                                  "a stored document record has an unknown finding code");
+            doc.findings.push_back(Finding{f.at("field").get<std::string>(), *code,
                                            severityFrom(f.at("severity").get<std::string>()),
                                            f.at("message").get<std::string>()});
+        }
         doc.birthDate = dateFromJson(j.at("birth_date"));
         doc.expiryDate = dateFromJson(j.at("expiry_date"));
         if (j.contains("age_at_inspection")) doc.ageAtInspection = j.at("age_at_inspection").get<int>();

@@ -11,7 +11,9 @@ namespace secondline::storage::detail {
 inline constexpr int kDocumentCodecVersion = 1;
 
 [[nodiscard]] std::string encodeDocument(const validation::TravelDocument& document);
-/// Errors: StoreCorrupt when the stored text does not decode.
+/// Findings are stored by their stable code name (validation::findingCodeName). Errors: StoreCorrupt when the
+/// stored text does not decode, including a finding code name this version does not know (a record is
+/// never re-encoded with a code it could not read); StoreVersionTooNew when written by a newer codec.
 [[nodiscard]] core::Result<validation::TravelDocument> decodeDocument(const std::string& text);
 
 } // namespace secondline::storage::detail

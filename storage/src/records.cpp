@@ -8,6 +8,7 @@
 #include "store_impl.h"
 
 #include <secondline/privacy/blind_index.h>
+#include <secondline/validation/field_rules.h>
 
 #include <algorithm>
 #include <array>
@@ -160,41 +161,17 @@ struct CheckedCorrection {
     std::optional<validation::MrzDate> date;
 };
 
-/// A date a person can type: YYYY-MM-DD, with unknown parts as XX (as standardized values are written).
-std::optional<validation::MrzDate> parseIsoDate(std::string_view v) {
-    if (v.size() != 10 || v[4] != '-' || v[7] != '-') return std::nullopt;
-    auto part = [&](std::size_t at, std::size_t n, int low, int high, std::optional<int>& out) {
-        const auto text = v.substr(at, n);
-        if (text == std::string(n, 'X')) return true;
-        int x = 0;
-        if (std::from_chars(text.data(), text.data() + n, x).ec != std::errc{} || x < low || x > high) return false;
-        out = x;
-        return true;
-    };
-    validation::MrzDate d;
-    if (!part(0, 4, 1800, 2200, d.year) || !part(5, 2, 1, 12, d.month) || !part(8, 2, 1, 31, d.day))
-        return std::nullopt;
-    return d;
-}
-
-bool plainText(std::string_view v) {
-    return v.size() <= 200 &&
-           std::none_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
-}
-
+/// A correction the field rules accept (validation/field_rules.h: the same rules the desk applies as the officer
+/// types, so nothing reaches the store that the desk would refuse), with the date it means for date fields.
 Result<CheckedCorrection> checkCorrection(std::string_view field, std::string_view value) {
-    const auto& names = privacy::policyFieldNames();
-    if (std::find(names.begin(), names.end(), field) == names.end())
-        return fail(ErrorCode::InvalidArgument, "no such record field");
-    if (!plainText(value))
-        return fail(ErrorCode::InvalidArgument, "the new value is not a plain text of at most 200 bytes");
+    const auto id = validation::fieldFromName(field);
+    if (!id) return fail(ErrorCode::InvalidArgument, "no such record field");
+    if (auto problem = validation::fieldValueProblem(*id, value)) return fail(ErrorCode::InvalidArgument, *problem);
     CheckedCorrection out;
-    if (field == "birth_date" || field == "expiry_date") {
-        out.date = parseIsoDate(value);
-        if (!out.date) return fail(ErrorCode::InvalidArgument, "a date is written YYYY-MM-DD (unknown parts as XX)");
+    if (*id == validation::FieldId::BirthDate || *id == validation::FieldId::ExpiryDate) {
+        out.date = validation::standardDate(value);
+        if (!out.date) return fail(ErrorCode::InvalidArgument, std::string(field) + " is not a date");
     }
-    if (field == "sex" && !(value.empty() || value == "M" || value == "F" || value == "X"))
-        return fail(ErrorCode::InvalidArgument, "sex is M, F, X or empty");
     return out;
 }
 

@@ -264,8 +264,8 @@ struct Builder {
     std::size_t fieldCount = 0;
     std::size_t checkCount = 0;
 
-    void finding(std::string_view field, std::string_view code, Severity severity, std::string message) {
-        doc.findings.push_back({std::string(field), std::string(code), severity, std::move(message)});
+    void finding(std::string_view field, FindingCode code, Severity severity, std::string message) {
+        doc.findings.push_back({std::string(field), code, severity, std::move(message)});
     }
 
     /// The next field, its value cleared for the caller to write.
@@ -298,10 +298,10 @@ struct Builder {
         given.description.clear();
         fillersToSpaces(secondaryRaw, given.value);
         if (surname.value.empty())
-            finding("surname", "name_missing", Severity::Error,
+            finding("surname", FindingCode::NameMissing, Severity::Error,
                     "primary identifier is empty at " + position(spec.span.line + 1, spec.span.start + 1));
         if (raw.back() != '<')
-            finding("name", "name_possibly_truncated", Severity::Warning,
+            finding("name", FindingCode::NamePossiblyTruncated, Severity::Warning,
                     "name field is full; the name may have been truncated");
     }
 
@@ -314,19 +314,19 @@ struct Builder {
         for (char c : value)
             if (c < 'A' || c > 'Z') letters = false;
         if (!letters) {
-            finding(spec.name, "country_code_malformed", Severity::Error,
+            finding(spec.name, FindingCode::CountryCodeMalformed, Severity::Error,
                     std::string(spec.name) + " is not a letter code at " +
                         position(spec.span.line + 1, spec.span.start + 1));
         } else if (const auto info = lookupCode(value)) {
             description = info->name;
             if (info->kind == CodeKind::Historic)
-                finding(spec.name, "country_code_historic", Severity::Warning,
+                finding(spec.name, FindingCode::CountryCodeHistoric, Severity::Warning,
                         std::string(spec.name) + " is a code no longer assigned");
             else if (info->kind == CodeKind::Specimen)
-                finding(spec.name, "specimen_code", Severity::Info,
+                finding(spec.name, FindingCode::SpecimenCode, Severity::Info,
                         std::string(spec.name) + " is the specimen state UTO");
         } else {
-            finding(spec.name, "country_code_unknown", Severity::Warning,
+            finding(spec.name, FindingCode::CountryCodeUnknown, Severity::Warning,
                     std::string(spec.name) + " is not a known ICAO code at " +
                         position(spec.span.line + 1, spec.span.start + 1));
         }
@@ -346,18 +346,18 @@ struct Builder {
         (birth ? doc.birthDate : doc.expiryDate) = reading.date;
         const std::string_view name = spec.name;
         if (!reading.wellFormed) {
-            finding(name, birth ? "birth_date_malformed" : "expiry_date_malformed", Severity::Error,
+            finding(name, birth ? FindingCode::BirthDateMalformed : FindingCode::ExpiryDateMalformed, Severity::Error,
                     std::string(name) + " is not a YYMMDD date at " +
                         position(spec.span.line + 1, spec.span.start + 1));
             return;
         }
         if (!reading.possible) {
-            finding(name, birth ? "birth_date_impossible" : "expiry_date_impossible", Severity::Error,
+            finding(name, birth ? FindingCode::BirthDateImpossible : FindingCode::ExpiryDateImpossible, Severity::Error,
                     std::string(name) + " names a month or day that does not exist at " +
                         position(spec.span.line + 1, spec.span.start + 1));
         }
         if (!reading.date.complete()) {
-            finding(name, birth ? "birth_date_partly_unknown" : "expiry_date_partly_unknown",
+            finding(name, birth ? FindingCode::BirthDatePartlyUnknown : FindingCode::ExpiryDatePartlyUnknown,
                     birth ? Severity::Info : Severity::Warning, std::string(name) + " is partly unknown");
             return;
         }
@@ -372,9 +372,9 @@ struct Builder {
         } else {
             doc.daysToExpiry = static_cast<int>((date - options.inspectionDate).count());
             if (date < options.inspectionDate)
-                finding("expiry_date", "document_expired", Severity::Warning, "document has expired");
+                finding("expiry_date", FindingCode::DocumentExpired, Severity::Warning, "document has expired");
             else if (date - options.inspectionDate <= days{options.expiresSoonDays})
-                finding("expiry_date", "document_expires_soon", Severity::Info,
+                finding("expiry_date", FindingCode::DocumentExpiresSoon, Severity::Info,
                         "document expires within " + std::to_string(options.expiresSoonDays) + " days");
         }
     }
@@ -388,9 +388,9 @@ struct Builder {
                                              : c == 'X' || c == '<' ? "unspecified"
                                                                     : "");
         if (c == 'X')
-            finding("sex", "sex_unspecified_x", Severity::Info, "sex is X (unspecified), accepted");
+            finding("sex", FindingCode::SexUnspecifiedX, Severity::Info, "sex is X (unspecified), accepted");
         else if (c != 'M' && c != 'F' && c != '<')
-            finding("sex", "sex_invalid", Severity::Error,
+            finding("sex", FindingCode::SexInvalid, Severity::Error,
                     "sex is not M, F, X or filler at " + position(spec.span.line + 1, spec.span.start + 1));
     }
 
@@ -586,10 +586,10 @@ core::Status parseMrzInto(const std::vector<std::string>& lines, const ParseOpti
             assignIfDifferent(f.description, documentCodeMeaning(f.value));
             const char first = raw[0];
             if (first < 'A' || first > 'Z')
-                b.finding("document_code", "document_code_invalid", Severity::Error,
+                b.finding("document_code", FindingCode::DocumentCodeInvalid, Severity::Error,
                           "document code does not start with a letter");
             else if (*format == MrzFormat::TD3 && first != 'P')
-                b.finding("document_code", "document_code_unexpected", Severity::Warning,
+                b.finding("document_code", FindingCode::DocumentCodeUnexpected, Severity::Warning,
                           "a 2x44 MRZ that is not a visa should be a passport (P)");
             break;
         }
@@ -602,7 +602,8 @@ core::Status parseMrzInto(const std::vector<std::string>& lines, const ParseOpti
             put(f.value, trimFillers(raw));
             f.description.clear();
             if (f.value.empty())
-                b.finding("document_number", "document_number_missing", Severity::Error, "document number is empty");
+                b.finding("document_number", FindingCode::DocumentNumberMissing, Severity::Error,
+                          "document number is empty");
             break;
         }
         case Kind::BirthDate:
@@ -645,7 +646,7 @@ core::Status parseMrzInto(const std::vector<std::string>& lines, const ParseOpti
         }
         b.addCheck(spec.name, status, digitAt.line, digitAt.start);
         if (status == CheckStatus::Fail)
-            b.finding(spec.name, "check_digit_mismatch", Severity::Error,
+            b.finding(spec.name, FindingCode::CheckDigitMismatch, Severity::Error,
                       std::string(spec.name) + " check digit mismatch at " +
                           position(digitAt.line + 1, digitAt.start + 1));
         const int covered = coveredSpec(layout, static_cast<std::size_t>(&spec - layout.checks.data()));

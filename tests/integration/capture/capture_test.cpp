@@ -192,15 +192,15 @@ TEST_F(CaptureTest, NotFoundSaysWhy) {
         EXPECT_FALSE(r.found) << "unexpectedly read";
         return r.reason;
     };
-    EXPECT_EQ(reasonFor({.dpi = 300, .onPage = true, .withoutMrz = true}), "no_mrz");
-    EXPECT_EQ(reasonFor({.dpi = 300, .blurSigma = 9.0}), "too_blurred");
+    EXPECT_EQ(reasonFor({.dpi = 300, .onPage = true, .withoutMrz = true}), ReadFailure::NoMrz);
+    EXPECT_EQ(reasonFor({.dpi = 300, .blurSigma = 9.0}), ReadFailure::TooBlurred);
     {
         // A document photographed from far away: characters about 3 pixels high.
         auto far = s_renderer->render(fields, {.dpi = 300});
         ASSERT_OK(far);
-        EXPECT_EQ(read(shrunk(far->image, 8)).reason, "too_small");
+        EXPECT_EQ(read(shrunk(far->image, 8)).reason, ReadFailure::TooSmall);
     }
-    EXPECT_EQ(reasonFor({.dpi = 300, .glare = 1.0, .glareOnMrz = true}), "glare");
+    EXPECT_EQ(reasonFor({.dpi = 300, .glare = 1.0, .glareOnMrz = true}), ReadFailure::Glare);
     // The zone running off the side of the picture.
     auto doc = s_renderer->render(fields, {.dpi = 300});
     ASSERT_OK(doc);
@@ -211,9 +211,9 @@ TEST_F(CaptureTest, NotFoundSaysWhy) {
     }
     const auto r = read(cut);
     EXPECT_FALSE(r.found);
-    EXPECT_EQ(r.reason, "partial");
+    EXPECT_EQ(r.reason, ReadFailure::Partial);
     // A reading that succeeds has no reason.
-    EXPECT_TRUE(read(render(21, MrzFormat::TD3, {.dpi = 300}).image).reason.empty());
+    EXPECT_FALSE(read(render(21, MrzFormat::TD3, {.dpi = 300}).image).reason.has_value());
 }
 
 TEST_F(CaptureTest, SeveralFramesBeatOne) {
@@ -324,4 +324,22 @@ TEST_F(CaptureTest, RendererRejectsBadOptions) {
     EXPECT_ERROR_CODE(s_renderer->render(fields, {.glare = 2.0}), ErrorCode::InvalidArgument);
     fields.surname = "M\xC3\x9CLLER";
     EXPECT_ERROR_CODE(s_renderer->render(fields, {}), ErrorCode::InvalidArgument);
+}
+
+// The reasons a reading found nothing are an enum with stable names (issue 17): they are in the command-line
+// JSON contract ("reason"), so renaming one must fail here.
+TEST(ReadFailures, ContractNamesAreStable) {
+    const std::vector<std::pair<ReadFailure, std::string_view>> pinned = {
+        {ReadFailure::NoMrz, "no_mrz"},       {ReadFailure::TooBlurred, "too_blurred"},
+        {ReadFailure::TooSmall, "too_small"}, {ReadFailure::Glare, "glare"},
+        {ReadFailure::Partial, "partial"},    {ReadFailure::Unreadable, "unreadable"},
+    };
+    ASSERT_EQ(allReadFailures().size(), pinned.size()) << "a new cause needs its name pinned here";
+    for (std::size_t i = 0; i < pinned.size(); ++i) {
+        EXPECT_EQ(allReadFailures()[i], pinned[i].first) << pinned[i].second;
+        EXPECT_EQ(readFailureName(pinned[i].first), pinned[i].second);
+        EXPECT_EQ(readFailureFrom(pinned[i].second), pinned[i].first);
+    }
+    for (std::string_view other : {"", "NO_MRZ", "no mrz", "blurred", "unknown"})
+        EXPECT_FALSE(readFailureFrom(other)) << other;
 }

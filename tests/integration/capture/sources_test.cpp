@@ -331,7 +331,7 @@ TEST_F(CameraTest, AnImageSequenceIsACameraToo) {
     auto source = openSource("video:" + (dir.path() / "frame%03d.png").string(), {});
     ASSERT_OK(source);
     const auto r = captureMrz(**source, *s_reader, {.read = {.inspectionDate = test::testDate()}});
-    ASSERT_TRUE(r.reading.found) << r.reading.reason;
+    ASSERT_TRUE(r.reading.found) << (r.reading.reason ? capture::readFailureName(*r.reading.reason) : "");
     EXPECT_EQ(r.reading.lines, truth);
 }
 
@@ -586,7 +586,7 @@ TEST(SerialSource, ASessionTurnsTheReadersTextIntoTheSameReadingAsAnImage) {
     EXPECT_TRUE(r.reading.document->valid()) << "every check digit passes";
     const auto& findings = r.reading.document->findings;
     EXPECT_TRUE(std::any_of(findings.begin(), findings.end(), [](const auto& f) {
-        return f.code == "document_expired";
+        return f.code == validation::FindingCode::DocumentExpired;
     })) << "the specimen expired in 2012";
 }
 

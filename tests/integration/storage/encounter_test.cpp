@@ -238,6 +238,28 @@ TEST_F(EncounterTest, TheBasisIsAColumnAndReachesTheStatistics) {
     EXPECT_EQ(stats->value(stats->rows.front(), storage::StatisticsData::Basis), "assessment");
 }
 
+// Issue 17 defect: the store's rectification accepted years 1800-2200 and any 200 bytes while the desk's
+// field rules refused them, so the command line stored values the desk would not. One set of rules now.
+TEST_F(EncounterTest, TheStoreAppliesTheSameFieldRulesAsTheDesk) {
+    auto officer = openAs("officer", "officer-pw");
+    auto id = officer.records().add(specimen(), {.source = "scan"});
+    ASSERT_OK(id);
+    for (auto [field, value] : {std::pair{"birth_date", "1850-01-01"}, std::pair{"expiry_date", "2150-01-01"},
+                                std::pair{"surname", "eriksson"}, std::pair{"surname", "ERIKSSON<<ANNA"},
+                                std::pair{"given_names", "ANNA\tMARIA"}, std::pair{"nationality", "QQQ"},
+                                std::pair{"sex", "male"}, std::pair{"document_number", "L898-902"}}) {
+        EXPECT_ERROR_CODE(officer.subjects().rectify(*id, field, value, "typed"), ErrorCode::InvalidArgument)
+            << field << " = " << value;
+        auto draft = fullDraft();
+        draft.corrections = {{field, value}};
+        EXPECT_ERROR_CODE(officer.records().save(draft), ErrorCode::InvalidArgument) << field;
+    }
+    EXPECT_ERROR_CODE(officer.subjects().rectify(*id, "given_names", std::string(200, 'A'), "typed"),
+                      ErrorCode::InvalidArgument);
+    EXPECT_OK(officer.subjects().rectify(*id, "birth_date", "1974-08-XX", "day unreadable"));
+    EXPECT_OK(officer.subjects().rectify(*id, "nationality", "D", "misread"));
+}
+
 // Issue 17 defect: changePassword and cipherSettings checked only that the store was open, not the idle
 // rule every other operation goes through: an unattended desk could still have its user's password changed.
 TEST_F(EncounterTest, EveryOperationPassesTheIdleRule) {

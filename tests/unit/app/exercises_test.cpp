@@ -1,9 +1,8 @@
 // Training exercise packs: every planted problem is really in the document (checked by reading the rendered
-// pixels with the real OCR and validation), the expected answers, the scoring, the class report; and the
-// shapes an officer's correction may take.
+// pixels with the real OCR and validation), the expected answers, the scoring, the class report. (The shapes
+// an officer's correction may take are validation's field rules: tests/unit/validation/field_rules_test.cpp.)
 
 #include <exercises.h>
-#include <field_rules.h>
 
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/validation/codes.h>
@@ -21,7 +20,7 @@ using app::Problem;
 
 namespace {
 
-bool hasFinding(const validation::TravelDocument& doc, std::string_view code) {
+bool hasFinding(const validation::TravelDocument& doc, validation::FindingCode code) {
     return std::any_of(doc.findings.begin(), doc.findings.end(), [&](const auto& f) { return f.code == code; });
 }
 
@@ -72,9 +71,11 @@ TEST(ExercisePack, EachPlantedProblemIsInTheRenderedDocument) {
             const auto expected = app::expectedFields(e, today);
             for (const auto& [name, value] : expected) EXPECT_EQ(read.value(name), value) << name;
             EXPECT_EQ(!read.valid(), e.problem == Problem::WrongCheckDigit);
-            EXPECT_EQ(hasFinding(read, "document_expired"), e.problem == Problem::Expired);
-            EXPECT_EQ(hasFinding(read, "name_possibly_truncated"), e.problem == Problem::TruncatedName);
-            EXPECT_EQ(hasFinding(read, "country_code_unknown"), e.problem == Problem::UnknownCountry);
+            EXPECT_EQ(hasFinding(read, validation::FindingCode::DocumentExpired), e.problem == Problem::Expired);
+            EXPECT_EQ(hasFinding(read, validation::FindingCode::NamePossiblyTruncated),
+                      e.problem == Problem::TruncatedName);
+            EXPECT_EQ(hasFinding(read, validation::FindingCode::CountryCodeUnknown),
+                      e.problem == Problem::UnknownCountry);
             EXPECT_EQ(e.render.visualFields.has_value(), e.problem == Problem::VisualMismatch);
             if (e.render.visualFields) {
                 EXPECT_NE(e.render.visualFields->surname, e.fields.surname);
@@ -148,35 +149,4 @@ TEST(ClassReport, TotalsPerTraineeAndQuotesNamesInCsv) {
     EXPECT_NE(csv.find("\r\n\"b,trainee\",2,10,11,0,1,2,40.0\r\n"), std::string::npos) << csv;
     EXPECT_NE(csv.find("\r\na,1,11,11,1,1,0,20.0\r\n"), std::string::npos) << csv;
     EXPECT_NE(csv.find("\r\n(class),3,21,22,1,2,2,33.3\r\n"), std::string::npos) << csv;
-}
-
-TEST(FieldRules, AcceptOnlyWhatAStandardizedValueCanBe) {
-    EXPECT_FALSE(app::editProblem("birth_date", "1974-08-12"));
-    EXPECT_FALSE(app::editProblem("birth_date", "1974-XX-XX"));
-    EXPECT_TRUE(app::editProblem("birth_date", "1974-13-01"));
-    EXPECT_TRUE(app::editProblem("birth_date", "12.08.1974"));
-    EXPECT_TRUE(app::editProblem("expiry_date", ""));
-    EXPECT_FALSE(app::editProblem("sex", ""));
-    EXPECT_FALSE(app::editProblem("sex", "X"));
-    EXPECT_TRUE(app::editProblem("sex", "male"));
-    EXPECT_FALSE(app::editProblem("issuing_state", "D"));
-    EXPECT_FALSE(app::editProblem("nationality", "UTO"));
-    EXPECT_TRUE(app::editProblem("nationality", "utopia"));
-    EXPECT_FALSE(app::editProblem("document_number", "L898902C3"));
-    EXPECT_TRUE(app::editProblem("document_number", "L898 902"));
-    EXPECT_TRUE(app::editProblem("document_number", ""));
-    EXPECT_FALSE(app::editProblem("surname", "VAN DER BERG"));
-    EXPECT_TRUE(app::editProblem("surname", ""));
-    EXPECT_TRUE(app::editProblem("surname", "MÜLLER"));
-    EXPECT_TRUE(app::editProblem("surname", " ANNA"));
-    EXPECT_TRUE(app::editProblem("given_names", "ANNA  MARIA"));
-    EXPECT_FALSE(app::editProblem("given_names", ""));
-    EXPECT_FALSE(app::editProblem("optional_data", "ZE184226B"));
-    EXPECT_TRUE(app::editProblem("optional_data", std::string(31, 'A')));
-    EXPECT_TRUE(app::editProblem("document_code", "PPP"));
-    EXPECT_TRUE(app::editProblem("composite", "1"));
-    // A problem never repeats the value typed (it may be a traveller's data).
-    const auto p = app::editProblem("surname", "SECRETNAME1");
-    ASSERT_TRUE(p);
-    EXPECT_EQ(p->find("SECRETNAME1"), std::string::npos);
 }

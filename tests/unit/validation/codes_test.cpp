@@ -56,7 +56,7 @@ TEST(Codes, UnknownCodesAreFindingsNotRejections) {
                             {.inspectionDate = test::testDate()});
     ASSERT_OK(doc);
     int unknown = 0;
-    for (const auto& f : doc->findings) unknown += f.code == "country_code_unknown";
+    for (const auto& f : doc->findings) unknown += f.code == FindingCode::CountryCodeUnknown;
     EXPECT_EQ(unknown, 2);
     EXPECT_TRUE(doc->checksPass());
     EXPECT_TRUE(doc->valid()) << "an unknown code is for the officer to judge";
@@ -71,5 +71,5 @@ TEST(Codes, GermanyAndDescriptions) {
     EXPECT_EQ(doc->field("issuing_state")->description, "Germany");
     EXPECT_EQ(doc->field("document_code")->description, "passport");
     EXPECT_EQ(doc->field("sex")->description, "female");
-    for (const auto& f : doc->findings) EXPECT_NE(f.code, "country_code_unknown");
+    for (const auto& f : doc->findings) EXPECT_NE(f.code, FindingCode::CountryCodeUnknown);
 }

@@ -24,7 +24,7 @@ const CheckResult* check(const TravelDocument& d, std::string_view name) {
     return nullptr;
 }
 
-bool hasFinding(const TravelDocument& d, std::string_view code) {
+bool hasFinding(const TravelDocument& d, FindingCode code) {
     for (const auto& f : d.findings)
         if (f.code == code) return true;
     return false;
@@ -59,7 +59,7 @@ TEST(MrzParser, Td3Specimen) {
     ASSERT_EQ(doc->checks.size(), 5u);
     for (const auto& c : doc->checks) EXPECT_EQ(c.status, CheckStatus::Pass) << c.name;
     EXPECT_TRUE(doc->checksPass());
-    EXPECT_TRUE(hasFinding(*doc, "document_expired"));
+    EXPECT_TRUE(hasFinding(*doc, FindingCode::DocumentExpired));
     EXPECT_TRUE(doc->valid()) << "expiry is a warning for the officer, not a malformed document";
     ASSERT_NE(doc->field("document_number"), nullptr);
     EXPECT_TRUE(doc->field("document_number")->checkDigitVerified);
@@ -183,8 +183,8 @@ TEST(MrzParser, ImpossibleAndUnknownDatesAreFindings) {
     ASSERT_OK(lines);
     auto doc = parseMrz(*lines, at2026());
     ASSERT_OK(doc);
-    EXPECT_TRUE(hasFinding(*doc, "birth_date_impossible"));
-    EXPECT_TRUE(hasFinding(*doc, "expiry_date_impossible")) << "30 February";
+    EXPECT_TRUE(hasFinding(*doc, FindingCode::BirthDateImpossible));
+    EXPECT_TRUE(hasFinding(*doc, FindingCode::ExpiryDateImpossible)) << "30 February";
     EXPECT_FALSE(doc->valid());
 
     f.birthDate = "74<<<<";
@@ -194,7 +194,7 @@ TEST(MrzParser, ImpossibleAndUnknownDatesAreFindings) {
     doc = parseMrz(*lines, at2026());
     ASSERT_OK(doc);
     EXPECT_EQ(doc->birthDate.iso(), "1974-XX-XX");
-    EXPECT_TRUE(hasFinding(*doc, "birth_date_partly_unknown"));
+    EXPECT_TRUE(hasFinding(*doc, FindingCode::BirthDatePartlyUnknown));
     EXPECT_TRUE(doc->valid());
 }
 

@@ -19,7 +19,9 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace secondline::capture {
@@ -39,6 +41,24 @@ struct Point {
     float x = 0, y = 0;
 };
 
+/// Why a reading found no MRZ. The names returned by readFailureName() are stable: they are in the
+/// command-line JSON contract ("reason"). Never rename or reuse one; add new causes at the end.
+enum class ReadFailure {
+    NoMrz,      ///< "no_mrz": nothing like an MRZ in the image
+    TooBlurred, ///< "too_blurred": defocus or motion
+    TooSmall,   ///< "too_small": characters too few pixels high (document too far, resolution too low)
+    Glare,      ///< "glare": light washed out the zone
+    Partial,    ///< "partial": the zone runs off the edge of the image
+    Unreadable, ///< "unreadable": an MRZ is there but its characters could not be read
+};
+
+/// Every ReadFailure, in the order of the enum.
+[[nodiscard]] std::span<const ReadFailure> allReadFailures() noexcept;
+/// Stable snake_case name, e.g. "no_mrz".
+[[nodiscard]] std::string_view readFailureName(ReadFailure failure) noexcept;
+/// The cause of a stable name (exact, case-sensitive), or nullopt.
+[[nodiscard]] std::optional<ReadFailure> readFailureFrom(std::string_view name) noexcept;
+
 struct MrzReading {
     bool found = false;             ///< an MRZ of a known format was read (check digits may still fail)
     std::vector<std::string> lines; ///< the lines as the OCR read them (also when not found, if any)
@@ -46,11 +66,8 @@ struct MrzReading {
     std::vector<std::vector<float>> confidence;
     std::optional<validation::TravelDocument> document; ///< present when found
     std::optional<core::Error> error;                   ///< why not found: MrzNotFound, MrzUnreadable, ...
-    /// When not found, the likely cause, so the officer knows what to change: "no_mrz" (nothing like an MRZ
-    /// in the image), "too_blurred", "too_small" (characters too few pixels high), "glare" (light washed
-    /// out the zone), "partial" (the zone runs off the edge of the image), or "unreadable" (an MRZ is there
-    /// but its characters could not be read). Empty when found.
-    std::string reason;
+    /// When not found, the likely cause, so the officer knows what to change; nullopt when found.
+    std::optional<ReadFailure> reason;
     int rotation = 0; ///< clockwise turn (0, 90, 180, 270) that made the zone upright
     Box zone;         ///< the zone in the input image's coordinates (bounding box)
     /// The zone's corners in the input image: top-left, top-right, bottom-right, bottom-left as the document

@@ -8,6 +8,7 @@
 #include <secondline/validation/mrz_format.h>
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,11 +34,48 @@ struct CheckResult {
 enum class Severity { Info, Warning, Error };
 [[nodiscard]] std::string_view severityName(Severity severity) noexcept; // "info", "warning", "error"
 
-/// Something doubtful about the document. `code` is stable (e.g. "document_expired"); `message`
-/// names fields and positions only.
+/// What a finding is about, for a program to branch on. The names returned by findingCodeName() are stable:
+/// they are in the command-line JSON contract and in stored records. Never rename or reuse one; add new
+/// codes at the end.
+enum class FindingCode {
+    // validation (parsing an MRZ)
+    NameMissing,             ///< "name_missing": the primary identifier is empty
+    NamePossiblyTruncated,   ///< "name_possibly_truncated": the name zone is full
+    CountryCodeMalformed,    ///< "country_code_malformed": a state code is not letters
+    CountryCodeHistoric,     ///< "country_code_historic": a code no longer assigned
+    SpecimenCode,            ///< "specimen_code": UTO, the specimen state
+    CountryCodeUnknown,      ///< "country_code_unknown": not in Doc 9303 Part 3's tables
+    BirthDateMalformed,      ///< "birth_date_malformed": not a YYMMDD date
+    ExpiryDateMalformed,     ///< "expiry_date_malformed"
+    BirthDateImpossible,     ///< "birth_date_impossible": a month or day that does not exist
+    ExpiryDateImpossible,    ///< "expiry_date_impossible"
+    BirthDatePartlyUnknown,  ///< "birth_date_partly_unknown": unknown parts (XX or fillers)
+    ExpiryDatePartlyUnknown, ///< "expiry_date_partly_unknown"
+    DocumentExpired,         ///< "document_expired": expired on the inspection date
+    DocumentExpiresSoon,     ///< "document_expires_soon": within ParseOptions::expiresSoonDays
+    SexUnspecifiedX,         ///< "sex_unspecified_x": sex X, accepted
+    SexInvalid,              ///< "sex_invalid": not M, F, X or filler
+    DocumentCodeInvalid,     ///< "document_code_invalid": does not start with a letter
+    DocumentCodeUnexpected,  ///< "document_code_unexpected": a 2x44 MRZ that is neither passport nor visa
+    DocumentNumberMissing,   ///< "document_number_missing"
+    CheckDigitMismatch,      ///< "check_digit_mismatch": a check digit fails (the finding's field is the check's name)
+    // capture (reading an image)
+    UncertainRead, ///< "uncertain_read": read with low confidence, no check digit covers it
+    OcrCorrected,  ///< "ocr_corrected": a character the OCR read was corrected by a rule or check digit
+};
+
+/// Every FindingCode, in the order of the enum.
+[[nodiscard]] std::span<const FindingCode> allFindingCodes() noexcept;
+/// Stable snake_case name, e.g. "document_expired".
+[[nodiscard]] std::string_view findingCodeName(FindingCode code) noexcept;
+/// The code of a stable name (exact, case-sensitive), or nullopt.
+[[nodiscard]] std::optional<FindingCode> findingCodeFrom(std::string_view name) noexcept;
+
+/// Something doubtful about the document. `code` is for programs; `message` names fields and positions only.
 struct Finding {
-    std::string field; ///< field name, or "document" for the whole
-    std::string code;
+    std::string field; ///< field name (see TravelDocument::fields), "name" for the whole name zone, a check's
+                       ///< name ("composite") for check_digit_mismatch, or "document" for the whole
+    FindingCode code = FindingCode::CheckDigitMismatch;
     Severity severity = Severity::Warning;
     std::string message;
 };
