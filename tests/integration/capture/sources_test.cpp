@@ -8,6 +8,7 @@
 #include <secondline/capture/synthetic.h>
 
 #include "capture_fixture.h"
+#include "fake_serial_port.h"
 #include "test_support.h"
 
 #include <algorithm>
@@ -220,6 +221,8 @@ TEST_F(SaneTest, ASlowDeviceTimesOutAndCancelsPromptlyInsteadOfHanging) {
         auto slow = scanner(o, 600s);
         if (!slow->start()) return complain("second start failed");
         std::thread officer([&] {
+            // The input, not a wait: the officer cancels a while into the scan (next() returns cancelled
+            // whether the cancel lands before or during the slow read; this aims for during).
             std::this_thread::sleep_for(200ms);
             slow->cancel();
         });
@@ -382,36 +385,7 @@ TEST_F(CameraTest, MissingOrBrokenVideosAndAbsentCamerasAreClearErrors) {
 
 // ---------------------------------------------------------------------------------------------- serial
 
-/// The document reader's end of a serial line: the master side of a pseudo-terminal.
-class FakeReaderPort {
-public:
-    FakeReaderPort() {
-        m_master = ::posix_openpt(O_RDWR | O_NOCTTY);
-        if (m_master < 0 || ::grantpt(m_master) != 0 || ::unlockpt(m_master) != 0)
-            throw std::runtime_error("no pseudo-terminal");
-        m_path = ::ptsname(m_master);
-    }
-    ~FakeReaderPort() { close(); }
-    FakeReaderPort(const FakeReaderPort&) = delete;
-    FakeReaderPort& operator=(const FakeReaderPort&) = delete;
-    [[nodiscard]] const std::string& path() const { return m_path; }
-    void send(std::string_view bytes) const {
-        while (!bytes.empty()) {
-            const auto n = ::write(m_master, bytes.data(), bytes.size());
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) throw std::runtime_error("pty write failed");
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-    }
-    void close() {
-        if (m_master >= 0) ::close(m_master);
-        m_master = -1;
-    }
-
-private:
-    int m_master = -1;
-    std::string m_path;
-};
+using test::FakeReaderPort;
 
 const std::string kTd3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 const std::string kTd1 =
@@ -447,6 +421,7 @@ TEST(SerialSource, ReadsAnMrzThroughFramingGarbageAndSplitWrites) {
     std::thread reader([&] {
         for (std::size_t at = 0; at < wire.size(); at += 7) {
             port.send(std::string_view(wire).substr(at, 7));
+            // The input, not a wait: a slow reader's pieces arrive apart, so the source sees split writes.
             std::this_thread::sleep_for(2ms);
         }
     });
@@ -532,7 +507,8 @@ TEST(SerialSource, AReaderUnpluggedAndPluggedBackIsReconnected) {
     std::filesystem::create_symlink(second.path(), link);
     std::string got;
     std::thread reader([&] {
-        std::this_thread::sleep_for(500ms); // after the source has reopened the port
+        // After the source has reopened the port (it retries while nextText() waits).
+        EXPECT_TRUE(second.waitUntilOpened(5s)) << "the source never reopened the port";
         second.send(kTd3 + "\r\n");
     });
     got = nextText(*source);
@@ -574,7 +550,8 @@ TEST(SerialSource, ASessionTurnsTheReadersTextIntoTheSameReadingAsAnImage) {
     auto reader = MrzReader::create();
     ASSERT_OK(reader);
     std::thread device([&] {
-        std::this_thread::sleep_for(100ms);
+        // Once the session has opened the port.
+        EXPECT_TRUE(port.waitUntilOpened(5s)) << "the session never opened the port";
         port.send(kTd3 + "\r\n");
     });
     const auto r = captureMrz(*source, *reader, {.read = {.inspectionDate = test::testDate()}, .timeout = 5s});
