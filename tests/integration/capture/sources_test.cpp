@@ -3,7 +3,6 @@
 // pseudo-terminal as the document reader's serial line.
 
 #include <secondline/capture/capture_session.h>
-#include <secondline/capture/mrz_text.h>
 #include <secondline/capture/source.h>
 #include <secondline/capture/synthetic.h>
 
@@ -576,91 +575,6 @@ TEST(SerialSource, NoDocumentWithinTheSessionTimeoutIsDeviceTimeout) {
     ASSERT_TRUE(r.error.has_value());
     EXPECT_EQ(r.error->code, ErrorCode::DeviceTimeout);
     EXPECT_FALSE(r.reading.found);
-}
-
-// ---------------------------------------------------------------------------------------------- text
-
-TEST(MrzTextAssembler, BuildsZonesFromPiecesAndDropsWhatIsNotOne) {
-    MrzTextAssembler a(100ms);
-    std::vector<std::string> done;
-    const auto t = std::chrono::steady_clock::now();
-    std::string lower = kTd3;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(c)); });
-    a.feed(lower + "\r\n", t, done); // Caps Lock on the wedge
-    ASSERT_EQ(done.size(), 1U);
-    EXPECT_EQ(done[0], kTd3);
-    // Lines of different lengths do not make a zone.
-    done.clear();
-    a.feed(kTd3.substr(0, 44) + "\n" + kTd1.substr(0, 30) + "\n", t, done);
-    EXPECT_TRUE(done.empty());
-    EXPECT_TRUE(a.pending());
-    // Overlong lines are dropped whole, and bounded.
-    a.feed(std::string(10000, 'A') + "\n", t, done);
-    EXPECT_TRUE(done.empty());
-    EXPECT_FALSE(a.pending());
-    EXPECT_GE(a.droppedLines(), 2);
-    // A TD1 zone sent as one 90-character line.
-    std::string joined = kTd1;
-    joined.erase(std::remove(joined.begin(), joined.end(), '\n'), joined.end());
-    a.feed(joined + "\n", t, done);
-    ASSERT_EQ(done.size(), 1U);
-    EXPECT_EQ(done[0], kTd1);
-    // A partial zone older than the line timeout is not continued by later bytes.
-    done.clear();
-    a.feed(kTd3.substr(0, 45), t, done);
-    a.feed(kTd3.substr(45) + "\n", t + 500ms, done);
-    EXPECT_TRUE(done.empty());
-}
-
-TEST(WedgeDetector, AReadersBurstBecomesAnMrzAndAPersonsTypingIsReleased) {
-    WedgeDetector w;
-    auto t = std::chrono::steady_clock::now();
-    WedgeDetector::Verdict v = WedgeDetector::Verdict::Hold;
-    std::string typed = kTd3 + "\n";
-    for (char c : typed) {
-        v = w.key(c, t);
-        t += 3ms;
-        if (v != WedgeDetector::Verdict::Hold) break;
-    }
-    ASSERT_EQ(v, WedgeDetector::Verdict::Mrz);
-    EXPECT_EQ(w.mrz(), kTd3);
-    EXPECT_TRUE(w.held().empty());
-
-    // A person: 80 ms between keys. The first key is held until the gap shows it is a person.
-    w.clear();
-    EXPECT_EQ(w.key('S', t), WedgeDetector::Verdict::Hold);
-    t += 80ms;
-    EXPECT_TRUE(w.timeout(t));
-    EXPECT_EQ(w.held(), "S");
-    w.clear();
-    // A key outside the MRZ alphabet releases at once.
-    EXPECT_EQ(w.key('e', t), WedgeDetector::Verdict::Hold);
-    EXPECT_EQ(w.key(' ', t + 1ms), WedgeDetector::Verdict::Release);
-    EXPECT_EQ(w.held(), "e ");
-    w.clear();
-    EXPECT_EQ(w.key('-', t), WedgeDetector::Verdict::Release);
-
-    // A reader that pauses between lines (or a machine that stalls) after a sure burst is still a reader.
-    w.clear();
-    for (std::size_t i = 0; i < 44; ++i) {
-        ASSERT_EQ(w.key(kTd3[i], t), WedgeDetector::Verdict::Hold);
-        t += i == 20 ? 200ms : 2ms;
-    }
-    EXPECT_EQ(w.key('\n', t), WedgeDetector::Verdict::Hold);
-    t += 150ms;
-    EXPECT_FALSE(w.timeout(t));
-    for (std::size_t i = 45; i < kTd3.size(); ++i) {
-        ASSERT_EQ(w.key(kTd3[i], t), WedgeDetector::Verdict::Hold);
-        t += 2ms;
-    }
-    EXPECT_EQ(w.key('\n', t), WedgeDetector::Verdict::Mrz);
-    // But a pause within the first few keys is a person's.
-    w.clear();
-    EXPECT_EQ(w.key('A', t), WedgeDetector::Verdict::Hold);
-    EXPECT_EQ(w.key('B', t + 2ms), WedgeDetector::Verdict::Hold);
-    EXPECT_EQ(w.key('C', t + 100ms), WedgeDetector::Verdict::Release);
-    EXPECT_EQ(w.held(), "ABC");
 }
 
 } // namespace
