@@ -499,10 +499,12 @@ TEST(SerialSource, AReaderUnpluggedAndPluggedBackIsReconnected) {
 
     first->send(kTd3.substr(0, 30)); // unplugged mid-line
     first.reset();
+    // The name goes with the adapter, as udev removes it. Left in place, it would name a pseudo-terminal number
+    // that any other process on the machine may be given next, and the source would reconnect to that one.
+    std::filesystem::remove(link);
     auto gap = source->next(300ms);
     ASSERT_OK(gap) << "a short loss is waited out";
     FakeReaderPort second; // plugged back: a new device node behind the same name
-    std::filesystem::remove(link);
     std::filesystem::create_symlink(second.path(), link);
     std::string got;
     std::thread reader([&] {
@@ -517,10 +519,15 @@ TEST(SerialSource, AReaderUnpluggedAndPluggedBackIsReconnected) {
 }
 
 TEST(SerialSource, AReaderThatStaysAwayIsDeviceGoneWithinTheReconnectTimeout) {
+    test::TempDir dir;
+    const auto link = dir.path() / "mrz-reader";
     auto port = std::make_unique<FakeReaderPort>();
-    auto source = serial(port->path(), {.reconnectTimeout = 300ms});
+    std::filesystem::create_symlink(port->path(), link);
+    auto source = serial(link.string(), {.reconnectTimeout = 300ms});
     ASSERT_OK(source->start());
+    // Unplugged: the device and its name go (the pseudo-terminal's own path could be given to another process).
     port.reset();
+    std::filesystem::remove(link);
     const auto until = std::chrono::steady_clock::now() + 5s;
     core::Result<SourceItem> item = SourceItem::of(SourceItem::Kind::Idle);
     while (item && std::chrono::steady_clock::now() < until) item = source->next(200ms);
