@@ -32,6 +32,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
     printf 'officer-pw\n' | "$BIN" ingest --store "$STORE" --user officer --password-stdin "$WORK"/images/*.png \
         > "$out" 2>/dev/null &
     pid=$!
+    # The input, not a wait: the kill lands at a random moment of the ingest (and below, of the rekey), which
+    # is what the crash test explores. Nothing here waits for the process to reach a state.
     sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.3f", 0.05 + rand() * 1.2 }')"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true

@@ -9,6 +9,8 @@
 #include "capture_fixture.h"
 #include "test_support.h"
 
+#include <cstdio>
+
 using namespace secondline;
 using namespace secondline::capture;
 using core::ErrorCode;
@@ -35,6 +37,12 @@ TEST_F(CaptureTest, ReadsATd3PassportFromPixels) {
 }
 
 // Sample-image pass counts per condition. These minimums only ratchet up.
+//
+// Each condition's material is hard enough that the reader does not read every sample: a condition at 100%
+// measures nothing (it cannot show a reader getting better, and a small loss hides under a lucky sample).
+// The minimum sits one sample below the count measured when it was set; a better reader raises it. Every
+// run prints the counts ("[ pass count ]" lines). The clean cases are read exactly by the other tests here
+// (ReadsATd3PassportFromPixels, NegativeDocumentsAreNeverReadAsValid, DocumentAndPortraitAreCutOutSquaredUp).
 struct Condition {
     const char* name;
     RenderOptions options;
@@ -44,26 +52,46 @@ struct Condition {
 
 TEST_F(CaptureTest, PassCountsPerCondition) {
     const Condition conditions[] = {
-        {"300dpi", {.dpi = 300}, 25, 25},
-        {"300dpi-page-skew", {.dpi = 300, .onPage = true, .skewDegrees = 3.0}, 15, 15},
-        {"200dpi-rotated-180", {.dpi = 200, .rotation = 180}, 15, 15},
-        {"300dpi-rotated-90", {.dpi = 300, .rotation = 90}, 10, 10},
-        {"150dpi", {.dpi = 150}, 15, 15},
-        {"120dpi", {.dpi = 120}, 10, 10},
+        // measured 23/25 on 2026-12-07; raise, never lower (clean 300 dpi: 25/25, before the blur and noise)
+        {"300dpi-defocus-noise-jpeg", {.dpi = 300, .blurSigma = 2.2, .noiseSigma = 14.0, .jpegQuality = 35}, 25, 22},
+        // measured 13/15 on 2026-12-07; raise, never lower (3 degrees, clean: 15/15)
+        {"300dpi-page-skew18-defocus-noise-jpeg",
+         {.dpi = 300, .onPage = true, .skewDegrees = 18.0, .blurSigma = 2.2, .noiseSigma = 14.0, .jpegQuality = 35},
+         15,
+         12},
+        // measured 14/15 on 2026-12-07; raise, never lower (clean: 15/15)
+        {"200dpi-rotated-180-defocus-noise",
+         {.dpi = 200, .rotation = 180, .blurSigma = 1.4, .noiseSigma = 10.0},
+         15,
+         13},
+        // measured 6/10 on 2026-12-07; raise, never lower (clean: 10/10; skew 8, defocus 1.6, noise 8: 10/10)
+        {"300dpi-rotated-90-skew10-defocus-noise-jpeg",
+         {.dpi = 300, .rotation = 90, .skewDegrees = 10.0, .blurSigma = 1.8, .noiseSigma = 10.0, .jpegQuality = 60},
+         10,
+         5},
+        // measured 11/15 on 2026-12-07; raise, never lower (clean: 15/15)
+        {"150dpi-defocus-noise-jpeg", {.dpi = 150, .blurSigma = 1.1, .noiseSigma = 8.0, .jpegQuality = 70}, 15, 10},
+        // measured 9/10 on 2026-12-07; raise, never lower (clean 120 dpi: 10/10)
+        {"100dpi-noise-jpeg", {.dpi = 100, .noiseSigma = 6.0, .jpegQuality = 70}, 10, 8},
         // A phone over a desk: perspective corrected before OCR, blur, uneven light, noise and JPEG.
+        // measured 9/10 on 2026-12-07; raise, never lower (perspective 0.15, motion 1.5, noise 3: 10/10)
         {"camera-tilted",
          {.dpi = 220,
           .skewDegrees = 8.0,
           .blurSigma = 0.6,
-          .noiseSigma = 3.0,
-          .jpegQuality = 85,
+          .noiseSigma = 6.0,
+          .jpegQuality = 70,
           .onDesk = true,
-          .perspective = 0.15,
-          .motionBlur = 1.5,
-          .unevenLight = 0.3},
+          .perspective = 0.25,
+          .motionBlur = 3.0,
+          .unevenLight = 0.5},
          10,
-         9},
-        {"low-contrast", {.dpi = 200, .onDesk = true, .contrast = 0.35}, 10, 10},
+         8},
+        // measured 8/10 on 2026-12-07; raise, never lower (contrast 0.35 clean: 10/10)
+        {"low-contrast-defocus-noise",
+         {.dpi = 200, .blurSigma = 0.8, .noiseSigma = 8.0, .onDesk = true, .contrast = 0.15},
+         10,
+         7},
     };
     for (const auto& c : conditions) {
         int exact = 0;
@@ -77,6 +105,8 @@ TEST_F(CaptureTest, PassCountsPerCondition) {
                     << c.name << " sample " << i << " misread yet reported valid";
             }
         }
+        // Printed on every run, so that a better reader shows what the minimum can be raised to.
+        std::printf("[ pass count ] %s: %d of %d exact (minimum %d)\n", c.name, exact, c.samples, c.minimumExact);
         EXPECT_GE(exact, c.minimumExact) << c.name << ": " << exact << " of " << c.samples << " exact";
     }
 }

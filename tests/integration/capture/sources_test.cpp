@@ -3,11 +3,11 @@
 // pseudo-terminal as the document reader's serial line.
 
 #include <secondline/capture/capture_session.h>
-#include <secondline/capture/mrz_text.h>
 #include <secondline/capture/source.h>
 #include <secondline/capture/synthetic.h>
 
 #include "capture_fixture.h"
+#include "fake_serial_port.h"
 #include "test_support.h"
 
 #include <algorithm>
@@ -220,6 +220,8 @@ TEST_F(SaneTest, ASlowDeviceTimesOutAndCancelsPromptlyInsteadOfHanging) {
         auto slow = scanner(o, 600s);
         if (!slow->start()) return complain("second start failed");
         std::thread officer([&] {
+            // The input, not a wait: the officer cancels a while into the scan (next() returns cancelled
+            // whether the cancel lands before or during the slow read; this aims for during).
             std::this_thread::sleep_for(200ms);
             slow->cancel();
         });
@@ -382,36 +384,7 @@ TEST_F(CameraTest, MissingOrBrokenVideosAndAbsentCamerasAreClearErrors) {
 
 // ---------------------------------------------------------------------------------------------- serial
 
-/// The document reader's end of a serial line: the master side of a pseudo-terminal.
-class FakeReaderPort {
-public:
-    FakeReaderPort() {
-        m_master = ::posix_openpt(O_RDWR | O_NOCTTY);
-        if (m_master < 0 || ::grantpt(m_master) != 0 || ::unlockpt(m_master) != 0)
-            throw std::runtime_error("no pseudo-terminal");
-        m_path = ::ptsname(m_master);
-    }
-    ~FakeReaderPort() { close(); }
-    FakeReaderPort(const FakeReaderPort&) = delete;
-    FakeReaderPort& operator=(const FakeReaderPort&) = delete;
-    [[nodiscard]] const std::string& path() const { return m_path; }
-    void send(std::string_view bytes) const {
-        while (!bytes.empty()) {
-            const auto n = ::write(m_master, bytes.data(), bytes.size());
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) throw std::runtime_error("pty write failed");
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-    }
-    void close() {
-        if (m_master >= 0) ::close(m_master);
-        m_master = -1;
-    }
-
-private:
-    int m_master = -1;
-    std::string m_path;
-};
+using test::FakeReaderPort;
 
 const std::string kTd3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 const std::string kTd1 =
@@ -447,6 +420,7 @@ TEST(SerialSource, ReadsAnMrzThroughFramingGarbageAndSplitWrites) {
     std::thread reader([&] {
         for (std::size_t at = 0; at < wire.size(); at += 7) {
             port.send(std::string_view(wire).substr(at, 7));
+            // The input, not a wait: a slow reader's pieces arrive apart, so the source sees split writes.
             std::this_thread::sleep_for(2ms);
         }
     });
@@ -525,14 +499,17 @@ TEST(SerialSource, AReaderUnpluggedAndPluggedBackIsReconnected) {
 
     first->send(kTd3.substr(0, 30)); // unplugged mid-line
     first.reset();
+    // The name goes with the adapter, as udev removes it. Left in place, it would name a pseudo-terminal number
+    // that any other process on the machine may be given next, and the source would reconnect to that one.
+    std::filesystem::remove(link);
     auto gap = source->next(300ms);
     ASSERT_OK(gap) << "a short loss is waited out";
     FakeReaderPort second; // plugged back: a new device node behind the same name
-    std::filesystem::remove(link);
     std::filesystem::create_symlink(second.path(), link);
     std::string got;
     std::thread reader([&] {
-        std::this_thread::sleep_for(500ms); // after the source has reopened the port
+        // After the source has reopened the port (it retries while nextText() waits).
+        EXPECT_TRUE(second.waitUntilOpened(5s)) << "the source never reopened the port";
         second.send(kTd3 + "\r\n");
     });
     got = nextText(*source);
@@ -542,10 +519,15 @@ TEST(SerialSource, AReaderUnpluggedAndPluggedBackIsReconnected) {
 }
 
 TEST(SerialSource, AReaderThatStaysAwayIsDeviceGoneWithinTheReconnectTimeout) {
+    test::TempDir dir;
+    const auto link = dir.path() / "mrz-reader";
     auto port = std::make_unique<FakeReaderPort>();
-    auto source = serial(port->path(), {.reconnectTimeout = 300ms});
+    std::filesystem::create_symlink(port->path(), link);
+    auto source = serial(link.string(), {.reconnectTimeout = 300ms});
     ASSERT_OK(source->start());
+    // Unplugged: the device and its name go (the pseudo-terminal's own path could be given to another process).
     port.reset();
+    std::filesystem::remove(link);
     const auto until = std::chrono::steady_clock::now() + 5s;
     core::Result<SourceItem> item = SourceItem::of(SourceItem::Kind::Idle);
     while (item && std::chrono::steady_clock::now() < until) item = source->next(200ms);
@@ -574,7 +556,8 @@ TEST(SerialSource, ASessionTurnsTheReadersTextIntoTheSameReadingAsAnImage) {
     auto reader = MrzReader::create();
     ASSERT_OK(reader);
     std::thread device([&] {
-        std::this_thread::sleep_for(100ms);
+        // Once the session has opened the port.
+        EXPECT_TRUE(port.waitUntilOpened(5s)) << "the session never opened the port";
         port.send(kTd3 + "\r\n");
     });
     const auto r = captureMrz(*source, *reader, {.read = {.inspectionDate = test::testDate()}, .timeout = 5s});
@@ -599,91 +582,6 @@ TEST(SerialSource, NoDocumentWithinTheSessionTimeoutIsDeviceTimeout) {
     ASSERT_TRUE(r.error.has_value());
     EXPECT_EQ(r.error->code, ErrorCode::DeviceTimeout);
     EXPECT_FALSE(r.reading.found);
-}
-
-// ---------------------------------------------------------------------------------------------- text
-
-TEST(MrzTextAssembler, BuildsZonesFromPiecesAndDropsWhatIsNotOne) {
-    MrzTextAssembler a(100ms);
-    std::vector<std::string> done;
-    const auto t = std::chrono::steady_clock::now();
-    std::string lower = kTd3;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(c)); });
-    a.feed(lower + "\r\n", t, done); // Caps Lock on the wedge
-    ASSERT_EQ(done.size(), 1U);
-    EXPECT_EQ(done[0], kTd3);
-    // Lines of different lengths do not make a zone.
-    done.clear();
-    a.feed(kTd3.substr(0, 44) + "\n" + kTd1.substr(0, 30) + "\n", t, done);
-    EXPECT_TRUE(done.empty());
-    EXPECT_TRUE(a.pending());
-    // Overlong lines are dropped whole, and bounded.
-    a.feed(std::string(10000, 'A') + "\n", t, done);
-    EXPECT_TRUE(done.empty());
-    EXPECT_FALSE(a.pending());
-    EXPECT_GE(a.droppedLines(), 2);
-    // A TD1 zone sent as one 90-character line.
-    std::string joined = kTd1;
-    joined.erase(std::remove(joined.begin(), joined.end(), '\n'), joined.end());
-    a.feed(joined + "\n", t, done);
-    ASSERT_EQ(done.size(), 1U);
-    EXPECT_EQ(done[0], kTd1);
-    // A partial zone older than the line timeout is not continued by later bytes.
-    done.clear();
-    a.feed(kTd3.substr(0, 45), t, done);
-    a.feed(kTd3.substr(45) + "\n", t + 500ms, done);
-    EXPECT_TRUE(done.empty());
-}
-
-TEST(WedgeDetector, AReadersBurstBecomesAnMrzAndAPersonsTypingIsReleased) {
-    WedgeDetector w;
-    auto t = std::chrono::steady_clock::now();
-    WedgeDetector::Verdict v = WedgeDetector::Verdict::Hold;
-    std::string typed = kTd3 + "\n";
-    for (char c : typed) {
-        v = w.key(c, t);
-        t += 3ms;
-        if (v != WedgeDetector::Verdict::Hold) break;
-    }
-    ASSERT_EQ(v, WedgeDetector::Verdict::Mrz);
-    EXPECT_EQ(w.mrz(), kTd3);
-    EXPECT_TRUE(w.held().empty());
-
-    // A person: 80 ms between keys. The first key is held until the gap shows it is a person.
-    w.clear();
-    EXPECT_EQ(w.key('S', t), WedgeDetector::Verdict::Hold);
-    t += 80ms;
-    EXPECT_TRUE(w.timeout(t));
-    EXPECT_EQ(w.held(), "S");
-    w.clear();
-    // A key outside the MRZ alphabet releases at once.
-    EXPECT_EQ(w.key('e', t), WedgeDetector::Verdict::Hold);
-    EXPECT_EQ(w.key(' ', t + 1ms), WedgeDetector::Verdict::Release);
-    EXPECT_EQ(w.held(), "e ");
-    w.clear();
-    EXPECT_EQ(w.key('-', t), WedgeDetector::Verdict::Release);
-
-    // A reader that pauses between lines (or a machine that stalls) after a sure burst is still a reader.
-    w.clear();
-    for (std::size_t i = 0; i < 44; ++i) {
-        ASSERT_EQ(w.key(kTd3[i], t), WedgeDetector::Verdict::Hold);
-        t += i == 20 ? 200ms : 2ms;
-    }
-    EXPECT_EQ(w.key('\n', t), WedgeDetector::Verdict::Hold);
-    t += 150ms;
-    EXPECT_FALSE(w.timeout(t));
-    for (std::size_t i = 45; i < kTd3.size(); ++i) {
-        ASSERT_EQ(w.key(kTd3[i], t), WedgeDetector::Verdict::Hold);
-        t += 2ms;
-    }
-    EXPECT_EQ(w.key('\n', t), WedgeDetector::Verdict::Mrz);
-    // But a pause within the first few keys is a person's.
-    w.clear();
-    EXPECT_EQ(w.key('A', t), WedgeDetector::Verdict::Hold);
-    EXPECT_EQ(w.key('B', t + 2ms), WedgeDetector::Verdict::Hold);
-    EXPECT_EQ(w.key('C', t + 100ms), WedgeDetector::Verdict::Release);
-    EXPECT_EQ(w.held(), "ABC");
 }
 
 } // namespace

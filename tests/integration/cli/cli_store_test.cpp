@@ -1,0 +1,235 @@
+// The command-line contract, through the real binary: the store, records, users and review commands
+// (app/cli/commands_store.cpp).
+
+#include "cli_fixture.h"
+#include "test_support.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+using namespace secondline;
+using namespace secondline::test;
+using nlohmann::json;
+
+TEST_F(CliTest, StoreInitIngestAndShow) {
+    const std::string store = dir.file("s.db");
+    auto init = run({"store", "init", "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    ASSERT_EQ(init.exitCode, 0) << init.err;
+    auto add =
+        run({"user", "add", "officer1", "--role", "officer", "--store", store, "--user", "admin", "--password-stdin"},
+            "admin-pass\nofficer-pass\n");
+    ASSERT_EQ(add.exitCode, 0) << add.err;
+    std::vector<std::string> mrz;
+    const std::string image = renderImage(31, validation::MrzFormat::TD1, &mrz);
+    auto ingest = run({"ingest", "--store", store, "--user", "officer1", "--password-stdin", image}, "officer-pass\n");
+    ASSERT_EQ(ingest.exitCode, 0) << ingest.out << ingest.err;
+    const auto ingested = ingest.jsonLines();
+    ASSERT_EQ(ingested.size(), 1u);
+    ASSERT_TRUE(ingested[0].contains("record_id")) << ingest.out;
+    const auto id = std::to_string(ingested[0]["record_id"].get<std::int64_t>());
+    auto show =
+        run({"records", "show", id, "--store", store, "--user", "officer1", "--password-stdin"}, "officer-pass\n");
+    ASSERT_EQ(show.exitCode, 0) << show.err;
+    const auto rec = json::parse(show.out);
+    EXPECT_EQ(rec["document"]["lines"], json(mrz));
+    EXPECT_EQ(rec["officer"], "officer1");
+    // The squared-up document and the portrait were stored with the record, inside the encrypted store
+    // only: nothing else appeared beside it.
+    EXPECT_EQ(ingested[0]["images"], 2);
+    ASSERT_EQ(rec["images"].size(), 2u) << show.out;
+    EXPECT_EQ(rec["images"][0]["kind"], "document");
+    EXPECT_EQ(rec["images"][1]["kind"], "portrait");
+    EXPECT_EQ(rec["images"][0]["media_type"], "image/jpeg");
+    EXPECT_GT(rec["images"][0]["width"].get<int>(), rec["images"][0]["height"].get<int>());
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(store).parent_path())) {
+        const std::string ext = e.path().extension().string();
+        EXPECT_TRUE(ext != ".jpg" && ext != ".jpeg") << e.path() << " left on disk";
+    }
+    const std::string documentKey = rec["document"]["fields"]["issuing_state"]["value"].get<std::string>() + ":" +
+                                    rec["document"]["fields"]["document_number"]["value"].get<std::string>();
+    auto find =
+        run({"records", "find", "--document", documentKey, "--store", store, "--user", "officer1", "--password-stdin"},
+            "officer-pass\n");
+    EXPECT_EQ(find.exitCode, 0) << find.err;
+    ASSERT_EQ(find.jsonLines().size(), 1u) << find.out;
+    EXPECT_EQ(find.jsonLines()[0]["id"].get<std::int64_t>(), ingested[0]["record_id"].get<std::int64_t>());
+    auto check = run({"store", "check", "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    EXPECT_EQ(check.exitCode, 0) << check.err;
+    EXPECT_EQ(json::parse(check.out)["ok"], true);
+    // Wrong password: a clear error, exit 2, and nothing about the password in the message.
+    auto wrong = run({"records", "show", id, "--store", store, "--user", "officer1", "--password-stdin"}, "nope\n");
+    EXPECT_EQ(wrong.exitCode, 2);
+    EXPECT_TRUE(test::contains(wrong.err, "authentication_failed")) << wrong.err;
+    EXPECT_FALSE(test::contains(wrong.err, "nope"));
+    // The administrator may not read personal data: refused with its own status.
+    auto refused =
+        run({"records", "show", id, "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    EXPECT_EQ(refused.exitCode, 3);
+    EXPECT_TRUE(test::contains(refused.err, "permission_denied")) << refused.err;
+    EXPECT_TRUE(test::contains(refused.err, "record.read")) << "names the missing permission: " << refused.err;
+}
+
+TEST_F(CliTest, RekeyBackupAndRestoreKeepEveryRecord) {
+    const std::string store = dir.file("s.db");
+    const std::vector<std::string> fast = {"--kdf-ops", "1", "--kdf-mem-kib", "8"};
+    auto with = [](std::vector<std::string> args, const std::vector<std::string>& more) {
+        args.insert(args.end(), more.begin(), more.end());
+        return args;
+    };
+    ASSERT_EQ(
+        run(with({"store", "init", "--store", store, "--user", "admin", "--password-stdin"}, fast), "a-pw\n").exitCode,
+        0);
+    ASSERT_EQ(
+        run(with({"user", "add", "o1", "--role", "officer", "--store", store, "--user", "admin", "--password-stdin"},
+                 fast),
+            "a-pw\no-pw\n")
+            .exitCode,
+        0);
+    const std::string image = renderImage(77, validation::MrzFormat::TD3, nullptr);
+    auto ingest = run({"ingest", "--store", store, "--user", "o1", "--password-stdin", image, image}, "o-pw\n");
+    ASSERT_EQ(ingest.exitCode, 0) << ingest.err;
+
+    auto rekey = run({"store", "rekey", "--store", store, "--user", "admin", "--password-stdin"}, "a-pw\n");
+    ASSERT_EQ(rekey.exitCode, 0) << rekey.err;
+    EXPECT_EQ(json::parse(rekey.out)["rekeyed"], true);
+    auto refused = run({"store", "rekey", "--store", store, "--user", "o1", "--password-stdin"}, "o-pw\n");
+    EXPECT_EQ(refused.exitCode, 3) << refused.err;
+
+    const std::string backupFile = dir.file("s.slbackup");
+    auto backup =
+        run(with({"store", "backup", backupFile, "--store", store, "--user", "admin", "--password-stdin"}, fast),
+            "a-pw\nb-pw\n");
+    ASSERT_EQ(backup.exitCode, 0) << backup.err;
+    const auto b = json::parse(backup.out);
+    EXPECT_EQ(b["records"], 2);
+    EXPECT_EQ(b["bytes"].get<std::uintmax_t>(), std::filesystem::file_size(backupFile));
+    auto again =
+        run(with({"store", "backup", backupFile, "--store", store, "--user", "admin", "--password-stdin"}, fast),
+            "a-pw\nb-pw\n");
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_TRUE(test::contains(again.err, "store_exists")) << again.err;
+
+    const std::string restored = dir.file("restored.db");
+    auto wrong = run({"store", "restore", backupFile, "--store", restored, "--password-stdin"}, "nope\n");
+    EXPECT_EQ(wrong.exitCode, 2);
+    EXPECT_TRUE(test::contains(wrong.err, "authentication_failed")) << wrong.err;
+    EXPECT_FALSE(std::filesystem::exists(restored));
+    auto restore = run({"store", "restore", backupFile, "--store", restored, "--password-stdin"}, "b-pw\n");
+    ASSERT_EQ(restore.exitCode, 0) << restore.err;
+    EXPECT_EQ(json::parse(restore.out)["records"], 2);
+    auto list = run({"records", "list", "--store", restored, "--user", "o1", "--password-stdin"}, "o-pw\n");
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    EXPECT_EQ(list.jsonLines().size(), 2u) << "the officer's password works on the restored store";
+}
+
+TEST_F(CliTest, FlagsReviewAndUserRemoval) {
+    const std::string store = dir.file("s.db");
+    const std::vector<std::string> fast = {"--kdf-ops", "1", "--kdf-mem-kib", "8"};
+    auto as = [&](const std::string& user, std::vector<std::string> args) {
+        for (const std::string& a :
+             {std::string("--store"), store, std::string("--user"), user, std::string("--password-stdin")})
+            args.push_back(a);
+        return args;
+    };
+    auto withFast = [&](std::vector<std::string> args) {
+        args.insert(args.end(), fast.begin(), fast.end());
+        return args;
+    };
+    ASSERT_EQ(run(withFast(as("admin", {"store", "init"})), "a-pw\n").exitCode, 0);
+    ASSERT_EQ(run(withFast(as("admin", {"user", "add", "o1", "--role", "officer"})), "a-pw\no-pw\n").exitCode, 0);
+    ASSERT_EQ(run(withFast(as("admin", {"user", "add", "s1", "--role", "supervisor"})), "a-pw\ns-pw\n").exitCode, 0);
+    const std::string image = renderImage(78, validation::MrzFormat::TD1, nullptr);
+    auto ingest = run(as("o1", {"ingest", image}), "o-pw\n");
+    ASSERT_EQ(ingest.exitCode, 0) << ingest.err;
+    const auto recordId = ingest.jsonLines().at(0)["record_id"].get<std::int64_t>();
+
+    auto flag = run(as("o1", {"records", "flag", std::to_string(recordId), "--reason", "photo mismatch"}), "o-pw\n");
+    ASSERT_EQ(flag.exitCode, 0) << flag.err;
+    const auto flagId = json::parse(flag.out)["flag_id"].get<std::int64_t>();
+    // Regression (issue 17): `records flag` types the basis, which the bias report counts; it was never set.
+    auto refer = run(as("o1", {"records", "flag", std::to_string(recordId), "--reason", "check", "--refer",
+                               "immigration", "--basis", "fact"}),
+                     "o-pw\n");
+    ASSERT_EQ(refer.exitCode, 0) << refer.err;
+    EXPECT_EQ(
+        run(as("o1", {"records", "flag", std::to_string(recordId), "--reason", "x", "--basis", "hunch"}), "o-pw\n")
+            .exitCode,
+        2)
+        << "an unknown basis is a usage error";
+    EXPECT_EQ(run(as("o1", {"records", "flag", "999", "--reason", "x"}), "o-pw\n").exitCode, 1);
+    EXPECT_EQ(
+        run(as("o1", {"flags", "update", std::to_string(flagId), "--status", "resolved", "--note", "ok"}), "o-pw\n")
+            .exitCode,
+        3)
+        << "officers do not review flags";
+    EXPECT_EQ(run(as("s1", {"flags", "update", std::to_string(flagId), "--status", "closed", "--note", "x"}), "s-pw\n")
+                  .exitCode,
+              2)
+        << "unknown status";
+    auto review =
+        run(as("s1", {"flags", "update", std::to_string(flagId), "--status", "resolved", "--note", "documents seen"}),
+            "s-pw\n");
+    ASSERT_EQ(review.exitCode, 0) << review.err;
+    auto open = run(as("s1", {"flags", "list", "--open"}), "s-pw\n");
+    ASSERT_EQ(open.exitCode, 0) << open.err;
+    ASSERT_EQ(open.jsonLines().size(), 1U);
+    EXPECT_EQ(open.jsonLines()[0]["kind"], "referral");
+    EXPECT_EQ(open.jsonLines()[0]["referred_to"], "immigration");
+    EXPECT_EQ(open.jsonLines()[0]["basis"], "fact");
+    auto all = run(as("s1", {"flags", "list"}), "s-pw\n");
+    ASSERT_EQ(all.jsonLines().size(), 2U);
+    bool sawResolved = false;
+    for (const auto& f : all.jsonLines())
+        if (f["id"] == flagId) {
+            sawResolved = true;
+            EXPECT_EQ(f["status"], "resolved");
+            EXPECT_EQ(f["basis"], "none");
+            ASSERT_EQ(f["history"].size(), 2U);
+            EXPECT_EQ(f["history"][1]["user"], "s1");
+            EXPECT_EQ(f["history"][1]["note"], "documents seen");
+        }
+    EXPECT_TRUE(sawResolved);
+
+    auto removed = run(as("admin", {"user", "remove", "o1"}), "a-pw\n");
+    ASSERT_EQ(removed.exitCode, 0) << removed.err;
+    EXPECT_EQ(run(as("admin", {"user", "remove", "o1"}), "a-pw\n").exitCode, 1);
+    EXPECT_EQ(run(as("s1", {"user", "remove", "admin"}), "s-pw\n").exitCode, 3);
+    auto users = run(as("admin", {"user", "list"}), "a-pw\n");
+    ASSERT_EQ(users.exitCode, 0) << users.err;
+    ASSERT_EQ(users.jsonLines().size(), 3U);
+    EXPECT_EQ(users.jsonLines()[1]["name"], "o1");
+    EXPECT_EQ(users.jsonLines()[1]["active"], false);
+    auto locked = run(as("o1", {"records", "list"}), "o-pw\n");
+    EXPECT_EQ(locked.exitCode, 2);
+    EXPECT_TRUE(test::contains(locked.err, "authentication_failed")) << locked.err;
+    auto stillThere = run(as("s1", {"records", "show", std::to_string(recordId)}), "s-pw\n");
+    ASSERT_EQ(stillThere.exitCode, 0) << stillThere.err;
+    EXPECT_EQ(json::parse(stillThere.out)["officer"], "o1");
+}
+
+TEST_F(CliTest, MalformedLookupAndMissingPasswordAreUsageErrors) {
+    const std::string store = dir.file("s.db");
+    ASSERT_EQ(run({"store", "init", "--store", store, "--user", "admin", "--password-stdin", "--kdf-ops", "1",
+                   "--kdf-mem-kib", "8"},
+                  "admin-pass\n")
+                  .exitCode,
+              0);
+    const std::string db = test::readFile(store);
+    for (const char* bad : {"UTO", ":L898902C3", "UTO:", ""}) {
+        auto r = run({"records", "find", "--document", bad, "--store", store, "--user", "admin", "--password-stdin"},
+                     "admin-pass\n");
+        EXPECT_EQ(r.exitCode, 2) << bad;
+        EXPECT_TRUE(test::contains(r.err, "invalid_argument")) << r.err;
+    }
+    auto badBirth = run({"records", "find", "--name", "X", "--birth", "1974-13-01", "--store", store, "--user", "admin",
+                         "--password-stdin"},
+                        "admin-pass\n");
+    EXPECT_EQ(badBirth.exitCode, 2);
+    auto noPassword = run({"records", "list", "--store", store, "--user", "admin", "--password-stdin"}, "");
+    EXPECT_EQ(noPassword.exitCode, 2);
+    EXPECT_TRUE(test::contains(noPassword.err, "invalid_argument")) << noPassword.err;
+    EXPECT_EQ(test::readFile(store), db) << "refused commands leave the store as it was";
+}
