@@ -42,9 +42,9 @@ if [[ "$SANITIZED" != 1 ]]; then
 fi
 
 # From another folder, with nothing inherited that could point back at the tree.
-mkdir -p "$TMP/work/home"
-cd "$TMP/work"
-environment=(PATH=/usr/bin:/bin HOME="$TMP/work/home")
+mkdir -p "$TMP/elsewhere/home"
+cd "$TMP/elsewhere"
+environment=(PATH=/usr/bin:/bin HOME="$TMP/elsewhere/home")
 for keep in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS; do # the sanitizer builds' settings
     if [[ -n "${!keep:-}" ]]; then environment+=("$keep=${!keep}"); fi
 done
