@@ -354,7 +354,9 @@ private slots:
             auto* trainer = window.trainer();
             QVERIFY(!trainer->findChild<QWidget*>("classReport")->isVisibleTo(trainer)); // trainees: own scores
             trainer->openPack(31, 7);
-            const auto& exercises = trainer->pack()->exercises;
+            const auto* pack = trainer->pack();
+            QVERIFY(pack != nullptr);
+            const auto& exercises = pack->exercises;
             const auto indexOf = [&](app::Problem p) {
                 for (std::size_t i = 0; i < exercises.size(); ++i)
                     if (exercises[i].problem == p) return static_cast<int>(i);

@@ -35,7 +35,13 @@ core::SecretBytes password(std::string_view text) {
 
 std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
+    // GCC 12 at -O2 and above: bogus -Wnull-dereference inside std::istreambuf_iterator's inlined
+    // streambuf access (a false positive reported against GCC 12, e.g. by SFML and OpenRCT2; no GCC bug
+    // number found). `in` owns its filebuf, which is never null.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+#pragma GCC diagnostic pop
 }
 
 void writeFile(const std::string& path, std::string_view content) {
