@@ -7,6 +7,7 @@
 
 #include <secondline/privacy/blind_index.h>
 #include <secondline/privacy/digest.h>
+#include <secondline/storage/env.h>
 
 #include <cerrno>
 #include <charconv>
@@ -430,9 +431,33 @@ std::string backupKeyContext(std::string_view what, const std::string& storeId) 
 }
 
 /// Removes a database file and SQLite's companions of it (journal, WAL, shared memory), if present.
+/// Best effort: used on failure paths, where the first error is the one to report.
 void removeDatabaseFiles(const std::string& path) {
-    std::error_code ec;
-    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
+    Env& env = Env::current();
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) (void)env.removeFile(path + suffix);
+}
+
+/// The folder a file is in, for Env::syncFolder().
+std::string folderOf(const std::string& path) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    return parent.empty() ? std::string(".") : parent.string();
+}
+
+/// Moves a new store's database, built under `building`, to `path` (beside its slot file, already written)
+/// and makes the move durable. On failure neither the database nor the slot file is left at `path`.
+Status moveNewStoreIntoPlace(const std::string& building, const std::string& path) {
+    Env& env = Env::current();
+    if (auto s = env.renameFile(building, path); !s) {
+        (void)env.removeFile(keySlotPath(path)); // best effort; the rename's error is the one to report
+        return s;
+    }
+    if (auto s = env.syncFolder(folderOf(path)); !s) {
+        // Not durable: take it back rather than report a failure and leave a store that may not survive.
+        removeDatabaseFiles(path);
+        (void)env.removeFile(keySlotPath(path)); // best effort, as above
+        return s;
+    }
+    return {};
 }
 
 /// Removes a database file and its companions when the scope ends, unless released.
@@ -617,7 +642,6 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
         return fail(ErrorCode::InvalidArgument,
                     "the first user must be an administrator (or a trainer in a training store)");
     if (auto s = checkNewStorePath(path); !s) return s;
-    std::error_code ec;
     const std::string slots = keySlotPath(path);
 
     auto storeKey = privacy::newDatabaseKey();
@@ -637,9 +661,11 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
     // The database is built under a temporary name and renamed into place last, so a crash leaves either
     // no store or a complete one (plus, at worst, an orphan slot file that blocks a second init).
     const std::string building = path + ".creating";
-    std::filesystem::remove(building, ec);
+    removeDatabaseFiles(building); // a crashed attempt's
     // Owner-only from the first byte; SQLite gives its WAL and shared-memory files the same mode.
     if (auto s = detail::createEmptyPrivateFile(building); !s) return s;
+    // Every failure from here on removes the partial database with its journal, WAL and shared memory.
+    RemoveOnExit cleanup(building);
     {
         auto db = Database::open(building, *key, Database::OpenMode::Create);
         if (!db) return fail(db.error());
@@ -680,15 +706,12 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
     auto encoded = privacy::encodeKeySlotFile(file, *storeKey);
     if (!encoded) return fail(encoded.error());
     if (auto s = detail::writeFileAtomically(slots, *encoded); !s) {
-        std::filesystem::remove(building, ec);
+        // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
+        (void)Env::current().removeFile(slots); // best effort; the write's error is the one to report
         return s;
     }
-    std::filesystem::rename(building, path, ec);
-    if (ec) {
-        std::filesystem::remove(building, ec);
-        std::filesystem::remove(slots, ec);
-        return fail(ErrorCode::Io, "cannot move the new store into place");
-    }
+    if (auto s = moveNewStoreIntoPlace(building, path); !s) return s;
+    cleanup.release();
     return {};
 }
 
@@ -1413,6 +1436,9 @@ Result<Store::BackupReport> Store::backup(const std::string& backupPath, const S
     auto encoded = privacy::encodeKeySlotFile(header, *backupKey);
     if (!encoded) return fail(encoded.error());
     const std::string head = std::string(kBackupMagic) + std::to_string(encoded->size()) + "\n" + *encoded;
+    // Nothing was at backupPath (checked above): a backup whose writing or audit fails is removed, so that a
+    // file there is always a whole, audited backup.
+    RemoveOnExit removeBackup(backupPath);
     if (auto s = detail::writeFileAtomicallyFrom(backupPath, head, exportPath, 0, bytes, {}); !s)
         return fail(s.error());
 
@@ -1421,6 +1447,7 @@ Result<Store::BackupReport> Store::backup(const std::string& backupPath, const S
     if (auto s = im.audit("store.backup", std::nullopt, "administration", std::to_string(records) + " records"); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
+    removeBackup.release();
     return BackupReport{im.schema, records, static_cast<std::uint64_t>(head.size()) + bytes};
 }
 
@@ -1558,12 +1585,12 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
     if (!sealed) return fail(sealed.error());
     storeSlots->databaseKey = std::move(*sealed);
     storeSlots->pendingDatabaseKey.reset();
-    if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *storeKey); !s) return fail(s.error());
-    std::filesystem::rename(building, path, ec);
-    if (ec) {
-        std::filesystem::remove(keySlotPath(path), ec);
-        return fail(ErrorCode::Io, "cannot move the restored store into place");
+    if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *storeKey); !s) {
+        // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
+        (void)Env::current().removeFile(keySlotPath(path)); // best effort; the write's error is reported
+        return fail(s.error());
     }
+    if (auto s = moveNewStoreIntoPlace(building, path); !s) return fail(s.error());
     cleanup.release();
     return report;
 }
