@@ -7,8 +7,9 @@
 // side of a "slot file, then database commit" step.
 //
 // The product never replaces the Env: Env::posix() is in force unless a test installs another with
-// ScopedEnvForTesting. The POSIX Env is the only one that touches the disk; the fault-injecting one wraps
-// another Env and can only make operations fail, never succeed where they would not.
+// ScopedEnvForTesting, and the layering check refuses this header anywhere but storage/ and the tests. The
+// POSIX Env is the only one that touches the disk; the fault-injecting one wraps another Env and can only
+// make operations fail, never succeed where they would not.
 //
 // Example (a test):
 //
