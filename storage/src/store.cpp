@@ -489,6 +489,29 @@ Status checkNewStorePath(const std::string& path) {
     return {};
 }
 
+/// Writes a copy of what `db` reads to a new file `target` under `key` (sqlcipher_export), checks that it
+/// holds the same rows, and leaves it closed, synced, in rollback-journal mode. On failure nothing is left at
+/// `target`. How the store re-encrypts: SQLCipher's in-place PRAGMA rekey was found (by the fault-injection
+/// matrix) to report success after a failed page write, and to leave a file under both keys when a write
+/// failed and was rolled back in the same process; a failed copy spoils only the copy.
+Status copyUnderKey(Database& db, const std::string& target, const SecretBytes& key) {
+    removeDatabaseFiles(target);
+    RemoveOnExit cleanup(target);
+    if (auto s = db.exportTo(target, key); !s) return s;
+    auto live = manifestOf(db);
+    if (!live) return fail(live.error());
+    {
+        auto copy = Database::open(target, key, Database::OpenMode::ReadWrite);
+        if (!copy) return fail(copy.error());
+        auto copied = manifestOf(*copy);
+        if (!copied) return fail(copied.error());
+        if (copied->digest != live->digest) return fail(ErrorCode::Internal, "the re-encrypted copy differs");
+        if (auto s = copy->exec("PRAGMA journal_mode = DELETE;"); !s) return s;
+    }
+    cleanup.release();
+    return {};
+}
+
 /// Associated data that binds a sealed database key to its store.
 std::string databaseKeyContext(const std::string& storeId) {
     return "secondline database key " + storeId;
@@ -771,6 +794,7 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         if (db) {
             file->pendingDatabaseKey.reset();
             if (auto s = saveSlotFile(slotsPath, *file, *storeKey); !s) return fail(s.error());
+            removeDatabaseFiles(path + ".rekeying"); // the interrupted rotation's copy, if any
         }
     }
     if (!db) return fail(db.error());
@@ -1350,12 +1374,31 @@ Status Store::rekey() {
     // 1. The next key is recorded as pending before any page changes.
     file->pendingDatabaseKey = std::move(*sealed);
     if (auto s = saveSlotFile(slotsPath, *file, im.storeKey); !s) return s;
-    // 2. One transaction re-encrypts every page. If it fails, the session ends: which key is in force is
-    //    then decided by the next open(), which tries the current key and then the pending one.
-    if (auto s = im.db.rekey(*next); !s) {
+    // 2. A copy under the next key (see copyUnderKey()) replaces the database file in one rename, so the file
+    //    at the path is always wholly under one key or the other. The WAL is emptied into the file first, so
+    //    that removing it loses nothing. A failure before the rename leaves the session as it was; after
+    //    the old connection is closed, it ends the session: which key is in force is then decided by the next
+    //    open(), which tries the current key and then the pending one.
+    Env& env = Env::current();
+    const std::string rekeying = im.path + ".rekeying";
+    if (auto s = im.db.exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
+    if (auto s = copyUnderKey(im.db, rekeying, *next); !s) return s;
+    im.db.close();
+    auto replaced = env.removeFile(im.path + "-wal");
+    if (replaced) replaced = env.removeFile(im.path + "-shm");
+    if (replaced) replaced = env.renameFile(rekeying, im.path);
+    if (replaced) replaced = env.syncFolder(folderOf(im.path));
+    if (!replaced) {
+        removeDatabaseFiles(rekeying);
         close();
-        return s;
+        return replaced;
     }
+    auto reopened = Database::open(im.path, *next, Database::OpenMode::ReadWrite);
+    if (!reopened) {
+        close();
+        return fail(reopened.error());
+    }
+    im.db = std::move(*reopened);
     im.key = std::move(*next);
     // 3. The pending key is promoted. A crash before this is finished by the next open().
     file->databaseKey = std::move(file->pendingDatabaseKey);
@@ -1523,8 +1566,10 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
     auto lock = detail::FileLock::acquire(path + ".lock");
     if (!lock) return fail(lock.error());
     const std::string building = path + ".restoring";
+    const std::string rekeyed = building + ".new";
     removeDatabaseFiles(building);
     RemoveOnExit cleanup(building);
+    RemoveOnExit cleanupRekeyed(rekeyed);
     privacy::ContentDigest fileDigest;
     if (auto s = detail::writeFileAtomicallyFrom(building, "", backupPath, databaseOffset, *bytes,
                                                  [&](std::string_view c) { fileDigest.update(c); });
@@ -1539,7 +1584,8 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
     if (!newKey) return fail(newKey.error());
     {
         auto db = Database::open(building, *exportKey, Database::OpenMode::ReadWrite);
-        if (!db) return fail(backupCorrupt("database does not decrypt"));
+        if (!db && db.error().code == ErrorCode::StoreCorrupt) return fail(backupCorrupt("database does not decrypt"));
+        if (!db) return fail(db.error()); // a full disk is not a damaged backup
         auto intact = checkIntegrity(*db);
         if (!intact || !intact->ok()) return fail(backupCorrupt("integrity check"));
         auto manifest = manifestOf(*db);
@@ -1577,9 +1623,9 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
                 return fail(s.error());
             if (auto s = tx->commit(); !s) return fail(s.error());
         }
-        // A restored store never shares a database key with the store it came from.
-        if (auto s = db->rekey(*newKey); !s) return fail(s.error());
-        if (auto s = db->exec("PRAGMA journal_mode = DELETE;"); !s) return fail(s.error());
+        // A restored store never shares a database key with the store it came from: a copy under a new key
+        // becomes the store (see copyUnderKey()).
+        if (auto s = copyUnderKey(*db, rekeyed, *newKey); !s) return fail(s.error());
     }
     auto sealed = privacy::sealKey(*storeKey, *newKey, databaseKeyContext(storeSlots->storeId));
     if (!sealed) return fail(sealed.error());
@@ -1590,9 +1636,9 @@ Result<Store::RestoreReport> Store::restore(const std::string& backupPath, const
         (void)Env::current().removeFile(keySlotPath(path)); // best effort; the write's error is reported
         return fail(s.error());
     }
-    if (auto s = moveNewStoreIntoPlace(building, path); !s) return fail(s.error());
-    cleanup.release();
-    return report;
+    if (auto s = moveNewStoreIntoPlace(rekeyed, path); !s) return fail(s.error());
+    cleanupRekeyed.release();
+    return report; // `cleanup` removes the copy under the backup's key
 }
 
 Result<Store::CipherSettings> Store::cipherSettings() {

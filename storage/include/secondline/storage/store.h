@@ -304,10 +304,10 @@ public:
     [[nodiscard]] core::Status changePassword(const core::SecretBytes& newPassword, const privacy::KdfParams& kdf);
 
     /// Rotates the database key (administrators): a new random key is sealed in the slot file as pending,
-    /// the database is re-encrypted under it (PRAGMA rekey, one transaction), then the pending key is
-    /// promoted. Users' slots and passwords are untouched. A crash at any point leaves a store that opens
-    /// with every record: open() finishes or drops an interrupted rotation. Errors: PermissionDenied,
-    /// KeySlotCorrupt, DiskFull, Io, Database.
+    /// a copy of the database under it replaces the database file (one rename), then the pending key is
+    /// promoted. Users' slots and passwords are untouched. A crash or a failure at any point leaves a store
+    /// that opens with every record: open() finishes or drops an interrupted rotation (a failure once the
+    /// copy is made ends the session). Errors: PermissionDenied, KeySlotCorrupt, DiskFull, Io, Database.
     [[nodiscard]] core::Status rekey();
 
     struct BackupReport {
