@@ -379,3 +379,43 @@ TEST_F(FaultMatrix, Restore) {
     };
     runMatrix(step);
 }
+
+// The seam itself: the Nth operation of one kind fails with the errno asked for, others pass through and
+// are counted, and a sticky fault keeps failing.
+TEST(FaultInjectionEnvTest, FailsTheNthOperationOfOneKindAndCountsEveryKind) {
+    preferMemoryFolder();
+    test::TempDir dir;
+    FaultInjectionEnv env;
+    env.reset(FaultInjectionEnv::Fault{.op = Op::Write, .nth = 3, .error = ENOSPC});
+    auto file = env.newFile(dir.file("a")); // write #1 (creating)
+    ASSERT_OK(file);
+    EXPECT_OK((*file)->append("one")); // #2
+    EXPECT_ERROR_CODE((*file)->append("two"), ErrorCode::DiskFull);
+    EXPECT_OK((*file)->append("three")); // one-shot: #4 passes
+    EXPECT_OK((*file)->sync());
+    file->reset();
+    EXPECT_EQ(test::readFile(dir.file("a")), "onethree");
+    EXPECT_ERROR_CODE(env.newFile(dir.file("a")), ErrorCode::StoreExists) << "the real Env's answer, forwarded";
+    EXPECT_OK(env.renameFile(dir.file("a"), dir.file("b")));
+    EXPECT_OK(env.syncFolder(dir.path().string()));
+    EXPECT_EQ(env.count(Op::Write), 5u);
+    EXPECT_EQ(env.count(Op::Sync), 2u);
+    EXPECT_EQ(env.count(Op::Rename), 1u);
+    EXPECT_EQ(env.injected(), 1u);
+
+    env.reset(FaultInjectionEnv::Fault{.op = Op::Rename, .nth = 1, .error = EIO, .sticky = true});
+    EXPECT_ERROR_CODE(env.renameFile(dir.file("b"), dir.file("c")), ErrorCode::Io);
+    EXPECT_ERROR_CODE(env.renameFile(dir.file("b"), dir.file("c")), ErrorCode::Io);
+    EXPECT_TRUE(fs::exists(dir.file("b"))) << "a failed rename does nothing";
+    EXPECT_EQ(env.injected(), 2u);
+    env.reset();
+    EXPECT_OK(env.removeFile(dir.file("b")));
+    EXPECT_OK(env.removeFile(dir.file("b"))) << "removing what is not there is no error";
+    EXPECT_EQ(env.count(Op::Remove), 2u);
+    EXPECT_EQ(&storage::Env::current(), &storage::Env::posix()) << "no Env installed: the real one";
+    {
+        storage::ScopedEnvForTesting use(env);
+        EXPECT_EQ(&storage::Env::current(), &env);
+    }
+    EXPECT_EQ(&storage::Env::current(), &storage::Env::posix());
+}
