@@ -7,6 +7,8 @@
 #   never includes analysis, and analysis (pure computation over the statistics rows) never capture.
 # - Public headers (<module>/include) carry no third-party types except tl::expected (core's Result).
 # - Each module's sources may use only the third-party libraries it owns; Qt only in app/.
+# - The store's file-system seam (secondline/storage/env.h) is for storage and its tests: the product never
+#   replaces the Env.
 cmake_minimum_required(VERSION 3.25)
 if(NOT SOURCE_DIR)
     message(FATAL_ERROR "CheckLayering: pass -DSOURCE_DIR=<source tree>")
@@ -52,6 +54,9 @@ function(check_file file module area)
             continue()
         endif()
         set(header ${CMAKE_MATCH_1})
+        if(header STREQUAL "secondline/storage/env.h" AND NOT module STREQUAL "storage")
+            list(APPEND violations "${rel}: the file-system seam is for storage and its tests (${header})")
+        endif()
         if(header MATCHES "^secondline/([a-z_]+)/")
             set(target_module ${CMAKE_MATCH_1})
             if(NOT module STREQUAL "app" AND NOT target_module IN_LIST allowed_${module})

@@ -1,5 +1,7 @@
 #include "atomic_file.h"
 
+#include <secondline/storage/env.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
@@ -15,7 +17,6 @@ namespace secondline::storage::detail {
 using core::ErrorCode;
 using core::fail;
 
-namespace {
 core::Error errnoError(int err, const std::string& what) {
     switch (err) {
     case ENOSPC:
@@ -28,20 +29,6 @@ core::Error errnoError(int err, const std::string& what) {
     default: return {ErrorCode::Io, what + ": I/O error"};
     }
 }
-
-bool writeAll(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-} // namespace
 
 core::Result<FileLock> FileLock::acquire(const std::string& lockPath) {
     const int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR);
@@ -73,125 +60,65 @@ FileLock::~FileLock() {
 }
 
 core::Result<std::string> readWholeFile(const std::string& path, std::size_t maxBytes) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return fail(errnoError(errno, "cannot open file"));
-    std::string out;
-    char buf[8192];
-    for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const int err = errno;
-            ::close(fd);
-            return fail(errnoError(err, "cannot read file"));
-        }
-        if (n == 0) break;
-        out.append(buf, static_cast<std::size_t>(n));
-        if (out.size() > maxBytes) {
-            ::close(fd);
-            return fail(ErrorCode::Io, "file is larger than expected");
-        }
-    }
-    ::close(fd);
-    return out;
+    return Env::current().readWholeFile(path, maxBytes);
 }
 
 core::Status createEmptyPrivateFile(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR);
-    if (fd < 0) {
-        const int err = errno;
-        if (err == EEXIST) return fail(ErrorCode::StoreExists, "cannot create file: it already exists");
-        return fail(errnoError(err, "cannot create file"));
-    }
-    ::close(fd);
+    auto file = Env::current().newFile(path);
+    if (!file) return fail(file.error());
     return {};
 }
 
 core::Status readFileChunks(const std::string& path, std::uint64_t offset, std::uint64_t length,
                             const std::function<void(std::string_view)>& observe) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return fail(errnoError(errno, "cannot open file"));
-    std::vector<char> buf(1u << 20);
-    std::uint64_t done = 0;
-    while (done < length) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length - done));
-        const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const int err = n < 0 ? errno : 0;
-            ::close(fd);
-            return err ? fail(errnoError(err, "cannot read file")) : fail(ErrorCode::Io, "file ends early");
-        }
-        if (observe) observe(std::string_view(buf.data(), static_cast<std::size_t>(n)));
-        done += static_cast<std::uint64_t>(n);
-    }
-    ::close(fd);
-    return {};
+    return Env::current().readFileChunks(path, offset, length, observe);
 }
 
 namespace {
 
 /// Writes a temporary file beside `path` through `fill`, fsyncs it, renames it over `path` and fsyncs the
-/// folder. Nothing is left behind on failure.
-core::Status replaceAtomically(const std::string& path, const std::function<core::Status(int fd)>& fill) {
+/// folder. Nothing is left behind on a failure before the rename.
+core::Status replaceAtomically(const std::string& path, const std::function<core::Status(WritableFile&)>& fill) {
+    Env& env = Env::current();
     const std::filesystem::path target(path);
     const std::string dir = target.has_parent_path() ? target.parent_path().string() : std::string(".");
-    std::string tmpl = (std::filesystem::path(dir) / (target.filename().string() + ".tmp-XXXXXX")).string();
-    const int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) return fail(errnoError(errno, "cannot create a temporary file beside the target"));
-    ::fchmod(fd, S_IRUSR | S_IWUSR);
-    if (auto s = fill(fd); !s) {
-        ::close(fd);
-        ::unlink(tmpl.c_str());
-        return s;
+    const std::string prefix = (std::filesystem::path(dir) / (target.filename().string() + ".tmp-")).string();
+    std::string tmp;
+    auto file = env.newTempFile(prefix, tmp);
+    if (!file) return fail(file.error());
+    auto written = fill(**file);
+    if (written) written = (*file)->sync();
+    file->reset(); // closes it
+    if (written) written = env.renameFile(tmp, path);
+    if (!written) {
+        // The first error is the one to report; a temporary file that cannot be removed either is left
+        // beside the target, where nothing reads it.
+        (void)env.removeFile(tmp);
+        return written;
     }
-    if (::fsync(fd) != 0) {
-        const int err = errno;
-        ::close(fd);
-        ::unlink(tmpl.c_str());
-        return fail(errnoError(err, "cannot write file"));
-    }
-    ::close(fd);
-    if (::rename(tmpl.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmpl.c_str());
-        return fail(errnoError(err, "cannot replace file"));
-    }
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
-    return {};
+    return env.syncFolder(dir);
 }
 
 } // namespace
 
 core::Status writeFileAtomically(const std::string& path, const std::string& content) {
-    return replaceAtomically(path, [&](int fd) -> core::Status {
-        if (!writeAll(fd, content.data(), content.size())) return fail(errnoError(errno, "cannot write file"));
-        return {};
-    });
+    return replaceAtomically(path, [&](WritableFile& file) { return file.append(content); });
 }
 
 core::Status writeFileAtomicallyFrom(const std::string& path, const std::string& head, const std::string& source,
                                      std::uint64_t offset, std::uint64_t length,
                                      const std::function<void(std::string_view)>& observe) {
-    return replaceAtomically(path, [&](int fd) -> core::Status {
-        if (!writeAll(fd, head.data(), head.size())) return fail(errnoError(errno, "cannot write file"));
-        bool written = true;
-        int err = 0;
+    return replaceAtomically(path, [&](WritableFile& file) -> core::Status {
+        if (!head.empty())
+            if (auto s = file.append(head); !s) return s;
+        core::Status written;
         auto s = readFileChunks(source, offset, length, [&](std::string_view chunk) {
             if (!written) return;
             if (observe) observe(chunk);
-            if (!writeAll(fd, chunk.data(), chunk.size())) {
-                written = false;
-                err = errno;
-            }
+            written = file.append(chunk);
         });
         if (!s) return s;
-        if (!written) return fail(errnoError(err, "cannot write file"));
-        return {};
+        return written;
     });
 }
 

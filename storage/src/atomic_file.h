@@ -1,6 +1,6 @@
 #pragma once
 // Whole-file reads and atomic replacement (write to a temporary file in the same folder, fsync, rename,
-// fsync the folder). Private to storage.
+// fsync the folder), through the Env in force (secondline/storage/env.h). Private to storage.
 
 #include <secondline/core/result.h>
 
@@ -11,6 +11,10 @@
 #include <string_view>
 
 namespace secondline::storage::detail {
+
+/// An errno as an Error: ENOSPC, EFBIG, EDQUOT as DiskFull; EROFS, EACCES, EPERM as ReadOnly; ENOENT as
+/// FileNotFound; anything else as Io. `what` says what was being done.
+[[nodiscard]] core::Error errnoError(int err, const std::string& what);
 
 /// An exclusive advisory lock (flock) on a lock file, held for the object's lifetime.
 class FileLock {
@@ -30,6 +34,10 @@ private:
 };
 
 [[nodiscard]] core::Result<std::string> readWholeFile(const std::string& path, std::size_t maxBytes);
+/// Replaces `path` with `content` atomically and durably (a temporary file beside it, fsync, rename, fsync of
+/// the folder). On failure before the rename nothing is left behind and `path` is untouched; a failure to
+/// sync the folder after the rename is reported (Io) with `path` already replaced. Errors: DiskFull,
+/// ReadOnly, FileNotFound, Io.
 [[nodiscard]] core::Status writeFileAtomically(const std::string& path, const std::string& content);
 
 /// Creates a new empty file, mode 0600, refusing to follow a link. Errors: StoreExists (the file exists),

@@ -2,6 +2,8 @@
 
 #include "atomic_file.h"
 
+#include <secondline/storage/env.h>
+
 #define SQLITE_HAS_CODEC 1
 #include <sqlcipher/sqlite3.h>
 
@@ -219,12 +221,16 @@ core::Result<core::SecretBytes> rawKeyLiteral(const core::SecretBytes& key) {
 
 } // namespace
 
+/// The fault-injecting VFS's name when the Env in force routes database I/O, else nullptr (the default
+/// VFS). Defined at the end of this file.
+const char* databaseVfsName();
+
 core::Result<Database> Database::open(const std::string& path, const core::SecretBytes& key, OpenMode mode) {
     if (key.size() != 32) return fail(ErrorCode::InvalidArgument, "database key must be 32 bytes");
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW |
                       (mode == OpenMode::Create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, databaseVfsName());
     Database db(raw);
     if (rc != SQLITE_OK) return fail(sqliteError(rc, "cannot open the store database"));
 
@@ -342,6 +348,223 @@ core::Status Transaction::commit() {
     if (!s) return s;
     m_done = true;
     return {};
+}
+
+// ----- The routing VFS (tests: see Env::routesDatabaseIo()) -----
+
+namespace {
+
+// SQLite's "unix" VFS with every write, truncation and sync asked of the Env in force first. Pages reach
+// it already encrypted (SQLCipher works above the VFS), so it sees what the disk would.
+struct RoutedFile {
+    sqlite3_file base;  // pMethods: kRoutedMethods
+    sqlite3_file* real; // the unix VFS's file, allocated right after this struct
+};
+
+sqlite3_vfs* unixVfs() {
+    static sqlite3_vfs* const vfs = sqlite3_vfs_find("unix");
+    return vfs;
+}
+
+sqlite3_file* realOf(sqlite3_file* file) {
+    return reinterpret_cast<RoutedFile*>(file)->real;
+}
+
+/// SQLITE_OK, or the failure the Env asks for: a full disk as SQLITE_FULL, anything else as `ioError`.
+int routed(DatabaseIo op, int ioError) {
+    const int err = Env::current().beforeDatabaseIo(op);
+    if (err == 0) return SQLITE_OK;
+    return err == ENOSPC || err == EFBIG || err == EDQUOT ? SQLITE_FULL : ioError;
+}
+
+int routedClose(sqlite3_file* file) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods ? real->pMethods->xClose(real) : SQLITE_OK;
+}
+int routedRead(sqlite3_file* file, void* buf, int amount, sqlite3_int64 offset) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xRead(real, buf, amount, offset);
+}
+int routedWrite(sqlite3_file* file, const void* buf, int amount, sqlite3_int64 offset) {
+    if (const int rc = routed(DatabaseIo::Write, SQLITE_IOERR_WRITE)) return rc;
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xWrite(real, buf, amount, offset);
+}
+int routedTruncate(sqlite3_file* file, sqlite3_int64 size) {
+    if (const int rc = routed(DatabaseIo::Truncate, SQLITE_IOERR_TRUNCATE)) return rc;
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xTruncate(real, size);
+}
+int routedSync(sqlite3_file* file, int flags) {
+    if (const int rc = routed(DatabaseIo::Sync, SQLITE_IOERR_FSYNC)) return rc;
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xSync(real, flags);
+}
+int routedFileSize(sqlite3_file* file, sqlite3_int64* size) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xFileSize(real, size);
+}
+int routedLock(sqlite3_file* file, int level) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xLock(real, level);
+}
+int routedUnlock(sqlite3_file* file, int level) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xUnlock(real, level);
+}
+int routedCheckReservedLock(sqlite3_file* file, int* out) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xCheckReservedLock(real, out);
+}
+int routedFileControl(sqlite3_file* file, int op, void* arg) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xFileControl(real, op, arg);
+}
+int routedSectorSize(sqlite3_file* file) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xSectorSize(real);
+}
+int routedDeviceCharacteristics(sqlite3_file* file) {
+    sqlite3_file* real = realOf(file);
+    return real->pMethods->xDeviceCharacteristics(real);
+}
+int routedShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
+    sqlite3_file* real = realOf(file);
+    if (real->pMethods->iVersion < 2) return SQLITE_IOERR_SHMMAP;
+    return real->pMethods->xShmMap(real, region, size, extend, out);
+}
+int routedShmLock(sqlite3_file* file, int offset, int n, int flags) {
+    sqlite3_file* real = realOf(file);
+    if (real->pMethods->iVersion < 2) return SQLITE_IOERR_SHMLOCK;
+    return real->pMethods->xShmLock(real, offset, n, flags);
+}
+void routedShmBarrier(sqlite3_file* file) {
+    sqlite3_file* real = realOf(file);
+    if (real->pMethods->iVersion >= 2) real->pMethods->xShmBarrier(real);
+}
+int routedShmUnmap(sqlite3_file* file, int deleteFlag) {
+    sqlite3_file* real = realOf(file);
+    if (real->pMethods->iVersion < 2) return SQLITE_OK;
+    return real->pMethods->xShmUnmap(real, deleteFlag);
+}
+int routedFetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
+    sqlite3_file* real = realOf(file);
+    if (real->pMethods->iVersion < 3) {
+        *out = nullptr;
+        return SQLITE_OK;
+    }
+    return real->pMethods->xFetch(real, offset, amount, out);
+}
+int routedUnfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
+    sqlite3_file* real = realOf(file);
+    if (real->pMethods->iVersion < 3) return SQLITE_OK;
+    return real->pMethods->xUnfetch(real, offset, page);
+}
+
+const sqlite3_io_methods kRoutedMethods = {
+    3,
+    routedClose,
+    routedRead,
+    routedWrite,
+    routedTruncate,
+    routedSync,
+    routedFileSize,
+    routedLock,
+    routedUnlock,
+    routedCheckReservedLock,
+    routedFileControl,
+    routedSectorSize,
+    routedDeviceCharacteristics,
+    routedShmMap,
+    routedShmLock,
+    routedShmBarrier,
+    routedShmUnmap,
+    routedFetch,
+    routedUnfetch,
+};
+
+int routedOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* outFlags) {
+    auto* routedFile = reinterpret_cast<RoutedFile*>(file);
+    routedFile->base.pMethods = nullptr;
+    routedFile->real = reinterpret_cast<sqlite3_file*>(routedFile + 1);
+    routedFile->real->pMethods = nullptr;
+    const int rc = unixVfs()->xOpen(unixVfs(), name, routedFile->real, flags, outFlags);
+    // SQLite calls xClose whenever pMethods is set, also after a failed open: mirror the real file's.
+    if (routedFile->real->pMethods) routedFile->base.pMethods = &kRoutedMethods;
+    return rc;
+}
+int routedDelete(sqlite3_vfs*, const char* name, int syncDir) {
+    return unixVfs()->xDelete(unixVfs(), name, syncDir);
+}
+int routedAccess(sqlite3_vfs*, const char* name, int flags, int* out) {
+    return unixVfs()->xAccess(unixVfs(), name, flags, out);
+}
+int routedFullPathname(sqlite3_vfs*, const char* name, int size, char* out) {
+    return unixVfs()->xFullPathname(unixVfs(), name, size, out);
+}
+void* routedDlOpen(sqlite3_vfs*, const char* name) {
+    return unixVfs()->xDlOpen(unixVfs(), name);
+}
+void routedDlError(sqlite3_vfs*, int size, char* out) {
+    unixVfs()->xDlError(unixVfs(), size, out);
+}
+void (*routedDlSym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
+    return unixVfs()->xDlSym(unixVfs(), handle, symbol);
+}
+void routedDlClose(sqlite3_vfs*, void* handle) {
+    unixVfs()->xDlClose(unixVfs(), handle);
+}
+int routedRandomness(sqlite3_vfs*, int size, char* out) {
+    return unixVfs()->xRandomness(unixVfs(), size, out);
+}
+int routedSleep(sqlite3_vfs*, int microseconds) {
+    return unixVfs()->xSleep(unixVfs(), microseconds);
+}
+int routedCurrentTime(sqlite3_vfs*, double* out) {
+    return unixVfs()->xCurrentTime(unixVfs(), out);
+}
+int routedGetLastError(sqlite3_vfs*, int size, char* out) {
+    return unixVfs()->xGetLastError(unixVfs(), size, out);
+}
+int routedCurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) {
+    return unixVfs()->xCurrentTimeInt64(unixVfs(), out);
+}
+
+constexpr const char* kRoutedVfsName = "secondline-routed";
+
+/// Registers the routing VFS once (not as the default). False when the unix VFS is missing.
+bool registerRoutedVfs() {
+    static const bool registered = [] {
+        sqlite3_vfs* base = unixVfs();
+        if (base == nullptr) return false;
+        static sqlite3_vfs vfs{};
+        vfs.iVersion = 2;
+        vfs.szOsFile = static_cast<int>(sizeof(RoutedFile)) + base->szOsFile;
+        vfs.mxPathname = base->mxPathname;
+        vfs.zName = kRoutedVfsName;
+        vfs.xOpen = routedOpen;
+        vfs.xDelete = routedDelete;
+        vfs.xAccess = routedAccess;
+        vfs.xFullPathname = routedFullPathname;
+        vfs.xDlOpen = routedDlOpen;
+        vfs.xDlError = routedDlError;
+        vfs.xDlSym = routedDlSym;
+        vfs.xDlClose = routedDlClose;
+        vfs.xRandomness = routedRandomness;
+        vfs.xSleep = routedSleep;
+        vfs.xCurrentTime = routedCurrentTime;
+        vfs.xGetLastError = routedGetLastError;
+        vfs.xCurrentTimeInt64 = routedCurrentTimeInt64;
+        return sqlite3_vfs_register(&vfs, 0) == SQLITE_OK;
+    }();
+    return registered;
+}
+
+} // namespace
+
+const char* databaseVfsName() {
+    if (!Env::current().routesDatabaseIo()) return nullptr;
+    return registerRoutedVfs() ? kRoutedVfsName : nullptr;
 }
 
 } // namespace secondline::storage::detail

@@ -7,6 +7,7 @@
 
 #include <secondline/privacy/blind_index.h>
 #include <secondline/privacy/digest.h>
+#include <secondline/storage/env.h>
 
 #include <cerrno>
 #include <charconv>
@@ -432,9 +433,33 @@ std::string backupKeyContext(std::string_view what, const std::string& storeId) 
 }
 
 /// Removes a database file and SQLite's companions of it (journal, WAL, shared memory), if present.
+/// Best effort: used on failure paths, where the first error is the one to report.
 void removeDatabaseFiles(const std::string& path) {
-    std::error_code ec;
-    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
+    Env& env = Env::current();
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) (void)env.removeFile(path + suffix);
+}
+
+/// The folder a file is in, for Env::syncFolder().
+std::string folderOf(const std::string& path) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    return parent.empty() ? std::string(".") : parent.string();
+}
+
+/// Moves a new store's database, built under `building`, to `path` (beside its slot file, already written)
+/// and makes the move durable. On failure neither the database nor the slot file is left at `path`.
+Status moveNewStoreIntoPlace(const std::string& building, const std::string& path) {
+    Env& env = Env::current();
+    if (auto s = env.renameFile(building, path); !s) {
+        (void)env.removeFile(keySlotPath(path)); // best effort; the rename's error is the one to report
+        return s;
+    }
+    if (auto s = env.syncFolder(folderOf(path)); !s) {
+        // Not durable: take it back rather than report a failure and leave a store that may not survive.
+        removeDatabaseFiles(path);
+        (void)env.removeFile(keySlotPath(path)); // best effort, as above
+        return s;
+    }
+    return {};
 }
 
 /// Removes a database file and its companions when the scope ends, unless released.
@@ -463,6 +488,29 @@ Status checkNewStorePath(const std::string& path) {
     // Checked up front so that a read-only folder is told apart from other failures to create a file.
     if (::access(parent.empty() ? "." : parent.c_str(), W_OK | X_OK) != 0 && (errno == EACCES || errno == EROFS))
         return fail(ErrorCode::ReadOnly, "the folder for the store is read-only");
+    return {};
+}
+
+/// Writes a copy of what `db` reads to a new file `target` under `key` (sqlcipher_export), checks that it
+/// holds the same rows, and leaves it closed, synced, in rollback-journal mode. On failure nothing is left at
+/// `target`. How the store re-encrypts: SQLCipher's in-place PRAGMA rekey was found (by the fault-injection
+/// matrix) to report success after a failed page write, and to leave a file under both keys when a write
+/// failed and was rolled back in the same process; a failed copy spoils only the copy.
+Status copyUnderKey(Database& db, const std::string& target, const SecretBytes& key) {
+    removeDatabaseFiles(target);
+    RemoveOnExit cleanup(target);
+    if (auto s = db.exportTo(target, key); !s) return s;
+    auto live = manifestOf(db);
+    if (!live) return fail(live.error());
+    {
+        auto copy = Database::open(target, key, Database::OpenMode::ReadWrite);
+        if (!copy) return fail(copy.error());
+        auto copied = manifestOf(*copy);
+        if (!copied) return fail(copied.error());
+        if (copied->digest != live->digest) return fail(ErrorCode::Internal, "the re-encrypted copy differs");
+        if (auto s = copy->exec("PRAGMA journal_mode = DELETE;"); !s) return s;
+    }
+    cleanup.release();
     return {};
 }
 
@@ -629,7 +677,6 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
         return fail(ErrorCode::InvalidArgument,
                     "the first user must be an administrator (or a trainer in a training store)");
     if (auto s = checkNewStorePath(path); !s) return s;
-    std::error_code ec;
     const std::string slots = keySlotPath(path);
 
     auto storeKey = privacy::newDatabaseKey();
@@ -649,9 +696,11 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
     // The database is built under a temporary name and renamed into place last, so a crash leaves either
     // no store or a complete one (plus, at worst, an orphan slot file that blocks a second init).
     const std::string building = path + ".creating";
-    std::filesystem::remove(building, ec);
+    removeDatabaseFiles(building); // a crashed attempt's
     // Owner-only from the first byte; SQLite gives its WAL and shared-memory files the same mode.
     if (auto s = detail::createEmptyPrivateFile(building); !s) return s;
+    // Every failure from here on removes the partial database with its journal, WAL and shared memory.
+    RemoveOnExit cleanup(building);
     {
         auto db = Database::open(building, *key, Database::OpenMode::Create);
         if (!db) return fail(db.error());
@@ -692,15 +741,12 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
     auto encoded = privacy::encodeKeySlotFile(file, *storeKey);
     if (!encoded) return fail(encoded.error());
     if (auto s = detail::writeFileAtomically(slots, *encoded); !s) {
-        std::filesystem::remove(building, ec);
+        // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
+        (void)Env::current().removeFile(slots); // best effort; the write's error is the one to report
         return s;
     }
-    std::filesystem::rename(building, path, ec);
-    if (ec) {
-        std::filesystem::remove(building, ec);
-        std::filesystem::remove(slots, ec);
-        return fail(ErrorCode::Io, "cannot move the new store into place");
-    }
+    if (auto s = moveNewStoreIntoPlace(building, path); !s) return s;
+    cleanup.release();
     return {};
 }
 
@@ -760,6 +806,7 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         if (db) {
             file->pendingDatabaseKey.reset();
             if (auto s = saveSlotFile(slotsPath, *file, *storeKey); !s) return fail(s.error());
+            removeDatabaseFiles(path + ".rekeying"); // the interrupted rotation's copy, if any
         }
     }
     if (!db) return fail(db.error());
@@ -991,12 +1038,31 @@ Status Maintenance::rekey() {
     // 1. The next key is recorded as pending before any page changes.
     file->pendingDatabaseKey = std::move(*sealed);
     if (auto s = saveSlotFile(slotsPath, *file, im.storeKey); !s) return s;
-    // 2. One transaction re-encrypts every page. If it fails, the session ends: which key is in force is
-    //    then decided by the next open(), which tries the current key and then the pending one.
-    if (auto s = im.db.rekey(*next); !s) {
+    // 2. A copy under the next key (see copyUnderKey()) replaces the database file in one rename, so the file
+    //    at the path is always wholly under one key or the other. The WAL is emptied into the file first, so
+    //    that removing it loses nothing. A failure before the rename leaves the session as it was; after
+    //    the old connection is closed, it ends the session: which key is in force is then decided by the next
+    //    open(), which tries the current key and then the pending one.
+    Env& env = Env::current();
+    const std::string rekeying = im.path + ".rekeying";
+    if (auto s = im.db.exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
+    if (auto s = copyUnderKey(im.db, rekeying, *next); !s) return s;
+    im.db.close();
+    auto replaced = env.removeFile(im.path + "-wal");
+    if (replaced) replaced = env.removeFile(im.path + "-shm");
+    if (replaced) replaced = env.renameFile(rekeying, im.path);
+    if (replaced) replaced = env.syncFolder(folderOf(im.path));
+    if (!replaced) {
+        removeDatabaseFiles(rekeying);
         im.shutdown();
-        return s;
+        return replaced;
     }
+    auto reopened = Database::open(im.path, *next, Database::OpenMode::ReadWrite);
+    if (!reopened) {
+        im.shutdown();
+        return fail(reopened.error());
+    }
+    im.db = std::move(*reopened);
     im.key = std::move(*next);
     // 3. The pending key is promoted. A crash before this is finished by the next open().
     file->databaseKey = std::move(file->pendingDatabaseKey);
@@ -1077,6 +1143,9 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
     auto encoded = privacy::encodeKeySlotFile(header, *backupKey);
     if (!encoded) return fail(encoded.error());
     const std::string head = std::string(kBackupMagic) + std::to_string(encoded->size()) + "\n" + *encoded;
+    // Nothing was at backupPath (checked above): a backup whose writing or audit fails is removed, so that a
+    // file there is always a whole, audited backup.
+    RemoveOnExit removeBackup(backupPath);
     if (auto s = detail::writeFileAtomicallyFrom(backupPath, head, exportPath, 0, bytes, {}); !s)
         return fail(s.error());
 
@@ -1085,6 +1154,7 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
     if (auto s = im.audit("store.backup", std::nullopt, "administration", std::to_string(records) + " records"); !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
+    removeBackup.release();
     return BackupReport{im.schema, records, static_cast<std::uint64_t>(head.size()) + bytes};
 }
 
@@ -1160,8 +1230,10 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
     auto lock = detail::FileLock::acquire(path + ".lock");
     if (!lock) return fail(lock.error());
     const std::string building = path + ".restoring";
+    const std::string rekeyed = building + ".new";
     removeDatabaseFiles(building);
     RemoveOnExit cleanup(building);
+    RemoveOnExit cleanupRekeyed(rekeyed);
     privacy::ContentDigest fileDigest;
     if (auto s = detail::writeFileAtomicallyFrom(building, "", backupPath, databaseOffset, *bytes,
                                                  [&](std::string_view c) { fileDigest.update(c); });
@@ -1176,7 +1248,8 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
     if (!newKey) return fail(newKey.error());
     {
         auto db = Database::open(building, *exportKey, Database::OpenMode::ReadWrite);
-        if (!db) return fail(backupCorrupt("database does not decrypt"));
+        if (!db && db.error().code == ErrorCode::StoreCorrupt) return fail(backupCorrupt("database does not decrypt"));
+        if (!db) return fail(db.error()); // a full disk is not a damaged backup
         auto intact = checkIntegrity(*db);
         if (!intact || !intact->ok()) return fail(backupCorrupt("integrity check"));
         auto manifest = manifestOf(*db);
@@ -1214,22 +1287,22 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
                 return fail(s.error());
             if (auto s = tx->commit(); !s) return fail(s.error());
         }
-        // A restored store never shares a database key with the store it came from.
-        if (auto s = db->rekey(*newKey); !s) return fail(s.error());
-        if (auto s = db->exec("PRAGMA journal_mode = DELETE;"); !s) return fail(s.error());
+        // A restored store never shares a database key with the store it came from: a copy under a new key
+        // becomes the store (see copyUnderKey()).
+        if (auto s = copyUnderKey(*db, rekeyed, *newKey); !s) return fail(s.error());
     }
     auto sealed = privacy::sealKey(*storeKey, *newKey, databaseKeyContext(storeSlots->storeId));
     if (!sealed) return fail(sealed.error());
     storeSlots->databaseKey = std::move(*sealed);
     storeSlots->pendingDatabaseKey.reset();
-    if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *storeKey); !s) return fail(s.error());
-    std::filesystem::rename(building, path, ec);
-    if (ec) {
-        std::filesystem::remove(keySlotPath(path), ec);
-        return fail(ErrorCode::Io, "cannot move the restored store into place");
+    if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *storeKey); !s) {
+        // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
+        (void)Env::current().removeFile(keySlotPath(path)); // best effort; the write's error is reported
+        return fail(s.error());
     }
-    cleanup.release();
-    return report;
+    if (auto s = moveNewStoreIntoPlace(rekeyed, path); !s) return fail(s.error());
+    cleanupRekeyed.release();
+    return report; // `cleanup` removes the copy under the backup's key
 }
 
 Result<CipherSettings> Maintenance::cipherSettings() {

@@ -47,10 +47,10 @@ struct CheckReport {
 class Maintenance {
 public:
     /// Rotates the database key (administrators): a new random key is sealed in the slot file as pending,
-    /// the database is re-encrypted under it (PRAGMA rekey, one transaction), then the pending key is
-    /// promoted. Users' slots and passwords are untouched. A crash at any point leaves a store that opens
-    /// with every record: open() finishes or drops an interrupted rotation. Errors: PermissionDenied,
-    /// KeySlotCorrupt, DiskFull, Io, Database.
+    /// a copy of the database under it replaces the database file (one rename), then the pending key is
+    /// promoted. Users' slots and passwords are untouched. A crash or a failure at any point leaves a store
+    /// that opens with every record: open() finishes or drops an interrupted rotation (a failure once the
+    /// copy is made ends the session). Errors: PermissionDenied, KeySlotCorrupt, DiskFull, Io, Database.
     [[nodiscard]] core::Status rekey();
     /// Writes an encrypted backup of the whole store (administrators) to a new file `backupPath`, while the
     /// store stays open. The copy is encrypted under its own random key, which one key slot ("backup")
