@@ -43,6 +43,10 @@ std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool mig
     if (auto until = store->breakGlassUntil())
         fmt::print(stderr, "secondline: BREAK-GLASS session until {} (UTC): every access is audited with its reason\n",
                    core::formatUtc(*until));
+    // The command still runs; the purge is tried again at the next sign-in.
+    if (const auto& purged = store->purgeAtOpen(); !purged)
+        fmt::print(stderr, "secondline: warning: the retention purge at sign-in failed: {}: {}\n",
+                   core::errorCodeName(purged.error().code), purged.error().message);
     return std::move(*store);
 }
 

@@ -182,6 +182,9 @@ DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, DeskOptio
 
     m_status->setText(tr("Signed in as %1 (%2)")
                           .arg(fromStd(m_store.userName()), fromStd(std::string(privacy::roleName(m_store.role())))));
+    // The sign-in's retention purge failed: say so (the schedule tries again), never hide it.
+    if (const auto& purged = m_store.purgeAtOpen(); !purged)
+        m_status->setText(tr("The retention purge at sign-in failed: %1").arg(plainError(purged.error())));
     restoreGeometry(m_settings->value("window/geometry").toByteArray());
     restoreState(m_settings->value("window/state").toByteArray());
 }
