@@ -2,16 +2,7 @@
 // referral and the outcome are saved by one call that commits all of it or none of it; the referral's basis
 // is a column; audit entries carry the record's own purpose. Real SQLCipher files on disk.
 
-#include <secondline/privacy/key_slot.h>
-#include <secondline/storage/store.h>
-#include <secondline/validation/mrz_parser.h>
-
-#include "test_support.h"
-
-#define SQLITE_HAS_CODEC 1
-#include <sqlcipher/sqlite3.h>
-
-#include <gtest/gtest.h>
+#include "privacy_store_fixture.h"
 
 #include <algorithm>
 
@@ -24,13 +15,7 @@ using storage::Store;
 
 // The ICAO specimen (a generated identity, not a real person).
 validation::TravelDocument specimen() {
-    validation::ParseOptions o;
-    o.inspectionDate = test::testDate();
-    auto doc = validation::parseMrzText("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
-                                        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
-                                        o);
-    if (!doc) throw std::runtime_error("specimen does not parse");
-    return *doc;
+    return privacy_store::anna();
 }
 
 storage::ImageDraft smallImage(storage::ImageKind kind = storage::ImageKind::Document) {
@@ -274,36 +259,6 @@ TEST_F(EncounterTest, EveryOperationPassesTheIdleRule) {
     EXPECT_TRUE(openAs("officer", "officer-pw").purgeAtOpen().has_value());
 }
 
-/// Runs SQL on a store's database with its key, as the schema 6 -> 7 migration test needs to rebuild an older
-/// schema.
-void runSql(const std::string& path, const std::string& user, const char* password, const std::string& sql) {
-    auto file = privacy::decodeKeySlotFile(test::readFile(storage::keySlotPath(path)));
-    ASSERT_OK(file);
-    auto storeKey = privacy::unwrapKey(*privacy::findSlot(*file, user), test::password(password));
-    ASSERT_OK(storeKey);
-    auto dbKey = privacy::openSealedKey(*storeKey, *file->databaseKey, "secondline database key " + file->storeId);
-    ASSERT_OK(dbKey);
-    std::string literal = "x'";
-    static constexpr char kHex[] = "0123456789abcdef";
-    {
-        const auto view = dbKey->read();
-        for (std::uint8_t b : view.bytes()) {
-            literal += kHex[b >> 4];
-            literal += kHex[b & 0xf];
-        }
-    }
-    literal += "'";
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-    ASSERT_EQ(sqlite3_key_v2(db, "main", literal.data(), static_cast<int>(literal.size())), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    ASSERT_EQ(rc, SQLITE_OK) << message;
-}
-
 // Schema 6 stores typed a referral only through the desk's reason prefix; the migration to 7 reads that
 // prefix once into the column and keeps the reason as it was written.
 TEST_F(EncounterTest, MigrationToSchema7TypesOldReferralsFromTheirPrefix) {
@@ -314,8 +269,9 @@ TEST_F(EncounterTest, MigrationToSchema7TypesOldReferralsFromTheirPrefix) {
         for (const char* reason : {"fact: stamp missing", "assessment: travel pattern", "no basis given"})
             ASSERT_OK(officer.flags().raise(*id, {.kind = storage::FlagKind::Review, .reason = reason}));
     }
-    runSql(path, "admin", "admin-pw",
-           "ALTER TABLE flags DROP COLUMN basis; UPDATE meta SET value = '6' WHERE key = 'schema_version';");
+    privacy_store::tamper(
+        path, "admin", "admin-pw",
+        "ALTER TABLE flags DROP COLUMN basis; UPDATE meta SET value = '6' WHERE key = 'schema_version';");
     auto supervisor = openAs("supervisor", "supervisor-pw");
     auto flags = supervisor.flags().list(false);
     ASSERT_OK(flags);
