@@ -236,7 +236,11 @@ protected:
         for (Op op : kOps) {
             const std::uint64_t total = counted.counts[static_cast<std::size_t>(op)];
             const auto points = failurePoints(total);
+            // GCC 12 at -O2 and above: bogus -Wrestrict in std::string concatenation (GCC bug 105329).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"
             summary += " " + std::to_string(total) + " " + opName(op) + (total == 1 ? "" : "s");
+#pragma GCC diagnostic pop
             if (points.size() < total) summary += " (" + std::to_string(points.size()) + " tried)";
             // Each point once, and once a disk that stays full (or failing) from the middle one on, so that
             // SQLite cannot roll back in the process either and the next open() must.
