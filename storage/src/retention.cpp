@@ -83,7 +83,11 @@ Result<PurgeReport> detail::eraseRecords(Database& db, const std::vector<std::in
             auto del = db.prepare("DELETE FROM encounters WHERE id = ? AND NOT EXISTS "
                                   "(SELECT 1 FROM records WHERE encounter_id = ?);");
             if (!del) return fail(del.error());
+// GCC 12 at -O2 and above: bogus -Wmaybe-uninitialized on a std::optional checked just above (GCC bug 80635).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
             del->bind(1, *encounter).bind(2, *encounter);
+#pragma GCC diagnostic pop
             if (auto s = del->run(); !s) return fail(s.error());
             report.encounters += db.changes();
         }
