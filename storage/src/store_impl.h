@@ -1,5 +1,6 @@
 #pragma once
-// The open store's state and the helpers store.cpp and store_privacy.cpp share. Private to storage.
+// The open store's state and the helpers the storage sources share (one source per concern). Private to
+// storage.
 
 #include "atomic_file.h"
 #include "sqlite.h"
@@ -21,6 +22,14 @@ namespace detail {
                                        std::string_view role, std::string action, std::optional<std::int64_t> recordId,
                                        std::string purpose, std::string detail,
                                        const privacy::AuditSigner* signer = nullptr, std::string justification = {});
+/// appendAudit() for a role known by its enum (no session yet: create, migrations, restore).
+[[nodiscard]] core::Status appendAudit(Database& db, const core::Clock& clock, const std::string& user,
+                                       privacy::Role role, std::string action, std::optional<std::int64_t> recordId,
+                                       std::string purpose, std::string detail,
+                                       const privacy::AuditSigner* signer = nullptr, std::string justification = {});
+
+/// InvalidArgument unless `reason` is 1 to 4000 characters; `what` names the step in the message.
+[[nodiscard]] core::Status checkReason(std::string_view reason, const char* what);
 
 /// The first column of every row a statement returns, as text.
 [[nodiscard]] core::Result<std::vector<std::string>> firstColumn(Database& db, std::string_view sql);

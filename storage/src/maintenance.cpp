@@ -1,0 +1,485 @@
+// The Maintenance facet (key rotation, backup, checks, cipher settings) and Store::restore: whole-database
+// copies, each checked against a manifest of every table's rows.
+
+#include <secondline/storage/maintenance.h>
+
+#include "atomic_file.h"
+#include "document_codec.h"
+#include "schema.h"
+#include "store_files.h"
+#include "store_impl.h"
+
+#include <secondline/privacy/digest.h>
+#include <secondline/storage/env.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+
+namespace secondline::storage {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+using core::SecretBytes;
+using core::Status;
+using detail::appendAudit;
+using detail::checkNewStorePath;
+using detail::Database;
+using detail::databaseKeyContext;
+using detail::folderOf;
+using detail::kMaxKeySlotFileBytes;
+using detail::loadSlotFile;
+using detail::metaValue;
+using detail::moveNewStoreIntoPlace;
+using detail::readSlotFileText;
+using detail::removeDatabaseFiles;
+using detail::RemoveOnExit;
+using detail::saveSlotFile;
+using detail::Transaction;
+
+namespace {
+
+/// What a backup or a restore checks a database copy against: the rows of every table and one digest over
+/// all of their values. Every table's first column is its primary key, so "ORDER BY 1" is a total order.
+struct Manifest {
+    std::string digest;
+    std::vector<std::pair<std::string, std::int64_t>> rows; // table name, row count
+};
+
+} // namespace
+
+Result<std::vector<std::string>> detail::firstColumn(Database& db, std::string_view sql) {
+    auto q = db.prepare(sql);
+    if (!q) return fail(q.error());
+    std::vector<std::string> rows;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        rows.push_back(q->text(0));
+    }
+    return rows;
+}
+
+namespace {
+
+using detail::firstColumn;
+
+Result<Manifest> manifestOf(Database& db) {
+    auto tables = firstColumn(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                                  "ORDER BY name;");
+    if (!tables) return fail(tables.error());
+    Manifest m;
+    privacy::ContentDigest digest;
+    for (const auto& table : *tables) {
+        auto q = db.prepare("SELECT * FROM \"" + table + "\" ORDER BY 1;");
+        if (!q) return fail(q.error());
+        digest.updateField(table);
+        std::int64_t rows = 0;
+        for (;;) {
+            auto row = q->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            ++rows;
+// GCC 12 at -O2 and above: bogus -Wrestrict in std::string from a short literal (GCC bug 105329).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"
+            for (int c = 0; c < q->columnCount(); ++c) digest.updateField(q->isNull(c) ? "N" : "V" + q->text(c));
+#pragma GCC diagnostic pop
+        }
+        digest.updateField(std::to_string(rows));
+        m.rows.emplace_back(table, rows);
+    }
+    m.digest = digest.finishHex();
+    return m;
+}
+
+/// What SQLite's integrity_check and SQLCipher's cipher_integrity_check report.
+struct Integrity {
+    std::size_t structureProblems = 0; ///< integrity_check rows other than a single "ok"
+    std::size_t failingPages = 0;      ///< cipher_integrity_check lists failing pages, nothing when all pass
+    [[nodiscard]] bool ok() const { return structureProblems == 0 && failingPages == 0; }
+};
+
+Result<Integrity> checkIntegrity(Database& db) {
+    auto structure = firstColumn(db, "PRAGMA integrity_check;");
+    if (!structure) return fail(structure.error());
+    auto pages = firstColumn(db, "PRAGMA cipher_integrity_check;");
+    if (!pages) return fail(pages.error());
+    const bool structureOk = structure->size() == 1 && (*structure)[0] == "ok";
+    return Integrity{structureOk ? 0 : structure->size(), pages->size()};
+}
+
+constexpr std::string_view kBackupMagic = "SECONDLINE-BACKUP 1\n";
+constexpr std::string_view kBackupKind = "secondline-backup";
+constexpr std::string_view kBackupSlotUser = "backup";
+
+std::string backupKeyContext(std::string_view what, const std::string& storeId) {
+    return "secondline backup " + std::string(what) + " " + storeId;
+}
+
+/// Writes a copy of what `db` reads to a new file `target` under `key` (sqlcipher_export), checks that it
+/// holds the same rows, and leaves it closed, synced, in rollback-journal mode. On failure nothing is left at
+/// `target`. How the store re-encrypts: SQLCipher's in-place PRAGMA rekey was found (by the fault-injection
+/// matrix) to report success after a failed page write, and to leave a file under both keys when a write
+/// failed and was rolled back in the same process; a failed copy spoils only the copy.
+Status copyUnderKey(Database& db, const std::string& target, const SecretBytes& key) {
+    removeDatabaseFiles(target);
+    RemoveOnExit cleanup(target);
+    if (auto s = db.exportTo(target, key); !s) return s;
+    auto live = manifestOf(db);
+    if (!live) return fail(live.error());
+    {
+        auto copy = Database::open(target, key, Database::OpenMode::ReadWrite);
+        if (!copy) return fail(copy.error());
+        auto copied = manifestOf(*copy);
+        if (!copied) return fail(copied.error());
+        if (copied->digest != live->digest) return fail(ErrorCode::Internal, "the re-encrypted copy differs");
+        if (auto s = copy->exec("PRAGMA journal_mode = DELETE;"); !s) return s;
+    }
+    cleanup.release();
+    return {};
+}
+
+} // namespace
+
+Status Maintenance::rekey() {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::RotateKeys); !s) return s;
+    const std::string slotsPath = keySlotPath(im.path);
+    auto file = loadSlotFile(slotsPath, im.storeKey);
+    if (!file) return fail(file.error());
+    auto next = privacy::newDatabaseKey();
+    if (!next) return fail(next.error());
+    auto sealed = privacy::sealKey(im.storeKey, *next, databaseKeyContext(im.storeId));
+    if (!sealed) return fail(sealed.error());
+    // 1. The next key is recorded as pending before any page changes.
+    file->pendingDatabaseKey = std::move(*sealed);
+    if (auto s = saveSlotFile(slotsPath, *file, im.storeKey); !s) return s;
+    // 2. A copy under the next key (see copyUnderKey()) replaces the database file in one rename, so the file
+    //    at the path is always wholly under one key or the other. The WAL is emptied into the file first, so
+    //    that removing it loses nothing. A failure before the rename leaves the session as it was; after
+    //    the old connection is closed, it ends the session: which key is in force is then decided by the next
+    //    open(), which tries the current key and then the pending one.
+    Env& env = Env::current();
+    const std::string rekeying = im.path + ".rekeying";
+    if (auto s = im.db.exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
+    if (auto s = copyUnderKey(im.db, rekeying, *next); !s) return s;
+    im.db.close();
+    auto replaced = env.removeFile(im.path + "-wal");
+    if (replaced) replaced = env.removeFile(im.path + "-shm");
+    if (replaced) replaced = env.renameFile(rekeying, im.path);
+    if (replaced) replaced = env.syncFolder(folderOf(im.path));
+    if (!replaced) {
+        removeDatabaseFiles(rekeying);
+        im.shutdown();
+        return replaced;
+    }
+    auto reopened = Database::open(im.path, *next, Database::OpenMode::ReadWrite);
+    if (!reopened) {
+        im.shutdown();
+        return fail(reopened.error());
+    }
+    im.db = std::move(*reopened);
+    im.key = std::move(*next);
+    // 3. The pending key is promoted. A crash before this is finished by the next open().
+    file->databaseKey = std::move(file->pendingDatabaseKey);
+    file->pendingDatabaseKey.reset();
+    auto saved = saveSlotFile(slotsPath, *file, im.storeKey);
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    if (auto s = im.audit("store.rekey", std::nullopt, "administration",
+                          saved ? "database key rotated" : "database key rotated; slot file update pending");
+        !s)
+        return s;
+    if (auto s = tx->commit(); !s) return s;
+    return saved;
+}
+
+Result<BackupReport> Maintenance::backup(const std::string& backupPath, const SecretBytes& backupPassword,
+                                         const privacy::KdfParams& kdf) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::BackupStore); !s) return fail(s.error());
+    if (backupPassword.empty()) return fail(ErrorCode::InvalidArgument, "the backup password must not be empty");
+    std::error_code ec;
+    if (std::filesystem::exists(backupPath, ec))
+        return fail(ErrorCode::StoreExists, "a file already exists at the backup path");
+    const auto parent = std::filesystem::path(backupPath).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        return fail(ErrorCode::FileNotFound, "the folder for the backup does not exist");
+
+    auto slotsText = readSlotFileText(keySlotPath(im.path), im.storeKey);
+    if (!slotsText) return fail(slotsText.error());
+    auto backupKey = privacy::newDatabaseKey();
+    auto exportKey = privacy::newDatabaseKey();
+    if (!backupKey || !exportKey) return fail(ErrorCode::Crypto, "cannot make the backup keys");
+
+    // The copy is made while this session holds the store's lock, so no other process writes meanwhile.
+    const std::string exportPath = backupPath + ".export";
+    removeDatabaseFiles(exportPath);
+    RemoveOnExit cleanup(exportPath);
+    if (auto s = im.db.exportTo(exportPath, *exportKey); !s) return fail(s.error());
+    auto live = manifestOf(im.db);
+    if (!live) return fail(live.error());
+    {
+        auto copy = Database::open(exportPath, *exportKey, Database::OpenMode::ReadWrite);
+        if (!copy) return fail(copy.error());
+        auto copied = manifestOf(*copy);
+        if (!copied) return fail(copied.error());
+        if (copied->digest != live->digest) return fail(ErrorCode::Internal, "the backup copy differs from the store");
+        if (auto s = copy->exec("PRAGMA journal_mode = DELETE;"); !s) return fail(s.error());
+    }
+    const auto bytes = std::filesystem::file_size(exportPath, ec);
+    if (ec) return fail(ErrorCode::Io, "cannot size the backup copy");
+    privacy::ContentDigest fileDigest;
+    if (auto s = detail::readFileChunks(exportPath, 0, bytes, [&](std::string_view c) { fileDigest.update(c); }); !s)
+        return fail(s.error());
+
+    privacy::KeySlotFile header;
+    header.kind = std::string(kBackupKind);
+    header.storeId = im.storeId;
+    header.training = im.training;
+    auto slot = privacy::wrapKey(*backupKey, kBackupSlotUser, backupPassword, kdf);
+    if (!slot) return fail(slot.error());
+    header.slots.push_back(std::move(*slot));
+    auto sealedDb = privacy::sealKey(*backupKey, *exportKey, backupKeyContext("database key", im.storeId));
+    auto sealedStore = privacy::sealKey(*backupKey, im.storeKey, backupKeyContext("store key", im.storeId));
+    if (!sealedDb || !sealedStore) return fail(ErrorCode::Crypto, "cannot seal the backup keys");
+    header.databaseKey = std::move(*sealedDb);
+    header.storeKey = std::move(*sealedStore);
+    std::int64_t records = 0;
+    header.attributes = {{"schema", std::to_string(im.schema)},
+                         {"created_utc", core::formatUtc(im.clock->now())},
+                         {"database_bytes", std::to_string(bytes)},
+                         {"database_digest", fileDigest.finishHex()},
+                         {"manifest", live->digest},
+                         {"store_slots", *slotsText}};
+    for (const auto& [table, rows] : live->rows) {
+        header.attributes.emplace_back("rows." + table, std::to_string(rows));
+        if (table == "records") records = rows;
+    }
+    auto encoded = privacy::encodeKeySlotFile(header, *backupKey);
+    if (!encoded) return fail(encoded.error());
+    const std::string head = std::string(kBackupMagic) + std::to_string(encoded->size()) + "\n" + *encoded;
+    // Nothing was at backupPath (checked above): a backup whose writing or audit fails is removed, so that a
+    // file there is always a whole, audited backup.
+    RemoveOnExit removeBackup(backupPath);
+    if (auto s = detail::writeFileAtomicallyFrom(backupPath, head, exportPath, 0, bytes, {}); !s)
+        return fail(s.error());
+
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    if (auto s = im.audit("store.backup", std::nullopt, "administration", std::to_string(records) + " records"); !s)
+        return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    removeBackup.release();
+    return BackupReport{im.schema, records, static_cast<std::uint64_t>(head.size()) + bytes};
+}
+
+namespace {
+
+core::Error backupCorrupt(const std::string& why) {
+    return {ErrorCode::BackupCorrupt, "the backup file is damaged or not a SecondLine backup (" + why + ")"};
+}
+
+std::optional<std::uint64_t> parseCount(const std::string* text) {
+    if (!text) return std::nullopt;
+    std::uint64_t v = 0;
+    if (std::from_chars(text->data(), text->data() + text->size(), v).ec != std::errc{}) return std::nullopt;
+    return v;
+}
+
+} // namespace
+
+Result<RestoreReport> Store::restore(const std::string& backupPath, const SecretBytes& backupPassword,
+                                     const std::string& path, const core::Clock& clock) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(backupPath, ec)) return fail(ErrorCode::FileNotFound, "no backup file there");
+    if (auto s = checkNewStorePath(path); !s) return fail(s.error());
+    const auto fileSize = std::filesystem::file_size(backupPath, ec);
+    if (ec) return fail(ErrorCode::Io, "cannot size the backup file");
+
+    // Header: magic line, decimal length line, then the authenticated header itself.
+    std::string prefix;
+    const std::uint64_t prefixLength = std::min<std::uint64_t>(fileSize, kMaxKeySlotFileBytes + 64);
+    if (auto s = detail::readFileChunks(backupPath, 0, prefixLength, [&](std::string_view c) { prefix.append(c); }); !s)
+        return fail(s.error());
+    if (prefix.compare(0, kBackupMagic.size(), kBackupMagic) != 0) return fail(backupCorrupt("no backup header"));
+    const auto lengthEnd = prefix.find('\n', kBackupMagic.size());
+    std::uint64_t headerLength = 0;
+    if (lengthEnd == std::string::npos || lengthEnd - kBackupMagic.size() > 8 ||
+        std::from_chars(prefix.data() + kBackupMagic.size(), prefix.data() + lengthEnd, headerLength).ec !=
+            std::errc{} ||
+        lengthEnd + 1 + headerLength > prefix.size())
+        return fail(backupCorrupt("header length"));
+    const std::string headerText = prefix.substr(lengthEnd + 1, headerLength);
+    const std::uint64_t databaseOffset = lengthEnd + 1 + headerLength;
+    auto header = privacy::decodeKeySlotFile(headerText, kBackupKind);
+    if (!header) return fail(backupCorrupt("header"));
+    const privacy::KeySlot* slot = privacy::findSlot(*header, kBackupSlotUser);
+    if (!slot) return fail(backupCorrupt("no backup key slot"));
+    auto backupKey = privacy::unwrapKey(*slot, backupPassword);
+    if (!backupKey) {
+        if (backupKey.error().code == ErrorCode::AuthenticationFailed)
+            return fail(ErrorCode::AuthenticationFailed, "the backup password is not correct");
+        return fail(backupKey.error());
+    }
+    if (!privacy::verifyKeySlotFile(headerText, *backupKey)) return fail(backupCorrupt("header MAC"));
+    if (!header->databaseKey || !header->storeKey) return fail(backupCorrupt("keys missing"));
+    auto exportKey =
+        privacy::openSealedKey(*backupKey, *header->databaseKey, backupKeyContext("database key", header->storeId));
+    auto storeKey =
+        privacy::openSealedKey(*backupKey, *header->storeKey, backupKeyContext("store key", header->storeId));
+    if (!exportKey || !storeKey) return fail(backupCorrupt("sealed keys"));
+    const auto schema = parseCount(header->attribute("schema"));
+    const auto bytes = parseCount(header->attribute("database_bytes"));
+    const std::string* fileDigestWanted = header->attribute("database_digest");
+    const std::string* manifestWanted = header->attribute("manifest");
+    const std::string* slotsText = header->attribute("store_slots");
+    if (!schema || !bytes || !fileDigestWanted || !manifestWanted || !slotsText || *schema < 1)
+        return fail(backupCorrupt("attributes"));
+    if (*schema > static_cast<std::uint64_t>(kSchemaVersion))
+        return fail(ErrorCode::StoreVersionTooNew, "the backup was written by a newer version of SecondLine");
+    if (databaseOffset + *bytes != fileSize) return fail(backupCorrupt("truncated or extended"));
+    auto storeSlots = privacy::decodeKeySlotFile(*slotsText);
+    if (!storeSlots || !privacy::verifyKeySlotFile(*slotsText, *storeKey) || storeSlots->storeId != header->storeId)
+        return fail(backupCorrupt("store key slots"));
+
+    auto lock = detail::FileLock::acquire(path + ".lock");
+    if (!lock) return fail(lock.error());
+    const std::string building = path + ".restoring";
+    const std::string rekeyed = building + ".new";
+    removeDatabaseFiles(building);
+    RemoveOnExit cleanup(building);
+    RemoveOnExit cleanupRekeyed(rekeyed);
+    privacy::ContentDigest fileDigest;
+    if (auto s = detail::writeFileAtomicallyFrom(building, "", backupPath, databaseOffset, *bytes,
+                                                 [&](std::string_view c) { fileDigest.update(c); });
+        !s)
+        return fail(s.error());
+    if (fileDigest.finishHex() != *fileDigestWanted) return fail(backupCorrupt("database digest"));
+
+    RestoreReport report;
+    report.schema = static_cast<int>(*schema);
+    report.training = header->training;
+    auto newKey = privacy::newDatabaseKey();
+    if (!newKey) return fail(newKey.error());
+    {
+        auto db = Database::open(building, *exportKey, Database::OpenMode::ReadWrite);
+        if (!db && db.error().code == ErrorCode::StoreCorrupt) return fail(backupCorrupt("database does not decrypt"));
+        if (!db) return fail(db.error()); // a full disk is not a damaged backup
+        auto intact = checkIntegrity(*db);
+        if (!intact || !intact->ok()) return fail(backupCorrupt("integrity check"));
+        auto manifest = manifestOf(*db);
+        if (!manifest) return fail(manifest.error());
+        if (manifest->digest != *manifestWanted) return fail(backupCorrupt("manifest"));
+        for (const auto& [table, rows] : manifest->rows) {
+            const auto wanted = parseCount(header->attribute("rows." + table));
+            if (!wanted || *wanted != static_cast<std::uint64_t>(rows)) return fail(backupCorrupt("row counts"));
+            if (table == "records") report.records = rows;
+        }
+        auto storeId = metaValue(*db, "store_id");
+        if (!storeId || *storeId != header->storeId) return fail(backupCorrupt("store id"));
+        // Record by record: every stored document decodes.
+        auto q = db->prepare("SELECT document FROM records ORDER BY id;");
+        if (!q) return fail(q.error());
+        for (;;) {
+            auto row = q->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            if (!detail::decodeDocument(q->text(0))) return fail(backupCorrupt("a record does not decode"));
+        }
+        q = {};
+        {
+            // The trail says where this store came from; no user is signed in, so the entry names none.
+            auto tx = Transaction::begin(*db);
+            if (!tx) return fail(tx.error());
+            auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
+            if (!signer) return fail(signer.error());
+            if (auto s = appendAudit(*db, clock, "(restore)", privacy::Role::Administrator, "store.restore",
+                                     std::nullopt, "administration",
+                                     "schema " + std::to_string(report.schema) + ", " + std::to_string(report.records) +
+                                         " records",
+                                     report.schema >= 4 ? &*signer : nullptr);
+                !s)
+                return fail(s.error());
+            if (auto s = tx->commit(); !s) return fail(s.error());
+        }
+        // A restored store never shares a database key with the store it came from: a copy under a new key
+        // becomes the store (see copyUnderKey()).
+        if (auto s = copyUnderKey(*db, rekeyed, *newKey); !s) return fail(s.error());
+    }
+    auto sealed = privacy::sealKey(*storeKey, *newKey, databaseKeyContext(storeSlots->storeId));
+    if (!sealed) return fail(sealed.error());
+    storeSlots->databaseKey = std::move(*sealed);
+    storeSlots->pendingDatabaseKey.reset();
+    if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *storeKey); !s) {
+        // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
+        (void)Env::current().removeFile(keySlotPath(path)); // best effort; the write's error is reported
+        return fail(s.error());
+    }
+    if (auto s = moveNewStoreIntoPlace(rekeyed, path); !s) return fail(s.error());
+    cleanupRekeyed.release();
+    return report; // `cleanup` removes the copy under the backup's key
+}
+
+Result<CipherSettings> Maintenance::cipherSettings() {
+    auto& im = *m_impl;
+    if (auto s = im.session(std::nullopt, StoreImpl::Use::Activity); !s) return fail(s.error());
+    auto value = [&](const char* pragma) -> Result<std::string> {
+        auto q = im.db.prepare(pragma);
+        if (!q) return fail(q.error());
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        return *row ? q->text(0) : std::string{};
+    };
+    CipherSettings out;
+    for (auto [pragma, target] :
+         std::vector<std::pair<const char*, std::string*>>{{"PRAGMA cipher_version;", &out.version},
+                                                           {"PRAGMA cipher_hmac_algorithm;", &out.hmacAlgorithm},
+                                                           {"PRAGMA cipher_kdf_algorithm;", &out.kdfAlgorithm}}) {
+        auto v = value(pragma);
+        if (!v) return fail(v.error());
+        *target = *v;
+    }
+    auto page = value("PRAGMA cipher_page_size;");
+    auto header = value("PRAGMA cipher_plaintext_header_size;");
+    auto memory = value("PRAGMA cipher_memory_security;");
+    if (!page || !header || !memory) return fail(ErrorCode::Database, "cannot read the cipher settings");
+    out.pageSize = std::atoi(page->c_str());
+    out.plaintextHeaderSize = std::atoi(header->c_str());
+    out.memorySecurity = *memory == "1";
+    return out;
+}
+
+Result<CheckReport> Maintenance::check() {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::CheckStore); !s) return fail(s.error());
+    CheckReport report;
+    auto integrity = checkIntegrity(im.db);
+    if (!integrity) return fail(integrity.error());
+    report.integrityOk = integrity->structureProblems == 0;
+    if (!report.integrityOk)
+        report.problems += "integrity_check reported " + std::to_string(integrity->structureProblems) + " problems; ";
+    report.cipherIntegrityOk = integrity->failingPages == 0;
+    if (!report.cipherIntegrityOk)
+        report.problems += std::to_string(integrity->failingPages) + " pages fail their HMAC; ";
+    auto trail = detail::readAuditTrail(im);
+    if (!trail) return fail(trail.error());
+    const auto chain =
+        privacy::verifyTrail(*trail, {im.signer ? im.signer->publicKeyHex() : std::string{},
+                                      im.signer ? im.signedFrom : static_cast<std::int64_t>(trail->size()) + 1});
+    report.auditChainOk = chain.ok;
+    if (!chain.ok)
+        report.problems += "audit trail fails at entry " + std::to_string(chain.firstBadSequence.value_or(0)) + " (" +
+                           chain.problem + "); ";
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    if (auto s = im.audit("store.check", std::nullopt, "administration", report.ok() ? "ok" : "problems found"); !s)
+        return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return report;
+}
+
+} // namespace secondline::storage

@@ -1,0 +1,33 @@
+#pragma once
+// The store's schema: version 1 as created, and the forward-only migrations up to kSchemaVersion. Private to
+// storage; used by Store::create, Store::open and Store::restore.
+
+#include "sqlite.h"
+
+#include <secondline/privacy/audit.h>
+#include <secondline/privacy/policy.h>
+#include <secondline/storage/store.h>
+
+#include <string>
+
+namespace secondline::storage::detail {
+
+/// The schema a store is created with (version 1); migrate() then brings it up to kSchemaVersion.
+extern const char* const kSchemaV1;
+
+/// What a migration step may use besides the database.
+struct MigrationContext {
+    const core::SecretBytes& indexKey;
+    const privacy::AuditSigner* signer = nullptr; ///< signs the entries of steps to schema 4 and later
+    std::string user{};                           ///< who runs the migration
+    std::string nowUtc{};                         ///< when (from the store's clock)
+};
+
+/// Runs the steps above `from`, each in its own transaction with its meta update and audit entry.
+[[nodiscard]] core::Status migrate(Database& db, int from, const MigrationContext& ctx, const core::Clock& clock,
+                                   const std::string& user, privacy::Role role);
+
+/// The meta table's value for `key`. Errors: StoreNotAStore when there is none.
+[[nodiscard]] core::Result<std::string> metaValue(Database& db, const char* key);
+
+} // namespace secondline::storage::detail

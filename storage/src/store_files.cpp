@@ -1,0 +1,94 @@
+// The files beside a store's database: new stores moved into place, SQLite's companion files, and the
+// key slot file.
+
+#include "store_files.h"
+
+#include "atomic_file.h"
+
+#include <secondline/storage/env.h>
+#include <secondline/storage/store.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <unistd.h>
+
+namespace secondline::storage {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+using core::SecretBytes;
+using core::Status;
+
+namespace detail {
+
+void removeDatabaseFiles(const std::string& path) {
+    Env& env = Env::current();
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) (void)env.removeFile(path + suffix);
+}
+
+std::string folderOf(const std::string& path) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    return parent.empty() ? std::string(".") : parent.string();
+}
+
+Status moveNewStoreIntoPlace(const std::string& building, const std::string& path) {
+    Env& env = Env::current();
+    if (auto s = env.renameFile(building, path); !s) {
+        (void)env.removeFile(keySlotPath(path)); // best effort; the rename's error is the one to report
+        return s;
+    }
+    if (auto s = env.syncFolder(folderOf(path)); !s) {
+        // Not durable: take it back rather than report a failure and leave a store that may not survive.
+        removeDatabaseFiles(path);
+        (void)env.removeFile(keySlotPath(path)); // best effort, as above
+        return s;
+    }
+    return {};
+}
+
+Status checkNewStorePath(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) || std::filesystem::exists(keySlotPath(path), ec))
+        return fail(ErrorCode::StoreExists, "a store already exists at that path");
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        return fail(ErrorCode::FileNotFound, "the folder for the store does not exist");
+    // Checked up front so that a read-only folder is told apart from other failures to create a file.
+    if (::access(parent.empty() ? "." : parent.c_str(), W_OK | X_OK) != 0 && (errno == EACCES || errno == EROFS))
+        return fail(ErrorCode::ReadOnly, "the folder for the store is read-only");
+    return {};
+}
+
+std::string databaseKeyContext(const std::string& storeId) {
+    return "secondline database key " + storeId;
+}
+
+Result<SecretBytes> databaseKeyOf(const privacy::KeySlotFile& file, const SecretBytes& storeKey) {
+    if (file.databaseKey) return privacy::openSealedKey(storeKey, *file.databaseKey, databaseKeyContext(file.storeId));
+    auto view = storeKey.read();
+    return SecretBytes::copyOf(view.bytes());
+}
+
+Result<std::string> readSlotFileText(const std::string& slotsPath, const SecretBytes& storeKey) {
+    auto text = detail::readWholeFile(slotsPath, kMaxKeySlotFileBytes);
+    if (!text) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
+    if (auto s = privacy::verifyKeySlotFile(*text, storeKey); !s) return fail(s.error());
+    return text;
+}
+
+Result<privacy::KeySlotFile> loadSlotFile(const std::string& slotsPath, const SecretBytes& storeKey) {
+    auto text = readSlotFileText(slotsPath, storeKey);
+    if (!text) return fail(text.error());
+    return privacy::decodeKeySlotFile(*text);
+}
+
+Status saveSlotFile(const std::string& slotsPath, const privacy::KeySlotFile& file, const SecretBytes& storeKey) {
+    auto encoded = privacy::encodeKeySlotFile(file, storeKey);
+    if (!encoded) return fail(encoded.error());
+    return detail::writeFileAtomically(slotsPath, *encoded);
+}
+
+} // namespace detail
+
+} // namespace secondline::storage

@@ -1,0 +1,258 @@
+// The SubjectRights facet (issue 7): legal holds, erasure, subject access and sharing under an agreement.
+
+#include <secondline/storage/subject_rights.h>
+
+#include "document_codec.h"
+#include "store_impl.h"
+
+#include <secondline/privacy/blind_index.h>
+#include <secondline/privacy/sharing.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace secondline::storage {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+using core::Status;
+using detail::checkReason;
+using detail::Database;
+using detail::Transaction;
+
+Status SubjectRights::setLegalHold(std::int64_t recordId, bool hold, std::string_view reason) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::HoldRecord); !s) return s;
+    if (auto s = checkReason(reason, "a legal hold"); !s) return s;
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    if (auto s = im.requireVisible(recordId); !s) return s;
+    auto upd = im.db.prepare("UPDATE records SET legal_hold = ? WHERE id = ?;");
+    if (!upd) return fail(upd.error());
+    upd->bind(1, std::int64_t{hold ? 1 : 0}).bind(2, recordId);
+    if (auto s = upd->run(); !s) return s;
+    if (auto s = im.audit(hold ? "record.hold" : "record.release", recordId, "legal_hold", "", std::string(reason)); !s)
+        return s;
+    return tx->commit();
+}
+
+Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::EraseRecord); !s) return s;
+    if (auto s = checkReason(reason, "an erasure"); !s) return s;
+    std::optional<core::Error> refusal;
+    {
+        auto tx = Transaction::begin(im.db);
+        if (!tx) return fail(tx.error());
+        if (auto s = im.requireVisible(recordId); !s) return s;
+        auto q = im.db.prepare("SELECT r.legal_hold, e.outcome FROM records r "
+                               "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ?;");
+        if (!q) return fail(q.error());
+        q->bind(1, recordId);
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) return fail(ErrorCode::RecordNotFound, "no record with that id is visible to this user");
+        const bool held = q->int64(0) != 0;
+        const std::string outcome = q->isNull(1) ? std::string{} : q->text(1);
+        q = {};
+        if (held)
+            refusal = core::Error{ErrorCode::LegalHold, "the record is under a legal hold and cannot be erased"};
+        else if (!im.pack().erasable(outcome))
+            refusal =
+                core::Error{ErrorCode::PolicyForbids,
+                            "the policy pack does not allow erasing records of this outcome before retention ends"};
+        if (refusal) {
+            if (auto s = im.audit("record.erase_refused", recordId, "subject_rights",
+                                  std::string(core::errorCodeName(refusal->code)), std::string(reason));
+                !s)
+                return s;
+            if (auto s = tx->commit(); !s) return s;
+            return fail(*refusal);
+        }
+        auto erased = detail::eraseRecords(im.db, {recordId});
+        if (!erased) return fail(erased.error());
+        if (auto s = im.audit("record.erase", recordId, "subject_rights", std::to_string(erased->images) + " images",
+                              std::string(reason));
+            !s)
+            return s;
+        if (auto s = tx->commit(); !s) return s;
+    }
+    return detail::compact(im.db);
+}
+
+Result<StoredRecord> detail::loadRecord(Database& db, std::int64_t id) {
+    auto q = db.prepare("SELECT r.id, r.created_utc, u.name, r.source, r.purpose, r.document, e.id, e.location, "
+                        "e.desk, e.outcome, e.notes, r.legal_hold FROM records r JOIN users u ON u.id = r.officer_id "
+                        "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ?;");
+    if (!q) return fail(q.error());
+    q->bind(1, id);
+    auto row = q->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(ErrorCode::RecordNotFound, "no record with that id");
+    StoredRecord rec;
+    rec.id = q->int64(0);
+    rec.created = core::parseUtc(q->text(1)).value_or(core::TimePoint{});
+    rec.officer = q->text(2);
+    rec.encounter.source = q->text(3);
+    rec.encounter.purpose = q->text(4);
+    if (!q->isNull(6)) {
+        rec.encounter.encounterId = q->int64(6);
+        rec.encounter.location = q->text(7);
+        rec.encounter.desk = q->text(8);
+        rec.encounter.outcome = q->text(9);
+        rec.encounter.notes = q->text(10);
+    }
+    rec.legalHold = q->int64(11) != 0;
+    auto doc = detail::decodeDocument(q->text(5));
+    if (!doc) return fail(doc.error());
+    rec.document = std::move(*doc);
+    q = {};
+    auto history = detail::recordHistory(db, id);
+    if (!history) return fail(history.error());
+    rec.history = std::move(*history);
+    return rec;
+}
+
+namespace {
+
+Result<std::vector<Disclosure>> loadDisclosures(Database& db, std::int64_t recordId) {
+    auto q = db.prepare("SELECT d.record_id, d.time_utc, u.name, d.agreement, d.recipient, d.purpose, "
+                        "d.legal_reference, d.fields FROM disclosures d JOIN users u ON u.id = d.user_id "
+                        "WHERE d.record_id = ? ORDER BY d.id;");
+    if (!q) return fail(q.error());
+    q->bind(1, recordId);
+    std::vector<Disclosure> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        Disclosure d{q->int64(0), core::parseUtc(q->text(1)).value_or(core::TimePoint{}),
+                     q->text(2),  q->text(3),
+                     q->text(4),  q->text(5),
+                     q->text(6),  {}};
+        const auto fields = nlohmann::json::parse(q->text(7), nullptr, false);
+        if (fields.is_array())
+            for (const auto& f : fields)
+                if (f.is_string()) d.fields.push_back(f.get<std::string>());
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+} // namespace
+
+Result<std::vector<Disclosure>> SubjectRights::disclosures(std::int64_t recordId) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
+    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
+    return loadDisclosures(im.db, recordId);
+}
+
+Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, std::string_view documentNumber) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::ExportSubject); !s) return fail(s.error());
+    const bool glass = im.viaBreakGlass(privacy::Action::ExportSubject);
+    const std::string idx =
+        privacy::blindIndex(im.indexKey, "document", privacy::documentLookupValue(issuingState, documentNumber));
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    SubjectData out;
+    std::vector<std::int64_t> ids;
+    {
+        auto q = im.db.prepare("SELECT id FROM records WHERE idx_document = ? ORDER BY id;");
+        if (!q) return fail(q.error());
+        q->bind(1, idx);
+        for (;;) {
+            auto row = q->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            ids.push_back(q->int64(0));
+        }
+    }
+    for (std::int64_t id : ids) {
+        auto rec = detail::loadRecord(im.db, id);
+        if (!rec) return fail(rec.error());
+        out.records.push_back(std::move(*rec));
+        auto images = detail::loadImages(im.db, id);
+        if (!images) return fail(images.error());
+        for (auto& image : *images) out.images.emplace_back(id, std::move(image));
+        auto flags = detail::loadRecordFlags(im.db, id);
+        if (!flags) return fail(flags.error());
+        for (auto& f : *flags) out.flags.push_back(std::move(f));
+        auto disclosed = loadDisclosures(im.db, id);
+        if (!disclosed) return fail(disclosed.error());
+        for (auto& d : *disclosed) out.disclosures.push_back(std::move(d));
+    }
+    auto trail = detail::readAuditTrail(im);
+    if (!trail) return fail(trail.error());
+    for (auto& e : *trail)
+        if (e.recordId && std::find(ids.begin(), ids.end(), *e.recordId) != ids.end())
+            out.accessLog.push_back(std::move(e));
+    for (std::int64_t id : ids)
+        if (auto s = im.audit("subject.export", id, glass ? "breakglass" : "subject_access", glass ? "break-glass" : "",
+                              glass ? im.breakGlassReason : std::string{});
+            !s)
+            return fail(s.error());
+    if (ids.empty())
+        if (auto s = im.audit("subject.export", std::nullopt, "subject_access", "0 records"); !s)
+            return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return out;
+}
+
+Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view agreementName,
+                                         std::string_view justification) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::ShareRecord); !s) return fail(s.error());
+    if (auto s = checkReason(justification, "a disclosure"); !s) return fail(s.error());
+    auto tx = Transaction::begin(im.db);
+    if (!tx) return fail(tx.error());
+    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
+    const privacy::SharingAgreement* agreement = im.pack().agreement(agreementName);
+    if (!agreement) {
+        // Outside any agreement: refused, and the attempt is on the record.
+        if (auto s = im.audit("share.refused", recordId, "sharing", "no agreement of that name in the policy pack",
+                              std::string(justification));
+            !s)
+            return fail(s.error());
+        if (auto s = tx->commit(); !s) return fail(s.error());
+        return fail(ErrorCode::PolicyForbids, "the policy pack has no sharing agreement of that name");
+    }
+    auto rec = detail::loadRecord(im.db, recordId);
+    if (!rec) return fail(rec.error());
+    privacy::SharePayload payload;
+    payload.agreement = agreement->name;
+    payload.recipient = agreement->recipient;
+    payload.purpose = agreement->purpose;
+    payload.legalReference = agreement->legalReference;
+    payload.storeId = im.storeId;
+    payload.created = im.clock->now();
+    payload.recordId = recordId;
+    nlohmann::json sent = nlohmann::json::array();
+    for (const auto& f : rec->document.fields)
+        if (agreement->fields.count(f.name)) {
+            payload.fields.emplace_back(f.name, f.value);
+            sent.push_back(f.name);
+        }
+    auto sealed = privacy::sealShare(payload, *agreement, *im.signer);
+    for (auto& [name, value] : payload.fields) std::fill(value.begin(), value.end(), '\0');
+    if (!sealed) return fail(sealed.error());
+    auto ins = im.db.prepare("INSERT INTO disclosures (record_id, time_utc, user_id, agreement, recipient, purpose, "
+                             "legal_reference, fields) VALUES (?,?,?,?,?,?,?,?);");
+    if (!ins) return fail(ins.error());
+    ins->bind(1, recordId).bind(2, core::formatUtc(payload.created)).bind(3, im.userId).bind(4, agreement->name);
+    ins->bind(5, agreement->recipient).bind(6, agreement->purpose).bind(7, agreement->legalReference);
+    ins->bind(8, sent.dump());
+    if (auto s = ins->run(); !s) return fail(s.error());
+    if (auto s = im.audit("share.export", recordId, agreement->purpose,
+                          "agreement " + agreement->name + ", " + std::to_string(sent.size()) + " fields",
+                          std::string(justification));
+        !s)
+        return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return sealed;
+}
+
+} // namespace secondline::storage
