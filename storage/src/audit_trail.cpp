@@ -15,7 +15,7 @@ using detail::Database;
 using detail::Transaction;
 
 Status detail::appendAudit(Database& db, const core::Clock& clock, const std::string& user, std::string_view role,
-                           std::string action, std::optional<std::int64_t> recordId, std::string purpose,
+                           privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
                            std::string detail, const privacy::AuditSigner* signer, std::string justification) {
     privacy::AuditEntry e;
     e.previousHash = privacy::genesisHash();
@@ -33,7 +33,7 @@ Status detail::appendAudit(Database& db, const core::Clock& clock, const std::st
     e.time = clock.now();
     e.userName = user;
     e.role = std::string(role);
-    e.action = std::move(action);
+    e.action = std::string(privacy::auditActionName(action));
     e.recordId = recordId;
     e.purpose = std::move(purpose);
     e.detail = std::move(detail);
@@ -53,10 +53,10 @@ Status detail::appendAudit(Database& db, const core::Clock& clock, const std::st
 }
 
 Status detail::appendAudit(Database& db, const core::Clock& clock, const std::string& user, privacy::Role role,
-                           std::string action, std::optional<std::int64_t> recordId, std::string purpose,
+                           privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
                            std::string detail, const privacy::AuditSigner* signer, std::string justification) {
-    return detail::appendAudit(db, clock, user, privacy::roleName(role), std::move(action), recordId,
-                               std::move(purpose), std::move(detail), signer, std::move(justification));
+    return detail::appendAudit(db, clock, user, privacy::roleName(role), action, recordId, std::move(purpose),
+                               std::move(detail), signer, std::move(justification));
 }
 
 Result<std::vector<privacy::AuditEntry>> AuditTrail::entries() {
@@ -116,7 +116,9 @@ Result<privacy::TrailCheck> AuditTrail::verify(const privacy::AuditCheckpoint* c
     auto check = privacy::verifyTrail(*trail, {publicKey(), im.signedFrom}, checkpoint);
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = im.audit("audit.verify", std::nullopt, "audit", check.ok ? "intact" : "FAILED: " + check.problem); !s)
+    if (auto s = im.audit(privacy::AuditAction::AuditVerify, std::nullopt, "audit",
+                          check.ok ? "intact" : "FAILED: " + check.problem);
+        !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return check;
@@ -125,7 +127,7 @@ Result<privacy::TrailCheck> AuditTrail::verify(const privacy::AuditCheckpoint* c
 namespace {
 
 /// Writes `action`'s own entry, then reads the whole trail, so what is exported or checkpointed ends with it.
-Result<std::vector<privacy::AuditEntry>> trailEndingWith(StoreImpl& im, const char* action) {
+Result<std::vector<privacy::AuditEntry>> trailEndingWith(StoreImpl& im, privacy::AuditAction action) {
     if (auto s = im.allowed(privacy::Action::ExportAudit); !s) return fail(s.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
@@ -140,7 +142,7 @@ Result<std::vector<privacy::AuditEntry>> trailEndingWith(StoreImpl& im, const ch
 
 Result<std::string> AuditTrail::exportSigned() {
     auto& im = *m_impl;
-    auto trail = trailEndingWith(im, "audit.export");
+    auto trail = trailEndingWith(im, privacy::AuditAction::AuditExport);
     if (!trail) return fail(trail.error());
     privacy::AuditExport out;
     out.storeId = im.storeId;
@@ -152,7 +154,7 @@ Result<std::string> AuditTrail::exportSigned() {
 
 Result<std::string> AuditTrail::checkpoint() {
     auto& im = *m_impl;
-    auto trail = trailEndingWith(im, "audit.checkpoint");
+    auto trail = trailEndingWith(im, privacy::AuditAction::AuditCheckpoint);
     if (!trail) return fail(trail.error());
     auto checkpoint = privacy::makeCheckpoint(*trail, im.storeId, im.clock->now(), *im.signer);
     if (!checkpoint) return fail(checkpoint.error());

@@ -43,7 +43,7 @@ Result<std::int64_t> Exercises::add(const ExerciseResult& result) {
         .bind(11, static_cast<std::int64_t>(std::llround(result.seconds * 1000.0)));
     if (auto s = ins->run(); !s) return fail(s.error());
     const std::int64_t id = im.db.lastInsertId();
-    if (auto s = im.audit("training.result", std::nullopt, "training",
+    if (auto s = im.audit(privacy::AuditAction::TrainingResult, std::nullopt, "training",
                           result.pack + " exercise " + std::to_string(result.exercise));
         !s)
         return fail(s.error());
@@ -83,7 +83,9 @@ Result<std::vector<ExerciseResult>> Exercises::list() {
         r.seconds = static_cast<double>(q->int64(11)) / 1000.0;
         out.push_back(std::move(r));
     }
-    if (auto s = im.audit("training.results", std::nullopt, "training", std::to_string(out.size()) + " results"); !s)
+    if (auto s = im.audit(privacy::AuditAction::TrainingResults, std::nullopt, "training",
+                          std::to_string(out.size()) + " results");
+        !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return out;

@@ -189,7 +189,7 @@ Status Maintenance::rekey() {
     auto saved = saveSlotFile(slotsPath, *file, im.storeKey);
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = im.audit("store.rekey", std::nullopt, "administration",
+    if (auto s = im.audit(privacy::AuditAction::StoreRekey, std::nullopt, "administration",
                           saved ? "database key rotated" : "database key rotated; slot file update pending");
         !s)
         return s;
@@ -270,7 +270,9 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
 
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = im.audit("store.backup", std::nullopt, "administration", std::to_string(records) + " records"); !s)
+    if (auto s = im.audit(privacy::AuditAction::StoreBackup, std::nullopt, "administration",
+                          std::to_string(records) + " records");
+        !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     removeBackup.release();
@@ -397,8 +399,8 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
             if (!tx) return fail(tx.error());
             auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
             if (!signer) return fail(signer.error());
-            if (auto s = appendAudit(*db, clock, "(restore)", privacy::Role::Administrator, "store.restore",
-                                     std::nullopt, "administration",
+            if (auto s = appendAudit(*db, clock, "(restore)", privacy::Role::Administrator,
+                                     privacy::AuditAction::StoreRestore, std::nullopt, "administration",
                                      "schema " + std::to_string(report.schema) + ", " + std::to_string(report.records) +
                                          " records",
                                      report.schema >= 4 ? &*signer : nullptr);
@@ -476,7 +478,9 @@ Result<CheckReport> Maintenance::check() {
                            chain.problem + "); ";
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = im.audit("store.check", std::nullopt, "administration", report.ok() ? "ok" : "problems found"); !s)
+    if (auto s = im.audit(privacy::AuditAction::StoreCheck, std::nullopt, "administration",
+                          report.ok() ? "ok" : "problems found");
+        !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return report;

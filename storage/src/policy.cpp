@@ -56,7 +56,7 @@ Status Store::loadPolicy(std::string_view packText) {
     ins->bind(1, core::formatUtc(im.clock->now())).bind(2, im.user).bind(3, pack->name()).bind(4, pack->version());
     ins->bind(5, pack->hash()).bind(6, pack->text());
     if (auto s = ins->run(); !s) return s;
-    if (auto s = im.audit("policy.load", std::nullopt, "administration",
+    if (auto s = im.audit(privacy::AuditAction::PolicyLoad, std::nullopt, "administration",
                           "policy " + pack->name() + " " + pack->version() + " hash " + pack->hash());
         !s)
         return s;
@@ -119,7 +119,7 @@ Result<core::TimePoint> Store::breakGlass(std::string_view reason, int minutes) 
     if (!ins) return fail(ins.error());
     ins->bind(1, im.userId).bind(2, core::formatUtc(now)).bind(3, core::formatUtc(until)).bind(4, reason);
     if (auto s = ins->run(); !s) return fail(s.error());
-    if (auto s = im.audit("breakglass.start", std::nullopt, "breakglass",
+    if (auto s = im.audit(privacy::AuditAction::BreakGlassStart, std::nullopt, "breakglass",
                           "BREAK-GLASS for " + std::to_string(minutes) + " minutes", std::string(reason));
         !s)
         return fail(s.error());

@@ -93,9 +93,7 @@ Result<std::int64_t> insertRecord(StoreImpl& im, const validation::TravelDocumen
         return fail(s.error());
     const std::int64_t id = im.db.lastInsertId();
     if (auto s = detail::writeFacts(im.db, id, document); !s) return fail(s.error());
-    if (auto s = im.audit(std::string(privacy::actionName(privacy::Action::CreateRecord)), id, encounter.purpose, "");
-        !s)
-        return fail(s.error());
+    if (auto s = im.audit(privacy::AuditAction::RecordCreate, id, encounter.purpose, ""); !s) return fail(s.error());
     return id;
 }
 
@@ -130,7 +128,8 @@ Result<std::int64_t> insertImage(StoreImpl& im, std::int64_t recordId, const std
         !s)
         return fail(s.error());
     const std::int64_t id = im.db.lastInsertId();
-    if (auto s = im.audit("image.create", recordId, purpose, std::string(imageKindName(image.kind))); !s)
+    if (auto s = im.audit(privacy::AuditAction::ImageCreate, recordId, purpose, std::string(imageKindName(image.kind)));
+        !s)
         return fail(s.error());
     return id;
 }
@@ -150,7 +149,8 @@ Result<std::int64_t> insertFlag(StoreImpl& im, std::int64_t recordId, const std:
                            id, now, im.userId, flag.reason);
         !s)
         return fail(s.error());
-    if (auto s = im.audit("flag.create", recordId, purpose, std::string(flagKindName(flag.kind))); !s)
+    if (auto s = im.audit(privacy::AuditAction::FlagCreate, recordId, purpose, std::string(flagKindName(flag.kind)));
+        !s)
         return fail(s.error());
     if (auto s = detail::factsAfterFlag(im.db, recordId, flag.basis); !s) return fail(s.error());
     return id;
@@ -215,7 +215,8 @@ Status applyCorrection(StoreImpl& im, std::int64_t recordId, std::string_view fi
         !s)
         return s;
     if (auto s = detail::factsAfterRectify(im.db, recordId, *doc); !s) return s;
-    return im.audit("record.rectify", recordId, purpose, "field " + std::string(field), std::string(reason));
+    return im.audit(privacy::AuditAction::RecordRectify, recordId, purpose, "field " + std::string(field),
+                    std::string(reason));
 }
 
 Status closeEncounterIn(StoreImpl& im, std::int64_t encounterId, std::string_view outcome, const std::string& purpose) {
@@ -223,7 +224,7 @@ Status closeEncounterIn(StoreImpl& im, std::int64_t encounterId, std::string_vie
                            core::formatUtc(im.clock->now()), encounterId);
         !s)
         return s;
-    return im.audit("encounter.close", std::nullopt, purpose,
+    return im.audit(privacy::AuditAction::EncounterClose, std::nullopt, purpose,
                     "encounter " + std::to_string(encounterId) + " " + std::string(outcome));
 }
 
@@ -414,8 +415,8 @@ Result<StoredRecord> Records::get(std::int64_t id) {
     if (auto s = im.requireVisible(id); !s) return fail(s.error());
     auto rec = detail::loadRecord(im.db, id);
     if (!rec) return fail(rec.error());
-    if (auto s = im.audit("record.read", id, glass ? "breakglass" : rec->encounter.purpose, glass ? "break-glass" : "",
-                          glass ? im.breakGlassReason : std::string{});
+    if (auto s = im.audit(privacy::AuditAction::RecordRead, id, glass ? "breakglass" : rec->encounter.purpose,
+                          glass ? "break-glass" : "", glass ? im.breakGlassReason : std::string{});
         !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
@@ -426,7 +427,7 @@ namespace {
 
 /// Summaries visible to the session, optionally filtered by one blind-index column; audited.
 Result<std::vector<RecordSummary>> listRecords(StoreImpl& im, const char* indexColumn, const std::string& indexValue,
-                                               const char* action) {
+                                               privacy::AuditAction action) {
     const bool glass = im.viaBreakGlass(privacy::Action::ListRecords);
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
@@ -461,7 +462,7 @@ Result<std::vector<RecordSummary>> listRecords(StoreImpl& im, const char* indexC
 Result<std::vector<RecordSummary>> Records::list() {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
-    return listRecords(im, nullptr, {}, "record.list");
+    return listRecords(im, nullptr, {}, privacy::AuditAction::RecordList);
 }
 
 Result<std::vector<RecordSummary>> Records::findByDocument(std::string_view issuingState,
@@ -469,13 +470,14 @@ Result<std::vector<RecordSummary>> Records::findByDocument(std::string_view issu
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
     return listRecords(im, "idx_document", detail::documentIndex(im.indexKey, issuingState, documentNumber),
-                       "record.find");
+                       privacy::AuditAction::RecordFind);
 }
 
 Result<std::vector<RecordSummary>> Records::findByNameAndBirth(std::string_view surname, std::string_view birthIso) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
-    return listRecords(im, "idx_name_birth", detail::nameBirthIndex(im.indexKey, surname, birthIso), "record.find");
+    return listRecords(im, "idx_name_birth", detail::nameBirthIndex(im.indexKey, surname, birthIso),
+                       privacy::AuditAction::RecordFind);
 }
 
 Result<std::vector<StoredImage>> detail::loadImages(Database& db, std::int64_t recordId) {
@@ -520,7 +522,8 @@ Result<std::vector<StoredImage>> Records::images(std::int64_t recordId) {
     if (!purpose) return fail(purpose.error());
     auto out = detail::loadImages(im.db, recordId);
     if (!out) return fail(out.error());
-    if (auto s = im.audit("image.read", recordId, *purpose, std::to_string(out->size()) + " images"); !s)
+    if (auto s = im.audit(privacy::AuditAction::ImageRead, recordId, *purpose, std::to_string(out->size()) + " images");
+        !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return out;
@@ -569,7 +572,10 @@ Status Flags::update(std::int64_t flagId, FlagStatus status, std::string_view no
                            flagId, core::formatUtc(im.clock->now()), im.userId, flagStatusName(status), note);
         !s)
         return s;
-    if (auto s = im.audit("flag.update", recordId, "supervision", std::string(flagStatusName(status))); !s) return s;
+    if (auto s =
+            im.audit(privacy::AuditAction::FlagUpdate, recordId, "supervision", std::string(flagStatusName(status)));
+        !s)
+        return s;
     return tx->commit();
 }
 
@@ -635,7 +641,9 @@ Result<std::vector<Flag>> Flags::list(bool openOnly) {
                                                 "AND (? = 0 OR f.status = 'open') ORDER BY f.id;",
                                             all, im.userId, openOnly));
     if (!out) return fail(out.error());
-    if (auto s = im.audit("flag.list", std::nullopt, "supervision", std::to_string(out->size()) + " flags"); !s)
+    if (auto s = im.audit(privacy::AuditAction::FlagList, std::nullopt, "supervision",
+                          std::to_string(out->size()) + " flags");
+        !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return out;

@@ -135,7 +135,7 @@ Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automa
         if (!erased) return fail(erased.error());
         erased->held = report.held;
         report = std::move(*erased);
-        if (auto s = im.audit("retention.purge", std::nullopt, "retention",
+        if (auto s = im.audit(privacy::AuditAction::RetentionPurge, std::nullopt, "retention",
                               std::to_string(report.erased) + " records erased, " + std::to_string(report.images) +
                                   " images, " + std::to_string(report.held) + " kept under legal hold");
             !s)
@@ -194,7 +194,8 @@ Result<std::vector<RetentionRow>> Retention::report() {
             ++it->later;
         if (!it->next || *due < *it->next) it->next = *due;
     }
-    if (auto s = im.audit("retention.report", std::nullopt, "retention", std::to_string(facts->size()) + " records");
+    if (auto s = im.audit(privacy::AuditAction::RetentionReport, std::nullopt, "retention",
+                          std::to_string(facts->size()) + " records");
         !s)
         return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());

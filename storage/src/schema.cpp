@@ -296,16 +296,17 @@ Status migrate(Database& db, int from, const MigrationContext& ctx, const core::
         meta->bind(1, std::to_string(m.to));
         if (auto s = meta->run(); !s) return s;
         const privacy::AuditSigner* signer = m.to >= 4 ? ctx.signer : nullptr;
-        if (auto s = appendAudit(db, clock, user, role, "store.migrate", std::nullopt, "administration",
-                                 "schema " + std::to_string(m.to - 1) + " to " + std::to_string(m.to), signer);
+        if (auto s =
+                appendAudit(db, clock, user, role, privacy::AuditAction::StoreMigrate, std::nullopt, "administration",
+                            "schema " + std::to_string(m.to - 1) + " to " + std::to_string(m.to), signer);
             !s)
             return s;
         if (m.to == 4)
-            if (auto s = appendAudit(db, clock, user, role, "policy.load", std::nullopt, "administration",
-                                     "policy " + privacy::Policy::defaults().name() + " " +
-                                         privacy::Policy::defaults().version() + " hash " +
-                                         privacy::Policy::defaults().hash(),
-                                     signer);
+            if (auto s = appendAudit(
+                    db, clock, user, role, privacy::AuditAction::PolicyLoad, std::nullopt, "administration",
+                    "policy " + privacy::Policy::defaults().name() + " " + privacy::Policy::defaults().version() +
+                        " hash " + privacy::Policy::defaults().hash(),
+                    signer);
                 !s)
                 return s;
         if (auto s = tx->commit(); !s) return s;

@@ -64,7 +64,7 @@ Status StoreImpl::session(std::optional<privacy::Action> action, Use use) {
         // The session ends whether or not its ending can be written: a store that cannot take the entry
         // (disk full) must not stay unlocked for that reason.
         if (auto tx = Transaction::begin(db))
-            if (audit("session.idle_timeout", std::nullopt, "session", ""))
+            if (audit(privacy::AuditAction::SessionIdleTimeout, std::nullopt, "session", ""))
                 core::ignoreResult(tx->commit(), "the session is ended below whether or not its entry commits");
         shutdown();
         return fail(ErrorCode::SessionExpired, "the session was idle too long and has been locked; sign in again");
@@ -79,7 +79,8 @@ Status StoreImpl::allowed(privacy::Action action) {
     if (!d.allowed) {
         if (schema >= 4)
             if (auto tx = Transaction::begin(db))
-                if (audit("access.denied", std::nullopt, "", std::string(privacy::actionName(action))))
+                if (audit(privacy::AuditAction::AccessDenied, std::nullopt, "",
+                          std::string(privacy::actionName(action))))
                     core::ignoreResult(tx->commit(), "the refusal stands whether or not its entry commits");
         return fail(ErrorCode::PermissionDenied, d.reason);
     }
@@ -90,7 +91,7 @@ bool StoreImpl::viaBreakGlass(privacy::Action action) const {
     return !pack().permits(role, action) && breakGlassActive();
 }
 
-Status StoreImpl::audit(std::string action, std::optional<std::int64_t> recordId, std::string purpose,
+Status StoreImpl::audit(privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
                         std::string detail, std::string justification) {
     return appendAudit(db, *clock, user, role, std::move(action), recordId, std::move(purpose), std::move(detail),
                        signer ? &*signer : nullptr, std::move(justification));
@@ -153,7 +154,7 @@ void Store::logout() {
     auto& im = *m_impl;
     if (im.open && im.schema >= 4)
         if (auto tx = Transaction::begin(im.db)) {
-            if (im.audit("session.logout", std::nullopt, "session", "")) (void)tx->commit();
+            if (im.audit(privacy::AuditAction::SessionLogout, std::nullopt, "session", "")) (void)tx->commit();
         }
     im.shutdown();
 }
@@ -217,8 +218,9 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
         if (!user) return fail(user.error());
         user->bind(1, firstUser).bind(2, privacy::roleName(options.firstUserRole)).bind(3, now);
         if (auto s = user->run(); !s) return s;
-        if (auto s = appendAudit(*db, clock, firstUser, options.firstUserRole, "store.create", std::nullopt,
-                                 "administration", options.training ? "training store" : "production store");
+        if (auto s =
+                appendAudit(*db, clock, firstUser, options.firstUserRole, privacy::AuditAction::StoreCreate,
+                            std::nullopt, "administration", options.training ? "training store" : "production store");
             !s)
             return s;
         if (auto s = tx->commit(); !s) return s;
@@ -380,11 +382,12 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         if (schema >= 4)
             for (const auto& failed : detail::pendingFailedLogins(path))
                 if (auto s = detail::appendAudit(
-                        impl->db, clock, failed.user, "-", failed.locked ? "session.locked" : "session.login_failed",
+                        impl->db, clock, failed.user, "-",
+                        failed.locked ? privacy::AuditAction::SessionLocked : privacy::AuditAction::SessionLoginFailed,
                         std::nullopt, "session", "at " + core::formatUtc(failed.time), &*impl->signer);
                     !s)
                     return fail(s.error());
-        if (auto s = impl->audit("session.login", std::nullopt, "session",
+        if (auto s = impl->audit(privacy::AuditAction::SessionLogin, std::nullopt, "session",
                                  schema >= 4 ? "policy " + impl->pack().name() + " " + impl->pack().version() : "");
             !s)
             return fail(s.error());

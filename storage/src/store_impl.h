@@ -6,6 +6,7 @@
 #include "sqlite.h"
 
 #include <secondline/privacy/audit.h>
+#include <secondline/privacy/audit_action.h>
 #include <secondline/privacy/policy.h>
 #include <secondline/storage/store.h>
 
@@ -19,13 +20,13 @@ namespace detail {
 /// Appends one audit entry (inside the caller's transaction). With a signer (schema 4 and later) the entry
 /// carries its justification and the workstation's signature.
 [[nodiscard]] core::Status appendAudit(Database& db, const core::Clock& clock, const std::string& user,
-                                       std::string_view role, std::string action, std::optional<std::int64_t> recordId,
-                                       std::string purpose, std::string detail,
+                                       std::string_view role, privacy::AuditAction action,
+                                       std::optional<std::int64_t> recordId, std::string purpose, std::string detail,
                                        const privacy::AuditSigner* signer = nullptr, std::string justification = {});
 /// appendAudit() for a role known by its enum (no session yet: create, migrations, restore).
 [[nodiscard]] core::Status appendAudit(Database& db, const core::Clock& clock, const std::string& user,
-                                       privacy::Role role, std::string action, std::optional<std::int64_t> recordId,
-                                       std::string purpose, std::string detail,
+                                       privacy::Role role, privacy::AuditAction action,
+                                       std::optional<std::int64_t> recordId, std::string purpose, std::string detail,
                                        const privacy::AuditSigner* signer = nullptr, std::string justification = {});
 
 /// InvalidArgument unless `reason` is 1 to 4000 characters; `what` names the step in the message.
@@ -104,7 +105,7 @@ struct StoreImpl {
     /// Whether `action` is allowed only because of break-glass (the access is then marked as such).
     [[nodiscard]] bool viaBreakGlass(privacy::Action action) const;
     /// Appends an audit entry as the signed-in user (inside the caller's transaction).
-    core::Status audit(std::string action, std::optional<std::int64_t> recordId, std::string purpose,
+    core::Status audit(privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
                        std::string detail, std::string justification = {});
     /// Whether this session sees every officer's records, or only its own open ones.
     [[nodiscard]] bool readsAny() const;

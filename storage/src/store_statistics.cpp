@@ -201,7 +201,7 @@ Result<StatisticsData> Statistics::rows(core::TimePoint from, core::TimePoint to
             r.code[static_cast<std::size_t>(d)] = code(d, q->textView(8 + d));
         out.rows.push_back(r);
     }
-    if (auto s = im.audit("statistics.read", std::nullopt, "statistics",
+    if (auto s = im.audit(privacy::AuditAction::StatisticsRead, std::nullopt, "statistics",
                           core::formatUtc(from) + " to " + core::formatUtc(to) + (desk ? ", one desk" : "") + ", " +
                               std::to_string(out.rows.size()) + " records");
         !s)

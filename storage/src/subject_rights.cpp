@@ -33,7 +33,9 @@ Status SubjectRights::setLegalHold(std::int64_t recordId, bool hold, std::string
     if (!upd) return fail(upd.error());
     upd->bind(1, std::int64_t{hold ? 1 : 0}).bind(2, recordId);
     if (auto s = upd->run(); !s) return s;
-    if (auto s = im.audit(hold ? "record.hold" : "record.release", recordId, "legal_hold", "", std::string(reason)); !s)
+    if (auto s = im.audit(hold ? privacy::AuditAction::RecordHold : privacy::AuditAction::RecordRelease, recordId,
+                          "legal_hold", "", std::string(reason));
+        !s)
         return s;
     return tx->commit();
 }
@@ -64,7 +66,7 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
                 core::Error{ErrorCode::PolicyForbids,
                             "the policy pack does not allow erasing records of this outcome before retention ends"};
         if (refusal) {
-            if (auto s = im.audit("record.erase_refused", recordId, "subject_rights",
+            if (auto s = im.audit(privacy::AuditAction::RecordEraseRefused, recordId, "subject_rights",
                                   std::string(core::errorCodeName(refusal->code)), std::string(reason));
                 !s)
                 return s;
@@ -73,8 +75,8 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
         }
         auto erased = detail::eraseRecords(im.db, {recordId});
         if (!erased) return fail(erased.error());
-        if (auto s = im.audit("record.erase", recordId, "subject_rights", std::to_string(erased->images) + " images",
-                              std::string(reason));
+        if (auto s = im.audit(privacy::AuditAction::RecordErase, recordId, "subject_rights",
+                              std::to_string(erased->images) + " images", std::string(reason));
             !s)
             return s;
         if (auto s = tx->commit(); !s) return s;
@@ -191,12 +193,12 @@ Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, 
         if (e.recordId && std::find(ids.begin(), ids.end(), *e.recordId) != ids.end())
             out.accessLog.push_back(std::move(e));
     for (std::int64_t id : ids)
-        if (auto s = im.audit("subject.export", id, glass ? "breakglass" : "subject_access", glass ? "break-glass" : "",
-                              glass ? im.breakGlassReason : std::string{});
+        if (auto s = im.audit(privacy::AuditAction::SubjectExport, id, glass ? "breakglass" : "subject_access",
+                              glass ? "break-glass" : "", glass ? im.breakGlassReason : std::string{});
             !s)
             return fail(s.error());
     if (ids.empty())
-        if (auto s = im.audit("subject.export", std::nullopt, "subject_access", "0 records"); !s)
+        if (auto s = im.audit(privacy::AuditAction::SubjectExport, std::nullopt, "subject_access", "0 records"); !s)
             return fail(s.error());
     if (auto s = tx->commit(); !s) return fail(s.error());
     return out;
@@ -213,8 +215,8 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
     const privacy::SharingAgreement* agreement = im.pack().agreement(agreementName);
     if (!agreement) {
         // Outside any agreement: refused, and the attempt is on the record.
-        if (auto s = im.audit("share.refused", recordId, "sharing", "no agreement of that name in the policy pack",
-                              std::string(justification));
+        if (auto s = im.audit(privacy::AuditAction::ShareRefused, recordId, "sharing",
+                              "no agreement of that name in the policy pack", std::string(justification));
             !s)
             return fail(s.error());
         if (auto s = tx->commit(); !s) return fail(s.error());
@@ -246,7 +248,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
     ins->bind(5, agreement->recipient).bind(6, agreement->purpose).bind(7, agreement->legalReference);
     ins->bind(8, sent.dump());
     if (auto s = ins->run(); !s) return fail(s.error());
-    if (auto s = im.audit("share.export", recordId, agreement->purpose,
+    if (auto s = im.audit(privacy::AuditAction::ShareExport, recordId, agreement->purpose,
                           "agreement " + agreement->name + ", " + std::to_string(sent.size()) + " fields",
                           std::string(justification));
         !s)

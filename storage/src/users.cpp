@@ -55,7 +55,8 @@ Status Users::add(const std::string& name, privacy::Role role, const SecretBytes
             return fail(ErrorCode::UserExists, "a user with that name exists or once existed (names are not reused)");
         return s;
     }
-    if (auto s = im.audit("user.add", std::nullopt, "administration", "role " + std::string(privacy::roleName(role)));
+    if (auto s = im.audit(privacy::AuditAction::UserAdd, std::nullopt, "administration",
+                          "role " + std::string(privacy::roleName(role)));
         !s)
         return s;
     // The slot file is replaced before the commit: if the commit then fails, the extra slot names a user the
@@ -86,7 +87,8 @@ Status Users::remove(const std::string& name) {
     if (!*row && file->slots.size() == before) return fail(ErrorCode::UserNotFound, "no active user with that name");
     const std::string role = *row ? q->text(0) : std::string("unknown");
     q = {};
-    if (auto s = im.audit("user.remove", std::nullopt, "administration", "role " + role); !s) return s;
+    if (auto s = im.audit(privacy::AuditAction::UserRemove, std::nullopt, "administration", "role " + role); !s)
+        return s;
     // The slot goes first: if the commit then fails, the user can no longer sign in, which is what was asked.
     if (file->slots.size() != before)
         if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
@@ -138,7 +140,7 @@ Status Users::changePassword(const SecretBytes& newPassword, const privacy::KdfP
     if (!encoded) return fail(encoded.error());
     auto tx = Transaction::begin(im.db);
     if (!tx) return fail(tx.error());
-    if (auto s = im.audit("user.passwd", std::nullopt, "administration", ""); !s) return s;
+    if (auto s = im.audit(privacy::AuditAction::UserPasswd, std::nullopt, "administration", ""); !s) return s;
     // The slot file is replaced first; if the commit then fails, the new password works and the audit entry
     // is missing, which is the lesser harm than a user locked out.
     if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
