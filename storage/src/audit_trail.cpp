@@ -108,19 +108,18 @@ std::int64_t AuditTrail::signedFrom() const {
 
 Result<privacy::TrailCheck> AuditTrail::verify(const privacy::AuditCheckpoint* checkpoint) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReadAudit); !s) return fail(s.error());
+    auto tx = im.begin(privacy::Action::ReadAudit);
+    if (!tx) return fail(tx.error());
     if (checkpoint && checkpoint->storeId != im.storeId)
         return fail(ErrorCode::AuditInvalid, "the checkpoint belongs to another store");
     auto trail = detail::readAuditTrail(im);
     if (!trail) return fail(trail.error());
     auto check = privacy::verifyTrail(*trail, {publicKey(), im.signedFrom}, checkpoint);
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
     if (auto s = im.audit(privacy::AuditAction::AuditVerify, std::nullopt, "audit",
                           check.ok ? "intact" : "FAILED: " + check.problem);
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return check;
 }
 
@@ -128,13 +127,12 @@ namespace {
 
 /// Writes `action`'s own entry, then reads the whole trail, so what is exported or checkpointed ends with it.
 Result<std::vector<privacy::AuditEntry>> trailEndingWith(StoreImpl& im, privacy::AuditAction action) {
-    if (auto s = im.allowed(privacy::Action::ExportAudit); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.begin(privacy::Action::ExportAudit);
     if (!tx) return fail(tx.error());
     if (auto s = im.audit(action, std::nullopt, "audit", ""); !s) return fail(s.error());
     auto trail = detail::readAuditTrail(im);
     if (!trail) return fail(trail.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return trail;
 }
 

@@ -15,7 +15,8 @@ using detail::Transaction;
 
 Result<std::int64_t> Exercises::add(const ExerciseResult& result) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
+    auto tx = im.begin(privacy::Action::CreateRecord);
+    if (!tx) return fail(tx.error());
     if (!im.training) return fail(ErrorCode::PermissionDenied, "exercise results are kept in training stores only");
     const auto count = [](int n) { return n >= 0 && n <= 1000; };
     if (result.pack.empty() || result.pack.size() > 64 || result.problem.empty() || result.problem.size() > 64 ||
@@ -24,8 +25,6 @@ Result<std::int64_t> Exercises::add(const ExerciseResult& result) {
         result.problemsCaught > result.problemsPlanted || !count(result.falseAlarms) || !(result.seconds >= 0.0) ||
         result.seconds > 86400.0)
         return fail(ErrorCode::InvalidArgument, "an exercise result out of range");
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
     auto ins = im.db.prepare("INSERT INTO exercise_results (time_utc, user_id, pack, exercise, problem, fields_right, "
                              "fields_total, problems_caught, problems_planted, false_alarms, milliseconds) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);");
@@ -47,16 +46,15 @@ Result<std::int64_t> Exercises::add(const ExerciseResult& result) {
                           result.pack + " exercise " + std::to_string(result.exercise));
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return id;
 }
 
 Result<std::vector<ExerciseResult>> Exercises::list() {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ListRecords); !s) return fail(s.error());
-    if (!im.training) return fail(ErrorCode::PermissionDenied, "exercise results are kept in training stores only");
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.begin(privacy::Action::ListRecords);
     if (!tx) return fail(tx.error());
+    if (!im.training) return fail(ErrorCode::PermissionDenied, "exercise results are kept in training stores only");
     auto q = im.db.prepare("SELECT x.id, x.time_utc, u.name, x.pack, x.exercise, x.problem, x.fields_right, "
                            "x.fields_total, x.problems_caught, x.problems_planted, x.false_alarms, x.milliseconds "
                            "FROM exercise_results x JOIN users u ON u.id = x.user_id "
@@ -87,7 +85,7 @@ Result<std::vector<ExerciseResult>> Exercises::list() {
                           std::to_string(out.size()) + " results");
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return out;
 }
 

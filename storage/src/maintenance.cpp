@@ -187,13 +187,13 @@ Status Maintenance::rekey() {
     file->databaseKey = std::move(file->pendingDatabaseKey);
     file->pendingDatabaseKey.reset();
     auto saved = saveSlotFile(slotsPath, *file, im.storeKey);
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (auto s = im.audit(privacy::AuditAction::StoreRekey, std::nullopt, "administration",
                           saved ? "database key rotated" : "database key rotated; slot file update pending");
         !s)
         return s;
-    if (auto s = tx->commit(); !s) return s;
+    if (auto s = im.commit(*tx); !s) return s;
     return saved;
 }
 
@@ -268,13 +268,13 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
     if (auto s = detail::writeFileAtomicallyFrom(backupPath, head, exportPath, 0, bytes, {}); !s)
         return fail(s.error());
 
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (auto s = im.audit(privacy::AuditAction::StoreBackup, std::nullopt, "administration",
                           std::to_string(records) + " records");
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     removeBackup.release();
     return BackupReport{im.schema, records, static_cast<std::uint64_t>(head.size()) + bytes};
 }
@@ -476,13 +476,13 @@ Result<CheckReport> Maintenance::check() {
     if (!chain.ok)
         report.problems += "audit trail fails at entry " + std::to_string(chain.firstBadSequence.value_or(0)) + " (" +
                            chain.problem + "); ";
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (auto s = im.audit(privacy::AuditAction::StoreCheck, std::nullopt, "administration",
                           report.ok() ? "ok" : "problems found");
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return report;
 }
 

@@ -45,11 +45,10 @@ const privacy::Policy& Store::policy() const {
 
 Status Store::loadPolicy(std::string_view packText) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::LoadPolicy); !s) return s;
+    auto tx = im.begin(privacy::Action::LoadPolicy);
+    if (!tx) return fail(tx.error());
     auto pack = privacy::Policy::parse(packText);
     if (!pack) return fail(pack.error());
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
     auto ins = im.db.prepare("INSERT INTO policy (loaded_utc, loaded_by, name, version, hash, text) "
                              "VALUES (?,?,?,?,?,?);");
     if (!ins) return fail(ins.error());
@@ -60,7 +59,7 @@ Status Store::loadPolicy(std::string_view packText) {
                           "policy " + pack->name() + " " + pack->version() + " hash " + pack->hash());
         !s)
         return s;
-    if (auto s = tx->commit(); !s) return s;
+    if (auto s = im.commit(*tx); !s) return s;
     im.policy = std::move(*pack);
     return {};
 }
@@ -102,7 +101,8 @@ Status detail::loadBreakGlass(StoreImpl& im) {
 
 Result<core::TimePoint> Store::breakGlass(std::string_view reason, int minutes) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::BreakGlass); !s) return fail(s.error());
+    auto tx = im.begin(privacy::Action::BreakGlass);
+    if (!tx) return fail(tx.error());
     const auto& rules = im.pack().breakGlass();
     if (!rules.roles.count(im.role))
         return fail(ErrorCode::PermissionDenied, "role " + std::string(privacy::roleName(im.role)) +
@@ -113,8 +113,6 @@ Result<core::TimePoint> Store::breakGlass(std::string_view reason, int minutes) 
                     "break-glass lasts 1 to " + std::to_string(rules.maxMinutes) + " minutes under this policy pack");
     const auto now = im.clock->now();
     const auto until = now + std::chrono::minutes{minutes};
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
     auto ins = im.db.prepare("INSERT INTO breakglass (user_id, started_utc, expires_utc, reason) VALUES (?,?,?,?);");
     if (!ins) return fail(ins.error());
     ins->bind(1, im.userId).bind(2, core::formatUtc(now)).bind(3, core::formatUtc(until)).bind(4, reason);
@@ -123,7 +121,7 @@ Result<core::TimePoint> Store::breakGlass(std::string_view reason, int minutes) 
                           "BREAK-GLASS for " + std::to_string(minutes) + " minutes", std::string(reason));
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     im.breakGlassUntil = until;
     im.breakGlassReason = std::string(reason);
     return until;

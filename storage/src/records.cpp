@@ -303,7 +303,8 @@ std::optional<int> Store::imageLimit(std::string_view purpose, ImageKind kind) c
 Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
     auto& im = *m_impl;
     // Every permission the draft needs is checked first: a refusal leaves nothing half saved.
-    if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
+    auto tx = im.begin(privacy::Action::CreateRecord);
+    if (!tx) return fail(tx.error());
     if (!draft.corrections.empty())
         if (auto s = im.allowed(privacy::Action::RectifyRecord); !s) return fail(s.error());
     if (draft.referral)
@@ -327,8 +328,6 @@ Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
     if (draft.outcome != "open")
         if (auto s = checkOutcome(im.pack(), draft.outcome); !s) return fail(s.error());
 
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
     const std::string now = core::formatUtc(im.clock->now());
     SavedEncounter saved;
     std::string purpose = draft.encounter.purpose;
@@ -360,7 +359,7 @@ Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
     if (draft.outcome != "open")
         if (auto s = closeEncounterIn(im, saved.encounterId, draft.outcome, purpose); !s) return fail(s.error());
     // One commit: the whole encounter with its audit entries, or nothing.
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return saved;
 }
 
@@ -382,7 +381,7 @@ Result<std::vector<std::int64_t>> Records::addBatch(std::span<const validation::
         return fail(ErrorCode::InvalidArgument, "the outcome is not one of the policy pack's outcomes");
     if (encounter.notes.size() > kMaxFreeText)
         return fail(ErrorCode::InvalidArgument, "encounter notes are at most 4000 characters");
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (encounter.encounterId)
         if (auto existing = visibleEncounterPurpose(im, *encounter.encounterId); !existing)
@@ -402,16 +401,15 @@ Result<std::vector<std::int64_t>> Records::addBatch(std::span<const validation::
         ids.push_back(*id);
     }
     // One commit for the batch: all of it is stored with its audit entries, or none of it.
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return ids;
 }
 
 Result<StoredRecord> Records::get(std::int64_t id) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
-    const bool glass = im.viaBreakGlass(privacy::Action::ReadAnyRecord);
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.begin(privacy::Action::ReadOwnRecord);
     if (!tx) return fail(tx.error());
+    const bool glass = im.viaBreakGlass(privacy::Action::ReadAnyRecord);
     if (auto s = im.requireVisible(id); !s) return fail(s.error());
     auto rec = detail::loadRecord(im.db, id);
     if (!rec) return fail(rec.error());
@@ -419,7 +417,7 @@ Result<StoredRecord> Records::get(std::int64_t id) {
                           glass ? "break-glass" : "", glass ? im.breakGlassReason : std::string{});
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return std::move(*rec);
 }
 
@@ -429,7 +427,7 @@ namespace {
 Result<std::vector<RecordSummary>> listRecords(StoreImpl& im, const char* indexColumn, const std::string& indexValue,
                                                privacy::AuditAction action) {
     const bool glass = im.viaBreakGlass(privacy::Action::ListRecords);
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     std::string sql = "SELECT r.id, r.created_utc, u.name, r.format, r.valid FROM records r "
                       "JOIN users u ON u.id = r.officer_id LEFT JOIN encounters e ON e.id = r.encounter_id WHERE ";
@@ -453,7 +451,7 @@ Result<std::vector<RecordSummary>> listRecords(StoreImpl& im, const char* indexC
                           glass ? im.breakGlassReason : std::string{});
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return out;
 }
 
@@ -501,21 +499,20 @@ Result<std::int64_t> Records::addImage(std::int64_t recordId, ImageKind kind, st
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
     const ImageDraft image{kind, std::string(mediaType), width, height, {data.begin(), data.end()}};
     if (auto s = checkImage(image); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
     auto purpose = recordPurpose(im.db, recordId);
     if (!purpose) return fail(purpose.error());
     auto id = insertImage(im, recordId, *purpose, image);
     if (!id) return fail(id.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return *id;
 }
 
 Result<std::vector<StoredImage>> Records::images(std::int64_t recordId) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.begin(privacy::Action::ReadOwnRecord);
     if (!tx) return fail(tx.error());
     if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
     auto purpose = recordPurpose(im.db, recordId);
@@ -525,7 +522,7 @@ Result<std::vector<StoredImage>> Records::images(std::int64_t recordId) {
     if (auto s = im.audit(privacy::AuditAction::ImageRead, recordId, *purpose, std::to_string(out->size()) + " images");
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return out;
 }
 
@@ -540,26 +537,24 @@ Result<std::optional<int>> Records::imageLimit(std::int64_t recordId, ImageKind 
 
 Result<std::int64_t> Flags::raise(std::int64_t recordId, const ReferralDraft& flag) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
-    if (auto s = checkFlag(flag); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.begin(privacy::Action::FlagRecord);
     if (!tx) return fail(tx.error());
+    if (auto s = checkFlag(flag); !s) return fail(s.error());
     if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
     auto purpose = recordPurpose(im.db, recordId);
     if (!purpose) return fail(purpose.error());
     auto id = insertFlag(im, recordId, *purpose, flag);
     if (!id) return fail(id.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return *id;
 }
 
 Status Flags::update(std::int64_t flagId, FlagStatus status, std::string_view note) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReviewFlags); !s) return s;
+    auto tx = im.begin(privacy::Action::ReviewFlags);
+    if (!tx) return fail(tx.error());
     if (note.empty() || note.size() > kMaxFreeText)
         return fail(ErrorCode::InvalidArgument, "a flag's change needs a note of at most 4000 characters");
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
     auto q = im.db.query("SELECT record_id FROM flags WHERE id = ?;", flagId);
     if (!q) return fail(q.error());
     auto row = q->step();
@@ -576,7 +571,7 @@ Status Flags::update(std::int64_t flagId, FlagStatus status, std::string_view no
             im.audit(privacy::AuditAction::FlagUpdate, recordId, "supervision", std::string(flagStatusName(status)));
         !s)
         return s;
-    return tx->commit();
+    return im.commit(*tx);
 }
 
 namespace {
@@ -632,10 +627,9 @@ Result<std::vector<Flag>> detail::loadRecordFlags(Database& db, std::int64_t rec
 
 Result<std::vector<Flag>> Flags::list(bool openOnly) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::FlagRecord); !s) return fail(s.error());
-    const bool all = privacy::decide(im.pack(), im.role, privacy::Action::ReviewFlags, im.context()).allowed;
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.begin(privacy::Action::FlagRecord);
     if (!tx) return fail(tx.error());
+    const bool all = privacy::decide(im.pack(), im.role, privacy::Action::ReviewFlags, im.context()).allowed;
     auto out = readFlags(im.db, im.db.query(std::string(kFlagColumns) +
                                                 "JOIN records r ON r.id = f.record_id WHERE (? OR r.officer_id = ?) "
                                                 "AND (? = 0 OR f.status = 'open') ORDER BY f.id;",
@@ -645,20 +639,19 @@ Result<std::vector<Flag>> Flags::list(bool openOnly) {
                           std::to_string(out->size()) + " flags");
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return out;
 }
 
 Status Records::closeEncounter(std::int64_t encounterId, std::string_view outcome) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::UpdateRecord); !s) return s;
-    if (auto s = checkOutcome(im.pack(), outcome); !s) return s;
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.begin(privacy::Action::UpdateRecord);
     if (!tx) return fail(tx.error());
+    if (auto s = checkOutcome(im.pack(), outcome); !s) return s;
     auto purpose = visibleEncounterPurpose(im, encounterId);
     if (!purpose) return fail(purpose.error());
     if (auto s = closeEncounterIn(im, encounterId, outcome, *purpose); !s) return s;
-    return tx->commit();
+    return im.commit(*tx);
 }
 
 Result<std::vector<Rectification>> detail::recordHistory(Database& db, std::int64_t recordId) {
@@ -683,11 +676,11 @@ Status SubjectRights::rectify(std::int64_t recordId, std::string_view field, std
     if (auto s = im.allowed(privacy::Action::RectifyRecord); !s) return s;
     if (auto s = checkReasonText(reason, "a rectification"); !s) return s;
     if (auto s = checkCorrection(field, value); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (auto s = im.requireVisible(recordId); !s) return s;
     if (auto s = applyCorrection(im, recordId, field, value, reason); !s) return s;
-    return tx->commit();
+    return im.commit(*tx);
 }
 
 } // namespace secondline::storage

@@ -107,7 +107,7 @@ Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automa
     PurgeReport report;
     std::vector<std::int64_t> expired;
     {
-        auto tx = Transaction::begin(im.db);
+        auto tx = im.transaction();
         if (!tx) return fail(tx.error());
         // Only records older than the shortest rule can be due: the purge at every sign-in reads those alone.
         int shortest = im.pack().defaultRetentionDays();
@@ -140,7 +140,7 @@ Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automa
                                   " images, " + std::to_string(report.held) + " kept under legal hold");
             !s)
             return fail(s.error());
-        if (auto s = tx->commit(); !s) return fail(s.error());
+        if (auto s = im.commit(*tx); !s) return fail(s.error());
     }
     if (report.erased > 0)
         if (auto s = compact(im.db); !s) return fail(s.error());
@@ -162,12 +162,11 @@ Result<PurgeReport> Retention::purgeDue() {
 
 Result<std::vector<RetentionRow>> Retention::report() {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReportRetention); !s) return fail(s.error());
+    auto tx = im.begin(privacy::Action::ReportRetention);
+    if (!tx) return fail(tx.error());
     const auto now = im.clock->now();
     std::vector<RetentionRow> rows;
     for (const auto& rule : im.pack().retentionRules()) rows.push_back({rule.outcome, rule.days});
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
     auto facts = retentionFacts(im.db);
     if (!facts) return fail(facts.error());
     for (const auto& r : *facts) {
@@ -198,7 +197,7 @@ Result<std::vector<RetentionRow>> Retention::report() {
                           std::to_string(facts->size()) + " records");
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return rows;
 }
 

@@ -91,10 +91,29 @@ bool StoreImpl::viaBreakGlass(privacy::Action action) const {
     return !pack().permits(role, action) && breakGlassActive();
 }
 
+Result<Transaction> StoreImpl::begin(privacy::Action action) {
+    if (auto s = allowed(action); !s) return fail(s.error());
+    return transaction();
+}
+
+Result<Transaction> StoreImpl::transaction() {
+    auto tx = Transaction::begin(db);
+    if (tx) auditsAtBegin = auditsWritten;
+    return tx;
+}
+
+Status StoreImpl::commit(Transaction& tx) {
+    if (auditsWritten == auditsAtBegin)
+        return fail(ErrorCode::Internal, "an operation tried to commit without its audit entry");
+    return tx.commit();
+}
+
 Status StoreImpl::audit(privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
                         std::string detail, std::string justification) {
-    return appendAudit(db, *clock, user, role, std::move(action), recordId, std::move(purpose), std::move(detail),
-                       signer ? &*signer : nullptr, std::move(justification));
+    auto written = appendAudit(db, *clock, user, role, std::move(action), recordId, std::move(purpose),
+                               std::move(detail), signer ? &*signer : nullptr, std::move(justification));
+    if (written) ++auditsWritten;
+    return written;
 }
 
 bool StoreImpl::readsAny() const {
@@ -154,7 +173,8 @@ void Store::logout() {
     auto& im = *m_impl;
     if (im.open && im.schema >= 4)
         if (auto tx = Transaction::begin(im.db)) {
-            if (im.audit(privacy::AuditAction::SessionLogout, std::nullopt, "session", "")) (void)tx->commit();
+            if (im.audit(privacy::AuditAction::SessionLogout, std::nullopt, "session", ""))
+                core::ignoreResult(tx->commit(), "signing out wipes the keys below whether or not its entry commits");
         }
     im.shutdown();
 }

@@ -102,6 +102,18 @@ struct StoreImpl {
     /// session() and the role's permission for `action`. A refusal is audited ("access.denied", naming the
     /// permission).
     core::Status allowed(privacy::Action action);
+    /// The session gate an operation passes to reach the database: allowed(action), then the operation's
+    /// transaction. The operation writes its audit entries inside it and ends with commit(), which refuses a
+    /// change without one.
+    [[nodiscard]] core::Result<detail::Transaction> begin(privacy::Action action);
+    /// The transaction of an operation that passed allowed() earlier and did work outside the database in
+    /// between (key slot files, re-encryption, integrity checks); it ends with commit() like begin()'s.
+    [[nodiscard]] core::Result<detail::Transaction> transaction();
+    /// Commits an operation begun by begin(). Internal (a bug; nothing is committed) when the operation wrote no
+    /// audit entry since begin().
+    [[nodiscard]] core::Status commit(detail::Transaction& tx);
+    std::int64_t auditsWritten = 0; // entries appended in this session (commit() checks one was)
+    std::int64_t auditsAtBegin = 0;
     /// Whether `action` is allowed only because of break-glass (the access is then marked as such).
     [[nodiscard]] bool viaBreakGlass(privacy::Action action) const;
     /// Appends an audit entry as the signed-in user (inside the caller's transaction).

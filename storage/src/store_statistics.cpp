@@ -154,7 +154,7 @@ Result<StatisticsData> Statistics::rows(core::TimePoint from, core::TimePoint to
                                         const std::optional<std::string>& desk) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ReadStatistics); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     std::string sql = "SELECT f.time_utc, e.started_utc, e.closed_utc, f.corrections, f.missing_fields, "
                       "f.min_confidence, f.check_failed, f.flagged, f.desk, f.source, f.document_code, "
@@ -206,7 +206,7 @@ Result<StatisticsData> Statistics::rows(core::TimePoint from, core::TimePoint to
                               std::to_string(out.rows.size()) + " records");
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return out;
 }
 

@@ -24,10 +24,9 @@ using detail::Transaction;
 
 Status SubjectRights::setLegalHold(std::int64_t recordId, bool hold, std::string_view reason) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::HoldRecord); !s) return s;
-    if (auto s = checkReason(reason, "a legal hold"); !s) return s;
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.begin(privacy::Action::HoldRecord);
     if (!tx) return fail(tx.error());
+    if (auto s = checkReason(reason, "a legal hold"); !s) return s;
     if (auto s = im.requireVisible(recordId); !s) return s;
     auto upd = im.db.prepare("UPDATE records SET legal_hold = ? WHERE id = ?;");
     if (!upd) return fail(upd.error());
@@ -37,7 +36,7 @@ Status SubjectRights::setLegalHold(std::int64_t recordId, bool hold, std::string
                           "legal_hold", "", std::string(reason));
         !s)
         return s;
-    return tx->commit();
+    return im.commit(*tx);
 }
 
 Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
@@ -46,7 +45,7 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
     if (auto s = checkReason(reason, "an erasure"); !s) return s;
     std::optional<core::Error> refusal;
     {
-        auto tx = Transaction::begin(im.db);
+        auto tx = im.transaction();
         if (!tx) return fail(tx.error());
         if (auto s = im.requireVisible(recordId); !s) return s;
         auto q = im.db.prepare("SELECT r.legal_hold, e.outcome FROM records r "
@@ -70,7 +69,7 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
                                   std::string(core::errorCodeName(refusal->code)), std::string(reason));
                 !s)
                 return s;
-            if (auto s = tx->commit(); !s) return s;
+            if (auto s = im.commit(*tx); !s) return s;
             return fail(*refusal);
         }
         auto erased = detail::eraseRecords(im.db, {recordId});
@@ -79,7 +78,7 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
                               std::to_string(erased->images) + " images", std::string(reason));
             !s)
             return s;
-        if (auto s = tx->commit(); !s) return s;
+        if (auto s = im.commit(*tx); !s) return s;
     }
     return detail::compact(im.db);
 }
@@ -154,12 +153,11 @@ Result<std::vector<Disclosure>> SubjectRights::disclosures(std::int64_t recordId
 
 Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, std::string_view documentNumber) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ExportSubject); !s) return fail(s.error());
+    auto tx = im.begin(privacy::Action::ExportSubject);
+    if (!tx) return fail(tx.error());
     const bool glass = im.viaBreakGlass(privacy::Action::ExportSubject);
     const std::string idx =
         privacy::blindIndex(im.indexKey, "document", privacy::documentLookupValue(issuingState, documentNumber));
-    auto tx = Transaction::begin(im.db);
-    if (!tx) return fail(tx.error());
     SubjectData out;
     std::vector<std::int64_t> ids;
     {
@@ -200,7 +198,7 @@ Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, 
     if (ids.empty())
         if (auto s = im.audit(privacy::AuditAction::SubjectExport, std::nullopt, "subject_access", "0 records"); !s)
             return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return out;
 }
 
@@ -209,7 +207,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ShareRecord); !s) return fail(s.error());
     if (auto s = checkReason(justification, "a disclosure"); !s) return fail(s.error());
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
     const privacy::SharingAgreement* agreement = im.pack().agreement(agreementName);
@@ -219,7 +217,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
                               "no agreement of that name in the policy pack", std::string(justification));
             !s)
             return fail(s.error());
-        if (auto s = tx->commit(); !s) return fail(s.error());
+        if (auto s = im.commit(*tx); !s) return fail(s.error());
         return fail(ErrorCode::PolicyForbids, "the policy pack has no sharing agreement of that name");
     }
     auto rec = detail::loadRecord(im.db, recordId);
@@ -253,7 +251,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
                           std::string(justification));
         !s)
         return fail(s.error());
-    if (auto s = tx->commit(); !s) return fail(s.error());
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
     return sealed;
 }
 

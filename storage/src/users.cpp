@@ -45,7 +45,7 @@ Status Users::add(const std::string& name, privacy::Role role, const SecretBytes
     auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
     if (!encoded) return fail(encoded.error());
 
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     auto ins = im.db.prepare("INSERT INTO users (name, role, created_utc) VALUES (?, ?, ?);");
     if (!ins) return fail(ins.error());
@@ -62,7 +62,7 @@ Status Users::add(const std::string& name, privacy::Role role, const SecretBytes
     // The slot file is replaced before the commit: if the commit then fails, the extra slot names a user the
     // database does not know, and opening with it fails cleanly (AuthenticationFailed).
     if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
-    return tx->commit();
+    return im.commit(*tx);
 }
 
 Status Users::remove(const std::string& name) {
@@ -77,7 +77,7 @@ Status Users::remove(const std::string& name) {
     auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
     if (!encoded) return fail(encoded.error());
 
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     auto q = im.db.prepare("UPDATE users SET active = 0 WHERE name = ? AND active = 1 RETURNING role;");
     if (!q) return fail(q.error());
@@ -92,7 +92,7 @@ Status Users::remove(const std::string& name) {
     // The slot goes first: if the commit then fails, the user can no longer sign in, which is what was asked.
     if (file->slots.size() != before)
         if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
-    return tx->commit();
+    return im.commit(*tx);
 }
 
 Result<std::vector<UserInfo>> Users::list() {
@@ -138,13 +138,13 @@ Status Users::changePassword(const SecretBytes& newPassword, const privacy::KdfP
     if (!replaced) return fail(ErrorCode::KeySlotCorrupt, "the signed-in user has no key slot");
     auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
     if (!encoded) return fail(encoded.error());
-    auto tx = Transaction::begin(im.db);
+    auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (auto s = im.audit(privacy::AuditAction::UserPasswd, std::nullopt, "administration", ""); !s) return s;
     // The slot file is replaced first; if the commit then fails, the new password works and the audit entry
     // is missing, which is the lesser harm than a user locked out.
     if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
-    return tx->commit();
+    return im.commit(*tx);
 }
 
 } // namespace secondline::storage
