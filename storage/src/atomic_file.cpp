@@ -93,7 +93,7 @@ core::Status replaceAtomically(const std::string& path, const std::function<core
     if (!written) {
         // The first error is the one to report; a temporary file that cannot be removed either is left
         // beside the target, where nothing reads it.
-        (void)env.removeFile(tmp);
+        core::ignoreResult(env.removeFile(tmp), "best effort: the write's own error is the one reported");
         return written;
     }
     return env.syncFolder(dir);

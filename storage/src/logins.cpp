@@ -34,7 +34,8 @@ nlohmann::json readLogins(const std::string& storePath) {
 }
 
 void writeLogins(const std::string& storePath, const nlohmann::json& j) {
-    (void)detail::writeFileAtomically(loginsPath(storePath), j.dump(1) + "\n");
+    core::ignoreResult(detail::writeFileAtomically(loginsPath(storePath), j.dump(1) + "\n"),
+                       "the sign-in file is best effort: a refusal stands whether or not it is counted");
 }
 
 int intOr(const nlohmann::json& j, const char* key, int fallback) {

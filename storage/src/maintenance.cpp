@@ -418,7 +418,7 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
     storeSlots->pendingDatabaseKey.reset();
     if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *storeKey); !s) {
         // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
-        (void)Env::current().removeFile(keySlotPath(path)); // best effort; the write's error is reported
+        core::ignoreResult(Env::current().removeFile(keySlotPath(path)), "best effort; the write's error is reported");
         return fail(s.error());
     }
     if (auto s = moveNewStoreIntoPlace(rekeyed, path); !s) return fail(s.error());

@@ -340,7 +340,9 @@ Transaction::Transaction(Transaction&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)), m_done(std::exchange(other.m_done, true)) {}
 
 Transaction::~Transaction() {
-    if (m_db && !m_done) (void)m_db->exec("ROLLBACK;");
+    if (m_db && !m_done)
+        core::ignoreResult(m_db->exec("ROLLBACK;"),
+                           "a failed rollback leaves the transaction to SQLite, which rolls it back on close");
 }
 
 core::Status Transaction::commit() {

@@ -259,7 +259,7 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
     if (!encoded) return fail(encoded.error());
     if (auto s = detail::writeFileAtomically(slots, *encoded); !s) {
         // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
-        (void)Env::current().removeFile(slots); // best effort; the write's error is the one to report
+        core::ignoreResult(Env::current().removeFile(slots), "best effort; the write's error is the one to report");
         return s;
     }
     if (auto s = moveNewStoreIntoPlace(building, path); !s) return s;

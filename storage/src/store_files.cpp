@@ -24,7 +24,8 @@ namespace detail {
 
 void removeDatabaseFiles(const std::string& path) {
     Env& env = Env::current();
-    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) (void)env.removeFile(path + suffix);
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+        core::ignoreResult(env.removeFile(path + suffix), "best effort: a file left over is removed at the next try");
 }
 
 std::string folderOf(const std::string& path) {
@@ -35,13 +36,13 @@ std::string folderOf(const std::string& path) {
 Status moveNewStoreIntoPlace(const std::string& building, const std::string& path) {
     Env& env = Env::current();
     if (auto s = env.renameFile(building, path); !s) {
-        (void)env.removeFile(keySlotPath(path)); // best effort; the rename's error is the one to report
+        core::ignoreResult(env.removeFile(keySlotPath(path)), "best effort; the rename's error is the one to report");
         return s;
     }
     if (auto s = env.syncFolder(folderOf(path)); !s) {
         // Not durable: take it back rather than report a failure and leave a store that may not survive.
         removeDatabaseFiles(path);
-        (void)env.removeFile(keySlotPath(path)); // best effort, as above
+        core::ignoreResult(env.removeFile(keySlotPath(path)), "best effort; the sync's error is the one to report");
         return s;
     }
     return {};
