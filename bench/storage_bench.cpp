@@ -106,6 +106,47 @@ void BM_IngestBatch(benchmark::State& state) {
 }
 BENCHMARK(BM_IngestBatch)->Arg(1)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 
+/// One officer's save as the desk makes it (issue 17): the reading, a document image (~120 KB) and a
+/// portrait (~30 KB), one correction with its reason, a typed referral and the closing outcome, in one
+/// transaction with its six audit entries.
+void BM_SaveEncounter(benchmark::State& state) {
+    const std::string dir = tempDir();
+    const std::string path = dir + "/bench.db";
+    auto store = officerStore(path);
+    if (!store) {
+        state.SkipWithError(store.error().message.c_str());
+        return;
+    }
+    const auto docs = documents(256, 3);
+    std::mt19937_64 rng(5);
+    auto bytes = [&](std::size_t n) {
+        std::vector<std::uint8_t> out(n);
+        for (auto& b : out) b = static_cast<std::uint8_t>(rng());
+        return out;
+    };
+    storage::EncounterDraft draft;
+    draft.encounter.source = "bench";
+    draft.images = {{storage::ImageKind::Document, "image/jpeg", 1600, 1100, bytes(120000)},
+                    {storage::ImageKind::Portrait, "image/jpeg", 450, 600, bytes(30000)}};
+    draft.corrections = {{"given_names", "GIVEN NAME"}};
+    draft.correctionReason = "visual zone";
+    draft.referral = storage::ReferralDraft{.kind = storage::FlagKind::Review,
+                                            .basis = storage::ReferralBasis::Fact,
+                                            .reason = "stamp missing",
+                                            .referredTo = {}};
+    draft.outcome = "referred";
+    std::size_t i = 0;
+    for (auto _ : state) {
+        draft.document = docs[i++ % docs.size()];
+        auto saved = store->records().save(draft);
+        if (!saved) state.SkipWithError(saved.error().message.c_str());
+    }
+    state.SetItemsProcessed(state.iterations());
+    store->close();
+    std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_SaveEncounter)->Iterations(500)->Unit(benchmark::kMillisecond);
+
 void BM_LookupByDocument(benchmark::State& state) {
     const std::size_t records = [] {
         const char* env = std::getenv("SECONDLINE_BENCH_RECORDS");
