@@ -424,3 +424,66 @@ TEST(FaultInjectionEnvTest, FailsTheNthOperationOfOneKindAndCountsEveryKind) {
     }
     EXPECT_EQ(&storage::Env::current(), &storage::Env::posix());
 }
+
+// Issue 17 defect: the retention purge run at sign-in discarded its result, so a disk that filled during it
+// went unnoticed. Now the sign-in stands, Store::purgeAtOpen() says why, and the next sign-in purges.
+TEST(SignInPurge, AFailedPurgeIsReportedAndTriedAgain) {
+    test::TempDir made;
+    test::FakeClock clock;
+    const std::string original = made.file("store.db");
+    storage::CreateOptions o;
+    o.kdf = privacy::KdfParams::fastForTests();
+    ASSERT_OK(Store::create(original, "admin", test::password("admin-pw"), o, clock));
+    {
+        auto admin = Store::open(original, "admin", test::password("admin-pw"), {}, clock);
+        ASSERT_OK(admin);
+        ASSERT_OK(admin->users().add("officer", Role::Officer, test::password("officer-pw"),
+                                     privacy::KdfParams::fastForTests()));
+        ASSERT_OK(admin->users().add("supervisor", Role::Supervisor, test::password("supervisor-pw"),
+                                     privacy::KdfParams::fastForTests()));
+    }
+    {
+        auto officer = Store::open(original, "officer", test::password("officer-pw"), {}, clock);
+        ASSERT_OK(officer);
+        validation::ParseOptions p;
+        p.inspectionDate = test::testDate();
+        auto doc = validation::parseMrzText("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                                            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+                                            p);
+        ASSERT_OK(doc);
+        auto id = officer->records().add(*doc, {.source = "scan"});
+        ASSERT_OK(id);
+        auto rec = officer->records().get(*id);
+        ASSERT_OK(rec);
+        ASSERT_OK(officer->records().closeEncounter(*rec->encounter.encounterId, "cleared"));
+    }
+    clock.advance(std::chrono::days{400}); // long past every retention rule of the default pack
+    // A disk that fills from the Nth database write of the sign-in on: early N fail the sign-in itself, later
+    // ones its purge. Each try works on a fresh copy of the store.
+    bool sawFailedPurge = false;
+    for (std::uint64_t nth = 1; nth <= 64 && !sawFailedPurge; ++nth) {
+        test::TempDir work;
+        const std::string path = work.file("store.db");
+        for (const auto& entry : fs::directory_iterator(made.path()))
+            if (entry.path().extension() != ".lock") fs::copy_file(entry.path(), work.path() / entry.path().filename());
+        {
+            FaultInjectionEnv env;
+            storage::ScopedEnvForTesting use(env);
+            env.reset(FaultInjectionEnv::Fault{.op = Op::DatabaseWrite, .nth = nth, .error = ENOSPC, .sticky = true});
+            auto supervisor = Store::open(path, "supervisor", test::password("supervisor-pw"), {}, clock);
+            if (!supervisor) continue; // the sign-in's own writes failed: refused, as a full disk must be
+            if (supervisor->purgeAtOpen()) continue;
+            sawFailedPurge = true;
+            EXPECT_EQ(supervisor->purgeAtOpen().error().code, ErrorCode::DiskFull);
+            supervisor->close();
+        }
+        // The disk has room again: the next sign-in's purge erases what is due, and says it did.
+        auto again = Store::open(path, "supervisor", test::password("supervisor-pw"), {}, clock);
+        ASSERT_OK(again);
+        EXPECT_OK(again->purgeAtOpen());
+        auto list = again->records().list();
+        ASSERT_OK(list);
+        EXPECT_TRUE(list->empty());
+    }
+    EXPECT_TRUE(sawFailedPurge) << "no failure point fell in the sign-in's purge";
+}
