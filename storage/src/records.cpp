@@ -175,12 +175,6 @@ Result<CheckedCorrection> checkCorrection(std::string_view field, std::string_vi
     return out;
 }
 
-Status checkReasonText(std::string_view reason, const char* what) {
-    if (reason.empty() || reason.size() > kMaxFreeText)
-        return fail(ErrorCode::InvalidArgument, std::string(what) + " needs a reason of 1 to 4000 characters");
-    return {};
-}
-
 /// Corrects one field of record `recordId` (visible, checked by the caller), inside the caller's transaction.
 Status applyCorrection(StoreImpl& im, std::int64_t recordId, std::string_view field, std::string_view value,
                        std::string_view reason) {
@@ -319,7 +313,7 @@ Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
     for (const auto& image : draft.images)
         if (auto s = checkImage(image); !s) return fail(s.error());
     if (!draft.corrections.empty())
-        if (auto s = checkReasonText(draft.correctionReason, "a correction"); !s) return fail(s.error());
+        if (auto s = detail::checkReason(draft.correctionReason, "a correction"); !s) return fail(s.error());
     for (const auto& c : draft.corrections)
         if (auto s = checkCorrection(c.field, c.value); !s)
             return fail(s.error().code, "correction of " + c.field + ": " + s.error().message);
@@ -674,7 +668,7 @@ Status SubjectRights::rectify(std::int64_t recordId, std::string_view field, std
                               std::string_view reason) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::RectifyRecord); !s) return s;
-    if (auto s = checkReasonText(reason, "a rectification"); !s) return s;
+    if (auto s = detail::checkReason(reason, "a rectification"); !s) return s;
     if (auto s = checkCorrection(field, value); !s) return fail(s.error());
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());

@@ -292,22 +292,6 @@ std::int64_t Database::lastInsertId() const {
     return sqlite3_last_insert_rowid(m_db);
 }
 
-core::Status Database::rekey(const core::SecretBytes& newKey) {
-    auto literal = rawKeyLiteral(newKey);
-    if (!literal) return fail(literal.error());
-    // SQLCipher re-encrypts in place; that is only safe with a rollback journal, never under WAL.
-    if (auto s = exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
-    if (auto s = exec("PRAGMA journal_mode = DELETE;"); !s) return s;
-    int rc = 0;
-    {
-        auto lit = literal->read();
-        rc = sqlite3_rekey_v2(m_db, "main", lit.bytes().data(), static_cast<int>(lit.bytes().size() - 1));
-    }
-    auto back = exec("PRAGMA journal_mode = WAL;");
-    if (rc != SQLITE_OK) return fail(withOsCause(rc, "cannot re-encrypt the store database", m_db));
-    return back;
-}
-
 core::Status Database::exportTo(const std::string& path, const core::SecretBytes& key) {
     auto literal = rawKeyLiteral(key);
     if (!literal) return fail(literal.error());

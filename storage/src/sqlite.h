@@ -131,11 +131,6 @@ public:
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     [[nodiscard]] std::int64_t changes() const;
 
-    /// Re-encrypts every page under `newKey` in one transaction (PRAGMA rekey). The WAL is checkpointed and
-    /// the rollback journal used meanwhile, so a crash leaves the file wholly under one key or the other
-    /// (a hot journal, rolled back by the next open with the old key). Errors: DiskFull, Io, Database.
-    [[nodiscard]] core::Status rekey(const core::SecretBytes& newKey);
-
     /// Writes a consistent copy of the whole database to a new file at `path`, encrypted under `key`
     /// (sqlcipher_export into an attached database). Errors: DiskFull, Io, ReadOnly, Database.
     [[nodiscard]] core::Status exportTo(const std::string& path, const core::SecretBytes& key);
