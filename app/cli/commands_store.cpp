@@ -368,6 +368,7 @@ int runStoreCheck(const StoreOptions& o) {
                               {"integrity_check", report->integrityOk},
                               {"cipher_integrity_check", report->cipherIntegrityOk},
                               {"audit_chain", report->auditChainOk},
+                              {"schema", report->schemaOk},
                               {"problems", report->problems}};
     std::cout << app::dumpLine(j) << '\n';
     return report->ok() ? kOk : kInvalid;

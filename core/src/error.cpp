@@ -57,6 +57,7 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::LegalHold: return "legal_hold";
     case ErrorCode::ShareInvalid: return "share_invalid";
     case ErrorCode::AuditInvalid: return "audit_invalid";
+    case ErrorCode::StoreTampered: return "store_tampered";
     }
     return "internal_error";
 }

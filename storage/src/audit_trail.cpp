@@ -61,13 +61,14 @@ Status detail::appendAudit(Database& db, const core::Clock& clock, const std::st
 
 Result<std::vector<privacy::AuditEntry>> AuditTrail::entries() {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReadAudit); !s) return fail(s.error());
-    return detail::readAuditTrail(im);
+    auto access = im.connection(privacy::Action::ReadAudit);
+    if (!access) return fail(access.error());
+    return detail::readAuditTrail(im, *access);
 }
 
-Result<std::vector<privacy::AuditEntry>> detail::readAuditTrail(StoreImpl& im) {
+Result<std::vector<privacy::AuditEntry>> detail::readAuditTrail(StoreImpl& im, Access& a) {
     auto q =
-        im.db.prepare(im.schema >= 4 ? "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
+        a.db().prepare(im.schema >= 4 ? "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
                                        "prev_hash, hash, justification, signature FROM audit ORDER BY seq;"
                                      : "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
                                        "prev_hash, hash FROM audit ORDER BY seq;");
@@ -112,7 +113,7 @@ Result<privacy::TrailCheck> AuditTrail::verify(const privacy::AuditCheckpoint* c
     if (!tx) return fail(tx.error());
     if (checkpoint && checkpoint->storeId != im.storeId)
         return fail(ErrorCode::AuditInvalid, "the checkpoint belongs to another store");
-    auto trail = detail::readAuditTrail(im);
+    auto trail = detail::readAuditTrail(im, *tx);
     if (!trail) return fail(trail.error());
     auto check = privacy::verifyTrail(*trail, {publicKey(), im.signedFrom}, checkpoint);
     if (auto s = im.audit(privacy::AuditAction::AuditVerify, std::nullopt, "audit",
@@ -130,7 +131,7 @@ Result<std::vector<privacy::AuditEntry>> trailEndingWith(StoreImpl& im, privacy:
     auto tx = im.begin(privacy::Action::ExportAudit);
     if (!tx) return fail(tx.error());
     if (auto s = im.audit(action, std::nullopt, "audit", ""); !s) return fail(s.error());
-    auto trail = detail::readAuditTrail(im);
+    auto trail = detail::readAuditTrail(im, *tx);
     if (!trail) return fail(trail.error());
     if (auto s = im.commit(*tx); !s) return fail(s.error());
     return trail;

@@ -25,7 +25,7 @@ Result<std::int64_t> Exercises::add(const ExerciseResult& result) {
         result.problemsCaught > result.problemsPlanted || !count(result.falseAlarms) || !(result.seconds >= 0.0) ||
         result.seconds > 86400.0)
         return fail(ErrorCode::InvalidArgument, "an exercise result out of range");
-    auto ins = im.db.prepare("INSERT INTO exercise_results (time_utc, user_id, pack, exercise, problem, fields_right, "
+    auto ins = tx->db().prepare("INSERT INTO exercise_results (time_utc, user_id, pack, exercise, problem, fields_right, "
                              "fields_total, problems_caught, problems_planted, false_alarms, milliseconds) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);");
     if (!ins) return fail(ins.error());
@@ -41,7 +41,7 @@ Result<std::int64_t> Exercises::add(const ExerciseResult& result) {
         .bind(10, std::int64_t{result.falseAlarms})
         .bind(11, static_cast<std::int64_t>(std::llround(result.seconds * 1000.0)));
     if (auto s = ins->run(); !s) return fail(s.error());
-    const std::int64_t id = im.db.lastInsertId();
+    const std::int64_t id = tx->db().lastInsertId();
     if (auto s = im.audit(privacy::AuditAction::TrainingResult, std::nullopt, "training",
                           result.pack + " exercise " + std::to_string(result.exercise));
         !s)
@@ -55,7 +55,7 @@ Result<std::vector<ExerciseResult>> Exercises::list() {
     auto tx = im.begin(privacy::Action::ListRecords);
     if (!tx) return fail(tx.error());
     if (!im.training) return fail(ErrorCode::PermissionDenied, "exercise results are kept in training stores only");
-    auto q = im.db.prepare("SELECT x.id, x.time_utc, u.name, x.pack, x.exercise, x.problem, x.fields_right, "
+    auto q = tx->db().prepare("SELECT x.id, x.time_utc, u.name, x.pack, x.exercise, x.problem, x.fields_right, "
                            "x.fields_total, x.problems_caught, x.problems_planted, x.false_alarms, x.milliseconds "
                            "FROM exercise_results x JOIN users u ON u.id = x.user_id "
                            "WHERE (? OR x.user_id = ?) ORDER BY x.id;");

@@ -146,7 +146,9 @@ Status copyUnderKey(Database& db, const std::string& target, const SecretBytes& 
 
 Status Maintenance::rekey() {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::RotateKeys); !s) return s;
+    // The re-encrypting copy is whole-database work: the connection, without a transaction.
+    auto access = im.connection(privacy::Action::RotateKeys);
+    if (!access) return fail(access.error());
     const std::string slotsPath = keySlotPath(im.path);
     auto file = loadSlotFile(slotsPath, im.storeKey);
     if (!file) return fail(file.error());
@@ -164,9 +166,9 @@ Status Maintenance::rekey() {
     //    open(), which tries the current key and then the pending one.
     Env& env = Env::current();
     const std::string rekeying = im.path + ".rekeying";
-    if (auto s = im.db.exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
-    if (auto s = copyUnderKey(im.db, rekeying, *next); !s) return s;
-    im.db.close();
+    if (auto s = access->db().exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
+    if (auto s = copyUnderKey(access->db(), rekeying, *next); !s) return s;
+    im.disconnect();
     auto replaced = env.removeFile(im.path + "-wal");
     if (replaced) replaced = env.removeFile(im.path + "-shm");
     if (replaced) replaced = env.renameFile(rekeying, im.path);
@@ -181,7 +183,7 @@ Status Maintenance::rekey() {
         im.shutdown();
         return fail(reopened.error());
     }
-    im.db = std::move(*reopened);
+    im.connect(std::move(*reopened));
     im.key = std::move(*next);
     // 3. The pending key is promoted. A crash before this is finished by the next open().
     file->databaseKey = std::move(file->pendingDatabaseKey);
@@ -200,7 +202,9 @@ Status Maintenance::rekey() {
 Result<BackupReport> Maintenance::backup(const std::string& backupPath, const SecretBytes& backupPassword,
                                          const privacy::KdfParams& kdf) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::BackupStore); !s) return fail(s.error());
+    // The export is whole-database work: the connection, without a transaction.
+    auto access = im.connection(privacy::Action::BackupStore);
+    if (!access) return fail(access.error());
     if (backupPassword.empty()) return fail(ErrorCode::InvalidArgument, "the backup password must not be empty");
     std::error_code ec;
     if (std::filesystem::exists(backupPath, ec))
@@ -219,8 +223,8 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
     const std::string exportPath = backupPath + ".export";
     removeDatabaseFiles(exportPath);
     RemoveOnExit cleanup(exportPath);
-    if (auto s = im.db.exportTo(exportPath, *exportKey); !s) return fail(s.error());
-    auto live = manifestOf(im.db);
+    if (auto s = access->db().exportTo(exportPath, *exportKey); !s) return fail(s.error());
+    auto live = manifestOf(access->db());
     if (!live) return fail(live.error());
     {
         auto copy = Database::open(exportPath, *exportKey, Database::OpenMode::ReadWrite);
@@ -428,9 +432,11 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
 
 Result<CipherSettings> Maintenance::cipherSettings() {
     auto& im = *m_impl;
-    if (auto s = im.session(std::nullopt, StoreImpl::Use::Activity); !s) return fail(s.error());
+    // Every signed-in user may read them (the session is checked, no permission); nothing is written.
+    auto access = im.connection(std::nullopt);
+    if (!access) return fail(access.error());
     auto value = [&](const char* pragma) -> Result<std::string> {
-        auto q = im.db.prepare(pragma);
+        auto q = access->db().prepare(pragma);
         if (!q) return fail(q.error());
         auto row = q->step();
         if (!row) return fail(row.error());
@@ -457,9 +463,11 @@ Result<CipherSettings> Maintenance::cipherSettings() {
 
 Result<CheckReport> Maintenance::check() {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::CheckStore); !s) return fail(s.error());
+    // The integrity checks are whole-database work: the connection, without a transaction.
+    auto access = im.connection(privacy::Action::CheckStore);
+    if (!access) return fail(access.error());
     CheckReport report;
-    auto integrity = checkIntegrity(im.db);
+    auto integrity = checkIntegrity(access->db());
     if (!integrity) return fail(integrity.error());
     report.integrityOk = integrity->structureProblems == 0;
     if (!report.integrityOk)
@@ -467,7 +475,13 @@ Result<CheckReport> Maintenance::check() {
     report.cipherIntegrityOk = integrity->failingPages == 0;
     if (!report.cipherIntegrityOk)
         report.problems += std::to_string(integrity->failingPages) + " pages fail their HMAC; ";
-    auto trail = detail::readAuditTrail(im);
+    if (auto schema = detail::checkSchema(access->db(), im.schema); schema)
+        report.schemaOk = true;
+    else if (schema.error().code == ErrorCode::StoreTampered)
+        report.problems += schema.error().message + "; ";
+    else
+        return fail(schema.error());
+    auto trail = detail::readAuditTrail(im, *access);
     if (!trail) return fail(trail.error());
     const auto chain =
         privacy::verifyTrail(*trail, {im.signer ? im.signer->publicKeyHex() : std::string{},

@@ -49,7 +49,7 @@ Status Store::loadPolicy(std::string_view packText) {
     if (!tx) return fail(tx.error());
     auto pack = privacy::Policy::parse(packText);
     if (!pack) return fail(pack.error());
-    auto ins = im.db.prepare("INSERT INTO policy (loaded_utc, loaded_by, name, version, hash, text) "
+    auto ins = tx->db().prepare("INSERT INTO policy (loaded_utc, loaded_by, name, version, hash, text) "
                              "VALUES (?,?,?,?,?,?);");
     if (!ins) return fail(ins.error());
     ins->bind(1, core::formatUtc(im.clock->now())).bind(2, im.user).bind(3, pack->name()).bind(4, pack->version());
@@ -84,8 +84,8 @@ validation::TravelDocument detail::minimized(const validation::TravelDocument& d
 
 // ---- break-glass -----------------------------------------------------------------------------------------
 
-Status detail::loadBreakGlass(StoreImpl& im) {
-    auto q = im.db.prepare("SELECT expires_utc, reason FROM breakglass WHERE user_id = ? ORDER BY id DESC LIMIT 1;");
+Status detail::loadBreakGlass(StoreImpl& im, Access& a) {
+    auto q = a.db().prepare("SELECT expires_utc, reason FROM breakglass WHERE user_id = ? ORDER BY id DESC LIMIT 1;");
     if (!q) return fail(q.error());
     q->bind(1, im.userId);
     auto row = q->step();
@@ -113,7 +113,7 @@ Result<core::TimePoint> Store::breakGlass(std::string_view reason, int minutes) 
                     "break-glass lasts 1 to " + std::to_string(rules.maxMinutes) + " minutes under this policy pack");
     const auto now = im.clock->now();
     const auto until = now + std::chrono::minutes{minutes};
-    auto ins = im.db.prepare("INSERT INTO breakglass (user_id, started_utc, expires_utc, reason) VALUES (?,?,?,?);");
+    auto ins = tx->db().prepare("INSERT INTO breakglass (user_id, started_utc, expires_utc, reason) VALUES (?,?,?,?);");
     if (!ins) return fail(ins.error());
     ins->bind(1, im.userId).bind(2, core::formatUtc(now)).bind(3, core::formatUtc(until)).bind(4, reason);
     if (auto s = ins->run(); !s) return fail(s.error());

@@ -68,8 +68,8 @@ Status checkOutcome(const privacy::Policy& pack, std::string_view outcome) {
 }
 
 /// The encounter's officer and outcome, when the session may see it; RecordNotFound otherwise.
-Result<std::string> visibleEncounterPurpose(StoreImpl& im, std::int64_t encounterId) {
-    auto q = im.db.query("SELECT officer_id, outcome, purpose FROM encounters WHERE id = ?;", encounterId);
+Result<std::string> visibleEncounterPurpose(StoreImpl& im, Access& a, std::int64_t encounterId) {
+    auto q = a.db().query("SELECT officer_id, outcome, purpose FROM encounters WHERE id = ?;", encounterId);
     if (!q) return fail(q.error());
     auto row = q->step();
     if (!row) return fail(row.error());
@@ -79,37 +79,37 @@ Result<std::string> visibleEncounterPurpose(StoreImpl& im, std::int64_t encounte
 }
 
 /// Inserts one record (minimized to `profile`) with its statistics row and audit entry.
-Result<std::int64_t> insertRecord(StoreImpl& im, const validation::TravelDocument& given,
+Result<std::int64_t> insertRecord(StoreImpl& im, Access& a, const validation::TravelDocument& given,
                                   const EncounterInfo& encounter, std::int64_t encounterId,
                                   const privacy::MinimizationProfile& profile, const std::string& now) {
     const validation::TravelDocument document = detail::minimized(given, profile);
     const auto indexes = detail::blindIndexesOf(im.indexKey, document);
-    if (auto s = im.db.run("INSERT INTO records (created_utc, officer_id, source, purpose, format, valid, document, "
+    if (auto s = a.db().run("INSERT INTO records (created_utc, officer_id, source, purpose, format, valid, document, "
                            "idx_document, idx_name_birth, encounter_id) VALUES (?,?,?,?,?,?,?,?,?,?);",
                            now, im.userId, encounter.source, encounter.purpose,
                            std::string_view(validation::formatName(document.format)), document.valid(),
                            detail::encodeDocument(document), indexes.document, indexes.nameBirth, encounterId);
         !s)
         return fail(s.error());
-    const std::int64_t id = im.db.lastInsertId();
-    if (auto s = detail::writeFacts(im.db, id, document); !s) return fail(s.error());
+    const std::int64_t id = a.db().lastInsertId();
+    if (auto s = detail::writeFacts(a.db(), id, document); !s) return fail(s.error());
     if (auto s = im.audit(privacy::AuditAction::RecordCreate, id, encounter.purpose, ""); !s) return fail(s.error());
     return id;
 }
 
-Result<std::int64_t> insertEncounter(StoreImpl& im, const EncounterInfo& encounter, std::string_view outcome,
+Result<std::int64_t> insertEncounter(StoreImpl& im, Access& a, const EncounterInfo& encounter, std::string_view outcome,
                                      const std::string& now) {
     if (auto s =
-            im.db.run("INSERT INTO encounters (started_utc, location, desk, officer_id, purpose, outcome, notes) "
+            a.db().run("INSERT INTO encounters (started_utc, location, desk, officer_id, purpose, outcome, notes) "
                       "VALUES (?,?,?,?,?,?,?);",
                       now, encounter.location, encounter.desk, im.userId, encounter.purpose, outcome, encounter.notes);
         !s)
         return fail(s.error());
-    return im.db.lastInsertId();
+    return a.db().lastInsertId();
 }
 
 /// Inserts an image of a record whose purpose is `purpose`, within what the purpose keeps; audited.
-Result<std::int64_t> insertImage(StoreImpl& im, std::int64_t recordId, const std::string& purpose,
+Result<std::int64_t> insertImage(StoreImpl& im, Access& a, std::int64_t recordId, const std::string& purpose,
                                  const ImageDraft& image) {
     // Minimization: only the images the record's purpose keeps, no larger than its profile allows (the caller
     // scales them first: imageLimit()).
@@ -121,30 +121,30 @@ Result<std::int64_t> insertImage(StoreImpl& im, std::int64_t recordId, const std
         return fail(ErrorCode::PolicyForbids, "the policy keeps the " + std::string(imageKindName(image.kind)) +
                                                   " image at most " + std::to_string(*limit) +
                                                   " pixels on its longer side");
-    if (auto s = im.db.run("INSERT INTO images (record_id, kind, media_type, width, height, data) "
+    if (auto s = a.db().run("INSERT INTO images (record_id, kind, media_type, width, height, data) "
                            "VALUES (?,?,?,?,?,?);",
                            recordId, imageKindName(image.kind), image.mediaType, image.width, image.height,
                            std::span<const std::uint8_t>(image.data));
         !s)
         return fail(s.error());
-    const std::int64_t id = im.db.lastInsertId();
+    const std::int64_t id = a.db().lastInsertId();
     if (auto s = im.audit(privacy::AuditAction::ImageCreate, recordId, purpose, std::string(imageKindName(image.kind)));
         !s)
         return fail(s.error());
     return id;
 }
 
-Result<std::int64_t> insertFlag(StoreImpl& im, std::int64_t recordId, const std::string& purpose,
+Result<std::int64_t> insertFlag(StoreImpl& im, Access& a, std::int64_t recordId, const std::string& purpose,
                                 const ReferralDraft& flag) {
     const std::string now = core::formatUtc(im.clock->now());
-    if (auto s = im.db.run("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, created_by, "
+    if (auto s = a.db().run("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, created_by, "
                            "basis) VALUES (?,?,?,?,'open',?,?,?);",
                            recordId, flagKindName(flag.kind), flag.reason, flag.referredTo, now, im.userId,
                            referralBasisName(flag.basis));
         !s)
         return fail(s.error());
-    const std::int64_t id = im.db.lastInsertId();
-    if (auto s = im.db.run("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) "
+    const std::int64_t id = a.db().lastInsertId();
+    if (auto s = a.db().run("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) "
                            "VALUES (?,?,?,'open',?);",
                            id, now, im.userId, flag.reason);
         !s)
@@ -152,7 +152,7 @@ Result<std::int64_t> insertFlag(StoreImpl& im, std::int64_t recordId, const std:
     if (auto s = im.audit(privacy::AuditAction::FlagCreate, recordId, purpose, std::string(flagKindName(flag.kind)));
         !s)
         return fail(s.error());
-    if (auto s = detail::factsAfterFlag(im.db, recordId, flag.basis); !s) return fail(s.error());
+    if (auto s = detail::factsAfterFlag(a.db(), recordId, flag.basis); !s) return fail(s.error());
     return id;
 }
 
@@ -176,11 +176,11 @@ Result<CheckedCorrection> checkCorrection(std::string_view field, std::string_vi
 }
 
 /// Corrects one field of record `recordId` (visible, checked by the caller), inside the caller's transaction.
-Status applyCorrection(StoreImpl& im, std::int64_t recordId, std::string_view field, std::string_view value,
+Status applyCorrection(StoreImpl& im, Access& a, std::int64_t recordId, std::string_view field, std::string_view value,
                        std::string_view reason) {
     auto checked = checkCorrection(field, value);
     if (!checked) return fail(checked.error());
-    auto q = im.db.query("SELECT document, purpose FROM records WHERE id = ?;", recordId);
+    auto q = a.db().query("SELECT document, purpose FROM records WHERE id = ?;", recordId);
     if (!q) return fail(q.error());
     auto row = q->step();
     if (!row) return fail(row.error());
@@ -199,22 +199,22 @@ Status applyCorrection(StoreImpl& im, std::int64_t recordId, std::string_view fi
     if (field == "birth_date") doc->birthDate = *checked->date;
     if (field == "expiry_date") doc->expiryDate = *checked->date;
     const auto indexes = detail::blindIndexesOf(im.indexKey, *doc);
-    if (auto s = im.db.run("UPDATE records SET document = ?, idx_document = ?, idx_name_birth = ? WHERE id = ?;",
+    if (auto s = a.db().run("UPDATE records SET document = ?, idx_document = ?, idx_name_birth = ? WHERE id = ?;",
                            detail::encodeDocument(*doc), indexes.document, indexes.nameBirth, recordId);
         !s)
         return s;
-    if (auto s = im.db.run("INSERT INTO record_history (record_id, time_utc, user_id, field, old_value, new_value, "
+    if (auto s = a.db().run("INSERT INTO record_history (record_id, time_utc, user_id, field, old_value, new_value, "
                            "reason) VALUES (?,?,?,?,?,?,?);",
                            recordId, core::formatUtc(im.clock->now()), im.userId, field, old, value, reason);
         !s)
         return s;
-    if (auto s = detail::factsAfterRectify(im.db, recordId, *doc); !s) return s;
+    if (auto s = detail::factsAfterRectify(a.db(), recordId, *doc); !s) return s;
     return im.audit(privacy::AuditAction::RecordRectify, recordId, purpose, "field " + std::string(field),
                     std::string(reason));
 }
 
-Status closeEncounterIn(StoreImpl& im, std::int64_t encounterId, std::string_view outcome, const std::string& purpose) {
-    if (auto s = im.db.run("UPDATE encounters SET outcome = ?, closed_utc = ? WHERE id = ?;", outcome,
+Status closeEncounterIn(StoreImpl& im, Access& a, std::int64_t encounterId, std::string_view outcome, const std::string& purpose) {
+    if (auto s = a.db().run("UPDATE encounters SET outcome = ?, closed_utc = ? WHERE id = ?;", outcome,
                            core::formatUtc(im.clock->now()), encounterId);
         !s)
         return s;
@@ -326,32 +326,32 @@ Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
     SavedEncounter saved;
     std::string purpose = draft.encounter.purpose;
     if (draft.encounter.encounterId) {
-        auto existing = visibleEncounterPurpose(im, *draft.encounter.encounterId);
+        auto existing = visibleEncounterPurpose(im, *tx, *draft.encounter.encounterId);
         if (!existing) return fail(existing.error());
         saved.encounterId = *draft.encounter.encounterId;
     } else {
-        auto enc = insertEncounter(im, draft.encounter, "open", now);
+        auto enc = insertEncounter(im, *tx, draft.encounter, "open", now);
         if (!enc) return fail(enc.error());
         saved.encounterId = *enc;
     }
-    auto id = insertRecord(im, draft.document, draft.encounter, saved.encounterId, *profile, now);
+    auto id = insertRecord(im, *tx, draft.document, draft.encounter, saved.encounterId, *profile, now);
     if (!id) return fail(id.error());
     saved.recordId = *id;
     for (const auto& image : draft.images) {
-        auto imageId = insertImage(im, saved.recordId, purpose, image);
+        auto imageId = insertImage(im, *tx, saved.recordId, purpose, image);
         if (!imageId) return fail(imageId.error());
         saved.imageIds.push_back(*imageId);
     }
     for (const auto& c : draft.corrections)
-        if (auto s = applyCorrection(im, saved.recordId, c.field, c.value, draft.correctionReason); !s)
+        if (auto s = applyCorrection(im, *tx, saved.recordId, c.field, c.value, draft.correctionReason); !s)
             return fail(s.error().code, "correction of " + c.field + ": " + s.error().message);
     if (draft.referral) {
-        auto flagId = insertFlag(im, saved.recordId, purpose, *draft.referral);
+        auto flagId = insertFlag(im, *tx, saved.recordId, purpose, *draft.referral);
         if (!flagId) return fail(flagId.error());
         saved.flagId = *flagId;
     }
     if (draft.outcome != "open")
-        if (auto s = closeEncounterIn(im, saved.encounterId, draft.outcome, purpose); !s) return fail(s.error());
+        if (auto s = closeEncounterIn(im, *tx, saved.encounterId, draft.outcome, purpose); !s) return fail(s.error());
     // One commit: the whole encounter with its audit entries, or nothing.
     if (auto s = im.commit(*tx); !s) return fail(s.error());
     return saved;
@@ -378,7 +378,7 @@ Result<std::vector<std::int64_t>> Records::addBatch(std::span<const validation::
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (encounter.encounterId)
-        if (auto existing = visibleEncounterPurpose(im, *encounter.encounterId); !existing)
+        if (auto existing = visibleEncounterPurpose(im, *tx, *encounter.encounterId); !existing)
             return fail(existing.error());
     const std::string now = core::formatUtc(im.clock->now());
     std::vector<std::int64_t> ids;
@@ -386,11 +386,11 @@ Result<std::vector<std::int64_t>> Records::addBatch(std::span<const validation::
     for (const auto& given : documents) {
         std::int64_t encounterId = encounter.encounterId.value_or(0);
         if (!encounter.encounterId) {
-            auto enc = insertEncounter(im, encounter, encounter.outcome, now);
+            auto enc = insertEncounter(im, *tx, encounter, encounter.outcome, now);
             if (!enc) return fail(enc.error());
             encounterId = *enc;
         }
-        auto id = insertRecord(im, given, encounter, encounterId, *profile, now);
+        auto id = insertRecord(im, *tx, given, encounter, encounterId, *profile, now);
         if (!id) return fail(id.error());
         ids.push_back(*id);
     }
@@ -404,8 +404,8 @@ Result<StoredRecord> Records::get(std::int64_t id) {
     auto tx = im.begin(privacy::Action::ReadOwnRecord);
     if (!tx) return fail(tx.error());
     const bool glass = im.viaBreakGlass(privacy::Action::ReadAnyRecord);
-    if (auto s = im.requireVisible(id); !s) return fail(s.error());
-    auto rec = detail::loadRecord(im.db, id);
+    if (auto s = im.requireVisible(*tx, id); !s) return fail(s.error());
+    auto rec = detail::loadRecord(tx->db(), id);
     if (!rec) return fail(rec.error());
     if (auto s = im.audit(privacy::AuditAction::RecordRead, id, glass ? "breakglass" : rec->encounter.purpose,
                           glass ? "break-glass" : "", glass ? im.breakGlassReason : std::string{});
@@ -428,7 +428,7 @@ Result<std::vector<RecordSummary>> listRecords(StoreImpl& im, const char* indexC
     sql += kVisibleRecord;
     if (indexColumn) sql += std::string(" AND r.") + indexColumn + " = ?";
     sql += " ORDER BY r.id DESC;";
-    auto q = im.db.prepare(sql);
+    auto q = tx->db().prepare(sql);
     if (!q) return fail(q.error());
     q->bind(1, std::int64_t{im.readsAny() ? 1 : 0}).bind(2, im.userId);
     if (indexColumn) q->bind(3, indexValue);
@@ -495,10 +495,10 @@ Result<std::int64_t> Records::addImage(std::int64_t recordId, ImageKind kind, st
     if (auto s = checkImage(image); !s) return fail(s.error());
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    auto purpose = recordPurpose(im.db, recordId);
+    if (auto s = im.requireVisible(*tx, recordId); !s) return fail(s.error());
+    auto purpose = recordPurpose(tx->db(), recordId);
     if (!purpose) return fail(purpose.error());
-    auto id = insertImage(im, recordId, *purpose, image);
+    auto id = insertImage(im, *tx, recordId, *purpose, image);
     if (!id) return fail(id.error());
     if (auto s = im.commit(*tx); !s) return fail(s.error());
     return *id;
@@ -508,10 +508,10 @@ Result<std::vector<StoredImage>> Records::images(std::int64_t recordId) {
     auto& im = *m_impl;
     auto tx = im.begin(privacy::Action::ReadOwnRecord);
     if (!tx) return fail(tx.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    auto purpose = recordPurpose(im.db, recordId);
+    if (auto s = im.requireVisible(*tx, recordId); !s) return fail(s.error());
+    auto purpose = recordPurpose(tx->db(), recordId);
     if (!purpose) return fail(purpose.error());
-    auto out = detail::loadImages(im.db, recordId);
+    auto out = detail::loadImages(tx->db(), recordId);
     if (!out) return fail(out.error());
     if (auto s = im.audit(privacy::AuditAction::ImageRead, recordId, *purpose, std::to_string(out->size()) + " images");
         !s)
@@ -522,9 +522,11 @@ Result<std::vector<StoredImage>> Records::images(std::int64_t recordId) {
 
 Result<std::optional<int>> Records::imageLimit(std::int64_t recordId, ImageKind kind) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    auto purpose = recordPurpose(im.db, recordId);
+    // A read that writes nothing (no audit entry): the connection, without a transaction.
+    auto access = im.connection(privacy::Action::CreateRecord);
+    if (!access) return fail(access.error());
+    if (auto s = im.requireVisible(*access, recordId); !s) return fail(s.error());
+    auto purpose = recordPurpose(access->db(), recordId);
     if (!purpose) return fail(purpose.error());
     return detail::imageLimitFor(im.pack(), *purpose, kind);
 }
@@ -534,10 +536,10 @@ Result<std::int64_t> Flags::raise(std::int64_t recordId, const ReferralDraft& fl
     auto tx = im.begin(privacy::Action::FlagRecord);
     if (!tx) return fail(tx.error());
     if (auto s = checkFlag(flag); !s) return fail(s.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    auto purpose = recordPurpose(im.db, recordId);
+    if (auto s = im.requireVisible(*tx, recordId); !s) return fail(s.error());
+    auto purpose = recordPurpose(tx->db(), recordId);
     if (!purpose) return fail(purpose.error());
-    auto id = insertFlag(im, recordId, *purpose, flag);
+    auto id = insertFlag(im, *tx, recordId, *purpose, flag);
     if (!id) return fail(id.error());
     if (auto s = im.commit(*tx); !s) return fail(s.error());
     return *id;
@@ -549,15 +551,15 @@ Status Flags::update(std::int64_t flagId, FlagStatus status, std::string_view no
     if (!tx) return fail(tx.error());
     if (note.empty() || note.size() > kMaxFreeText)
         return fail(ErrorCode::InvalidArgument, "a flag's change needs a note of at most 4000 characters");
-    auto q = im.db.query("SELECT record_id FROM flags WHERE id = ?;", flagId);
+    auto q = tx->db().query("SELECT record_id FROM flags WHERE id = ?;", flagId);
     if (!q) return fail(q.error());
     auto row = q->step();
     if (!row) return fail(row.error());
     if (!*row) return fail(ErrorCode::RecordNotFound, "no flag with that id");
     const std::int64_t recordId = q->int64(0);
     q = {};
-    if (auto s = im.db.run("UPDATE flags SET status = ? WHERE id = ?;", flagStatusName(status), flagId); !s) return s;
-    if (auto s = im.db.run("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) VALUES (?,?,?,?,?);",
+    if (auto s = tx->db().run("UPDATE flags SET status = ? WHERE id = ?;", flagStatusName(status), flagId); !s) return s;
+    if (auto s = tx->db().run("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) VALUES (?,?,?,?,?);",
                            flagId, core::formatUtc(im.clock->now()), im.userId, flagStatusName(status), note);
         !s)
         return s;
@@ -624,7 +626,7 @@ Result<std::vector<Flag>> Flags::list(bool openOnly) {
     auto tx = im.begin(privacy::Action::FlagRecord);
     if (!tx) return fail(tx.error());
     const bool all = privacy::decide(im.pack(), im.role, privacy::Action::ReviewFlags, im.context()).allowed;
-    auto out = readFlags(im.db, im.db.query(std::string(kFlagColumns) +
+    auto out = readFlags(tx->db(), tx->db().query(std::string(kFlagColumns) +
                                                 "JOIN records r ON r.id = f.record_id WHERE (? OR r.officer_id = ?) "
                                                 "AND (? = 0 OR f.status = 'open') ORDER BY f.id;",
                                             all, im.userId, openOnly));
@@ -642,9 +644,9 @@ Status Records::closeEncounter(std::int64_t encounterId, std::string_view outcom
     auto tx = im.begin(privacy::Action::UpdateRecord);
     if (!tx) return fail(tx.error());
     if (auto s = checkOutcome(im.pack(), outcome); !s) return s;
-    auto purpose = visibleEncounterPurpose(im, encounterId);
+    auto purpose = visibleEncounterPurpose(im, *tx, encounterId);
     if (!purpose) return fail(purpose.error());
-    if (auto s = closeEncounterIn(im, encounterId, outcome, *purpose); !s) return s;
+    if (auto s = closeEncounterIn(im, *tx, encounterId, outcome, *purpose); !s) return s;
     return im.commit(*tx);
 }
 
@@ -672,8 +674,8 @@ Status SubjectRights::rectify(std::int64_t recordId, std::string_view field, std
     if (auto s = checkCorrection(field, value); !s) return fail(s.error());
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());
-    if (auto s = im.requireVisible(recordId); !s) return s;
-    if (auto s = applyCorrection(im, recordId, field, value, reason); !s) return s;
+    if (auto s = im.requireVisible(*tx, recordId); !s) return s;
+    if (auto s = applyCorrection(im, *tx, recordId, field, value, reason); !s) return s;
     return im.commit(*tx);
 }
 

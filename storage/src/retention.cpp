@@ -112,7 +112,7 @@ Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automa
         // Only records older than the shortest rule can be due: the purge at every sign-in reads those alone.
         int shortest = im.pack().defaultRetentionDays();
         for (const auto& rule : im.pack().retentionRules()) shortest = std::min(shortest, rule.days);
-        auto facts = retentionFacts(im.db, now - std::chrono::days{shortest});
+        auto facts = retentionFacts(tx->db(), now - std::chrono::days{shortest});
         if (!facts) return fail(facts.error());
         for (const auto& r : *facts) {
             auto unheld = r.facts;
@@ -131,7 +131,7 @@ Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automa
         }
         // The purge at sign-in is audited when it erased something; an explicit one always.
         if (expired.empty() && (automatic || report.held == 0)) return report;
-        auto erased = eraseRecords(im.db, expired);
+        auto erased = eraseRecords(tx->db(), expired);
         if (!erased) return fail(erased.error());
         erased->held = report.held;
         report = std::move(*erased);
@@ -140,10 +140,11 @@ Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automa
                                   " images, " + std::to_string(report.held) + " kept under legal hold");
             !s)
             return fail(s.error());
-        if (auto s = im.commit(*tx); !s) return fail(s.error());
+        // The erased rows leave the file (secure_delete has zeroed their pages).
+        if (auto s = im.commit(*tx, report.erased > 0 ? StoreImpl::AfterCommit::Compact : StoreImpl::AfterCommit::Nothing);
+            !s)
+            return fail(s.error());
     }
-    if (report.erased > 0)
-        if (auto s = compact(im.db); !s) return fail(s.error());
     return report;
 }
 
@@ -167,7 +168,7 @@ Result<std::vector<RetentionRow>> Retention::report() {
     const auto now = im.clock->now();
     std::vector<RetentionRow> rows;
     for (const auto& rule : im.pack().retentionRules()) rows.push_back({rule.outcome, rule.days});
-    auto facts = retentionFacts(im.db);
+    auto facts = retentionFacts(tx->db());
     if (!facts) return fail(facts.error());
     for (const auto& r : *facts) {
         auto it =

@@ -8,11 +8,15 @@
 
 #include <secondline/privacy/blind_index.h>
 
+#include <set>
+#include <tuple>
+
 namespace secondline::storage {
 
 using core::ErrorCode;
 using core::fail;
 using core::Result;
+using core::SecretBytes;
 using core::Status;
 using detail::Database;
 using detail::Transaction;
@@ -311,6 +315,62 @@ Status migrate(Database& db, int from, const MigrationContext& ctx, const core::
                 return s;
         if (auto s = tx->commit(); !s) return s;
     }
+    return {};
+}
+
+namespace {
+
+/// One row of sqlite_master: type, name, table and the SQL that created it (empty for automatic indexes).
+using SchemaObject = std::tuple<std::string, std::string, std::string, std::string>;
+
+Result<std::set<SchemaObject>> schemaObjects(Database& db) {
+    auto q = db.prepare("SELECT type, name, tbl_name, COALESCE(sql, '') FROM sqlite_master;");
+    if (!q) return fail(q.error());
+    std::set<SchemaObject> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        out.emplace(q->text(0), q->text(1), q->text(2), q->text(3));
+    }
+    return out;
+}
+
+/// What the creation script and the migrations up to `version` leave in an empty database.
+Result<std::set<SchemaObject>> expectedSchema(int version) {
+    auto db = Database::openInMemory();
+    if (!db) return fail(db.error());
+    if (auto s = db->exec(kSchemaV1); !s) return fail(s.error());
+    // The steps' data parts run on empty tables; the keys they would use are throwaway ones.
+    auto indexKey = SecretBytes::random(32);
+    auto storeKey = SecretBytes::random(32);
+    if (!indexKey || !storeKey) return fail(ErrorCode::Crypto, "cannot make the schema check's throwaway keys");
+    auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
+    if (!signer) return fail(signer.error());
+    const MigrationContext ctx{*indexKey, &*signer, "schema-check", "1970-01-01T00:00:00Z"};
+    for (const Migration& m : kMigrations) {
+        if (m.to > version) break;
+        if (auto s = m.apply(*db, ctx); !s) return fail(s.error());
+    }
+    return schemaObjects(*db);
+}
+
+} // namespace
+
+Status checkSchema(Database& db, int version) {
+    auto expected = expectedSchema(version);
+    if (!expected) return fail(expected.error());
+    auto actual = schemaObjects(db);
+    if (!actual) return fail(actual.error());
+    for (const auto& object : *actual)
+        if (!expected->contains(object))
+            return fail(ErrorCode::StoreTampered, "the store's schema holds a " + std::get<0>(object) + " named '" +
+                                                      std::get<1>(object) +
+                                                      "' that SecondLine did not create (or altered); refusing it");
+    for (const auto& object : *expected)
+        if (!actual->contains(object))
+            return fail(ErrorCode::StoreTampered, "the store's schema lacks the " + std::get<0>(object) + " named '" +
+                                                      std::get<1>(object) + "'; refusing it");
     return {};
 }
 

@@ -27,6 +27,13 @@ struct MigrationContext {
 [[nodiscard]] core::Status migrate(Database& db, int from, const MigrationContext& ctx, const core::Clock& clock,
                                    const std::string& user, privacy::Role role);
 
+/// Refuses a database whose schema objects (tables, indexes, triggers, views, with their SQL) are not exactly
+/// those SecondLine creates for schema `version`: a trigger planted to drop audit entries, a view, an extra
+/// table or index, or a table redefined. The expected set is what the creation script and the migrations up
+/// to `version` produce on an empty in-memory database. Errors: StoreTampered (the message names the kind
+/// and name of the first difference, never data), Database.
+[[nodiscard]] core::Status checkSchema(Database& db, int version);
+
 /// The meta table's value for `key`. Errors: StoreNotAStore when there is none.
 [[nodiscard]] core::Result<std::string> metaValue(Database& db, const char* key);
 

@@ -270,6 +270,14 @@ core::Result<Database> Database::open(const std::string& path, const core::Secre
     return db;
 }
 
+core::Result<Database> Database::openInMemory() {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nullptr);
+    Database db(raw);
+    if (rc != SQLITE_OK) return fail(sqliteError(rc, "cannot open an in-memory database"));
+    return db;
+}
+
 core::Result<Statement> Database::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);

@@ -98,6 +98,9 @@ public:
     [[nodiscard]] static core::Result<Database> open(const std::string& path, const core::SecretBytes& key,
                                                      OpenMode mode);
 
+    /// An empty, unencrypted database in memory (the schema check replays the schema in one).
+    [[nodiscard]] static core::Result<Database> openInMemory();
+
     Database() = default;
     Database(Database&& other) noexcept;
     Database& operator=(Database&& other) noexcept;

@@ -63,7 +63,7 @@ Status StoreImpl::session(std::optional<privacy::Action> action, Use use) {
     if (schema >= 4 && now - lastActivity > std::chrono::minutes{pack().sessions().idleMinutes}) {
         // The session ends whether or not its ending can be written: a store that cannot take the entry
         // (disk full) must not stay unlocked for that reason.
-        if (auto tx = Transaction::begin(db))
+        if (auto tx = Transaction::begin(m_db))
             if (audit(privacy::AuditAction::SessionIdleTimeout, std::nullopt, "session", ""))
                 core::ignoreResult(tx->commit(), "the session is ended below whether or not its entry commits");
         shutdown();
@@ -78,7 +78,7 @@ Status StoreImpl::allowed(privacy::Action action) {
     const auto d = privacy::decide(pack(), role, action, context());
     if (!d.allowed) {
         if (schema >= 4)
-            if (auto tx = Transaction::begin(db))
+            if (auto tx = Transaction::begin(m_db))
                 if (audit(privacy::AuditAction::AccessDenied, std::nullopt, "",
                           std::string(privacy::actionName(action))))
                     core::ignoreResult(tx->commit(), "the refusal stands whether or not its entry commits");
@@ -91,26 +91,37 @@ bool StoreImpl::viaBreakGlass(privacy::Action action) const {
     return !pack().permits(role, action) && breakGlassActive();
 }
 
-Result<Transaction> StoreImpl::begin(privacy::Action action) {
+Result<Access> StoreImpl::begin(privacy::Action action) {
     if (auto s = allowed(action); !s) return fail(s.error());
     return transaction();
 }
 
-Result<Transaction> StoreImpl::transaction() {
-    auto tx = Transaction::begin(db);
-    if (tx) auditsAtBegin = auditsWritten;
-    return tx;
+Result<Access> StoreImpl::transaction() {
+    if (!open) return fail(ErrorCode::InvalidArgument, "store is closed");
+    auto tx = Transaction::begin(m_db);
+    if (!tx) return fail(tx.error());
+    auditsAtBegin = auditsWritten;
+    return Access(m_db, std::move(*tx));
 }
 
-Status StoreImpl::commit(Transaction& tx) {
+Result<Access> StoreImpl::connection(std::optional<privacy::Action> action) {
+    if (auto s = action ? allowed(*action) : session(std::nullopt, Use::Activity); !s) return fail(s.error());
+    return Access(m_db, std::nullopt);
+}
+
+Status StoreImpl::commit(Access& access, AfterCommit after) {
+    if (!access.m_tx) return fail(ErrorCode::Internal, "an operation tried to commit outside a transaction");
     if (auditsWritten == auditsAtBegin)
         return fail(ErrorCode::Internal, "an operation tried to commit without its audit entry");
-    return tx.commit();
+    if (auto s = access.m_tx->commit(); !s) return s;
+    access.m_tx.reset();
+    if (after == AfterCommit::Compact) return detail::compact(m_db);
+    return {};
 }
 
 Status StoreImpl::audit(privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
                         std::string detail, std::string justification) {
-    auto written = appendAudit(db, *clock, user, role, std::move(action), recordId, std::move(purpose),
+    auto written = appendAudit(m_db, *clock, user, role, std::move(action), recordId, std::move(purpose),
                                std::move(detail), signer ? &*signer : nullptr, std::move(justification));
     if (written) ++auditsWritten;
     return written;
@@ -120,8 +131,8 @@ bool StoreImpl::readsAny() const {
     return privacy::decide(pack(), role, privacy::Action::ReadAnyRecord, context()).allowed;
 }
 
-Status StoreImpl::requireVisible(std::int64_t id) {
-    auto q = db.prepare(std::string("SELECT 1 FROM records r LEFT JOIN encounters e ON e.id = r.encounter_id "
+Status StoreImpl::requireVisible(Access& access, std::int64_t id) {
+    auto q = access.db().prepare(std::string("SELECT 1 FROM records r LEFT JOIN encounters e ON e.id = r.encounter_id "
                                     "WHERE r.id = ? AND ") +
                         kVisibleRecord + ";");
     if (!q) return fail(q.error());
@@ -133,7 +144,7 @@ Status StoreImpl::requireVisible(std::int64_t id) {
 }
 
 void StoreImpl::shutdown() {
-    db.close();
+    m_db.close();
     key = SecretBytes{};
     storeKey = SecretBytes{};
     indexKey = SecretBytes{};
@@ -172,7 +183,7 @@ void Store::logout() {
     if (!m_impl) return;
     auto& im = *m_impl;
     if (im.open && im.schema >= 4)
-        if (auto tx = Transaction::begin(im.db)) {
+        if (auto tx = Transaction::begin(im.m_db)) {
             if (im.audit(privacy::AuditAction::SessionLogout, std::nullopt, "session", ""))
                 core::ignoreResult(tx->commit(), "signing out wipes the keys below whether or not its entry commits");
         }
@@ -334,6 +345,9 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         return fail(ErrorCode::StoreCorrupt, "the store's schema version is unreadable");
     if (schema > kSchemaVersion)
         return fail(ErrorCode::StoreVersionTooNew, "the store was written by a newer version of SecondLine");
+    // Before anything runs on it (a migration, the sign-in's entries): a trigger that drops audit entries, a
+    // view or a redefined table is refused, not obeyed.
+    if (auto s = checkSchema(*db, schema); !s) return fail(s.error());
     auto storeId = metaValue(*db, "store_id");
     if (!storeId) return fail(storeId.error());
     if (*storeId != file->storeId) return fail(ErrorCode::KeySlotCorrupt, "the key slot file belongs to another store");
@@ -381,7 +395,7 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         impl->signer = std::move(*signer);
     }
     impl->lock = std::move(*lock);
-    impl->db = std::move(*db);
+    impl->connect(std::move(*db));
     impl->key = std::move(*key);
     impl->storeKey = std::move(*storeKey);
     impl->indexKey = std::move(*indexKey);
@@ -393,16 +407,19 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     impl->schema = schema;
     impl->open = true;
     impl->lastActivity = clock.now();
-    if (schema >= 4)
-        if (auto s = detail::loadBreakGlass(*impl); !s) return fail(s.error());
+    if (schema >= 4) {
+        auto access = impl->connection(std::nullopt);
+        if (!access) return fail(access.error());
+        if (auto s = detail::loadBreakGlass(*impl, *access); !s) return fail(s.error());
+    }
     {
-        auto tx = Transaction::begin(impl->db);
+        auto tx = Transaction::begin(impl->m_db);
         if (!tx) return fail(tx.error());
         // Failed sign-ins since the last successful one (any user's) go into the trail now.
         if (schema >= 4)
             for (const auto& failed : detail::pendingFailedLogins(path))
                 if (auto s = detail::appendAudit(
-                        impl->db, clock, failed.user, "-",
+                        impl->m_db, clock, failed.user, "-",
                         failed.locked ? privacy::AuditAction::SessionLocked : privacy::AuditAction::SessionLoginFailed,
                         std::nullopt, "session", "at " + core::formatUtc(failed.time), &*impl->signer);
                     !s)

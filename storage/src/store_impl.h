@@ -64,9 +64,30 @@ void clearLoginFailures(const std::string& storePath, const std::string& user, c
 
 } // namespace detail
 
+/// An operation's way to the database, handed out only by the session gate (StoreImpl::begin(), transaction()
+/// or connection()): the connection, and the operation's transaction unless it is whole-database work that
+/// cannot run inside one. Dropped without StoreImpl::commit(), its transaction rolls back. Nothing else in
+/// storage reaches the database of an open store, so no operation can skip the session, the role's
+/// permission or its audit entry.
+class Access {
+public:
+    Access(Access&&) noexcept = default;
+    Access& operator=(Access&&) = delete;
+    Access(const Access&) = delete;
+    Access& operator=(const Access&) = delete;
+    ~Access() = default;
+
+    [[nodiscard]] detail::Database& db() noexcept { return *m_db; }
+
+private:
+    friend struct StoreImpl;
+    Access(detail::Database& db, std::optional<detail::Transaction> tx) : m_db(&db), m_tx(std::move(tx)) {}
+    detail::Database* m_db;
+    std::optional<detail::Transaction> m_tx;
+};
+
 struct StoreImpl {
     detail::FileLock lock; // released last: members are destroyed in reverse order
-    detail::Database db;
     core::SecretBytes key;      // the database key SQLCipher uses
     core::SecretBytes storeKey; // what the users' slots wrap; seals the database key, keys the slot file's MAC
     core::SecretBytes indexKey; // blind indexes, derived from the store key (stable across rotations)
@@ -105,13 +126,23 @@ struct StoreImpl {
     /// The session gate an operation passes to reach the database: allowed(action), then the operation's
     /// transaction. The operation writes its audit entries inside it and ends with commit(), which refuses a
     /// change without one.
-    [[nodiscard]] core::Result<detail::Transaction> begin(privacy::Action action);
+    [[nodiscard]] core::Result<Access> begin(privacy::Action action);
     /// The transaction of an operation that passed allowed() earlier and did work outside the database in
     /// between (key slot files, re-encryption, integrity checks); it ends with commit() like begin()'s.
-    [[nodiscard]] core::Result<detail::Transaction> transaction();
-    /// Commits an operation begun by begin(). Internal (a bug; nothing is committed) when the operation wrote no
-    /// audit entry since begin().
-    [[nodiscard]] core::Status commit(detail::Transaction& tx);
+    [[nodiscard]] core::Result<Access> transaction();
+    /// The connection without a transaction, for whole-database work that cannot run inside one (integrity
+    /// checks, export, the re-encrypting copy) and for reads that write nothing: session() and, with an
+    /// action, its permission as allowed() checks it. Whatever such an operation changes goes through a
+    /// transaction() and commit() afterwards.
+    [[nodiscard]] core::Result<Access> connection(std::optional<privacy::Action> action);
+    /// What commit() does once the transaction is committed.
+    enum class AfterCommit {
+        Nothing,
+        Compact, ///< VACUUM and a WAL checkpoint, so that erased rows leave the file (see detail::compact())
+    };
+    /// Commits an operation begun by begin() or transaction(). Internal (a bug; nothing is committed) when the
+    /// operation wrote no audit entry since, or when `access` holds no transaction.
+    [[nodiscard]] core::Status commit(Access& access, AfterCommit after = AfterCommit::Nothing);
     std::int64_t auditsWritten = 0; // entries appended in this session (commit() checks one was)
     std::int64_t auditsAtBegin = 0;
     /// Whether `action` is allowed only because of break-glass (the access is then marked as such).
@@ -123,18 +154,29 @@ struct StoreImpl {
     [[nodiscard]] bool readsAny() const;
     /// Succeeds when record `id` exists and the session may see it; RecordNotFound otherwise, so a record a
     /// user may not see looks the same as one that does not exist.
-    core::Status requireVisible(std::int64_t id);
+    core::Status requireVisible(Access& access, std::int64_t id);
     /// Wipes keys and closes the database.
     void shutdown();
+
+    /// Opening and rotation: the connection the session uses from now on (open() sets it once the key and
+    /// the schema are checked; rekey() replaces it with one under the new key).
+    void connect(detail::Database db) { m_db = std::move(db); }
+    /// Closes the connection (rekey(), before the file under it is replaced).
+    void disconnect() { m_db.close(); }
+
+private:
+    // Sign-in and sign-out write their entries on the raw connection; operations reach it through an Access.
+    friend class Store;
+    detail::Database m_db;
 };
 
 namespace detail {
 /// This user's unexpired break-glass grant, if any, into the session.
-[[nodiscard]] core::Status loadBreakGlass(StoreImpl& im);
+[[nodiscard]] core::Status loadBreakGlass(StoreImpl& im, Access& access);
 /// Erases expired records (not held) and audits it; `dryRun` only counts. Used at open and by purge().
 [[nodiscard]] core::Result<PurgeReport> purgeExpired(StoreImpl& im, bool dryRun, bool automatic);
 /// The whole trail, without a permission check (callers check).
-[[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> readAuditTrail(StoreImpl& im);
+[[nodiscard]] core::Result<std::vector<privacy::AuditEntry>> readAuditTrail(StoreImpl& im, Access& access);
 /// The longest side `purpose` keeps for images of `kind`; nullopt: not kept (or no such purpose).
 [[nodiscard]] std::optional<int> imageLimitFor(const privacy::Policy& pack, std::string_view purpose, ImageKind kind);
 /// A record's flags with their history, oldest first.

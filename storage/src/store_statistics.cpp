@@ -162,7 +162,7 @@ Result<StatisticsData> Statistics::rows(core::TimePoint from, core::TimePoint to
                       "FROM record_facts f JOIN encounters e ON e.id = f.encounter_id "
                       "WHERE f.time_utc >= ? AND f.time_utc < ?";
     if (desk) sql += " AND f.desk = ?";
-    auto q = im.db.prepare(sql + ";");
+    auto q = tx->db().prepare(sql + ";");
     if (!q) return fail(q.error());
     q->bind(1, core::formatUtc(from)).bind(2, core::formatUtc(to));
     if (desk) q->bind(3, *desk);

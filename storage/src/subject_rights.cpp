@@ -27,8 +27,8 @@ Status SubjectRights::setLegalHold(std::int64_t recordId, bool hold, std::string
     auto tx = im.begin(privacy::Action::HoldRecord);
     if (!tx) return fail(tx.error());
     if (auto s = checkReason(reason, "a legal hold"); !s) return s;
-    if (auto s = im.requireVisible(recordId); !s) return s;
-    auto upd = im.db.prepare("UPDATE records SET legal_hold = ? WHERE id = ?;");
+    if (auto s = im.requireVisible(*tx, recordId); !s) return s;
+    auto upd = tx->db().prepare("UPDATE records SET legal_hold = ? WHERE id = ?;");
     if (!upd) return fail(upd.error());
     upd->bind(1, std::int64_t{hold ? 1 : 0}).bind(2, recordId);
     if (auto s = upd->run(); !s) return s;
@@ -47,8 +47,8 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
     {
         auto tx = im.transaction();
         if (!tx) return fail(tx.error());
-        if (auto s = im.requireVisible(recordId); !s) return s;
-        auto q = im.db.prepare("SELECT r.legal_hold, e.outcome FROM records r "
+        if (auto s = im.requireVisible(*tx, recordId); !s) return s;
+        auto q = tx->db().prepare("SELECT r.legal_hold, e.outcome FROM records r "
                                "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ?;");
         if (!q) return fail(q.error());
         q->bind(1, recordId);
@@ -72,15 +72,16 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
             if (auto s = im.commit(*tx); !s) return s;
             return fail(*refusal);
         }
-        auto erased = detail::eraseRecords(im.db, {recordId});
+        auto erased = detail::eraseRecords(tx->db(), {recordId});
         if (!erased) return fail(erased.error());
         if (auto s = im.audit(privacy::AuditAction::RecordErase, recordId, "subject_rights",
                               std::to_string(erased->images) + " images", std::string(reason));
             !s)
             return s;
-        if (auto s = im.commit(*tx); !s) return s;
+        // The erased rows leave the file (secure_delete has zeroed their pages).
+        if (auto s = im.commit(*tx, StoreImpl::AfterCommit::Compact); !s) return s;
     }
-    return detail::compact(im.db);
+    return {};
 }
 
 Result<StoredRecord> detail::loadRecord(Database& db, std::int64_t id) {
@@ -146,9 +147,10 @@ Result<std::vector<Disclosure>> loadDisclosures(Database& db, std::int64_t recor
 
 Result<std::vector<Disclosure>> SubjectRights::disclosures(std::int64_t recordId) {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ReadOwnRecord); !s) return fail(s.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
-    return loadDisclosures(im.db, recordId);
+    auto access = im.connection(privacy::Action::ReadOwnRecord);
+    if (!access) return fail(access.error());
+    if (auto s = im.requireVisible(*access, recordId); !s) return fail(s.error());
+    return loadDisclosures(access->db(), recordId);
 }
 
 Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, std::string_view documentNumber) {
@@ -161,7 +163,7 @@ Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, 
     SubjectData out;
     std::vector<std::int64_t> ids;
     {
-        auto q = im.db.prepare("SELECT id FROM records WHERE idx_document = ? ORDER BY id;");
+        auto q = tx->db().prepare("SELECT id FROM records WHERE idx_document = ? ORDER BY id;");
         if (!q) return fail(q.error());
         q->bind(1, idx);
         for (;;) {
@@ -172,20 +174,20 @@ Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, 
         }
     }
     for (std::int64_t id : ids) {
-        auto rec = detail::loadRecord(im.db, id);
+        auto rec = detail::loadRecord(tx->db(), id);
         if (!rec) return fail(rec.error());
         out.records.push_back(std::move(*rec));
-        auto images = detail::loadImages(im.db, id);
+        auto images = detail::loadImages(tx->db(), id);
         if (!images) return fail(images.error());
         for (auto& image : *images) out.images.emplace_back(id, std::move(image));
-        auto flags = detail::loadRecordFlags(im.db, id);
+        auto flags = detail::loadRecordFlags(tx->db(), id);
         if (!flags) return fail(flags.error());
         for (auto& f : *flags) out.flags.push_back(std::move(f));
-        auto disclosed = loadDisclosures(im.db, id);
+        auto disclosed = loadDisclosures(tx->db(), id);
         if (!disclosed) return fail(disclosed.error());
         for (auto& d : *disclosed) out.disclosures.push_back(std::move(d));
     }
-    auto trail = detail::readAuditTrail(im);
+    auto trail = detail::readAuditTrail(im, *tx);
     if (!trail) return fail(trail.error());
     for (auto& e : *trail)
         if (e.recordId && std::find(ids.begin(), ids.end(), *e.recordId) != ids.end())
@@ -209,7 +211,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
     if (auto s = checkReason(justification, "a disclosure"); !s) return fail(s.error());
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());
-    if (auto s = im.requireVisible(recordId); !s) return fail(s.error());
+    if (auto s = im.requireVisible(*tx, recordId); !s) return fail(s.error());
     const privacy::SharingAgreement* agreement = im.pack().agreement(agreementName);
     if (!agreement) {
         // Outside any agreement: refused, and the attempt is on the record.
@@ -220,7 +222,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
         if (auto s = im.commit(*tx); !s) return fail(s.error());
         return fail(ErrorCode::PolicyForbids, "the policy pack has no sharing agreement of that name");
     }
-    auto rec = detail::loadRecord(im.db, recordId);
+    auto rec = detail::loadRecord(tx->db(), recordId);
     if (!rec) return fail(rec.error());
     privacy::SharePayload payload;
     payload.agreement = agreement->name;
@@ -239,7 +241,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
     auto sealed = privacy::sealShare(payload, *agreement, *im.signer);
     for (auto& [name, value] : payload.fields) std::fill(value.begin(), value.end(), '\0');
     if (!sealed) return fail(sealed.error());
-    auto ins = im.db.prepare("INSERT INTO disclosures (record_id, time_utc, user_id, agreement, recipient, purpose, "
+    auto ins = tx->db().prepare("INSERT INTO disclosures (record_id, time_utc, user_id, agreement, recipient, purpose, "
                              "legal_reference, fields) VALUES (?,?,?,?,?,?,?,?);");
     if (!ins) return fail(ins.error());
     ins->bind(1, recordId).bind(2, core::formatUtc(payload.created)).bind(3, im.userId).bind(4, agreement->name);

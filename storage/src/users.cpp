@@ -47,7 +47,7 @@ Status Users::add(const std::string& name, privacy::Role role, const SecretBytes
 
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());
-    auto ins = im.db.prepare("INSERT INTO users (name, role, created_utc) VALUES (?, ?, ?);");
+    auto ins = tx->db().prepare("INSERT INTO users (name, role, created_utc) VALUES (?, ?, ?);");
     if (!ins) return fail(ins.error());
     ins->bind(1, name).bind(2, privacy::roleName(role)).bind(3, core::formatUtc(im.clock->now()));
     if (auto s = ins->run(); !s) {
@@ -79,7 +79,7 @@ Status Users::remove(const std::string& name) {
 
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());
-    auto q = im.db.prepare("UPDATE users SET active = 0 WHERE name = ? AND active = 1 RETURNING role;");
+    auto q = tx->db().prepare("UPDATE users SET active = 0 WHERE name = ? AND active = 1 RETURNING role;");
     if (!q) return fail(q.error());
     q->bind(1, name);
     auto row = q->step();
@@ -97,10 +97,11 @@ Status Users::remove(const std::string& name) {
 
 Result<std::vector<UserInfo>> Users::list() {
     auto& im = *m_impl;
-    if (auto s = im.allowed(privacy::Action::ManageUsers); !s) return fail(s.error());
+    auto access = im.connection(privacy::Action::ManageUsers);
+    if (!access) return fail(access.error());
     auto file = loadSlotFile(keySlotPath(im.path), im.storeKey);
     if (!file) return fail(file.error());
-    auto q = im.db.prepare("SELECT name, role, created_utc, active FROM users ORDER BY id;");
+    auto q = access->db().prepare("SELECT name, role, created_utc, active FROM users ORDER BY id;");
     if (!q) return fail(q.error());
     std::vector<UserInfo> out;
     for (;;) {

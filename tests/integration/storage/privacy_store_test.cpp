@@ -3,6 +3,8 @@
 
 #include "privacy_store_fixture.h"
 
+#include <filesystem>
+
 namespace secondline::privacy_store {
 namespace {
 
@@ -376,6 +378,85 @@ TEST_F(AuditTamper, AnExportDetectsEditsCutsAndSplicesOffline) {
     auto header = lines;
     header[0].replace(header[0].find("\"entries\":"), 10, "\"entries\":1");
     EXPECT_ERROR_CODE(privacy::decodeAuditExport(join(header)), ErrorCode::AuditInvalid);
+}
+
+// Issue 18: an insider with the database key plants schema objects that change what the store does. The store
+// checks its schema at every open and refuses anything it did not create, before a migration or a sign-in
+// entry could run through it.
+class SchemaTamper : public PrivacyStore {
+protected:
+    void SetUp() override { build(); }
+};
+
+TEST_F(SchemaTamper, ATriggerThatDropsAuditEntriesIsRefusedAtOpen) {
+    tamper(path, "admin", "pw-admin",
+           "CREATE TRIGGER drop_reads AFTER INSERT ON audit WHEN NEW.action = 'record.read' "
+           "BEGIN DELETE FROM audit WHERE seq = NEW.seq; END;");
+    for (const char* user : {"officer1", "admin", "auditor"}) {
+        auto s = open(user);
+        EXPECT_ERROR_CODE(s, ErrorCode::StoreTampered) << user;
+        if (!s) {
+            EXPECT_NE(s.error().message.find("trigger"), std::string::npos) << s.error().message;
+            EXPECT_NE(s.error().message.find("drop_reads"), std::string::npos) << s.error().message;
+        }
+    }
+}
+
+TEST_F(SchemaTamper, AViewAnExtraTableOrAnExtraIndexIsRefused) {
+    for (const char* sql : {"CREATE VIEW everyone AS SELECT * FROM records;",
+                            "CREATE TABLE stash (x BLOB);",
+                            "CREATE INDEX records_by_time ON records(created_utc);"}) {
+        test::TempDir copyDir;
+        const std::string copy = copyDir.file("store.db");
+        std::filesystem::copy_file(path, copy);
+        std::filesystem::copy_file(storage::keySlotPath(path), storage::keySlotPath(copy));
+        tamper(copy, "admin", "pw-admin", sql);
+        EXPECT_ERROR_CODE(Store::open(copy, "admin", test::password("pw-admin"), {}, clock), ErrorCode::StoreTampered)
+            << sql;
+    }
+}
+
+TEST_F(SchemaTamper, ARedefinedOrMissingTableIsRefused) {
+    // The audit table recreated without its constraints, under the same name, with the same rows.
+    tamper(path, "admin", "pw-admin",
+           "CREATE TABLE audit_copy AS SELECT * FROM audit; DROP TABLE audit; ALTER TABLE audit_copy RENAME TO audit;");
+    EXPECT_ERROR_CODE(open("admin"), ErrorCode::StoreTampered);
+}
+
+TEST_F(SchemaTamper, StoreCheckReportsWhatOpenWouldRefuse) {
+    {
+        auto admin = open("admin");
+        ASSERT_OK(admin);
+        auto report = admin->maintenance().check();
+        ASSERT_OK(report);
+        EXPECT_TRUE(report->schemaOk) << report->problems;
+        EXPECT_TRUE(report->ok()) << report->problems;
+    }
+    // Planted while a session is open (by someone else holding the key): the next check says so.
+    auto admin = open("admin");
+    ASSERT_OK(admin);
+    tamper(path, "admin", "pw-admin", "CREATE TRIGGER t AFTER INSERT ON records BEGIN SELECT 1; END;");
+    auto report = admin->maintenance().check();
+    ASSERT_OK(report);
+    EXPECT_FALSE(report->schemaOk);
+    EXPECT_FALSE(report->ok());
+    EXPECT_NE(report->problems.find("trigger"), std::string::npos) << report->problems;
+}
+
+TEST_F(SchemaTamper, AnUntouchedStoreOpensAfterEveryKindOfUse) {
+    // Rotation, backup and a purge rewrite the file (copy, export, VACUUM); the schema they leave is the one
+    // the check expects.
+    {
+        auto admin = open("admin");
+        ASSERT_OK(admin);
+        ASSERT_OK(admin->maintenance().rekey());
+    }
+    {
+        auto admin = open("admin");
+        ASSERT_OK(admin);
+        ASSERT_OK(admin->retention().purge(false));
+    }
+    EXPECT_OK(open("officer1"));
 }
 
 } // namespace

@@ -71,6 +71,7 @@ enum class ErrorCode {
     LegalHold,      ///< the record is under a legal hold: it may not be erased or purged
     ShareInvalid,   ///< a sharing package fails to verify or to decrypt, or is not for this recipient
     AuditInvalid,   ///< an audit export or checkpoint is malformed or does not verify
+    StoreTampered,  ///< the store's schema holds a trigger, view, table or index SecondLine did not create
 };
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".

@@ -39,8 +39,9 @@ struct CheckReport {
     bool integrityOk = false;       ///< PRAGMA integrity_check
     bool cipherIntegrityOk = false; ///< PRAGMA cipher_integrity_check (every page's HMAC)
     bool auditChainOk = false;      ///< the audit hash chain verifies
+    bool schemaOk = false;          ///< the schema holds exactly what SecondLine creates (no trigger, view or extra)
     std::string problems;           ///< what failed, without personal data
-    [[nodiscard]] bool ok() const { return integrityOk && cipherIntegrityOk && auditChainOk; }
+    [[nodiscard]] bool ok() const { return integrityOk && cipherIntegrityOk && auditChainOk && schemaOk; }
 };
 
 /// store.maintenance(): rotation, backup, checks.
