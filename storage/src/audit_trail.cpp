@@ -69,9 +69,9 @@ Result<std::vector<privacy::AuditEntry>> AuditTrail::entries() {
 Result<std::vector<privacy::AuditEntry>> detail::readAuditTrail(StoreImpl& im, Access& a) {
     auto q =
         a.db().prepare(im.schema >= 4 ? "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
-                                       "prev_hash, hash, justification, signature FROM audit ORDER BY seq;"
-                                     : "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
-                                       "prev_hash, hash FROM audit ORDER BY seq;");
+                                        "prev_hash, hash, justification, signature FROM audit ORDER BY seq;"
+                                      : "SELECT seq, time_utc, user_name, role, action, record_id, purpose, detail, "
+                                        "prev_hash, hash FROM audit ORDER BY seq;");
     if (!q) return fail(q.error());
     std::vector<privacy::AuditEntry> out;
     for (;;) {

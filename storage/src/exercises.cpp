@@ -25,9 +25,10 @@ Result<std::int64_t> Exercises::add(const ExerciseResult& result) {
         result.problemsCaught > result.problemsPlanted || !count(result.falseAlarms) || !(result.seconds >= 0.0) ||
         result.seconds > 86400.0)
         return fail(ErrorCode::InvalidArgument, "an exercise result out of range");
-    auto ins = tx->db().prepare("INSERT INTO exercise_results (time_utc, user_id, pack, exercise, problem, fields_right, "
-                             "fields_total, problems_caught, problems_planted, false_alarms, milliseconds) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);");
+    auto ins =
+        tx->db().prepare("INSERT INTO exercise_results (time_utc, user_id, pack, exercise, problem, fields_right, "
+                         "fields_total, problems_caught, problems_planted, false_alarms, milliseconds) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);");
     if (!ins) return fail(ins.error());
     ins->bind(1, core::formatUtc(im.clock->now()))
         .bind(2, im.userId)
@@ -56,9 +57,9 @@ Result<std::vector<ExerciseResult>> Exercises::list() {
     if (!tx) return fail(tx.error());
     if (!im.training) return fail(ErrorCode::PermissionDenied, "exercise results are kept in training stores only");
     auto q = tx->db().prepare("SELECT x.id, x.time_utc, u.name, x.pack, x.exercise, x.problem, x.fields_right, "
-                           "x.fields_total, x.problems_caught, x.problems_planted, x.false_alarms, x.milliseconds "
-                           "FROM exercise_results x JOIN users u ON u.id = x.user_id "
-                           "WHERE (? OR x.user_id = ?) ORDER BY x.id;");
+                              "x.fields_total, x.problems_caught, x.problems_planted, x.false_alarms, x.milliseconds "
+                              "FROM exercise_results x JOIN users u ON u.id = x.user_id "
+                              "WHERE (? OR x.user_id = ?) ORDER BY x.id;");
     if (!q) return fail(q.error());
     q->bind(1, std::int64_t{im.readsAny() ? 1 : 0}).bind(2, im.userId);
     std::vector<ExerciseResult> out;

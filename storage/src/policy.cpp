@@ -50,7 +50,7 @@ Status Store::loadPolicy(std::string_view packText) {
     auto pack = privacy::Policy::parse(packText);
     if (!pack) return fail(pack.error());
     auto ins = tx->db().prepare("INSERT INTO policy (loaded_utc, loaded_by, name, version, hash, text) "
-                             "VALUES (?,?,?,?,?,?);");
+                                "VALUES (?,?,?,?,?,?);");
     if (!ins) return fail(ins.error());
     ins->bind(1, core::formatUtc(im.clock->now())).bind(2, im.user).bind(3, pack->name()).bind(4, pack->version());
     ins->bind(5, pack->hash()).bind(6, pack->text());

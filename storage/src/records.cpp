@@ -85,10 +85,10 @@ Result<std::int64_t> insertRecord(StoreImpl& im, Access& a, const validation::Tr
     const validation::TravelDocument document = detail::minimized(given, profile);
     const auto indexes = detail::blindIndexesOf(im.indexKey, document);
     if (auto s = a.db().run("INSERT INTO records (created_utc, officer_id, source, purpose, format, valid, document, "
-                           "idx_document, idx_name_birth, encounter_id) VALUES (?,?,?,?,?,?,?,?,?,?);",
-                           now, im.userId, encounter.source, encounter.purpose,
-                           std::string_view(validation::formatName(document.format)), document.valid(),
-                           detail::encodeDocument(document), indexes.document, indexes.nameBirth, encounterId);
+                            "idx_document, idx_name_birth, encounter_id) VALUES (?,?,?,?,?,?,?,?,?,?);",
+                            now, im.userId, encounter.source, encounter.purpose,
+                            std::string_view(validation::formatName(document.format)), document.valid(),
+                            detail::encodeDocument(document), indexes.document, indexes.nameBirth, encounterId);
         !s)
         return fail(s.error());
     const std::int64_t id = a.db().lastInsertId();
@@ -101,8 +101,8 @@ Result<std::int64_t> insertEncounter(StoreImpl& im, Access& a, const EncounterIn
                                      const std::string& now) {
     if (auto s =
             a.db().run("INSERT INTO encounters (started_utc, location, desk, officer_id, purpose, outcome, notes) "
-                      "VALUES (?,?,?,?,?,?,?);",
-                      now, encounter.location, encounter.desk, im.userId, encounter.purpose, outcome, encounter.notes);
+                       "VALUES (?,?,?,?,?,?,?);",
+                       now, encounter.location, encounter.desk, im.userId, encounter.purpose, outcome, encounter.notes);
         !s)
         return fail(s.error());
     return a.db().lastInsertId();
@@ -122,9 +122,9 @@ Result<std::int64_t> insertImage(StoreImpl& im, Access& a, std::int64_t recordId
                                                   " image at most " + std::to_string(*limit) +
                                                   " pixels on its longer side");
     if (auto s = a.db().run("INSERT INTO images (record_id, kind, media_type, width, height, data) "
-                           "VALUES (?,?,?,?,?,?);",
-                           recordId, imageKindName(image.kind), image.mediaType, image.width, image.height,
-                           std::span<const std::uint8_t>(image.data));
+                            "VALUES (?,?,?,?,?,?);",
+                            recordId, imageKindName(image.kind), image.mediaType, image.width, image.height,
+                            std::span<const std::uint8_t>(image.data));
         !s)
         return fail(s.error());
     const std::int64_t id = a.db().lastInsertId();
@@ -138,15 +138,15 @@ Result<std::int64_t> insertFlag(StoreImpl& im, Access& a, std::int64_t recordId,
                                 const ReferralDraft& flag) {
     const std::string now = core::formatUtc(im.clock->now());
     if (auto s = a.db().run("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, created_by, "
-                           "basis) VALUES (?,?,?,?,'open',?,?,?);",
-                           recordId, flagKindName(flag.kind), flag.reason, flag.referredTo, now, im.userId,
-                           referralBasisName(flag.basis));
+                            "basis) VALUES (?,?,?,?,'open',?,?,?);",
+                            recordId, flagKindName(flag.kind), flag.reason, flag.referredTo, now, im.userId,
+                            referralBasisName(flag.basis));
         !s)
         return fail(s.error());
     const std::int64_t id = a.db().lastInsertId();
     if (auto s = a.db().run("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) "
-                           "VALUES (?,?,?,'open',?);",
-                           id, now, im.userId, flag.reason);
+                            "VALUES (?,?,?,'open',?);",
+                            id, now, im.userId, flag.reason);
         !s)
         return fail(s.error());
     if (auto s = im.audit(privacy::AuditAction::FlagCreate, recordId, purpose, std::string(flagKindName(flag.kind)));
@@ -200,12 +200,12 @@ Status applyCorrection(StoreImpl& im, Access& a, std::int64_t recordId, std::str
     if (field == "expiry_date") doc->expiryDate = *checked->date;
     const auto indexes = detail::blindIndexesOf(im.indexKey, *doc);
     if (auto s = a.db().run("UPDATE records SET document = ?, idx_document = ?, idx_name_birth = ? WHERE id = ?;",
-                           detail::encodeDocument(*doc), indexes.document, indexes.nameBirth, recordId);
+                            detail::encodeDocument(*doc), indexes.document, indexes.nameBirth, recordId);
         !s)
         return s;
     if (auto s = a.db().run("INSERT INTO record_history (record_id, time_utc, user_id, field, old_value, new_value, "
-                           "reason) VALUES (?,?,?,?,?,?,?);",
-                           recordId, core::formatUtc(im.clock->now()), im.userId, field, old, value, reason);
+                            "reason) VALUES (?,?,?,?,?,?,?);",
+                            recordId, core::formatUtc(im.clock->now()), im.userId, field, old, value, reason);
         !s)
         return s;
     if (auto s = detail::factsAfterRectify(a.db(), recordId, *doc); !s) return s;
@@ -213,9 +213,10 @@ Status applyCorrection(StoreImpl& im, Access& a, std::int64_t recordId, std::str
                     std::string(reason));
 }
 
-Status closeEncounterIn(StoreImpl& im, Access& a, std::int64_t encounterId, std::string_view outcome, const std::string& purpose) {
+Status closeEncounterIn(StoreImpl& im, Access& a, std::int64_t encounterId, std::string_view outcome,
+                        const std::string& purpose) {
     if (auto s = a.db().run("UPDATE encounters SET outcome = ?, closed_utc = ? WHERE id = ?;", outcome,
-                           core::formatUtc(im.clock->now()), encounterId);
+                            core::formatUtc(im.clock->now()), encounterId);
         !s)
         return s;
     return im.audit(privacy::AuditAction::EncounterClose, std::nullopt, purpose,
@@ -558,9 +559,10 @@ Status Flags::update(std::int64_t flagId, FlagStatus status, std::string_view no
     if (!*row) return fail(ErrorCode::RecordNotFound, "no flag with that id");
     const std::int64_t recordId = q->int64(0);
     q = {};
-    if (auto s = tx->db().run("UPDATE flags SET status = ? WHERE id = ?;", flagStatusName(status), flagId); !s) return s;
+    if (auto s = tx->db().run("UPDATE flags SET status = ? WHERE id = ?;", flagStatusName(status), flagId); !s)
+        return s;
     if (auto s = tx->db().run("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) VALUES (?,?,?,?,?);",
-                           flagId, core::formatUtc(im.clock->now()), im.userId, flagStatusName(status), note);
+                              flagId, core::formatUtc(im.clock->now()), im.userId, flagStatusName(status), note);
         !s)
         return s;
     if (auto s =
@@ -626,10 +628,11 @@ Result<std::vector<Flag>> Flags::list(bool openOnly) {
     auto tx = im.begin(privacy::Action::FlagRecord);
     if (!tx) return fail(tx.error());
     const bool all = privacy::decide(im.pack(), im.role, privacy::Action::ReviewFlags, im.context()).allowed;
-    auto out = readFlags(tx->db(), tx->db().query(std::string(kFlagColumns) +
-                                                "JOIN records r ON r.id = f.record_id WHERE (? OR r.officer_id = ?) "
-                                                "AND (? = 0 OR f.status = 'open') ORDER BY f.id;",
-                                            all, im.userId, openOnly));
+    auto out =
+        readFlags(tx->db(), tx->db().query(std::string(kFlagColumns) +
+                                               "JOIN records r ON r.id = f.record_id WHERE (? OR r.officer_id = ?) "
+                                               "AND (? = 0 OR f.status = 'open') ORDER BY f.id;",
+                                           all, im.userId, openOnly));
     if (!out) return fail(out.error());
     if (auto s = im.audit(privacy::AuditAction::FlagList, std::nullopt, "supervision",
                           std::to_string(out->size()) + " flags");

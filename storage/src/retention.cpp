@@ -141,7 +141,8 @@ Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automa
             !s)
             return fail(s.error());
         // The erased rows leave the file (secure_delete has zeroed their pages).
-        if (auto s = im.commit(*tx, report.erased > 0 ? StoreImpl::AfterCommit::Compact : StoreImpl::AfterCommit::Nothing);
+        if (auto s =
+                im.commit(*tx, report.erased > 0 ? StoreImpl::AfterCommit::Compact : StoreImpl::AfterCommit::Nothing);
             !s)
             return fail(s.error());
     }

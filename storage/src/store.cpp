@@ -133,8 +133,8 @@ bool StoreImpl::readsAny() const {
 
 Status StoreImpl::requireVisible(Access& access, std::int64_t id) {
     auto q = access.db().prepare(std::string("SELECT 1 FROM records r LEFT JOIN encounters e ON e.id = r.encounter_id "
-                                    "WHERE r.id = ? AND ") +
-                        kVisibleRecord + ";");
+                                             "WHERE r.id = ? AND ") +
+                                 kVisibleRecord + ";");
     if (!q) return fail(q.error());
     q->bind(1, id).bind(2, std::int64_t{readsAny() ? 1 : 0}).bind(3, userId);
     auto row = q->step();

@@ -87,7 +87,7 @@ private:
 };
 
 struct StoreImpl {
-    detail::FileLock lock; // released last: members are destroyed in reverse order
+    detail::FileLock lock;      // released last: members are destroyed in reverse order
     core::SecretBytes key;      // the database key SQLCipher uses
     core::SecretBytes storeKey; // what the users' slots wrap; seals the database key, keys the slot file's MAC
     core::SecretBytes indexKey; // blind indexes, derived from the store key (stable across rotations)

@@ -49,7 +49,7 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
         if (!tx) return fail(tx.error());
         if (auto s = im.requireVisible(*tx, recordId); !s) return s;
         auto q = tx->db().prepare("SELECT r.legal_hold, e.outcome FROM records r "
-                               "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ?;");
+                                  "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ?;");
         if (!q) return fail(q.error());
         q->bind(1, recordId);
         auto row = q->step();
@@ -242,7 +242,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
     for (auto& [name, value] : payload.fields) std::fill(value.begin(), value.end(), '\0');
     if (!sealed) return fail(sealed.error());
     auto ins = tx->db().prepare("INSERT INTO disclosures (record_id, time_utc, user_id, agreement, recipient, purpose, "
-                             "legal_reference, fields) VALUES (?,?,?,?,?,?,?,?);");
+                                "legal_reference, fields) VALUES (?,?,?,?,?,?,?,?);");
     if (!ins) return fail(ins.error());
     ins->bind(1, recordId).bind(2, core::formatUtc(payload.created)).bind(3, im.userId).bind(4, agreement->name);
     ins->bind(5, agreement->recipient).bind(6, agreement->purpose).bind(7, agreement->legalReference);

@@ -403,8 +403,7 @@ TEST_F(SchemaTamper, ATriggerThatDropsAuditEntriesIsRefusedAtOpen) {
 }
 
 TEST_F(SchemaTamper, AViewAnExtraTableOrAnExtraIndexIsRefused) {
-    for (const char* sql : {"CREATE VIEW everyone AS SELECT * FROM records;",
-                            "CREATE TABLE stash (x BLOB);",
+    for (const char* sql : {"CREATE VIEW everyone AS SELECT * FROM records;", "CREATE TABLE stash (x BLOB);",
                             "CREATE INDEX records_by_time ON records(created_utc);"}) {
         test::TempDir copyDir;
         const std::string copy = copyDir.file("store.db");
