@@ -108,7 +108,7 @@ Status StoreImpl::commit(Transaction& tx) {
     return tx.commit();
 }
 
-Status StoreImpl::audit(privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
+Status StoreImpl::audit(privacy::AuditAction action, std::optional<core::RecordId> recordId, std::string purpose,
                         std::string detail, std::string justification) {
     auto written = appendAudit(db, *clock, user, role, std::move(action), recordId, std::move(purpose),
                                std::move(detail), signer ? &*signer : nullptr, std::move(justification));
@@ -120,7 +120,7 @@ bool StoreImpl::readsAny() const {
     return privacy::decide(pack(), role, privacy::Action::ReadAnyRecord, context()).allowed;
 }
 
-Status StoreImpl::requireVisible(std::int64_t id) {
+Status StoreImpl::requireVisible(core::RecordId id) {
     auto q = db.prepare(std::string("SELECT 1 FROM records r LEFT JOIN encounters e ON e.id = r.encounter_id "
                                     "WHERE r.id = ? AND ") +
                         kVisibleRecord + ";");
