@@ -4,6 +4,7 @@
 #include <secondline/capture/capture_session.h>
 #include <secondline/capture/source.h>
 #include <secondline/core/error.h>
+#include <secondline/core/ids.h>
 #include <secondline/storage/store.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace secondline::cli {
 
@@ -46,6 +48,13 @@ void addKdfOptions(CLI::App& cmd, StoreOptions& options);
 void addStoreOptions(CLI::App& cmd, StoreOptions& options, bool userRequired = true);
 /// The store path: --store, or the default for the mode.
 [[nodiscard]] std::string storePath(const StoreOptions& options);
+/// Adds the argument `name` that names a record or flag: an integer (as CLI11 parses any integer option, with
+/// the same usage error when it is not one) turned into the strong id `id` here, at the edge.
+template <class Tag>
+CLI::Option* addIdOption(CLI::App& cmd, std::string name, core::StrongId<Tag>& id, std::string description) {
+    return cmd.add_option_function<std::int64_t>(
+        std::move(name), [&id](const std::int64_t& value) { id = core::StrongId<Tag>{value}; }, std::move(description));
+}
 
 /// Opens the store as the user, reading their password; on failure prints the error, sets `rc` and returns
 /// nullopt. A break-glass session is announced on stderr.

@@ -86,7 +86,7 @@ int runDemo(const DemoArgs& a) {
     if (!store) return printError(store.error()), exitFor(store.error());
     auto id = store->records().add(document, {.source = "synthetic"});
     if (!id) return printError(id.error()), exitFor(id.error());
-    fmt::print("4. stored as record {} in the encrypted training store {}\n", *id, path);
+    fmt::print("4. stored as record {} in the encrypted training store {}\n", id->value(), path);
     store->close();
 
     // 5. Unlock again and read it back.
@@ -95,7 +95,8 @@ int runDemo(const DemoArgs& a) {
     if (!again) return printError(again.error()), exitFor(again.error());
     auto rec = again->records().get(*id);
     if (!rec) return printError(rec.error()), exitFor(rec.error());
-    fmt::print("5. read back record {} (stored {} by {}):\n", rec->id, core::formatUtc(rec->created), rec->officer);
+    fmt::print("5. read back record {} (stored {} by {}):\n", rec->id.value(), core::formatUtc(rec->created),
+               rec->officer);
     for (const auto& f : rec->document.fields)
         fmt::print("     {:<16} {:<32} {}\n", f.name, f.value, f.checkDigitVerified ? "check digit ok" : "");
     for (const auto& f : rec->document.findings)

@@ -308,7 +308,7 @@ int runSubjectExport(const SubjectArgs& a) {
     json images = json::array();
     int n = 0;
     for (const auto& [recordId, image] : data->images) {
-        const std::string name = fmt::format("record-{}-{}-{}.{}", recordId,
+        const std::string name = fmt::format("record-{}-{}-{}.{}", recordId.value(),
                                              image.kind == storage::ImageKind::Portrait ? "portrait" : "document", ++n,
                                              image.mediaType == "image/png" ? "png" : "jpg");
         if (auto s = writeNewFile(a.out + "/" + name, std::string_view(reinterpret_cast<const char*>(image.data.data()),
@@ -360,7 +360,7 @@ int runSubjectExport(const SubjectArgs& a) {
 
 struct RecordArgs {
     StoreOptions store;
-    std::int64_t id = 0;
+    core::RecordId id{};
     std::string field;
     std::string value;
     std::string reason;
@@ -382,7 +382,7 @@ int runClose(const RecordArgs& a) {
     if (!store) return rc;
     auto rec = store->records().get(a.id);
     if (!rec) return report(rec.error());
-    const auto encounter = rec->encounter.encounterId.value_or(0);
+    const auto encounter = rec->encounter.encounterId.value_or(core::EncounterId{});
     if (auto s = store->records().closeEncounter(encounter, a.outcome); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"encounter_id", encounter}, {"outcome", a.outcome}}) << '\n';
     return kOk;
@@ -410,7 +410,7 @@ int runErase(const RecordArgs& a) {
 
 struct ShareArgs {
     StoreOptions store;
-    std::int64_t id = 0;
+    core::RecordId id{};
     std::string agreement;
     std::string justification;
     std::string out;
@@ -558,27 +558,27 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     auto* records = app.get_subcommand("records");
     auto recordArgs = std::make_shared<RecordArgs>();
     auto* rectifyCmd = records->add_subcommand("rectify", "Correct a field with a reason (the old value is kept)");
-    rectifyCmd->add_option("id", recordArgs->id, "Record id")->required();
+    addIdOption(*rectifyCmd, "id", recordArgs->id, "Record id")->required();
     rectifyCmd->add_option("--field", recordArgs->field, "Field name, e.g. given_names")->required();
     rectifyCmd->add_option("--value", recordArgs->value, "The correct value")->required();
     rectifyCmd->add_option("--reason", recordArgs->reason, "Why")->required();
     addStoreOptions(*rectifyCmd, recordArgs->store);
     rectifyCmd->callback([&ctx, recordArgs] { ctx.exitCode = runRectify(*recordArgs); });
     auto* closeCmd = records->add_subcommand("close", "Close the record's encounter with its outcome");
-    closeCmd->add_option("id", recordArgs->id, "Record id")->required();
+    addIdOption(*closeCmd, "id", recordArgs->id, "Record id")->required();
     closeCmd->add_option("--outcome", recordArgs->outcome, "e.g. cleared, referred, refused")->required();
     addStoreOptions(*closeCmd, recordArgs->store);
     closeCmd->callback([&ctx, recordArgs] { ctx.exitCode = runClose(*recordArgs); });
     for (const bool hold : {true, false}) {
         auto* cmd = records->add_subcommand(
             hold ? "hold" : "release", hold ? "Place a legal hold (no purge, no erasure)" : "Release a legal hold");
-        cmd->add_option("id", recordArgs->id, "Record id")->required();
+        addIdOption(*cmd, "id", recordArgs->id, "Record id")->required();
         cmd->add_option("--reason", recordArgs->reason, "Why (e.g. the court order's reference)")->required();
         addStoreOptions(*cmd, recordArgs->store);
         cmd->callback([&ctx, recordArgs, hold] { ctx.exitCode = runHold(*recordArgs, hold); });
     }
     auto* eraseCmd = records->add_subcommand("erase", "Erase a record on the traveller's request, where allowed");
-    eraseCmd->add_option("id", recordArgs->id, "Record id")->required();
+    addIdOption(*eraseCmd, "id", recordArgs->id, "Record id")->required();
     eraseCmd->add_option("--reason", recordArgs->reason, "Why (e.g. the request's reference)")->required();
     addStoreOptions(*eraseCmd, recordArgs->store);
     eraseCmd->callback([&ctx, recordArgs] { ctx.exitCode = runErase(*recordArgs); });
@@ -590,7 +590,7 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     keygenCmd->add_option("--out", shareArgs->out, "New key file (owner-only)")->required();
     keygenCmd->callback([&ctx, shareArgs] { ctx.exitCode = runShareKeygen(*shareArgs); });
     auto* shareExportCmd = share->add_subcommand("export", "Seal a record's allowed fields for the recipient");
-    shareExportCmd->add_option("id", shareArgs->id, "Record id")->required();
+    addIdOption(*shareExportCmd, "id", shareArgs->id, "Record id")->required();
     shareExportCmd->add_option("--agreement", shareArgs->agreement, "Agreement name in the policy pack")->required();
     shareExportCmd->add_option("--justification", shareArgs->justification, "Why (audited)")->required();
     shareExportCmd->add_option("--out", shareArgs->out, "New file")->required();

@@ -287,7 +287,7 @@ int runIngest(const IngestArgs& a) {
 
 struct RecordsArgs {
     StoreOptions store;
-    std::int64_t id = 0;
+    core::RecordId id{};
 };
 
 void printSummaries(const std::vector<storage::RecordSummary>& list) {
@@ -472,7 +472,7 @@ int runRecordsShow(const RecordsArgs& a) {
 
 struct FlagArgs {
     StoreOptions store;
-    std::int64_t recordId = 0;
+    core::RecordId recordId{};
     std::string reason;
     std::string referTo;
     std::string basis = "none";
@@ -535,7 +535,7 @@ int runFlagsList(const FlagsListArgs& a) {
 
 struct FlagUpdateArgs {
     StoreOptions store;
-    std::int64_t flagId = 0;
+    core::FlagId flagId{};
     std::string status;
     std::string note;
 };
@@ -614,7 +614,7 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto show = std::make_shared<RecordsArgs>();
     auto* showCmd = records->add_subcommand("show", "One record as JSON");
     addStoreOptions(*showCmd, show->store);
-    showCmd->add_option("id", show->id, "Record id")->required();
+    addIdOption(*showCmd, "id", show->id, "Record id")->required();
     showCmd->callback([show, &ctx] { ctx.exitCode = runRecordsShow(*show); });
     auto find = std::make_shared<FindArgs>();
     auto* findCmd = records->add_subcommand("find", "Find records by document or by name and birth date (JSON lines; "
@@ -628,7 +628,7 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto* flagCmd = records->add_subcommand("flag", "Flag a record for a supervisor's review, or refer it with "
                                                     "--refer SERVICE (JSON; exit 1 when no such record)");
     addStoreOptions(*flagCmd, flag->store);
-    flagCmd->add_option("id", flag->recordId, "Record id")->required();
+    addIdOption(*flagCmd, "id", flag->recordId, "Record id")->required();
     flagCmd->add_option("--reason", flag->reason, "Why (no personal data beyond what the record holds)")->required();
     flagCmd->add_option("--refer", flag->referTo, "Service the record is referred to");
     flagCmd->add_option("--basis", flag->basis,
@@ -647,7 +647,7 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto* flagUpdateCmd = flags->add_subcommand("update", "Move a flag to a new status with a note (supervisors; JSON; "
                                                           "exit 1 when no such flag)");
     addStoreOptions(*flagUpdateCmd, flagUpdate->store);
-    flagUpdateCmd->add_option("id", flagUpdate->flagId, "Flag id")->required();
+    addIdOption(*flagUpdateCmd, "id", flagUpdate->flagId, "Flag id")->required();
     flagUpdateCmd->add_option("--status", flagUpdate->status, "open, resolved or dismissed")->required();
     flagUpdateCmd->add_option("--note", flagUpdate->note, "The reviewer's note")->required();
     flagUpdateCmd->callback([flagUpdate, &ctx] { ctx.exitCode = runFlagsUpdate(*flagUpdate); });

@@ -4,10 +4,12 @@
 
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/core/error.h>
+#include <secondline/core/ids.h>
 #include <secondline/validation/travel_document.h>
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,3 +29,10 @@ namespace secondline::app {
 [[nodiscard]] std::string dumpLine(const nlohmann::json& j);
 
 } // namespace secondline::app
+
+/// Record, encounter and flag ids are written as the store's integer ({"record_id": 42}), as they always
+/// were: the JSON contract does not change with the type.
+template <class Tag>
+struct nlohmann::adl_serializer<secondline::core::StrongId<Tag>> {
+    static void to_json(nlohmann::json& j, secondline::core::StrongId<Tag> id) { j = id.value(); }
+};

@@ -265,7 +265,7 @@ void OfficerScreen::setBusy(bool busy) {
     m_records->setEnabled(idle);
 }
 
-void OfficerScreen::refresh(std::optional<std::int64_t> select) {
+void OfficerScreen::refresh(std::optional<core::RecordId> select) {
     if (m_ctx.busy()) return;
     auto list = m_ctx.store().records().list();
     m_records->setRowCount(0);
@@ -277,8 +277,8 @@ void OfficerScreen::refresh(std::optional<std::int64_t> select) {
     for (const auto& r : *list) {
         const int row = m_records->rowCount();
         m_records->insertRow(row);
-        auto* id = new QTableWidgetItem(QString::number(r.id));
-        id->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(r.id));
+        auto* id = new QTableWidgetItem(QString::number(r.id.value()));
+        id->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(r.id.value()));
         m_records->setItem(row, 0, id);
         m_records->setItem(row, 1, new QTableWidgetItem(fromStd(core::formatUtc(r.created))));
         m_records->setItem(row, 2, new QTableWidgetItem(fromStd(r.format)));
@@ -287,13 +287,13 @@ void OfficerScreen::refresh(std::optional<std::int64_t> select) {
     }
 }
 
-std::optional<std::int64_t> OfficerScreen::selectedRecord() const {
+std::optional<core::RecordId> OfficerScreen::selectedRecord() const {
     const auto rows = m_records->selectionModel()->selectedRows();
     if (rows.isEmpty()) return std::nullopt;
-    return m_records->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong();
+    return core::RecordId{m_records->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong()};
 }
 
-void OfficerScreen::showSaved(std::int64_t id) {
+void OfficerScreen::showSaved(core::RecordId id) {
     if (m_pending) return; // a reading under review stays until it is saved or replaced
     auto rec = m_ctx.store().records().get(id);
     if (!rec) {
@@ -302,7 +302,7 @@ void OfficerScreen::showSaved(std::int64_t id) {
     }
     m_review->showRecord(*rec);
     m_image->setPixmap(QPixmap());
-    m_image->setText(tr("Record %1 (saved)").arg(id));
+    m_image->setText(tr("Record %1 (saved)").arg(id.value()));
     if (auto images = m_ctx.store().records().images(id); images && !images->empty()) {
         QImage picture;
         if (picture.loadFromData(images->front().data.data(), static_cast<int>(images->front().data.size())))
@@ -485,7 +485,7 @@ void OfficerScreen::startReferral() {
         }
         m_refer->setChecked(false);
         m_referReason->clear();
-        m_ctx.setStatus(tr("Record %1 referred to a supervisor").arg(*id));
+        m_ctx.setStatus(tr("Record %1 referred to a supervisor").arg(id->value()));
     }
 }
 
@@ -509,7 +509,7 @@ void OfficerScreen::save() {
         return;
     }
     struct Result {
-        std::optional<std::int64_t> id;
+        std::optional<core::RecordId> id;
         std::optional<core::Error> error;
     };
     auto result = std::make_shared<Result>();
@@ -554,12 +554,12 @@ void OfficerScreen::save() {
             m_notes->clear();
             m_image->setPixmap(QPixmap());
             m_image->setText(tr("Saved. Next document: F5 or Ctrl+O."));
-            QString status = tr("Saved record %1").arg(*result->id);
+            QString status = tr("Saved record %1").arg(result->id->value());
             if (refer) status += tr(", referred to a supervisor");
             if (outcome != "open") status += tr(", encounter closed as %1").arg(fromStd(outcome));
             m_ctx.setStatus(status);
             refresh(result->id);
-            emit saved(*result->id);
+            emit saved(result->id->value());
         });
     if (!started) {
         m_ctx.setStatus(tr("Still busy: save again when the last step is done"));

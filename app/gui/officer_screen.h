@@ -10,6 +10,7 @@
 #include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/capture/source.h>
+#include <secondline/core/ids.h>
 
 #include <QFutureWatcher>
 #include <QThreadPool>
@@ -60,7 +61,7 @@ public:
     /// Asks for a referral at save (or refers the selected saved record) and puts the keyboard on the reason.
     void startReferral();
     /// Reloads this user's records.
-    void refresh(std::optional<std::int64_t> select = std::nullopt);
+    void refresh(std::optional<core::RecordId> select = std::nullopt);
     void refreshDevices();
 
     // For tests and screenshots.
@@ -95,10 +96,10 @@ private:
     void startCapture(const QString& what, std::function<Outcome(capture::MrzReader&)> read);
     void onCaptured(Outcome outcome);
     void showImage(const capture::Image& image, const capture::MrzReading* reading);
-    void showSaved(std::int64_t id);
+    void showSaved(core::RecordId id);
     void setBusy(bool busy);
     void loadEncounterChoices();
-    [[nodiscard]] std::optional<std::int64_t> selectedRecord() const;
+    [[nodiscard]] std::optional<core::RecordId> selectedRecord() const;
     [[nodiscard]] QString referralReason() const;
     /// The referral as typed: its basis and reason.
     [[nodiscard]] storage::ReferralDraft referralDraft() const;

@@ -121,10 +121,10 @@ void SupervisorScreen::refresh() {
         const std::string basis =
             f.basis == storage::ReferralBasis::None ? std::string{} : std::string(storage::referralBasisName(f.basis));
         const std::string& reason = f.reason;
-        auto* id = new QTableWidgetItem(QString::number(f.id));
-        id->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(f.id));
+        auto* id = new QTableWidgetItem(QString::number(f.id.value()));
+        id->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(f.id.value()));
         m_queue->setItem(row, 0, id);
-        m_queue->setItem(row, 1, new QTableWidgetItem(QString::number(f.recordId)));
+        m_queue->setItem(row, 1, new QTableWidgetItem(QString::number(f.recordId.value())));
         m_queue->setItem(row, 2, new QTableWidgetItem(ageText(now - raised)));
         m_queue->setItem(row, 3,
                          new QTableWidgetItem(basis.empty() ? (f.kind == storage::FlagKind::Referral
@@ -138,9 +138,9 @@ void SupervisorScreen::refresh() {
     m_queue->resizeColumnsToContents();
 }
 
-void SupervisorScreen::selectFlag(std::int64_t flagId) {
+void SupervisorScreen::selectFlag(core::FlagId flagId) {
     for (int row = 0; row < m_queue->rowCount(); ++row)
-        if (m_queue->item(row, 0)->data(Qt::UserRole).toLongLong() == flagId) m_queue->selectRow(row);
+        if (m_queue->item(row, 0)->data(Qt::UserRole).toLongLong() == flagId.value()) m_queue->selectRow(row);
 }
 
 void SupervisorScreen::showFlag(int row) {
@@ -152,7 +152,7 @@ void SupervisorScreen::showFlag(int row) {
         m_ctx.reportError(rec.error());
         return;
     }
-    auto* fields = new QTreeWidgetItem(m_detail, {tr("Record %1").arg(rec->id), QString()});
+    auto* fields = new QTreeWidgetItem(m_detail, {tr("Record %1").arg(rec->id.value()), QString()});
     for (const auto& f : rec->document.fields) {
         const auto* c = [&]() -> const validation::CheckResult* {
             for (const auto& k : rec->document.checks)
@@ -165,7 +165,8 @@ void SupervisorScreen::showFlag(int row) {
     }
     for (const auto& finding : rec->document.findings)
         new QTreeWidgetItem(fields, {tr("Finding"), fromStd(finding.message)});
-    auto* encounter = new QTreeWidgetItem(m_detail, {tr("Encounter %1").arg(*rec->encounter.encounterId), QString()});
+    auto* encounter =
+        new QTreeWidgetItem(m_detail, {tr("Encounter %1").arg(rec->encounter.encounterId->value()), QString()});
     new QTreeWidgetItem(encounter, {tr("Officer"), fromStd(rec->officer)});
     new QTreeWidgetItem(encounter, {tr("Captured (UTC)"), fromStd(core::formatUtc(rec->created))});
     new QTreeWidgetItem(encounter, {tr("Purpose"), fromStd(rec->encounter.purpose)});
@@ -179,7 +180,7 @@ void SupervisorScreen::showFlag(int row) {
                             {fieldLabel(r.field), tr("“%1” → “%2” by %3 on %4: %5")
                                                       .arg(fromStd(r.oldValue), fromStd(r.newValue), fromStd(r.user),
                                                            fromStd(core::formatUtc(r.time)), fromStd(r.reason))});
-    auto* events = new QTreeWidgetItem(m_detail, {tr("Flag %1 history").arg(flag.id), QString()});
+    auto* events = new QTreeWidgetItem(m_detail, {tr("Flag %1 history").arg(flag.id.value()), QString()});
     for (const auto& e : flag.history)
         new QTreeWidgetItem(events, {fromStd(core::formatUtc(e.time)),
                                      tr("%1 by %2: %3").arg(statusWords(e.status), fromStd(e.user), fromStd(e.note))});
@@ -199,13 +200,13 @@ bool SupervisorScreen::decide(storage::FlagStatus status) {
         m_note->setFocus();
         return false;
     }
-    const auto id = m_queue->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong();
+    const core::FlagId id{m_queue->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong()};
     if (auto s = m_ctx.store().flags().update(id, status, toStd(note)); !s) {
         m_ctx.reportError(s.error());
         return false;
     }
     m_note->clear();
-    m_ctx.setStatus(tr("Flag %1 %2").arg(id).arg(statusWords(status)));
+    m_ctx.setStatus(tr("Flag %1 %2").arg(id.value()).arg(statusWords(status)));
     refresh();
     return true;
 }

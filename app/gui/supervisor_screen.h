@@ -4,6 +4,8 @@
 
 #include "desk_context.h"
 
+#include <secondline/core/ids.h>
+
 #include <QWidget>
 
 #include <vector>
@@ -26,7 +28,7 @@ public:
     /// Decides the selected flag with the note typed; false (with the reason in the status line) otherwise.
     bool decide(storage::FlagStatus status);
     /// Selects the queue row of a flag.
-    void selectFlag(std::int64_t flagId);
+    void selectFlag(core::FlagId flagId);
 
     // For tests and screenshots.
     [[nodiscard]] QTableWidget* queue() const { return m_queue; }

@@ -15,7 +15,7 @@ using detail::Database;
 using detail::Transaction;
 
 Status detail::appendAudit(Database& db, const core::Clock& clock, const std::string& user, std::string_view role,
-                           privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
+                           privacy::AuditAction action, std::optional<core::RecordId> recordId, std::string purpose,
                            std::string detail, const privacy::AuditSigner* signer, std::string justification) {
     privacy::AuditEntry e;
     e.previousHash = privacy::genesisHash();
@@ -34,7 +34,7 @@ Status detail::appendAudit(Database& db, const core::Clock& clock, const std::st
     e.userName = user;
     e.role = std::string(role);
     e.action = std::string(privacy::auditActionName(action));
-    e.recordId = recordId;
+    if (recordId) e.recordId = recordId->value();
     e.purpose = std::move(purpose);
     e.detail = std::move(detail);
     if (signer) e.justification = std::move(justification);
@@ -53,7 +53,7 @@ Status detail::appendAudit(Database& db, const core::Clock& clock, const std::st
 }
 
 Status detail::appendAudit(Database& db, const core::Clock& clock, const std::string& user, privacy::Role role,
-                           privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
+                           privacy::AuditAction action, std::optional<core::RecordId> recordId, std::string purpose,
                            std::string detail, const privacy::AuditSigner* signer, std::string justification) {
     return detail::appendAudit(db, clock, user, privacy::roleName(role), action, recordId, std::move(purpose),
                                std::move(detail), signer, std::move(justification));

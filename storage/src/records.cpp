@@ -68,7 +68,7 @@ Status checkOutcome(const privacy::Policy& pack, std::string_view outcome) {
 }
 
 /// The encounter's officer and outcome, when the session may see it; RecordNotFound otherwise.
-Result<std::string> visibleEncounterPurpose(StoreImpl& im, Access& a, std::int64_t encounterId) {
+Result<std::string> visibleEncounterPurpose(StoreImpl& im, Access& a, core::EncounterId encounterId) {
     auto q = a.db().query("SELECT officer_id, outcome, purpose FROM encounters WHERE id = ?;", encounterId);
     if (!q) return fail(q.error());
     auto row = q->step();
@@ -79,9 +79,9 @@ Result<std::string> visibleEncounterPurpose(StoreImpl& im, Access& a, std::int64
 }
 
 /// Inserts one record (minimized to `profile`) with its statistics row and audit entry.
-Result<std::int64_t> insertRecord(StoreImpl& im, Access& a, const validation::TravelDocument& given,
-                                  const EncounterInfo& encounter, std::int64_t encounterId,
-                                  const privacy::MinimizationProfile& profile, const std::string& now) {
+Result<core::RecordId> insertRecord(StoreImpl& im, Access& a, const validation::TravelDocument& given,
+                                    const EncounterInfo& encounter, core::EncounterId encounterId,
+                                    const privacy::MinimizationProfile& profile, const std::string& now) {
     const validation::TravelDocument document = detail::minimized(given, profile);
     const auto indexes = detail::blindIndexesOf(im.indexKey, document);
     if (auto s = a.db().run("INSERT INTO records (created_utc, officer_id, source, purpose, format, valid, document, "
@@ -91,25 +91,25 @@ Result<std::int64_t> insertRecord(StoreImpl& im, Access& a, const validation::Tr
                             detail::encodeDocument(document), indexes.document, indexes.nameBirth, encounterId);
         !s)
         return fail(s.error());
-    const std::int64_t id = a.db().lastInsertId();
+    const core::RecordId id{a.db().lastInsertId()};
     if (auto s = detail::writeFacts(a.db(), id, document); !s) return fail(s.error());
     if (auto s = im.audit(privacy::AuditAction::RecordCreate, id, encounter.purpose, ""); !s) return fail(s.error());
     return id;
 }
 
-Result<std::int64_t> insertEncounter(StoreImpl& im, Access& a, const EncounterInfo& encounter, std::string_view outcome,
-                                     const std::string& now) {
+Result<core::EncounterId> insertEncounter(StoreImpl& im, Access& a, const EncounterInfo& encounter,
+                                          std::string_view outcome, const std::string& now) {
     if (auto s =
             a.db().run("INSERT INTO encounters (started_utc, location, desk, officer_id, purpose, outcome, notes) "
                        "VALUES (?,?,?,?,?,?,?);",
                        now, encounter.location, encounter.desk, im.userId, encounter.purpose, outcome, encounter.notes);
         !s)
         return fail(s.error());
-    return a.db().lastInsertId();
+    return core::EncounterId{a.db().lastInsertId()};
 }
 
 /// Inserts an image of a record whose purpose is `purpose`, within what the purpose keeps; audited.
-Result<std::int64_t> insertImage(StoreImpl& im, Access& a, std::int64_t recordId, const std::string& purpose,
+Result<std::int64_t> insertImage(StoreImpl& im, Access& a, core::RecordId recordId, const std::string& purpose,
                                  const ImageDraft& image) {
     // Minimization: only the images the record's purpose keeps, no larger than its profile allows (the caller
     // scales them first: imageLimit()).
@@ -134,7 +134,7 @@ Result<std::int64_t> insertImage(StoreImpl& im, Access& a, std::int64_t recordId
     return id;
 }
 
-Result<std::int64_t> insertFlag(StoreImpl& im, Access& a, std::int64_t recordId, const std::string& purpose,
+Result<core::FlagId> insertFlag(StoreImpl& im, Access& a, core::RecordId recordId, const std::string& purpose,
                                 const ReferralDraft& flag) {
     const std::string now = core::formatUtc(im.clock->now());
     if (auto s = a.db().run("INSERT INTO flags (record_id, kind, reason, referred_to, status, created_utc, created_by, "
@@ -143,7 +143,7 @@ Result<std::int64_t> insertFlag(StoreImpl& im, Access& a, std::int64_t recordId,
                             referralBasisName(flag.basis));
         !s)
         return fail(s.error());
-    const std::int64_t id = a.db().lastInsertId();
+    const core::FlagId id{a.db().lastInsertId()};
     if (auto s = a.db().run("INSERT INTO flag_history (flag_id, time_utc, user_id, status, note) "
                             "VALUES (?,?,?,'open',?);",
                             id, now, im.userId, flag.reason);
@@ -176,8 +176,8 @@ Result<CheckedCorrection> checkCorrection(std::string_view field, std::string_vi
 }
 
 /// Corrects one field of record `recordId` (visible, checked by the caller), inside the caller's transaction.
-Status applyCorrection(StoreImpl& im, Access& a, std::int64_t recordId, std::string_view field, std::string_view value,
-                       std::string_view reason) {
+Status applyCorrection(StoreImpl& im, Access& a, core::RecordId recordId, std::string_view field,
+                       std::string_view value, std::string_view reason) {
     auto checked = checkCorrection(field, value);
     if (!checked) return fail(checked.error());
     auto q = a.db().query("SELECT document, purpose FROM records WHERE id = ?;", recordId);
@@ -213,18 +213,18 @@ Status applyCorrection(StoreImpl& im, Access& a, std::int64_t recordId, std::str
                     std::string(reason));
 }
 
-Status closeEncounterIn(StoreImpl& im, Access& a, std::int64_t encounterId, std::string_view outcome,
+Status closeEncounterIn(StoreImpl& im, Access& a, core::EncounterId encounterId, std::string_view outcome,
                         const std::string& purpose) {
     if (auto s = a.db().run("UPDATE encounters SET outcome = ?, closed_utc = ? WHERE id = ?;", outcome,
                             core::formatUtc(im.clock->now()), encounterId);
         !s)
         return s;
     return im.audit(privacy::AuditAction::EncounterClose, std::nullopt, purpose,
-                    "encounter " + std::to_string(encounterId) + " " + std::string(outcome));
+                    "encounter " + std::to_string(encounterId.value()) + " " + std::string(outcome));
 }
 
 /// The purpose of record `recordId` (which exists).
-Result<std::string> recordPurpose(Database& db, std::int64_t recordId) {
+Result<std::string> recordPurpose(Database& db, core::RecordId recordId) {
     auto q = db.query("SELECT purpose FROM records WHERE id = ?;", recordId);
     if (!q) return fail(q.error());
     auto row = q->step();
@@ -358,14 +358,14 @@ Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
     return saved;
 }
 
-Result<std::int64_t> Records::add(const validation::TravelDocument& document, const EncounterInfo& encounter) {
+Result<core::RecordId> Records::add(const validation::TravelDocument& document, const EncounterInfo& encounter) {
     auto ids = addBatch({&document, 1}, encounter);
     if (!ids) return fail(ids.error());
     return ids->front();
 }
 
-Result<std::vector<std::int64_t>> Records::addBatch(std::span<const validation::TravelDocument> documents,
-                                                    const EncounterInfo& encounter) {
+Result<std::vector<core::RecordId>> Records::addBatch(std::span<const validation::TravelDocument> documents,
+                                                      const EncounterInfo& encounter) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
     // Purpose limitation and minimization: a record is written only for a purpose the pack names, and only
@@ -382,10 +382,10 @@ Result<std::vector<std::int64_t>> Records::addBatch(std::span<const validation::
         if (auto existing = visibleEncounterPurpose(im, *tx, *encounter.encounterId); !existing)
             return fail(existing.error());
     const std::string now = core::formatUtc(im.clock->now());
-    std::vector<std::int64_t> ids;
+    std::vector<core::RecordId> ids;
     ids.reserve(documents.size());
     for (const auto& given : documents) {
-        std::int64_t encounterId = encounter.encounterId.value_or(0);
+        core::EncounterId encounterId = encounter.encounterId.value_or(core::EncounterId{});
         if (!encounter.encounterId) {
             auto enc = insertEncounter(im, *tx, encounter, encounter.outcome, now);
             if (!enc) return fail(enc.error());
@@ -400,7 +400,7 @@ Result<std::vector<std::int64_t>> Records::addBatch(std::span<const validation::
     return ids;
 }
 
-Result<StoredRecord> Records::get(std::int64_t id) {
+Result<StoredRecord> Records::get(core::RecordId id) {
     auto& im = *m_impl;
     auto tx = im.begin(privacy::Action::ReadOwnRecord);
     if (!tx) return fail(tx.error());
@@ -438,8 +438,8 @@ Result<std::vector<RecordSummary>> listRecords(StoreImpl& im, const char* indexC
         auto row = q->step();
         if (!row) return fail(row.error());
         if (!*row) break;
-        out.push_back({q->int64(0), core::parseUtc(q->text(1)).value_or(core::TimePoint{}), q->text(2), q->text(3),
-                       q->int64(4) != 0});
+        out.push_back({q->id<core::RecordId>(0), core::parseUtc(q->text(1)).value_or(core::TimePoint{}), q->text(2),
+                       q->text(3), q->int64(4) != 0});
     }
     if (auto s = im.audit(action, std::nullopt, glass ? "breakglass" : "secondary_inspection",
                           std::to_string(out.size()) + " records" + (glass ? " (break-glass)" : ""),
@@ -473,7 +473,7 @@ Result<std::vector<RecordSummary>> Records::findByNameAndBirth(std::string_view 
                        privacy::AuditAction::RecordFind);
 }
 
-Result<std::vector<StoredImage>> detail::loadImages(Database& db, std::int64_t recordId) {
+Result<std::vector<StoredImage>> detail::loadImages(Database& db, core::RecordId recordId) {
     auto q = db.query("SELECT id, kind, media_type, width, height, data FROM images WHERE record_id = ? ORDER BY id;",
                       recordId);
     if (!q) return fail(q.error());
@@ -488,7 +488,7 @@ Result<std::vector<StoredImage>> detail::loadImages(Database& db, std::int64_t r
     return out;
 }
 
-Result<std::int64_t> Records::addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType, int width,
+Result<std::int64_t> Records::addImage(core::RecordId recordId, ImageKind kind, std::string_view mediaType, int width,
                                        int height, std::span<const std::uint8_t> data) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::CreateRecord); !s) return fail(s.error());
@@ -505,7 +505,7 @@ Result<std::int64_t> Records::addImage(std::int64_t recordId, ImageKind kind, st
     return *id;
 }
 
-Result<std::vector<StoredImage>> Records::images(std::int64_t recordId) {
+Result<std::vector<StoredImage>> Records::images(core::RecordId recordId) {
     auto& im = *m_impl;
     auto tx = im.begin(privacy::Action::ReadOwnRecord);
     if (!tx) return fail(tx.error());
@@ -521,7 +521,7 @@ Result<std::vector<StoredImage>> Records::images(std::int64_t recordId) {
     return out;
 }
 
-Result<std::optional<int>> Records::imageLimit(std::int64_t recordId, ImageKind kind) {
+Result<std::optional<int>> Records::imageLimit(core::RecordId recordId, ImageKind kind) {
     auto& im = *m_impl;
     // A read that writes nothing (no audit entry): the connection, without a transaction.
     auto access = im.connection(privacy::Action::CreateRecord);
@@ -532,7 +532,7 @@ Result<std::optional<int>> Records::imageLimit(std::int64_t recordId, ImageKind 
     return detail::imageLimitFor(im.pack(), *purpose, kind);
 }
 
-Result<std::int64_t> Flags::raise(std::int64_t recordId, const ReferralDraft& flag) {
+Result<core::FlagId> Flags::raise(core::RecordId recordId, const ReferralDraft& flag) {
     auto& im = *m_impl;
     auto tx = im.begin(privacy::Action::FlagRecord);
     if (!tx) return fail(tx.error());
@@ -546,7 +546,7 @@ Result<std::int64_t> Flags::raise(std::int64_t recordId, const ReferralDraft& fl
     return *id;
 }
 
-Status Flags::update(std::int64_t flagId, FlagStatus status, std::string_view note) {
+Status Flags::update(core::FlagId flagId, FlagStatus status, std::string_view note) {
     auto& im = *m_impl;
     auto tx = im.begin(privacy::Action::ReviewFlags);
     if (!tx) return fail(tx.error());
@@ -557,7 +557,7 @@ Status Flags::update(std::int64_t flagId, FlagStatus status, std::string_view no
     auto row = q->step();
     if (!row) return fail(row.error());
     if (!*row) return fail(ErrorCode::RecordNotFound, "no flag with that id");
-    const std::int64_t recordId = q->int64(0);
+    const auto recordId = q->id<core::RecordId>(0);
     q = {};
     if (auto s = tx->db().run("UPDATE flags SET status = ? WHERE id = ?;", flagStatusName(status), flagId); !s)
         return s;
@@ -586,8 +586,8 @@ Result<std::vector<Flag>> readFlags(Database& db, Result<detail::Statement> q) {
         if (!row) return fail(row.error());
         if (!*row) break;
         Flag f;
-        f.id = q->int64(0);
-        f.recordId = q->int64(1);
+        f.id = q->id<core::FlagId>(0);
+        f.recordId = q->id<core::RecordId>(1);
         f.kind = q->textView(2) == "referral" ? FlagKind::Referral : FlagKind::Review;
         f.reason = q->text(3);
         f.referredTo = q->text(4);
@@ -619,7 +619,7 @@ Result<std::vector<Flag>> readFlags(Database& db, Result<detail::Statement> q) {
 
 } // namespace
 
-Result<std::vector<Flag>> detail::loadRecordFlags(Database& db, std::int64_t recordId) {
+Result<std::vector<Flag>> detail::loadRecordFlags(Database& db, core::RecordId recordId) {
     return readFlags(db, db.query(std::string(kFlagColumns) + "WHERE f.record_id = ? ORDER BY f.id;", recordId));
 }
 
@@ -642,7 +642,7 @@ Result<std::vector<Flag>> Flags::list(bool openOnly) {
     return out;
 }
 
-Status Records::closeEncounter(std::int64_t encounterId, std::string_view outcome) {
+Status Records::closeEncounter(core::EncounterId encounterId, std::string_view outcome) {
     auto& im = *m_impl;
     auto tx = im.begin(privacy::Action::UpdateRecord);
     if (!tx) return fail(tx.error());
@@ -653,7 +653,7 @@ Status Records::closeEncounter(std::int64_t encounterId, std::string_view outcom
     return im.commit(*tx);
 }
 
-Result<std::vector<Rectification>> detail::recordHistory(Database& db, std::int64_t recordId) {
+Result<std::vector<Rectification>> detail::recordHistory(Database& db, core::RecordId recordId) {
     auto q = db.query("SELECT h.time_utc, u.name, h.field, h.old_value, h.new_value, h.reason FROM record_history h "
                       "JOIN users u ON u.id = h.user_id WHERE h.record_id = ? ORDER BY h.id;",
                       recordId);
@@ -669,7 +669,7 @@ Result<std::vector<Rectification>> detail::recordHistory(Database& db, std::int6
     return out;
 }
 
-Status SubjectRights::rectify(std::int64_t recordId, std::string_view field, std::string_view value,
+Status SubjectRights::rectify(core::RecordId recordId, std::string_view field, std::string_view value,
                               std::string_view reason) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::RectifyRecord); !s) return s;

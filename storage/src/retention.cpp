@@ -22,7 +22,7 @@ std::optional<core::TimePoint> parseOptionalUtc(const detail::Statement& q, int 
 }
 
 struct RetentionRowFacts {
-    std::int64_t id = 0;
+    core::RecordId id{};
     privacy::RetentionFacts facts;
 };
 
@@ -44,7 +44,7 @@ Result<std::vector<RetentionRowFacts>> retentionFacts(Database& db,
         if (!row) return fail(row.error());
         if (!*row) break;
         RetentionRowFacts r;
-        r.id = q->int64(0);
+        r.id = q->id<core::RecordId>(0);
         r.facts.outcome = q->text(1);
         r.facts.started = core::parseUtc(q->text(2)).value_or(core::TimePoint{});
         r.facts.closed = parseOptionalUtc(*q, 3);
@@ -56,9 +56,9 @@ Result<std::vector<RetentionRowFacts>> retentionFacts(Database& db,
 
 } // namespace
 
-Result<PurgeReport> detail::eraseRecords(Database& db, const std::vector<std::int64_t>& ids) {
+Result<PurgeReport> detail::eraseRecords(Database& db, const std::vector<core::RecordId>& ids) {
     PurgeReport report;
-    for (std::int64_t id : ids) {
+    for (core::RecordId id : ids) {
         auto enc = db.prepare("SELECT encounter_id FROM records WHERE id = ?;");
         if (!enc) return fail(enc.error());
         enc->bind(1, id);
@@ -105,7 +105,7 @@ Status detail::compact(Database& db) {
 Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automatic) {
     const auto now = im.clock->now();
     PurgeReport report;
-    std::vector<std::int64_t> expired;
+    std::vector<core::RecordId> expired;
     {
         auto tx = im.transaction();
         if (!tx) return fail(tx.error());

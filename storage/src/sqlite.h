@@ -2,6 +2,7 @@
 // A thin RAII layer over SQLCipher. Private to storage; sqlite.cpp is the one file that includes the
 // SQLCipher header.
 
+#include <secondline/core/ids.h>
 #include <secondline/core/result.h>
 #include <secondline/core/secret_bytes.h>
 
@@ -20,6 +21,12 @@ namespace secondline::storage::detail {
 
 /// Maps an SQLite result code to an Error with a stable code. `what` says what was being done.
 [[nodiscard]] core::Error sqliteError(int rc, std::string_view what);
+
+/// Whether T is a strong id (core/ids.h): bound as its integer, read back with Statement::id<T>().
+template <class T>
+inline constexpr bool kIsStrongId = false;
+template <class Tag>
+inline constexpr bool kIsStrongId<core::StrongId<Tag>> = true;
 
 class Statement {
 public:
@@ -40,6 +47,11 @@ public:
     Statement& bindSecret(int index, std::string_view text);
     Statement& bind(int index, const std::optional<std::int64_t>& value);
     Statement& bindOptional(int index, const std::optional<std::string>& value);
+    /// Binds a strong id (core/ids.h) as its integer.
+    template <class Tag>
+    Statement& bind(int index, core::StrongId<Tag> id) {
+        return bind(index, id.value());
+    }
 
     /// Steps once: true when a row is ready, false when done. Errors map through sqliteError(); a bind that
     /// failed since the last reset (an index out of range, a value too big) is reported here, and nothing runs.
@@ -50,6 +62,10 @@ public:
     void reset();
 
     [[nodiscard]] std::int64_t int64(int column) const;
+    /// The integer in `column` as a strong id, e.g. `q->id<core::RecordId>(0)`.
+    template <class Id>
+    requires kIsStrongId<Id>
+    [[nodiscard]] Id id(int column) const { return Id{int64(column)}; }
     [[nodiscard]] std::string text(int column) const;
     /// The text without a copy: valid until the next step, reset or column call on this row.
     [[nodiscard]] std::string_view textView(int column) const;
@@ -75,6 +91,8 @@ void bindValue(Statement& q, int index, const T& value) {
         q.bind(index, std::int64_t{value ? 1 : 0});
     else if constexpr (std::is_integral_v<T>)
         q.bind(index, static_cast<std::int64_t>(value));
+    else if constexpr (kIsStrongId<T>)
+        q.bind(index, value);
     else if constexpr (std::is_convertible_v<const T&, std::string_view>)
         q.bind(index, std::string_view(value));
     else if constexpr (std::is_convertible_v<const T&, std::span<const std::uint8_t>>)
@@ -111,8 +129,8 @@ public:
     [[nodiscard]] core::Result<Statement> prepare(std::string_view sql);
     [[nodiscard]] core::Status exec(std::string_view sql);
 
-    /// Prepares `sql` and binds `args` to its parameters in order (integers and bools as integers, text,
-    /// byte spans as blobs, std::nullopt or an empty optional as NULL). A failed bind is reported by the
+    /// Prepares `sql` and binds `args` to its parameters in order (integers, bools and strong ids as integers,
+    /// text, byte spans as blobs, std::nullopt or an empty optional as NULL). A failed bind is reported by the
     /// first step(), so one `if (!q)` and the step's check cover every failure.
     template <class... Args>
     [[nodiscard]] core::Result<Statement> query(std::string_view sql, const Args&... args) {

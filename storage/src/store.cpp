@@ -119,7 +119,7 @@ Status StoreImpl::commit(Access& access, AfterCommit after) {
     return {};
 }
 
-Status StoreImpl::audit(privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
+Status StoreImpl::audit(privacy::AuditAction action, std::optional<core::RecordId> recordId, std::string purpose,
                         std::string detail, std::string justification) {
     auto written = appendAudit(m_db, *clock, user, role, std::move(action), recordId, std::move(purpose),
                                std::move(detail), signer ? &*signer : nullptr, std::move(justification));
@@ -131,7 +131,7 @@ bool StoreImpl::readsAny() const {
     return privacy::decide(pack(), role, privacy::Action::ReadAnyRecord, context()).allowed;
 }
 
-Status StoreImpl::requireVisible(Access& access, std::int64_t id) {
+Status StoreImpl::requireVisible(Access& access, core::RecordId id) {
     auto q = access.db().prepare(std::string("SELECT 1 FROM records r LEFT JOIN encounters e ON e.id = r.encounter_id "
                                              "WHERE r.id = ? AND ") +
                                  kVisibleRecord + ";");

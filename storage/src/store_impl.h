@@ -21,12 +21,12 @@ namespace detail {
 /// carries its justification and the workstation's signature.
 [[nodiscard]] core::Status appendAudit(Database& db, const core::Clock& clock, const std::string& user,
                                        std::string_view role, privacy::AuditAction action,
-                                       std::optional<std::int64_t> recordId, std::string purpose, std::string detail,
+                                       std::optional<core::RecordId> recordId, std::string purpose, std::string detail,
                                        const privacy::AuditSigner* signer = nullptr, std::string justification = {});
 /// appendAudit() for a role known by its enum (no session yet: create, migrations, restore).
 [[nodiscard]] core::Status appendAudit(Database& db, const core::Clock& clock, const std::string& user,
                                        privacy::Role role, privacy::AuditAction action,
-                                       std::optional<std::int64_t> recordId, std::string purpose, std::string detail,
+                                       std::optional<core::RecordId> recordId, std::string purpose, std::string detail,
                                        const privacy::AuditSigner* signer = nullptr, std::string justification = {});
 
 /// InvalidArgument unless `reason` is 1 to 4000 characters; `what` names the step in the message.
@@ -37,7 +37,7 @@ namespace detail {
 
 /// Erases records with everything hanging off them (images, flags, rectifications) and the encounters left
 /// empty. Disclosures stay: they say what left the workstation, with ids only. Inside the caller's transaction.
-[[nodiscard]] core::Result<PurgeReport> eraseRecords(Database& db, const std::vector<std::int64_t>& ids);
+[[nodiscard]] core::Result<PurgeReport> eraseRecords(Database& db, const std::vector<core::RecordId>& ids);
 
 /// VACUUM and a WAL checkpoint, so that erased rows leave the file (secure_delete has zeroed their pages).
 [[nodiscard]] core::Status compact(Database& db);
@@ -148,13 +148,13 @@ struct StoreImpl {
     /// Whether `action` is allowed only because of break-glass (the access is then marked as such).
     [[nodiscard]] bool viaBreakGlass(privacy::Action action) const;
     /// Appends an audit entry as the signed-in user (inside the caller's transaction).
-    core::Status audit(privacy::AuditAction action, std::optional<std::int64_t> recordId, std::string purpose,
+    core::Status audit(privacy::AuditAction action, std::optional<core::RecordId> recordId, std::string purpose,
                        std::string detail, std::string justification = {});
     /// Whether this session sees every officer's records, or only its own open ones.
     [[nodiscard]] bool readsAny() const;
     /// Succeeds when record `id` exists and the session may see it; RecordNotFound otherwise, so a record a
     /// user may not see looks the same as one that does not exist.
-    core::Status requireVisible(Access& access, std::int64_t id);
+    core::Status requireVisible(Access& access, core::RecordId id);
     /// Wipes keys and closes the database.
     void shutdown();
 
@@ -180,7 +180,7 @@ namespace detail {
 /// The longest side `purpose` keeps for images of `kind`; nullopt: not kept (or no such purpose).
 [[nodiscard]] std::optional<int> imageLimitFor(const privacy::Policy& pack, std::string_view purpose, ImageKind kind);
 /// A record's flags with their history, oldest first.
-[[nodiscard]] core::Result<std::vector<Flag>> loadRecordFlags(Database& db, std::int64_t recordId);
+[[nodiscard]] core::Result<std::vector<Flag>> loadRecordFlags(Database& db, core::RecordId recordId);
 
 // The blind indexes: the one place each is computed (writes, rectification, migration and lookups).
 [[nodiscard]] std::string documentIndex(const core::SecretBytes& key, std::string_view issuingState,
@@ -194,20 +194,21 @@ struct BlindIndexes {
 [[nodiscard]] BlindIndexes blindIndexesOf(const core::SecretBytes& key, const validation::TravelDocument& doc);
 /// A record with its encounter, legal hold and rectifications, whoever may see it (callers check).
 /// Errors: RecordNotFound, StoreCorrupt.
-[[nodiscard]] core::Result<StoredRecord> loadRecord(Database& db, std::int64_t id);
+[[nodiscard]] core::Result<StoredRecord> loadRecord(Database& db, core::RecordId id);
 /// A record's images, in the order they were added.
-[[nodiscard]] core::Result<std::vector<StoredImage>> loadImages(Database& db, std::int64_t recordId);
+[[nodiscard]] core::Result<std::vector<StoredImage>> loadImages(Database& db, core::RecordId recordId);
 /// Writes (or rewrites) the statistics row of a record from its document, keeping its corrections and flag.
-[[nodiscard]] core::Status writeFacts(Database& db, std::int64_t recordId, const validation::TravelDocument& document);
+[[nodiscard]] core::Status writeFacts(Database& db, core::RecordId recordId,
+                                      const validation::TravelDocument& document);
 /// Counts a rectification in the record's statistics row and refreshes its coded fields.
-[[nodiscard]] core::Status factsAfterRectify(Database& db, std::int64_t recordId,
+[[nodiscard]] core::Status factsAfterRectify(Database& db, core::RecordId recordId,
                                              const validation::TravelDocument& document);
 /// Marks the record's statistics row as flagged, with the referral's basis (the first typed one counts).
-[[nodiscard]] core::Status factsAfterFlag(Database& db, std::int64_t recordId, ReferralBasis basis);
+[[nodiscard]] core::Status factsAfterFlag(Database& db, core::RecordId recordId, ReferralBasis basis);
 /// Fills the statistics rows of every record (the schema 6 migration).
 [[nodiscard]] core::Status backfillFacts(Database& db);
 /// A record's rectifications, oldest first.
-[[nodiscard]] core::Result<std::vector<Rectification>> recordHistory(Database& db, std::int64_t recordId);
+[[nodiscard]] core::Result<std::vector<Rectification>> recordHistory(Database& db, core::RecordId recordId);
 /// The document as the purpose's minimization profile allows it to be written.
 [[nodiscard]] validation::TravelDocument minimized(const validation::TravelDocument& document,
                                                    const privacy::MinimizationProfile& profile);

@@ -80,7 +80,7 @@ struct Transparent {
 
 } // namespace
 
-Status detail::writeFacts(Database& db, std::int64_t recordId, const validation::TravelDocument& doc) {
+Status detail::writeFacts(Database& db, core::RecordId recordId, const validation::TravelDocument& doc) {
     auto created = db.prepare("SELECT created_utc FROM records WHERE id = ?;");
     if (!created) return fail(created.error());
     created->bind(1, recordId);
@@ -111,7 +111,7 @@ Status detail::writeFacts(Database& db, std::int64_t recordId, const validation:
     return ins->run();
 }
 
-Status detail::factsAfterRectify(Database& db, std::int64_t recordId, const validation::TravelDocument& doc) {
+Status detail::factsAfterRectify(Database& db, core::RecordId recordId, const validation::TravelDocument& doc) {
     auto upd = db.prepare("UPDATE record_facts SET corrections = corrections + 1 WHERE record_id = ?;");
     if (!upd) return fail(upd.error());
     upd->bind(1, recordId);
@@ -119,7 +119,7 @@ Status detail::factsAfterRectify(Database& db, std::int64_t recordId, const vali
     return writeFacts(db, recordId, doc);
 }
 
-Status detail::factsAfterFlag(Database& db, std::int64_t recordId, ReferralBasis basis) {
+Status detail::factsAfterFlag(Database& db, core::RecordId recordId, ReferralBasis basis) {
     // The first typed referral gives the basis; later flags keep it.
     auto upd = db.prepare("UPDATE record_facts SET flagged = 1, basis = CASE WHEN basis = '' THEN ? ELSE basis END "
                           "WHERE record_id = ?;");
@@ -138,7 +138,7 @@ Status detail::backfillFacts(Database& db) {
         if (!*row) break;
         auto doc = decodeDocument(q->text(1));
         if (!doc) return fail(ErrorCode::StoreCorrupt, "a record cannot be decoded");
-        if (auto s = writeFacts(db, q->int64(0), *doc); !s) return s;
+        if (auto s = writeFacts(db, q->id<core::RecordId>(0), *doc); !s) return s;
     }
     return db.exec(R"sql(
 UPDATE record_facts SET corrections = (SELECT COUNT(*) FROM record_history h WHERE h.record_id = record_facts.record_id);

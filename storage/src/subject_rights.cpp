@@ -22,7 +22,7 @@ using detail::checkReason;
 using detail::Database;
 using detail::Transaction;
 
-Status SubjectRights::setLegalHold(std::int64_t recordId, bool hold, std::string_view reason) {
+Status SubjectRights::setLegalHold(core::RecordId recordId, bool hold, std::string_view reason) {
     auto& im = *m_impl;
     auto tx = im.begin(privacy::Action::HoldRecord);
     if (!tx) return fail(tx.error());
@@ -39,7 +39,7 @@ Status SubjectRights::setLegalHold(std::int64_t recordId, bool hold, std::string
     return im.commit(*tx);
 }
 
-Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
+Status SubjectRights::erase(core::RecordId recordId, std::string_view reason) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::EraseRecord); !s) return s;
     if (auto s = checkReason(reason, "an erasure"); !s) return s;
@@ -84,7 +84,7 @@ Status SubjectRights::erase(std::int64_t recordId, std::string_view reason) {
     return {};
 }
 
-Result<StoredRecord> detail::loadRecord(Database& db, std::int64_t id) {
+Result<StoredRecord> detail::loadRecord(Database& db, core::RecordId id) {
     auto q = db.prepare("SELECT r.id, r.created_utc, u.name, r.source, r.purpose, r.document, e.id, e.location, "
                         "e.desk, e.outcome, e.notes, r.legal_hold FROM records r JOIN users u ON u.id = r.officer_id "
                         "LEFT JOIN encounters e ON e.id = r.encounter_id WHERE r.id = ?;");
@@ -94,13 +94,13 @@ Result<StoredRecord> detail::loadRecord(Database& db, std::int64_t id) {
     if (!row) return fail(row.error());
     if (!*row) return fail(ErrorCode::RecordNotFound, "no record with that id");
     StoredRecord rec;
-    rec.id = q->int64(0);
+    rec.id = q->id<core::RecordId>(0);
     rec.created = core::parseUtc(q->text(1)).value_or(core::TimePoint{});
     rec.officer = q->text(2);
     rec.encounter.source = q->text(3);
     rec.encounter.purpose = q->text(4);
     if (!q->isNull(6)) {
-        rec.encounter.encounterId = q->int64(6);
+        rec.encounter.encounterId = q->id<core::EncounterId>(6);
         rec.encounter.location = q->text(7);
         rec.encounter.desk = q->text(8);
         rec.encounter.outcome = q->text(9);
@@ -119,7 +119,7 @@ Result<StoredRecord> detail::loadRecord(Database& db, std::int64_t id) {
 
 namespace {
 
-Result<std::vector<Disclosure>> loadDisclosures(Database& db, std::int64_t recordId) {
+Result<std::vector<Disclosure>> loadDisclosures(Database& db, core::RecordId recordId) {
     auto q = db.prepare("SELECT d.record_id, d.time_utc, u.name, d.agreement, d.recipient, d.purpose, "
                         "d.legal_reference, d.fields FROM disclosures d JOIN users u ON u.id = d.user_id "
                         "WHERE d.record_id = ? ORDER BY d.id;");
@@ -130,10 +130,14 @@ Result<std::vector<Disclosure>> loadDisclosures(Database& db, std::int64_t recor
         auto row = q->step();
         if (!row) return fail(row.error());
         if (!*row) break;
-        Disclosure d{q->int64(0), core::parseUtc(q->text(1)).value_or(core::TimePoint{}),
-                     q->text(2),  q->text(3),
-                     q->text(4),  q->text(5),
-                     q->text(6),  {}};
+        Disclosure d{q->id<core::RecordId>(0),
+                     core::parseUtc(q->text(1)).value_or(core::TimePoint{}),
+                     q->text(2),
+                     q->text(3),
+                     q->text(4),
+                     q->text(5),
+                     q->text(6),
+                     {}};
         const auto fields = nlohmann::json::parse(q->text(7), nullptr, false);
         if (fields.is_array())
             for (const auto& f : fields)
@@ -145,7 +149,7 @@ Result<std::vector<Disclosure>> loadDisclosures(Database& db, std::int64_t recor
 
 } // namespace
 
-Result<std::vector<Disclosure>> SubjectRights::disclosures(std::int64_t recordId) {
+Result<std::vector<Disclosure>> SubjectRights::disclosures(core::RecordId recordId) {
     auto& im = *m_impl;
     auto access = im.connection(privacy::Action::ReadOwnRecord);
     if (!access) return fail(access.error());
@@ -161,7 +165,7 @@ Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, 
     const std::string idx =
         privacy::blindIndex(im.indexKey, "document", privacy::documentLookupValue(issuingState, documentNumber));
     SubjectData out;
-    std::vector<std::int64_t> ids;
+    std::vector<core::RecordId> ids;
     {
         auto q = tx->db().prepare("SELECT id FROM records WHERE idx_document = ? ORDER BY id;");
         if (!q) return fail(q.error());
@@ -170,10 +174,10 @@ Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, 
             auto row = q->step();
             if (!row) return fail(row.error());
             if (!*row) break;
-            ids.push_back(q->int64(0));
+            ids.push_back(q->id<core::RecordId>(0));
         }
     }
-    for (std::int64_t id : ids) {
+    for (core::RecordId id : ids) {
         auto rec = detail::loadRecord(tx->db(), id);
         if (!rec) return fail(rec.error());
         out.records.push_back(std::move(*rec));
@@ -190,9 +194,9 @@ Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, 
     auto trail = detail::readAuditTrail(im, *tx);
     if (!trail) return fail(trail.error());
     for (auto& e : *trail)
-        if (e.recordId && std::find(ids.begin(), ids.end(), *e.recordId) != ids.end())
+        if (e.recordId && std::find(ids.begin(), ids.end(), core::RecordId{*e.recordId}) != ids.end())
             out.accessLog.push_back(std::move(e));
-    for (std::int64_t id : ids)
+    for (core::RecordId id : ids)
         if (auto s = im.audit(privacy::AuditAction::SubjectExport, id, glass ? "breakglass" : "subject_access",
                               glass ? "break-glass" : "", glass ? im.breakGlassReason : std::string{});
             !s)
@@ -204,7 +208,7 @@ Result<SubjectData> SubjectRights::exportSubject(std::string_view issuingState, 
     return out;
 }
 
-Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view agreementName,
+Result<std::string> SubjectRights::share(core::RecordId recordId, std::string_view agreementName,
                                          std::string_view justification) {
     auto& im = *m_impl;
     if (auto s = im.allowed(privacy::Action::ShareRecord); !s) return fail(s.error());
@@ -231,7 +235,7 @@ Result<std::string> SubjectRights::share(std::int64_t recordId, std::string_view
     payload.legalReference = agreement->legalReference;
     payload.storeId = im.storeId;
     payload.created = im.clock->now();
-    payload.recordId = recordId;
+    payload.recordId = recordId.value();
     nlohmann::json sent = nlohmann::json::array();
     for (const auto& f : rec->document.fields)
         if (agreement->fields.count(f.name)) {

@@ -318,10 +318,10 @@ private slots:
             std::vector<validation::TravelDocument> docs(7, *doc);
             QVERIFY(officer.records().addBatch(docs, {.source = "scan"}).has_value());
             QVERIFY(officer.flags()
-                        .raise(1, {.kind = storage::FlagKind::Review,
-                                   .basis = storage::ReferralBasis::Fact,
-                                   .reason = "stamp missing",
-                                   .referredTo = {}})
+                        .raise(core::RecordId{1}, {.kind = storage::FlagKind::Review,
+                                                   .basis = storage::ReferralBasis::Fact,
+                                                   .reason = "stamp missing",
+                                                   .referredTo = {}})
                         .has_value());
         }
         desk::DeskWindow window(signIn(path, "supervisor"), m_clock, options(path));

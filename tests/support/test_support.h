@@ -2,12 +2,14 @@
 // Shared test helpers: Result matchers, a fake clock, a temporary folder.
 
 #include <secondline/core/clock.h>
+#include <secondline/core/ids.h>
 #include <secondline/core/result.h>
 #include <secondline/core/secret_bytes.h>
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -31,6 +33,14 @@ template <class R>
 }
 
 } // namespace secondline::test
+
+namespace secondline::core {
+/// gtest prints a strong id as its integer (found by argument-dependent lookup).
+template <class Tag>
+void PrintTo(StrongId<Tag> id, std::ostream* os) {
+    *os << id.value();
+}
+} // namespace secondline::core
 
 /// Result/Status matchers; a message can be streamed after each, as with any gtest assertion.
 #define ASSERT_OK(expr) ASSERT_TRUE(::secondline::test::isOk((expr))) << #expr

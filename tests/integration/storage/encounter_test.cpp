@@ -81,7 +81,7 @@ protected:
 };
 
 TEST_F(EncounterTest, SavesTheWholeCaseInOneCall) {
-    std::int64_t recordId = 0;
+    core::RecordId recordId{};
     {
         auto officer = openAs("officer", "officer-pw");
         auto saved = officer.records().save(fullDraft());
@@ -123,7 +123,7 @@ TEST_F(EncounterTest, AFailureAnywhereLeavesNothingOfTheCase) {
     }
     {
         auto d = fullDraft(); // the encounter to attach to is not visible
-        d.encounter.encounterId = 999;
+        d.encounter.encounterId = core::EncounterId{999};
         cases.emplace_back("encounter not visible", d);
     }
     for (const auto& [what, draft] : cases) {
@@ -193,7 +193,7 @@ TEST_F(EncounterTest, AuditEntriesCarryTheRecordsOwnPurpose) {
 
 // Issue 17 defect: `records flag` never set the basis, and the basis travelled as a prefix of the reason.
 TEST_F(EncounterTest, TheBasisIsAColumnAndReachesTheStatistics) {
-    std::int64_t recordId = 0;
+    core::RecordId recordId{};
     {
         auto officer = openAs("officer", "officer-pw");
         auto id = officer.records().add(specimen(), {.source = "scan"});

@@ -94,11 +94,11 @@ protected:
     }
 
     /// Every record the officer sees, as (id, surname, document number).
-    std::vector<std::tuple<std::int64_t, std::string, std::string>> contents(const std::string& at = {}) {
+    std::vector<std::tuple<core::RecordId, std::string, std::string>> contents(const std::string& at = {}) {
         auto officer = open("officer1", "officer1-pw", at);
         auto list = officer.records().list();
         if (!list) throw std::runtime_error(list.error().message);
-        std::vector<std::tuple<std::int64_t, std::string, std::string>> out;
+        std::vector<std::tuple<core::RecordId, std::string, std::string>> out;
         for (const auto& r : *list) {
             auto rec = officer.records().get(r.id);
             if (!rec) throw std::runtime_error(rec.error().message);
@@ -454,8 +454,8 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
         ASSERT_OK(admin.users().add("officer2", Role::Officer, test::password("officer2-pw"),
                                     privacy::KdfParams::fastForTests()));
     }
-    std::int64_t passport = 0;
-    std::int64_t idCard = 0;
+    core::RecordId passport{};
+    core::RecordId idCard{};
     const std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0, 0, 1, 2, 3};
     {
         auto officer = open("officer1", "officer1-pw");
@@ -486,8 +486,9 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
                           ErrorCode::InvalidArgument);
         EXPECT_ERROR_CODE(officer.records().addImage(passport, storage::ImageKind::Document, "image/png", 1, 1, {}),
                           ErrorCode::InvalidArgument);
-        EXPECT_ERROR_CODE(officer.records().addImage(999999, storage::ImageKind::Document, "image/png", 1, 1, png),
-                          ErrorCode::RecordNotFound);
+        EXPECT_ERROR_CODE(
+            officer.records().addImage(core::RecordId{999999}, storage::ImageKind::Document, "image/png", 1, 1, png),
+            ErrorCode::RecordNotFound);
         auto images = officer.records().images(passport);
         ASSERT_OK(images);
         ASSERT_EQ(images->size(), 2u);
@@ -501,7 +502,8 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
             idCard, {.kind = storage::FlagKind::Referral, .reason = "possible forgery", .referredTo = "document-lab"}));
         EXPECT_ERROR_CODE(officer.flags().raise(idCard, {.kind = storage::FlagKind::Referral, .reason = "no service"}),
                           ErrorCode::InvalidArgument);
-        EXPECT_ERROR_CODE(officer.flags().update(1, storage::FlagStatus::Resolved, "x"), ErrorCode::PermissionDenied);
+        EXPECT_ERROR_CODE(officer.flags().update(core::FlagId{1}, storage::FlagStatus::Resolved, "x"),
+                          ErrorCode::PermissionDenied);
     }
     {
         auto other = open("officer2", "officer2-pw");

@@ -11,7 +11,7 @@ namespace {
 
 TEST_F(PrivacyStore, PurgeErasesExpiredRecordsAndKeepsLegalHolds) {
     build();
-    std::int64_t recordC = 0;
+    core::RecordId recordC{};
     {
         auto officer = open("officer1");
         ASSERT_OK(officer);
@@ -77,8 +77,8 @@ TEST_F(PrivacyStore, PurgeErasesExpiredRecordsAndKeepsLegalHolds) {
     }
     // Gone from the file, not merely hidden: no row, no flag, no encounter, and the WAL checkpointed away.
     EXPECT_EQ(queryInt(path, "admin", "pw-admin",
-                       "SELECT COUNT(*) FROM records WHERE id IN (" + std::to_string(recordA) + "," +
-                           std::to_string(recordB) + ");"),
+                       "SELECT COUNT(*) FROM records WHERE id IN (" + std::to_string(recordA.value()) + "," +
+                           std::to_string(recordB.value()) + ");"),
               0);
     EXPECT_EQ(queryInt(path, "admin", "pw-admin", "SELECT COUNT(*) FROM flags;"), 0);
     EXPECT_EQ(queryInt(path, "admin", "pw-admin", "SELECT COUNT(*) FROM records;"), 1);
@@ -374,7 +374,7 @@ TEST_F(PrivacyStore, TheScheduledPurgeRunsForAnyRoleWithoutCountingAsActivity) {
     auto due = officer->retention().purgeDue();
     ASSERT_OK(due);
     EXPECT_EQ(due->erased, 2); // the cleared case, and the one still open after the open rule's 30 days
-    EXPECT_EQ(due->erasedIds, (std::vector<std::int64_t>{recordA, recordB}));
+    EXPECT_EQ(due->erasedIds, (std::vector<core::RecordId>{recordA, recordB}));
     // The purges were not the user's activity: the session has still expired.
     EXPECT_ERROR_CODE(officer->records().list(), ErrorCode::SessionExpired);
 }

@@ -111,8 +111,8 @@ public: // also used cell by cell by the matrix test
     test::TempDir dir;
     test::FakeClock clock;
     std::string path = dir.file("store.db");
-    std::int64_t recordA = 0; // officer1's
-    std::int64_t recordB = 0; // officer2's
+    core::RecordId recordA{}; // officer1's
+    core::RecordId recordB{}; // officer2's
 
     void build(bool training = false) {
         storage::CreateOptions o;

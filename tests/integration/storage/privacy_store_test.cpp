@@ -35,7 +35,7 @@ TEST(PrivacyMatrix, EveryRoleTimesEveryOperationThroughTheLibrary) {
                          {"fields", {"surname", "document_number"}},
                          {"recipient_public_key", keys->publicKeyHex}}};
     });
-    using Op = std::function<core::Status(Store&, std::int64_t a, std::int64_t b, test::TempDir&)>;
+    using Op = std::function<core::Status(Store&, core::RecordId a, core::RecordId b, test::TempDir&)>;
     const std::vector<std::pair<std::string, Op>> ops = {
         {"record.create",
          [](Store& s, auto, auto, auto&) { return status(s.records().add(anna(), {.source = "scan"})); }},
@@ -53,9 +53,10 @@ TEST(PrivacyMatrix, EveryRoleTimesEveryOperationThroughTheLibrary) {
          [](Store& s, auto a, auto, auto&) {
              return status(s.flags().raise(a, {.kind = storage::FlagKind::Review, .reason = "check"}));
          }},
-        {"flag.review",
-         [](Store& s, auto, auto, auto&) { return s.flags().update(1, storage::FlagStatus::Resolved, "ok"); }},
-        {"record.update", [](Store& s, auto, auto, auto&) { return s.records().closeEncounter(1, "cleared"); }},
+        {"flag.review", [](Store& s, auto, auto,
+                           auto&) { return s.flags().update(core::FlagId{1}, storage::FlagStatus::Resolved, "ok"); }},
+        {"record.update",
+         [](Store& s, auto, auto, auto&) { return s.records().closeEncounter(core::EncounterId{1}, "cleared"); }},
         {"record.rectify",
          [](Store& s, auto a, auto, auto&) {
              return s.subjects().rectify(a, "given_names", "ANNA MARIE", "visual zone reads MARIE");

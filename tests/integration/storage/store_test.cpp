@@ -125,7 +125,7 @@ TEST_F(StoreTest, RolesAreEnforcedByStorage) {
     addUser("officer2", Role::Officer);
     addUser("sup", Role::Supervisor);
     addUser("aud", Role::Auditor);
-    std::int64_t id = 0;
+    core::RecordId id{};
     {
         auto o1 = openAs("officer1", "officer1-pw");
         auto r = o1.records().add(specimen(), {.source = "file"});
@@ -160,7 +160,7 @@ TEST_F(StoreTest, RolesAreEnforcedByStorage) {
         EXPECT_TRUE(privacy::verifyAuditChain(*trail).intact);
         bool sawCreate = false, sawRead = false;
         for (const auto& e : *trail) {
-            sawCreate |= e.action == "record.create" && e.recordId == id;
+            sawCreate |= e.action == "record.create" && e.recordId == id.value();
             sawRead |= e.action == "record.read" && e.userName == "sup";
             EXPECT_FALSE(test::contains(e.detail, "ERIKSSON"));
         }
@@ -338,7 +338,7 @@ TEST_F(StoreTest, ReadOnlyFolderIsAClearErrorAndKeepsTheStore) {
 TEST_F(StoreTest, FindsByDocumentAndByNameAndBirthThroughBlindIndexes) {
     addUser("officer1", Role::Officer);
     addUser("officer2", Role::Officer);
-    std::int64_t id = 0;
+    core::RecordId id{};
     {
         auto o1 = openAs("officer1", "officer1-pw");
         auto r = o1.records().add(specimen(), {.source = "file"});

@@ -4,6 +4,7 @@
 // signed-in user, checked and audited like every operation.
 
 #include <secondline/core/clock.h>
+#include <secondline/core/ids.h>
 #include <secondline/core/result.h>
 
 #include <cstdint>
@@ -41,8 +42,8 @@ struct FlagEvent {
 
 /// A record flagged for a supervisor's review, or referred to another service, with its whole history.
 struct Flag {
-    std::int64_t id = 0;
-    std::int64_t recordId = 0;
+    core::FlagId id{};
+    core::RecordId recordId{};
     FlagKind kind = FlagKind::Review;
     ReferralBasis basis = ReferralBasis::None;
     std::string reason;
@@ -64,10 +65,10 @@ class Flags {
 public:
     /// Flags a visible record for review, or refers it (`referredTo` names the service), on a typed basis.
     /// Errors: RecordNotFound, PermissionDenied, InvalidArgument (empty reason; a referral without a service).
-    [[nodiscard]] core::Result<std::int64_t> raise(std::int64_t recordId, const ReferralDraft& flag);
+    [[nodiscard]] core::Result<core::FlagId> raise(core::RecordId recordId, const ReferralDraft& flag);
     /// Moves a flag to a new status with a note (supervisors); the change joins its history. Errors:
     /// RecordNotFound (no such flag), PermissionDenied, InvalidArgument.
-    [[nodiscard]] core::Status update(std::int64_t flagId, FlagStatus status, std::string_view note);
+    [[nodiscard]] core::Status update(core::FlagId flagId, FlagStatus status, std::string_view note);
     /// Flags with their history: every flag for supervisors, those on the user's own records otherwise.
     [[nodiscard]] core::Result<std::vector<Flag>> list(bool openOnly);
 

@@ -4,6 +4,7 @@
 // audited in the same transaction as its change.
 
 #include <secondline/core/clock.h>
+#include <secondline/core/ids.h>
 #include <secondline/core/result.h>
 #include <secondline/storage/flags.h>
 #include <secondline/validation/travel_document.h>
@@ -28,11 +29,11 @@ struct EncounterInfo {
     std::string outcome = "open"; ///< e.g. open, admitted, refused, referred
     std::string notes{};          ///< the officer's notes (personal data: encrypted, never logged)
     /// Attach the records to this existing encounter (visible to the user) instead of opening one per record.
-    std::optional<std::int64_t> encounterId{};
+    std::optional<core::EncounterId> encounterId{};
 };
 
 struct RecordSummary {
-    std::int64_t id = 0;
+    core::RecordId id{};
     core::TimePoint created{};
     std::string officer;
     std::string format;
@@ -50,7 +51,7 @@ struct Rectification {
 };
 
 struct StoredRecord {
-    std::int64_t id = 0;
+    core::RecordId id{};
     core::TimePoint created{};
     std::string officer;
     EncounterInfo encounter; ///< with encounterId set
@@ -101,10 +102,10 @@ struct EncounterDraft {
 };
 
 struct SavedEncounter {
-    std::int64_t recordId = 0;
-    std::int64_t encounterId = 0;
-    std::vector<std::int64_t> imageIds{};
-    std::optional<std::int64_t> flagId{};
+    core::RecordId recordId{};
+    core::EncounterId encounterId{};
+    std::vector<std::int64_t> imageIds{}; ///< image ids, in the draft's order
+    std::optional<core::FlagId> flagId{};
 };
 
 /// store.records(): saving encounters, reading and finding records, their images and encounters.
@@ -121,16 +122,16 @@ public:
 
     /// Stores a document without images or corrections (demo, tests). Errors: PermissionDenied,
     /// PolicyForbids, InvalidArgument, DiskFull, Io, Database.
-    [[nodiscard]] core::Result<std::int64_t> add(const validation::TravelDocument& document,
-                                                 const EncounterInfo& encounter);
+    [[nodiscard]] core::Result<core::RecordId> add(const validation::TravelDocument& document,
+                                                   const EncounterInfo& encounter);
     /// Stores a batch in one transaction, each record with its own audit entry: all or none. Returns the
     /// ids in order. Errors as add().
-    [[nodiscard]] core::Result<std::vector<std::int64_t>>
+    [[nodiscard]] core::Result<std::vector<core::RecordId>>
     addBatch(std::span<const validation::TravelDocument> documents, const EncounterInfo& encounter);
 
     /// Reads one record (audited). Errors: RecordNotFound (also for records this user may not see),
     /// PermissionDenied, StoreCorrupt.
-    [[nodiscard]] core::Result<StoredRecord> get(std::int64_t id);
+    [[nodiscard]] core::Result<StoredRecord> get(core::RecordId id);
     /// Summaries of the records this user may see, newest first (audited).
     [[nodiscard]] core::Result<std::vector<RecordSummary>> list();
     /// Records of one document (issuing state and number, as printed or standardized) that this user may
@@ -144,18 +145,20 @@ public:
     /// Attaches an image (document page or portrait) to a visible record; stored encrypted like everything
     /// in the database. Errors: RecordNotFound, PermissionDenied, InvalidArgument (empty, too large, or not
     /// image/png or image/jpeg), PolicyForbids (larger than the record's purpose keeps), DiskFull, Io.
-    [[nodiscard]] core::Result<std::int64_t> addImage(std::int64_t recordId, ImageKind kind, std::string_view mediaType,
-                                                      int width, int height, std::span<const std::uint8_t> data);
+    /// Returns the image's id.
+    [[nodiscard]] core::Result<std::int64_t> addImage(core::RecordId recordId, ImageKind kind,
+                                                      std::string_view mediaType, int width, int height,
+                                                      std::span<const std::uint8_t> data);
     /// The images of a visible record (audited). Errors: RecordNotFound, PermissionDenied.
-    [[nodiscard]] core::Result<std::vector<StoredImage>> images(std::int64_t recordId);
+    [[nodiscard]] core::Result<std::vector<StoredImage>> images(core::RecordId recordId);
     /// Images a record's purpose keeps: the longest side allowed for `kind`, or nullopt when that image is
     /// never written. Errors: RecordNotFound.
-    [[nodiscard]] core::Result<std::optional<int>> imageLimit(std::int64_t recordId, ImageKind kind);
+    [[nodiscard]] core::Result<std::optional<int>> imageLimit(core::RecordId recordId, ImageKind kind);
 
     /// Closes an encounter with its outcome (one of the pack's retention outcomes other than "open"); its
     /// retention runs from now. Officers close their own open encounters. Errors: RecordNotFound,
     /// PermissionDenied, InvalidArgument (unknown outcome).
-    [[nodiscard]] core::Status closeEncounter(std::int64_t encounterId, std::string_view outcome);
+    [[nodiscard]] core::Status closeEncounter(core::EncounterId encounterId, std::string_view outcome);
 
 private:
     friend class Store;

@@ -3,6 +3,7 @@
 // (store.retention()); privacy decides (Policy::deleteBy), storage erases and audits in one transaction.
 
 #include <secondline/core/clock.h>
+#include <secondline/core/ids.h>
 #include <secondline/core/result.h>
 
 #include <cstdint>
@@ -16,11 +17,11 @@ struct StoreImpl; ///< opaque: the open store's state, shared by the facets
 
 /// What retention would do, or did.
 struct PurgeReport {
-    std::int64_t erased = 0;               ///< records erased (or, in a dry run, that would be)
-    std::int64_t images = 0;               ///< their images
-    std::int64_t encounters = 0;           ///< encounters left without records and erased with them
-    std::int64_t held = 0;                 ///< expired records kept because of a legal hold
-    std::vector<std::int64_t> erasedIds{}; ///< record ids (no personal data)
+    std::int64_t erased = 0;                 ///< records erased (or, in a dry run, that would be)
+    std::int64_t images = 0;                 ///< their images
+    std::int64_t encounters = 0;             ///< encounters left without records and erased with them
+    std::int64_t held = 0;                   ///< expired records kept because of a legal hold
+    std::vector<core::RecordId> erasedIds{}; ///< record ids (no personal data)
 };
 
 /// What expires when, per outcome (counts only: an auditor may read it).
