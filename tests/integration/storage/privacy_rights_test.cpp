@@ -106,13 +106,15 @@ TEST_F(PrivacyStore, TheStrictPackKeepsOnlyWhatItsProfileAllows) {
     EXPECT_EQ(rec->document.field("optional_data"), nullptr) << "the personal number is never written";
     EXPECT_TRUE(rec->document.lines.empty()) << "nor the MRZ lines that hold it";
     EXPECT_EQ(rec->document.surname(), "ERIKSSON");
-    const std::vector<std::uint8_t> jpeg(100, 0xff);
-    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Document, "image/jpeg", 800, 600, jpeg),
+    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Document, "image/jpeg", 800, 600,
+                                                  test::jpegHeader(800, 600)),
                       ErrorCode::PolicyForbids);
-    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 240, 320, jpeg),
+    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 240, 320,
+                                                  test::jpegHeader(240, 320)),
                       ErrorCode::PolicyForbids)
         << "larger than the profile's 300 pixels";
-    EXPECT_OK(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 225, 300, jpeg));
+    EXPECT_OK(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 225, 300,
+                                          test::jpegHeader(225, 300)));
     auto limit = officer->records().imageLimit(*id, storage::ImageKind::Portrait);
     ASSERT_OK(limit);
     EXPECT_EQ(*limit, 300);

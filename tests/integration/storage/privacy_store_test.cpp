@@ -44,8 +44,8 @@ TEST(PrivacyMatrix, EveryRoleTimesEveryOperationThroughTheLibrary) {
          [](Store& s, auto, auto, auto&) { return status(s.records().findByDocument("UTO", "L898902C3")); }},
         {"image.add",
          [](Store& s, auto a, auto, auto&) {
-             const std::vector<std::uint8_t> jpeg(64, 0xff);
-             return status(s.records().addImage(a, storage::ImageKind::Portrait, "image/jpeg", 300, 400, jpeg));
+             return status(s.records().addImage(a, storage::ImageKind::Portrait, "image/jpeg", 300, 400,
+                                                test::jpegHeader(300, 400)));
          }},
         {"flag.create",
          [](Store& s, auto a, auto, auto&) {
