@@ -57,6 +57,7 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::LegalHold: return "legal_hold";
     case ErrorCode::ShareInvalid: return "share_invalid";
     case ErrorCode::AuditInvalid: return "audit_invalid";
+    case ErrorCode::PasswordWeak: return "password_weak";
     }
     return "internal_error";
 }

@@ -157,7 +157,7 @@ void PrivacyCli::build(const std::string& name, bool training, int records) {
     store = dir.file(name);
     std::vector<std::string> init = as("admin", {"store", "init"});
     if (training) init.push_back("--training");
-    init.insert(init.end(), kFast.begin(), kFast.end());
+    init.insert(init.end(), kFastTestStore.begin(), kFastTestStore.end());
     ASSERT_EQ(run(init, pw("admin")).exitCode, 0);
     const std::vector<std::pair<std::string, std::string>> users =
         training ? std::vector<std::pair<std::string, std::string>>{{"o1", "officer"}, {"t1", "trainer"}}

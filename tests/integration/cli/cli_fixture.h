@@ -56,6 +56,9 @@ inline constexpr const char* kTd1 =
 
 /// Key derivation settings that keep a test fast (never for a real store).
 inline const std::vector<std::string> kFast = {"--kdf-ops", "1", "--kdf-mem-kib", "8192"};
+/// What `store init` takes for a production store in a test: kFast, and --test-store, which exempts it from the
+/// production password rule and Argon2id floor (issue 18).
+inline const std::vector<std::string> kFastTestStore = {"--kdf-ops", "1", "--kdf-mem-kib", "8192", "--test-store"};
 
 /// The default pack with one sharing agreement for `recipientKey`.
 [[nodiscard]] std::string packWithAgreement(const std::string& recipientKey);

@@ -32,6 +32,7 @@ protected:
     void SetUp() override {
         storage::CreateOptions o;
         o.kdf = privacy::KdfParams::fastForTests();
+        o.testStore = true;
         ASSERT_OK(Store::create(path, "admin", test::password("admin-pw"), o, clock));
         auto admin = openAs("admin", "admin-pw");
         for (auto [name, role] : {std::pair{"officer", Role::Officer}, std::pair{"supervisor", Role::Supervisor},

@@ -58,6 +58,7 @@ bool execOnSqlcipher(const std::string& path, const core::SecretBytes& key, cons
 storage::CreateOptions fast() {
     storage::CreateOptions o;
     o.kdf = privacy::KdfParams::fastForTests();
+    o.testStore = true; // short test passwords and the cheapest Argon2id (issue 18's production rule exempts it)
     return o;
 }
 

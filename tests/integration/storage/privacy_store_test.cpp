@@ -314,6 +314,7 @@ TEST_F(AuditTamper, ACheckpointOfAnotherKeyOrAlteredIsRefused) {
     const std::string otherPath = otherDir.file("other.db");
     storage::CreateOptions o;
     o.kdf = fastKdf();
+    o.testStore = true;
     ASSERT_OK(Store::create(otherPath, "admin", test::password("x"), o, clock));
     {
         auto admin = Store::open(otherPath, "admin", test::password("x"), {}, clock);

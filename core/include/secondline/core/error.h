@@ -71,6 +71,7 @@ enum class ErrorCode {
     LegalHold,      ///< the record is under a legal hold: it may not be erased or purged
     ShareInvalid,   ///< a sharing package fails to verify or to decrypt, or is not for this recipient
     AuditInvalid,   ///< an audit export or checkpoint is malformed or does not verify
+    PasswordWeak,   ///< a production store refuses the password or the Argon2id cost (the message says which rule)
 };
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".
