@@ -306,9 +306,9 @@ void OfficerScreen::showSaved(std::int64_t id) {
     m_image->setText(tr("Record %1 (saved)").arg(id));
     if (auto images = m_ctx.store().records().images(id); images && !images->empty()) {
         // Checked by its header before Qt decodes it, as every image from outside is (the store checks it too).
-        const auto& data = images->front().data;
+        const auto& encoded = images->front().data;
         QImage picture;
-        if (core::checkImageHeader(data) && picture.loadFromData(data.data(), static_cast<int>(data.size())))
+        if (core::checkImageHeader(encoded) && picture.loadFromData(encoded.data(), static_cast<int>(encoded.size())))
             m_image->setPixmap(QPixmap::fromImage(picture.scaledToWidth(std::min(picture.width(), 520))));
     }
 }
