@@ -49,6 +49,7 @@ struct Fixture {
         path = (dir / "year.db").string();
         storage::CreateOptions o;
         o.kdf = privacy::KdfParams::fastForTests();
+        o.testStore = true;
         if (!storage::Store::create(path, "admin", secret(), o, clock)) std::abort();
         {
             auto admin = storage::Store::open(path, "admin", secret(), {}, clock);

@@ -74,6 +74,7 @@ const Clock kClock;
 core::Result<storage::Store> officerStore(const std::string& path) {
     storage::CreateOptions o;
     o.kdf = privacy::KdfParams::fastForTests();
+    o.testStore = true;
     if (auto s = storage::Store::create(path, "admin", password("pw"), o, kClock); !s) return core::fail(s.error());
     {
         // The first user is an administrator; records need an officer.
@@ -119,15 +120,41 @@ void BM_SaveEncounter(benchmark::State& state) {
     }
     const auto docs = documents(256, 3);
     std::mt19937_64 rng(5);
-    auto bytes = [&](std::size_t n) {
-        std::vector<std::uint8_t> out(n);
-        for (auto& b : out) b = static_cast<std::uint8_t>(rng());
+    // A JPEG of `n` bytes: a grey baseline frame header declaring `width` x `height` (the store reads it), then
+    // random scan data (never decoded).
+    auto jpeg = [&](std::size_t n, int width, int height) {
+        std::vector<std::uint8_t> out = {0xff,
+                                         0xd8,
+                                         0xff,
+                                         0xc0,
+                                         0,
+                                         11,
+                                         8,
+                                         static_cast<std::uint8_t>(height >> 8),
+                                         static_cast<std::uint8_t>(height),
+                                         static_cast<std::uint8_t>(width >> 8),
+                                         static_cast<std::uint8_t>(width),
+                                         1,
+                                         1,
+                                         0x11,
+                                         0,
+                                         0xff,
+                                         0xda,
+                                         0,
+                                         8,
+                                         1,
+                                         1,
+                                         0,
+                                         0,
+                                         63,
+                                         0};
+        while (out.size() < n) out.push_back(static_cast<std::uint8_t>(rng()));
         return out;
     };
     storage::EncounterDraft draft;
     draft.encounter.source = "bench";
-    draft.images = {{storage::ImageKind::Document, "image/jpeg", 1600, 1100, bytes(120000)},
-                    {storage::ImageKind::Portrait, "image/jpeg", 450, 600, bytes(30000)}};
+    draft.images = {{storage::ImageKind::Document, "image/jpeg", 1600, 1100, jpeg(120000, 1600, 1100)},
+                    {storage::ImageKind::Portrait, "image/jpeg", 450, 600, jpeg(30000, 450, 600)}};
     draft.corrections = {{"given_names", "GIVEN NAME"}};
     draft.correctionReason = "visual zone";
     draft.referral = storage::ReferralDraft{.kind = storage::FlagKind::Review,
@@ -196,14 +223,16 @@ BENCHMARK(BM_LookupByDocument)->Iterations(2000)->Unit(benchmark::kMicrosecond);
 void BM_UnlockDefaultPolicy(benchmark::State& state) {
     const std::string dir = tempDir();
     const std::string path = dir + "/bench.db";
-    if (auto created = storage::Store::create(path, "admin", password("pw"), {}, kClock);
+    // A production store: the default Argon2id cost and a password the production rule accepts.
+    const char* const strong = "bench-unlock-Kestrel-2026";
+    if (auto created = storage::Store::create(path, "admin", password(strong), {}, kClock);
         !created) { // default Argon2id
         state.SkipWithError(created.error().message.c_str());
         std::filesystem::remove_all(dir);
         return;
     }
     for (auto _ : state) {
-        auto s = storage::Store::open(path, "admin", password("pw"), {}, kClock);
+        auto s = storage::Store::open(path, "admin", password(strong), {}, kClock);
         if (!s) state.SkipWithError("open failed");
     }
     std::filesystem::remove_all(dir);

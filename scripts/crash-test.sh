@@ -20,7 +20,8 @@ STORE="$WORK/crash.db"
 FAST=(--kdf-ops 1 --kdf-mem-kib 8) # the cost of unlocking is not what is tested here
 
 "$BIN" synth --out "$WORK/images" --count 12 --dpi 200 --seed 7 >/dev/null
-printf 'admin-pw\n' | "$BIN" store init --store "$STORE" --user admin --password-stdin "${FAST[@]}" >/dev/null
+printf 'admin-pw\n' | "$BIN" store init --store "$STORE" --user admin --password-stdin "${FAST[@]}" --test-store \
+    >/dev/null
 printf 'admin-pw\nofficer-pw\n' | "$BIN" user add officer --role officer --store "$STORE" --user admin \
     --password-stdin "${FAST[@]}" >/dev/null
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite: the dev build (Debug, warnings as
-# errors) and the asan build (AddressSanitizer + UndefinedBehaviorSanitizer), the clang-format check, and a
-# one-minute fuzz smoke run of the MRZ parser. Then the release build (optimised, warnings as errors: the
-# optimiser's warnings differ from Debug's) with its unit tests and the install test only.
+# errors) and the asan build (AddressSanitizer + UndefinedBehaviorSanitizer), the clang-format check, a
+# one-minute fuzz smoke run of the MRZ parser and a half-minute one of the image header reader. Then the
+# release build (optimised, warnings as errors: the optimiser's warnings differ from Debug's) with its unit
+# tests and the install test only.
 # This is README command (b); CI runs exactly this.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +31,8 @@ for preset in dev asan; do
 done
 echo "== fuzz smoke run (60 s; scripts/fuzz.sh 600 for the full run)"
 bash scripts/fuzz.sh 60 2>&1 | tail -n 8
+echo "== fuzz smoke run of the image header reader (30 s)"
+bash scripts/fuzz.sh 30 image_header_fuzz 2>&1 | tail -n 8
 
 echo "== build (release, warnings as errors)"
 cmake --preset release >/dev/null

@@ -386,7 +386,7 @@ void registerMrzCommands(CLI::App& app, Context& ctx) {
     mrz->require_subcommand(1);
 
     auto readArgs = std::make_shared<ReadArgs>();
-    auto* read = mrz->add_subcommand("read", "Read the MRZ from image files (PNG, JPEG, TIFF, BMP, PNM), or from a "
+    auto* read = mrz->add_subcommand("read", "Read the MRZ from image files (PNG or JPEG), or from a "
                                              "camera, recording, scanner or serial document reader");
     read->add_option("images", readArgs->images, "Image files");
     addSourceReadOptions(*read, readArgs->device);

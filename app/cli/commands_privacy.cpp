@@ -6,6 +6,7 @@
 #include <secondline/privacy/audit.h>
 #include <secondline/privacy/policy.h>
 #include <secondline/privacy/sharing.h>
+#include <secondline/privacy/trusted_keys.h>
 
 #include <document_json.h>
 
@@ -39,6 +40,21 @@ core::Result<std::string> readInput(const std::string& path, std::size_t maxByte
     text << in.rdbuf();
     if (!in && !in.eof()) return core::fail(ErrorCode::Io, std::string("cannot read the ") + what + " file");
     return text.str();
+}
+
+/// The workstation keys to trust for a file signed elsewhere (a sharing package, an audit export): one key from
+/// `--public-key HEX`, or a trust-store file (privacy/trusted_keys.h). Never the key written in the file itself.
+core::Result<privacy::TrustedKeys> trustedKeys(const std::string& publicKey, const std::string& trustStore,
+                                               const char* command) {
+    if (!trustStore.empty()) {
+        auto text = readInput(trustStore, std::size_t{1} << 20, "trust store");
+        if (!text) return core::fail(text.error());
+        return privacy::TrustedKeys::parse(*text);
+    }
+    if (!publicKey.empty()) return privacy::TrustedKeys::single(publicKey, "--public-key");
+    return core::fail(ErrorCode::InvalidArgument, std::string(command) +
+                                                      " needs the signing workstation's key to trust: --public-key "
+                                                      "HEX or --trust-store FILE");
 }
 
 /// Writes `text` to a new owner-only file, or to stdout when `path` is empty or "-".
@@ -176,6 +192,7 @@ struct AuditArgs {
     std::string checkpoint;
     std::string exportFile;
     std::string publicKey;
+    std::string trustStore;
     std::string out;
 };
 
@@ -197,21 +214,23 @@ int runAuditVerify(const AuditArgs& a) {
         checkpoint = std::move(*c);
     }
     privacy::TrailCheck check;
+    std::optional<std::string> signer;
     if (!a.exportFile.empty()) {
-        // Offline: an exported trail, checked against the key the auditor trusts (a checkpoint's or --public-key).
+        // Offline: an exported trail, checked against the keys the auditor trusts (--public-key or --trust-store),
+        // never against the key written in the export, which a forger writes too. A checkpoint's key must be the
+        // same trusted key (verifyTrail).
+        auto trusted = trustedKeys(a.publicKey, a.trustStore, "audit verify --export");
+        if (!trusted) return report(trusted.error());
         auto text = readInput(a.exportFile, std::size_t{1} << 30, "audit export");
         if (!text) return report(text.error());
-        auto trail = privacy::decodeAuditExport(*text);
+        auto trail = privacy::decodeAuditExport(*text, *trusted);
         if (!trail) {
             std::cout << app::dumpLine({{"ok", false}, {"problem", trail.error().message}}) << '\n';
             printError(trail.error());
             return kInvalid;
         }
-        const std::string trusted = !a.publicKey.empty() ? a.publicKey : checkpoint ? checkpoint->publicKeyHex : "";
-        if (!trusted.empty() && trusted != trail->publicKeyHex) {
-            check.ok = false;
-            check.problem = "the export was signed by another key than the trusted one";
-        } else if (checkpoint && checkpoint->storeId != trail->storeId) {
+        signer = trusted->find(trail->publicKeyHex)->name;
+        if (checkpoint && checkpoint->storeId != trail->storeId) {
             check.ok = false;
             check.problem = "the checkpoint belongs to another store";
         } else {
@@ -226,7 +245,9 @@ int runAuditVerify(const AuditArgs& a) {
         if (!c) return report(c.error());
         check = *c;
     }
-    std::cout << app::dumpLine(trailCheckJson(check)) << '\n';
+    auto out = trailCheckJson(check);
+    if (signer) out["signer"] = *signer;
+    std::cout << app::dumpLine(out) << '\n';
     if (!check.ok) {
         fmt::print(stderr, "secondline: audit trail does NOT verify: {}\n", check.problem);
         return kInvalid;
@@ -417,6 +438,7 @@ struct ShareArgs {
     std::string file;
     std::string key;
     std::string senderKey;
+    std::string trustStore;
 };
 
 int runShareKeygen(const ShareArgs& a) {
@@ -447,9 +469,11 @@ int runShareOpen(const ShareArgs& a) {
     if (!keyText) return report(keyText.error());
     auto keys = privacy::decodeShareKeyFile(*keyText);
     if (!keys) return report(keys.error());
+    auto trusted = trustedKeys(a.senderKey, a.trustStore, "share open");
+    if (!trusted) return report(trusted.error());
     auto text = readInput(a.file, 4u << 20, "sharing package");
     if (!text) return report(text.error());
-    auto opened = privacy::openShare(*text, *keys, a.senderKey);
+    auto opened = privacy::openShare(*text, *keys, *trusted);
     if (!opened) return report(opened.error());
     const auto& p = opened->payload;
     json fields = json::object();
@@ -460,6 +484,7 @@ int runShareOpen(const ShareArgs& a) {
                                 {"legal_reference", p.legalReference},
                                 {"sender_store", p.storeId},
                                 {"sender_key", p.senderPublicKeyHex},
+                                {"sender_name", opened->senderName},
                                 {"created", core::formatUtc(p.created)},
                                 {"record_id", p.recordId},
                                 {"fields", fields}})
@@ -528,7 +553,12 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     addStoreOptions(*verifyCmd, auditArgs->store, false);
     verifyCmd->add_option("--checkpoint", auditArgs->checkpoint, "A checkpoint file (detects truncation)");
     verifyCmd->add_option("--export", auditArgs->exportFile, "Verify this exported trail instead (no store needed)");
-    verifyCmd->add_option("--public-key", auditArgs->publicKey, "The workstation key to trust (hex) for --export");
+    auto* verifyKey = verifyCmd->add_option("--public-key", auditArgs->publicKey,
+                                            "With --export: the signing workstation's key to trust (hex)");
+    verifyCmd
+        ->add_option("--trust-store", auditArgs->trustStore,
+                     "With --export: a file of trusted workstation keys, one a line: HEX NAME ('#' comments)")
+        ->excludes(verifyKey);
     verifyCmd->callback([&ctx, auditArgs] {
         if (auditArgs->exportFile.empty() && auditArgs->store.user.empty()) {
             ctx.exitCode = report({ErrorCode::InvalidArgument, "--user is required unless --export is given"});
@@ -599,7 +629,16 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     auto* openCmd = share->add_subcommand("open", "Verify and decrypt a package (the receiving side)");
     openCmd->add_option("file", shareArgs->file, "Sharing package")->required();
     openCmd->add_option("--key", shareArgs->key, "The recipient's key file")->required();
-    openCmd->add_option("--sender-key", shareArgs->senderKey, "The sending workstation's key (hex), to pin it");
+    // One of these is required (the package's own key is never trusted); checked when the command runs.
+    auto* senderKey =
+        openCmd->add_option("--public-key", shareArgs->senderKey, "The sending workstation's key to trust (hex)");
+    auto* senderKeyOld = openCmd->add_option("--sender-key", shareArgs->senderKey, "Same as --public-key");
+    openCmd
+        ->add_option("--trust-store", shareArgs->trustStore,
+                     "A file of trusted workstation keys, one a line: HEX NAME ('#' comments)")
+        ->excludes(senderKey)
+        ->excludes(senderKeyOld);
+    senderKey->excludes(senderKeyOld);
     openCmd->callback([&ctx, shareArgs] { ctx.exitCode = runShareOpen(*shareArgs); });
 
     auto glassArgs = std::make_shared<BreakGlassArgs>();

@@ -76,6 +76,7 @@ privacy::KdfParams kdfParams(const StoreOptions& o) {
 
 struct InitArgs {
     StoreOptions store;
+    bool testStore = false;
 };
 
 int runInit(const InitArgs& a) {
@@ -87,6 +88,7 @@ int runInit(const InitArgs& a) {
     storage::CreateOptions options;
     options.training = a.store.training;
     options.kdf = kdfParams(a.store);
+    options.testStore = a.testStore;
     const std::string path = storePath(a.store);
     if (auto s = storage::Store::create(path, a.store.user, *password, options, kClock); !s) {
         printError(s.error());
@@ -566,6 +568,9 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto* initCmd = store->add_subcommand("init", "Create a store and its first administrator (--user)");
     addStoreOptions(*initCmd, init->store);
     addKdfOptions(*initCmd, init->store);
+    initCmd->add_flag("--test-store", init->testStore,
+                      "For automated tests and throw-away demos only: a production store exempt, for good, from the "
+                      "password rule and the Argon2id cost floor");
     initCmd->callback([init, &ctx] { ctx.exitCode = runInit(*init); });
 
     auto* user = app.add_subcommand("user", "Manage users (administrators)");

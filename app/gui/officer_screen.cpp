@@ -6,6 +6,7 @@
 #include <record_images.h>
 #include <secondline/capture/capture_session.h>
 #include <secondline/capture/synthetic.h>
+#include <secondline/core/image_header.h>
 
 #include <QAction>
 #include <QCheckBox>
@@ -79,8 +80,8 @@ OfficerScreen::OfficerScreen(DeskContext& context, QWidget* parent) : QWidget(pa
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
     layout->addWidget(tools);
     m_openImage = tools->addAction(tr("&Open image…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open document image"), QString(),
-                                                          tr("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pnm)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open document image"), QString(), tr("Images (*.png *.jpg *.jpeg)"));
         if (!path.isEmpty()) captureImageFile(path);
     });
     m_openImage->setShortcut(QKeySequence::Open);
@@ -304,8 +305,10 @@ void OfficerScreen::showSaved(core::RecordId id) {
     m_image->setPixmap(QPixmap());
     m_image->setText(tr("Record %1 (saved)").arg(id.value()));
     if (auto images = m_ctx.store().records().images(id); images && !images->empty()) {
+        // Checked by its header before Qt decodes it, as every image from outside is (the store checks it too).
+        const auto& encoded = images->front().data;
         QImage picture;
-        if (picture.loadFromData(images->front().data.data(), static_cast<int>(images->front().data.size())))
+        if (core::checkImageHeader(encoded) && picture.loadFromData(encoded.data(), static_cast<int>(encoded.size())))
             m_image->setPixmap(QPixmap::fromImage(picture.scaledToWidth(std::min(picture.width(), 520))));
     }
 }

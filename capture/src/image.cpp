@@ -2,6 +2,8 @@
 
 #include "cv_image.h"
 
+#include <secondline/core/image_header.h>
+
 #include <algorithm>
 
 #include <opencv2/imgcodecs.hpp>
@@ -60,12 +62,15 @@ double edgeSharpness(const cv::Mat& gray) {
 } // namespace detail
 
 Result<Image> decodeImage(std::span<const std::uint8_t> encoded) {
-    if (encoded.empty()) return fail(ErrorCode::ImageUnreadable, "image data is empty");
+    // PNG or JPEG only, and no larger than the limit by its header: a small file can declare gigabytes of
+    // pixels, which OpenCV would allocate before any check on the decoded image could refuse them.
+    auto header = core::checkImageHeader(encoded, kImageLimits);
+    if (!header) return fail(header.error());
     try {
         const cv::Mat buffer(1, static_cast<int>(encoded.size()), CV_8UC1, const_cast<std::uint8_t*>(encoded.data()));
-        // Check dimensions from the header before decoding the pixels.
         cv::Mat decoded = cv::imdecode(buffer, cv::IMREAD_COLOR);
         if (decoded.empty()) return fail(ErrorCode::ImageUnreadable, "not a decodable image");
+        // EXIF orientation may swap the sides; the pixel count is the header's.
         if (static_cast<std::int64_t>(decoded.cols) * decoded.rows > kMaxImagePixels)
             return fail(ErrorCode::ImageTooLarge, "image is larger than the supported size");
         return detail::fromMat(decoded);

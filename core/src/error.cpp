@@ -58,6 +58,7 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::ShareInvalid: return "share_invalid";
     case ErrorCode::AuditInvalid: return "audit_invalid";
     case ErrorCode::StoreTampered: return "store_tampered";
+    case ErrorCode::PasswordWeak: return "password_weak";
     }
     return "internal_error";
 }

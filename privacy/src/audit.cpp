@@ -272,7 +272,7 @@ std::string encodeAuditExport(const AuditExport& t, const AuditSigner& signer) {
     return out;
 }
 
-core::Result<AuditExport> decodeAuditExport(std::string_view text) {
+core::Result<AuditExport> decodeAuditExport(std::string_view text, const TrustedKeys& trusted) {
     auto bad = [](std::string why) { return core::fail(core::ErrorCode::AuditInvalid, "audit export: " + why); };
     AuditExport t;
     std::size_t pos = 0;
@@ -322,6 +322,9 @@ core::Result<AuditExport> decodeAuditExport(std::string_view text) {
         return bad("missing or mistyped field on line " + std::to_string(lineNo));
     }
     if (lineNo == 0) return bad("empty");
+    if (!trusted.find(t.publicKeyHex))
+        return bad("signed with a workstation key that is not trusted (not the --public-key given, nor in the "
+                   "trust store)");
     if (!verifySignature(t.publicKeyHex, kExportDomain, exportMessage(t, count, lastHash), signature))
         return bad("its header signature does not verify");
     // With the header verified, the count and last hash say whether lines were cut off, added or swapped.

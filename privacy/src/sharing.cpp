@@ -127,7 +127,7 @@ core::Result<std::string> sealShare(const SharePayload& p, const SharingAgreemen
 }
 
 core::Result<OpenedShare> openShare(std::string_view text, const ShareKeyPair& recipient,
-                                    std::string_view expectedSenderHex) {
+                                    const TrustedKeys& trustedSenders) {
     if (sodium_init() < 0) return fail(ErrorCode::Crypto, "libsodium failed to initialise");
     if (text.size() > kMaxShareBytes) return fail(invalid("larger than any package SecondLine writes"));
     const auto env = json::parse(text.begin(), text.end(), nullptr, false);
@@ -141,13 +141,16 @@ core::Result<OpenedShare> openShare(std::string_view text, const ShareKeyPair& r
     const auto recipientKey = env["recipient_public_key"].get<std::string>();
     const auto sender = env["sender_public_key"].get<std::string>();
     const auto ciphertext = env["ciphertext"].get<std::string>();
+    // The key the package names is the sender's claim; only a key the recipient trusts makes it true.
+    const TrustedKey* trusted = trustedSenders.find(sender);
+    if (!trusted)
+        return fail(invalid("signed with a workstation key that is not trusted (not the --public-key given, nor in "
+                            "the trust store)"));
     if (!verifySignature(sender, kShareDomain,
                          envelopeMessage(agreement, recipientName, recipientKey, sender, ciphertext),
                          env["signature"].get<std::string>()))
         return fail(
             invalid("the workstation's signature does not verify (altered or not from a SecondLine workstation)"));
-    if (!expectedSenderHex.empty() && sender != expectedSenderHex)
-        return fail(invalid("signed by another workstation than the one expected"));
     if (recipientKey != recipient.publicKeyHex) return fail(invalid("it is addressed to another recipient key"));
     std::vector<unsigned char> sealed;
     if (!binOf(ciphertext, sealed) || sealed.size() < crypto_box_SEALBYTES)
@@ -165,6 +168,7 @@ core::Result<OpenedShare> openShare(std::string_view text, const ShareKeyPair& r
     const auto j = json::parse(plain, nullptr, false);
     sodium_memzero(plain.data(), plain.size());
     OpenedShare out;
+    out.senderName = trusted->name;
     try {
         auto& p = out.payload;
         p.agreement = j.at("agreement").get<std::string>();

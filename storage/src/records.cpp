@@ -7,6 +7,7 @@
 #include "sqlite.h"
 #include "store_impl.h"
 
+#include <secondline/core/image_header.h>
 #include <secondline/privacy/blind_index.h>
 #include <secondline/validation/field_rules.h>
 
@@ -49,6 +50,15 @@ Status checkImage(const ImageDraft& image) {
         return fail(ErrorCode::InvalidArgument, "images are stored as image/png or image/jpeg");
     if (image.width <= 0 || image.height <= 0 || image.width > kMaxImageSide || image.height > kMaxImageSide)
         return fail(ErrorCode::InvalidArgument, "image dimensions out of range");
+    // The bytes, not the caller's word: PNG or JPEG by their magic, and the type and size their header declares,
+    // so that a picture larger than the purpose keeps cannot be stored by declaring it smaller, and whoever
+    // decodes it later decodes no more than was checked here.
+    auto header = core::checkImageHeader(image.data, {.maxSide = kMaxImageSide});
+    if (!header) return fail(header.error());
+    if (core::mediaTypeOf(header->format) != image.mediaType)
+        return fail(ErrorCode::InvalidArgument, "the image's bytes are not of its declared media type");
+    if (header->width != image.width || header->height != image.height)
+        return fail(ErrorCode::InvalidArgument, "the image's declared dimensions differ from its header's");
     return {};
 }
 

@@ -210,11 +210,13 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
     auto key = privacy::newDatabaseKey();
     if (!storeKey) return fail(storeKey.error());
     if (!key) return fail(key.error());
-    auto slot = privacy::wrapKey(*storeKey, firstUser, password, options.kdf);
-    if (!slot) return fail(slot.error());
     privacy::KeySlotFile file;
     file.storeId = privacy::newStoreId();
     file.training = options.training;
+    if (options.testStore) file.attributes.emplace_back(detail::kTestStoreAttribute, "yes");
+    if (auto s = detail::checkNewCredential(file, firstUser, password, options.kdf); !s) return s;
+    auto slot = privacy::wrapKey(*storeKey, firstUser, password, options.kdf);
+    if (!slot) return fail(slot.error());
     file.slots.push_back(std::move(*slot));
     auto sealed = privacy::sealKey(*storeKey, *key, databaseKeyContext(file.storeId));
     if (!sealed) return fail(sealed.error());

@@ -5,6 +5,7 @@
 
 #include "atomic_file.h"
 
+#include <secondline/privacy/password_rule.h>
 #include <secondline/storage/env.h>
 #include <secondline/storage/store.h>
 
@@ -63,6 +64,17 @@ Status checkNewStorePath(const std::string& path) {
 
 std::string databaseKeyContext(const std::string& storeId) {
     return "secondline database key " + storeId;
+}
+
+core::Status checkNewCredential(const privacy::KeySlotFile& file, const std::string& userName,
+                                const SecretBytes& password, const privacy::KdfParams& kdf) {
+    // Training stores hold synthetic data only; test stores are marked at creation, for good, under the MAC.
+    if (file.training || file.attribute(kTestStoreAttribute)) return {};
+    if (auto s = privacy::checkKdfCost(kdf); !s) return s;
+    // Read at every password change (a fraction of a second): an administrator's updated list counts at once.
+    auto common = privacy::CommonPasswords::load(privacy::kCommonPasswordsPath);
+    if (!common) return fail(common.error());
+    return privacy::checkPassword(password, userName, *common);
 }
 
 Result<SecretBytes> databaseKeyOf(const privacy::KeySlotFile& file, const SecretBytes& storeKey) {

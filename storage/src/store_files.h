@@ -47,6 +47,15 @@ private:
 /// Associated data that binds a sealed database key to its store.
 [[nodiscard]] std::string databaseKeyContext(const std::string& storeId);
 
+/// The slot file's attribute that marks a production store made for automated tests (CreateOptions::testStore).
+inline constexpr const char* kTestStoreAttribute = "test_store";
+
+/// Issue 18, item 6: a password set in a production store (not training, not a test store) must pass
+/// privacy::checkPassword against Debian's word list, and its key slot must cost at least
+/// privacy::kProductionKdfFloor. Errors: PasswordWeak; FileNotFound when the word list is missing (fails closed).
+[[nodiscard]] core::Status checkNewCredential(const privacy::KeySlotFile& file, const std::string& userName,
+                                              const core::SecretBytes& password, const privacy::KdfParams& kdf);
+
 /// The database key in force: sealed under the store key, or (format-1 slot files) the store key itself.
 [[nodiscard]] core::Result<core::SecretBytes> databaseKeyOf(const privacy::KeySlotFile& file,
                                                             const core::SecretBytes& storeKey);

@@ -39,6 +39,7 @@ Status Users::add(const std::string& name, privacy::Role role, const SecretBytes
     if (!file) return fail(file.error());
     if (privacy::findSlot(*file, name))
         return fail(ErrorCode::UserExists, "a user with that name exists or once existed (names are not reused)");
+    if (auto s = detail::checkNewCredential(*file, name, password, kdf); !s) return s;
     auto slot = privacy::wrapKey(im.storeKey, name, password, kdf);
     if (!slot) return fail(slot.error());
     file->slots.push_back(std::move(*slot));
@@ -128,6 +129,7 @@ Status Users::changePassword(const SecretBytes& newPassword, const privacy::KdfP
     const std::string slotsPath = keySlotPath(im.path);
     auto file = loadSlotFile(slotsPath, im.storeKey);
     if (!file) return fail(file.error());
+    if (auto s = detail::checkNewCredential(*file, im.user, newPassword, kdf); !s) return s;
     auto slot = privacy::wrapKey(im.storeKey, im.user, newPassword, kdf);
     if (!slot) return fail(slot.error());
     bool replaced = false;

@@ -66,6 +66,7 @@ class DeskWindowTest : public QObject {
         options.training = training;
         options.firstUserRole = training ? privacy::Role::Trainer : privacy::Role::Administrator;
         options.kdf = privacy::KdfParams::fastForTests();
+        options.testStore = true;
         const std::string first = training ? "trainer" : "admin";
         if (!storage::Store::create(path, first, test::password("pw"), options, m_clock))
             throw std::runtime_error("create failed");

@@ -57,4 +57,43 @@ std::chrono::sys_days testDate() {
     return std::chrono::sys_days{std::chrono::year{2026} / 11 / 27};
 }
 
+namespace {
+void putBe(std::vector<std::uint8_t>& out, std::uint32_t value, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+}
+
+/// CRC-32 as PNG chunks carry it (ISO 3309), bit by bit: a few bytes only.
+std::uint32_t crc32(const std::uint8_t* data, std::size_t size) {
+    std::uint32_t crc = 0xffffffffu;
+    for (std::size_t i = 0; i < size; ++i) {
+        crc ^= data[i];
+        for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    return crc ^ 0xffffffffu;
+}
+} // namespace
+
+std::vector<std::uint8_t> pngHeader(std::uint32_t width, std::uint32_t height) {
+    std::vector<std::uint8_t> out{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    putBe(out, 13, 4);
+    out.insert(out.end(), {'I', 'H', 'D', 'R'});
+    putBe(out, width, 4);
+    putBe(out, height, 4);
+    out.insert(out.end(), {8, 0, 0, 0, 0}); // 8-bit grey, deflate, adaptive filter, not interlaced
+    putBe(out, crc32(out.data() + 12, 17), 4);
+    return out;
+}
+
+std::vector<std::uint8_t> jpegHeader(std::uint16_t width, std::uint16_t height) {
+    std::vector<std::uint8_t> out{0xff, 0xd8};                                                    // SOI
+    out.insert(out.end(), {0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0}); // APP0
+    out.insert(out.end(), {0xff, 0xc0, 0, 17, 8});                                                // SOF0
+    putBe(out, height, 2);
+    putBe(out, width, 2);
+    out.insert(out.end(), {3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1});
+    out.insert(out.end(), {0xff, 0xda, 0, 12, 3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0}); // SOS
+    out.insert(out.end(), {0xff, 0xd9});                                             // EOI
+    return out;
+}
+
 } // namespace secondline::test

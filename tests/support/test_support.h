@@ -8,10 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace secondline::test {
 
@@ -90,5 +92,12 @@ void writeFile(const std::string& path, std::string_view content);
 
 /// The inspection date tests use unless they say otherwise: 2026-11-27.
 [[nodiscard]] std::chrono::sys_days testDate();
+
+/// Crafted, header-only images (generated, no pixel data): what a header check reads, and what an attacker
+/// sends to make a decoder allocate. pngHeader: the PNG signature and an 8-bit grey IHDR chunk declaring
+/// `width` x `height`, with its CRC (libpng accepts it and sizes the picture from it). jpegHeader: SOI, a JFIF APP0
+/// segment, a baseline SOF0 with 3 components declaring `width` x `height`, an SOS segment and EOI.
+[[nodiscard]] std::vector<std::uint8_t> pngHeader(std::uint32_t width, std::uint32_t height);
+[[nodiscard]] std::vector<std::uint8_t> jpegHeader(std::uint16_t width, std::uint16_t height);
 
 } // namespace secondline::test

@@ -174,7 +174,7 @@ TEST_F(CliTest, BatchReadsShowProgressCountsWithoutFileNames) {
 TEST_F(CliTest, IngestFromARecordingAndASerialReaderStoresEachWithItsSource) {
     const std::string store = dir.file("dev.db");
     ASSERT_EQ(run({"store", "init", "--store", store, "--user", "admin", "--password-stdin", "--kdf-mem-kib", "8",
-                   "--kdf-ops", "1"},
+                   "--kdf-ops", "1", "--test-store"},
                   "admin-pass\n")
                   .exitCode,
               0);

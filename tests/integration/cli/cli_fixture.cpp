@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,6 +59,22 @@ bool waitForExit(pid_t pid, std::chrono::seconds timeout, int& status) {
 } // namespace
 
 CliRun CliTest::run(const std::vector<std::string>& args, const std::string& input, std::chrono::seconds timeout) {
+    return runLimited(args, input, timeout, 0);
+}
+
+CliRun CliTest::runWithMemoryLimit(const std::vector<std::string>& args, std::uint64_t bytes) {
+#if defined(__SANITIZE_ADDRESS__)
+    bytes = 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    bytes = 0;
+#endif
+#endif
+    return runLimited(args, "", std::chrono::seconds{600}, bytes);
+}
+
+CliRun CliTest::runLimited(const std::vector<std::string>& args, const std::string& input, std::chrono::seconds timeout,
+                           std::uint64_t addressSpace) {
     const std::string in = dir.file("stdin"), out = dir.file("stdout"), err = dir.file("stderr");
     test::writeFile(in, input);
     const std::string home = "HOME=" + dir.path().string();
@@ -73,6 +90,10 @@ CliRun CliTest::run(const std::vector<std::string>& args, const std::string& inp
         ::dup2(fi, 0);
         ::dup2(fo, 1);
         ::dup2(fe, 2);
+        if (addressSpace > 0) {
+            const rlimit limit{addressSpace, addressSpace};
+            if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(126);
+        }
         std::vector<char*> argv{const_cast<char*>(SECONDLINE_CLI)};
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
@@ -136,7 +157,7 @@ void PrivacyCli::build(const std::string& name, bool training, int records) {
     store = dir.file(name);
     std::vector<std::string> init = as("admin", {"store", "init"});
     if (training) init.push_back("--training");
-    init.insert(init.end(), kFast.begin(), kFast.end());
+    init.insert(init.end(), kFastTestStore.begin(), kFastTestStore.end());
     ASSERT_EQ(run(init, pw("admin")).exitCode, 0);
     const std::vector<std::pair<std::string, std::string>> users =
         training ? std::vector<std::pair<std::string, std::string>>{{"o1", "officer"}, {"t1", "trainer"}}

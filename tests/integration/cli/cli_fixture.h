@@ -35,9 +35,17 @@ protected:
     CliRun run(const std::vector<std::string>& args, const std::string& input = "",
                std::chrono::seconds timeout = std::chrono::seconds{600});
 
+    /// As run(), with the binary's address space limited to `bytes` (RLIMIT_AS): any allocation beyond it fails.
+    /// Under AddressSanitizer, which reserves terabytes of address space, the limit is not applied.
+    CliRun runWithMemoryLimit(const std::vector<std::string>& args, std::uint64_t bytes);
+
     /// A generated document of `format` rendered at 300 dpi into the temp dir; its path. `mrz`, when given,
     /// receives the printed zone.
     std::string renderImage(std::uint64_t seed, validation::MrzFormat format, std::vector<std::string>* mrz = nullptr);
+
+private:
+    CliRun runLimited(const std::vector<std::string>& args, const std::string& input, std::chrono::seconds timeout,
+                      std::uint64_t addressSpace);
 };
 
 /// The ICAO Doc 9303 specimens, each line ended by '\n'.
@@ -48,6 +56,9 @@ inline constexpr const char* kTd1 =
 
 /// Key derivation settings that keep a test fast (never for a real store).
 inline const std::vector<std::string> kFast = {"--kdf-ops", "1", "--kdf-mem-kib", "8192"};
+/// What `store init` takes for a production store in a test: kFast, and --test-store, which exempts it from the
+/// production password rule and Argon2id floor (issue 18).
+inline const std::vector<std::string> kFastTestStore = {"--kdf-ops", "1", "--kdf-mem-kib", "8192", "--test-store"};
 
 /// The default pack with one sharing agreement for `recipientKey`.
 [[nodiscard]] std::string packWithAgreement(const std::string& recipientKey);

@@ -101,6 +101,34 @@ TEST_F(CliTest, ReadReportsMissingAndCorruptImages) {
     EXPECT_EQ(corrupt.jsonLines()[0]["error"]["code"], "image_unreadable");
 }
 
+// Issue 18, item 7: a 389 KB PNG declaring 20000 x 20000 pixels was decoded to 1.26 GB before the size check.
+// The same header, given to the command's image input, is refused from its header: under an address-space limit
+// far below what decoding it would take, the command answers image_too_large and exits normally.
+TEST_F(CliTest, AnImageDeclaringHugeDimensionsIsRefusedBeforeDecoding) {
+    const auto png = test::pngHeader(20000, 20000);
+    test::writeFile(dir.file("huge.png"), std::string(png.begin(), png.end()));
+    const auto jpeg = test::jpegHeader(20000, 20000);
+    test::writeFile(dir.file("huge.jpg"), std::string(jpeg.begin(), jpeg.end()));
+    constexpr std::uint64_t kLimit = 1024ull << 20; // 1 GiB: decoding would need 1.2 GB more than the program
+    for (const char* name : {"huge.png", "huge.jpg"}) {
+        const auto r = runWithMemoryLimit({"mrz", "read", "--json", dir.file(name)}, kLimit);
+        EXPECT_EQ(r.exitCode, 1) << name << ": " << r.err;
+        const auto lines = r.jsonLines();
+        ASSERT_EQ(lines.size(), 1u) << name << ": " << r.err;
+        const auto& error = lines[0]["error"];
+        EXPECT_EQ(error["code"], "image_too_large") << name;
+        EXPECT_TRUE(test::contains(error["message"].get<std::string>(), "header declares 20000 x 20000"))
+            << name << ": " << error.dump();
+    }
+    // A real document image still reads under the same limit.
+    std::vector<std::string> mrz;
+    const auto image = renderImage(4, validation::MrzFormat::TD3, &mrz);
+    const auto ok = runWithMemoryLimit({"mrz", "read", "--json", image}, kLimit);
+    EXPECT_EQ(ok.exitCode, 0) << ok.err;
+    ASSERT_EQ(ok.jsonLines().size(), 1u) << ok.err;
+    EXPECT_EQ(ok.jsonLines()[0]["found"], true);
+}
+
 TEST_F(CliTest, FramesVoteOnePictureSet) {
     // Three photos of one card on a desk, each with glare over a different part of the zone.
     auto renderer = capture::SyntheticRenderer::create();

@@ -1,6 +1,10 @@
 // The command-line contract, through the real binary: every role and operation, and no personal data outside the store
 // (app/cli/commands_privacy.cpp).
 
+#include <secondline/privacy/audit.h>
+#include <secondline/privacy/key_slot.h>
+#include <secondline/privacy/sharing.h>
+#include <secondline/privacy/trusted_keys.h>
 #include <secondline/validation/mrz_parser.h>
 
 #include "cli_fixture.h"
@@ -168,10 +172,11 @@ TEST_F(PrivacyCli, AFullWorkflowLeavesNoPersonalDataOutsideTheStore) {
         0);
     EXPECT_EQ(step("o1", {"records", "close", "2", "--outcome", "cleared"}).exitCode, 0);
     EXPECT_EQ(step("s1", {"records", "hold", "1", "--reason", "order 1"}).exitCode, 0);
-    EXPECT_EQ(step("s1", {"share", "export", "1", "--agreement", "liaison", "--justification", "case 2026-44", "--out",
-                          dir.file("case.share")})
-                  .exitCode,
-              0);
+    const auto shared = step("s1", {"share", "export", "1", "--agreement", "liaison", "--justification", "case 2026-44",
+                                    "--out", dir.file("case.share")});
+    ASSERT_EQ(shared.exitCode, 0);
+    // The receiving agency and the auditor pin the workstation's key, learnt from the desk (issue 18).
+    const std::string workstation = json::parse(shared.out)["workstation_key"];
     EXPECT_EQ(step("s1", {"share", "export", "1", "--agreement", "press", "--justification", "asked", "--out",
                           dir.file("refused.share")})
                   .exitCode,
@@ -186,10 +191,10 @@ TEST_F(PrivacyCli, AFullWorkflowLeavesNoPersonalDataOutsideTheStore) {
     EXPECT_EQ(step("au1", {"audit", "export", "--out", dir.file("audit.jsonl")}).exitCode, 0);
     auto verify = step("au1", {"audit", "verify", "--checkpoint", dir.file("checkpoint.json")});
     EXPECT_EQ(verify.exitCode, 0) << verify.out;
-    auto offline =
-        run({"audit", "verify", "--export", dir.file("audit.jsonl"), "--checkpoint", dir.file("checkpoint.json")});
+    auto offline = run({"audit", "verify", "--export", dir.file("audit.jsonl"), "--checkpoint",
+                        dir.file("checkpoint.json"), "--public-key", workstation});
     EXPECT_EQ(offline.exitCode, 0) << offline.out << offline.err;
-    auto opened = run({"share", "open", dir.file("case.share"), "--key", keyFile});
+    auto opened = run({"share", "open", dir.file("case.share"), "--key", keyFile, "--public-key", workstation});
     ASSERT_EQ(opened.exitCode, 0) << opened.err;
     EXPECT_EQ(json::parse(opened.out)["fields"],
               (json{{"surname", doc->surname()}, {"nationality", doc->nationality()}}));
@@ -213,4 +218,149 @@ TEST_F(PrivacyCli, AFullWorkflowLeavesNoPersonalDataOutsideTheStore) {
     }
     for (const auto& needle : needles) EXPECT_FALSE(test::contains(logs, needle)) << needle << " in the logs";
     EXPECT_GE(searched, 8u) << "the store, its keys, lock and sign-in files, the export, checkpoint, package, key";
+}
+
+// ---- issue 18, item 8: signed files from elsewhere are trusted only under a pinned key ---------------------------
+
+namespace {
+
+/// A key pair of the attacker's own: an Ed25519 signer from a fresh random key, as anyone can make.
+privacy::AuditSigner attackerKey() {
+    auto key = privacy::newDatabaseKey();
+    if (!key) throw std::runtime_error(key.error().message);
+    auto signer = privacy::AuditSigner::fromStoreKey(*key);
+    if (!signer) throw std::runtime_error(signer.error().message);
+    return std::move(*signer);
+}
+
+} // namespace
+
+TEST_F(PrivacyCli, ShareOpenTrustsOnlyAPinnedWorkstationKey) {
+    build("store.db", false, 1);
+    const auto shared = run(as("s1", {"share", "export", "1", "--agreement", "liaison", "--justification",
+                                      "case 2026-44", "--out", dir.file("case.share")}),
+                            pw("s1"));
+    ASSERT_EQ(shared.exitCode, 0) << shared.err;
+    const std::string workstation = json::parse(shared.out)["workstation_key"];
+    const std::string package = dir.file("case.share");
+
+    // No key to trust: refused before anything is read (the package's own key is never trusted).
+    const auto unpinned = run({"share", "open", package, "--key", keyFile});
+    EXPECT_EQ(unpinned.exitCode, 2);
+    EXPECT_TRUE(test::contains(unpinned.err, "invalid_argument")) << unpinned.err;
+    EXPECT_TRUE(test::contains(unpinned.err, "--public-key HEX or --trust-store FILE")) << unpinned.err;
+    EXPECT_TRUE(unpinned.out.empty());
+
+    // The genuine package opens under the pinned key, given on the command line or in a trust store.
+    const auto pinned = run({"share", "open", package, "--key", keyFile, "--public-key", workstation});
+    ASSERT_EQ(pinned.exitCode, 0) << pinned.err;
+    EXPECT_EQ(json::parse(pinned.out)["sender_key"], workstation);
+    EXPECT_EQ(json::parse(pinned.out)["sender_name"], "--public-key");
+    const auto legacy = run({"share", "open", package, "--key", keyFile, "--sender-key", workstation});
+    EXPECT_EQ(legacy.exitCode, 0) << "--sender-key stays as the same option: " << legacy.err;
+    const std::string trustStore = dir.file("trusted.keys");
+    test::writeFile(trustStore, "# Workstations whose packages we accept\n" + workstation + "  UTO-AIR-1 desk 4\n");
+    const auto stored = run({"share", "open", package, "--key", keyFile, "--trust-store", trustStore});
+    ASSERT_EQ(stored.exitCode, 0) << stored.err;
+    EXPECT_EQ(json::parse(stored.out)["sender_name"], "UTO-AIR-1 desk 4");
+    EXPECT_EQ(
+        run({"share", "open", package, "--key", keyFile, "--public-key", workstation, "--trust-store", trustStore})
+            .exitCode,
+        2)
+        << "one source of trust at a time";
+
+    // The attack: a package to the same recipient, correctly encrypted and validly signed, with a key pair of
+    // the attacker's own whose public half the package carries. Before issue 18 it opened when no key was given.
+    auto recipient = privacy::decodeShareKeyFile(test::readFile(keyFile));
+    ASSERT_OK(recipient);
+    privacy::SharingAgreement agreement{"liaison",
+                                        "Specimen Liaison Office",
+                                        "secondary_inspection",
+                                        "Specimen Agreement art. 1",
+                                        {"surname", "nationality"},
+                                        {}};
+    for (std::size_t i = 0; i < agreement.publicKey.size(); ++i)
+        agreement.publicKey[i] =
+            static_cast<std::uint8_t>(std::stoi(recipient->publicKeyHex.substr(i * 2, 2), nullptr, 16));
+    const auto attacker = attackerKey();
+    privacy::SharePayload payload{.agreement = "liaison",
+                                  .recipient = "Specimen Liaison Office",
+                                  .purpose = "secondary_inspection",
+                                  .legalReference = "Specimen Agreement art. 1",
+                                  .storeId = "forged",
+                                  .senderPublicKeyHex = {},
+                                  .created = {},
+                                  .recordId = 1,
+                                  .fields = {{"surname", "SPECIMEN"}, {"nationality", "UTO"}}};
+    auto forged = privacy::sealShare(payload, agreement, attacker);
+    ASSERT_OK(forged);
+    test::writeFile(dir.file("forged.share"), *forged);
+    for (const auto& trust : {std::vector<std::string>{"--public-key", workstation},
+                              std::vector<std::string>{"--trust-store", trustStore}}) {
+        std::vector<std::string> args = {"share", "open", dir.file("forged.share"), "--key", keyFile};
+        args.insert(args.end(), trust.begin(), trust.end());
+        const auto refused = run(args);
+        EXPECT_EQ(refused.exitCode, 2) << trust[0];
+        EXPECT_TRUE(test::contains(refused.err, "share_invalid")) << refused.err;
+        EXPECT_TRUE(test::contains(refused.err, "not trusted")) << refused.err;
+        EXPECT_FALSE(test::contains(refused.out, "SPECIMEN")) << "nothing of the forgery is shown";
+    }
+}
+
+TEST_F(PrivacyCli, AuditVerifyExportTrustsOnlyAPinnedWorkstationKey) {
+    build("store.db", false, 1);
+    ASSERT_EQ(run(as("au1", {"audit", "checkpoint", "--out", dir.file("checkpoint.json")}), pw("au1")).exitCode, 0);
+    ASSERT_EQ(run(as("au1", {"audit", "export", "--out", dir.file("audit.jsonl")}), pw("au1")).exitCode, 0);
+    // The auditor learns the workstation's key at the desk (a checkpoint they wrote there names it).
+    const std::string workstation = json::parse(test::readFile(dir.file("checkpoint.json")))["public_key"];
+
+    const auto unpinned = run({"audit", "verify", "--export", dir.file("audit.jsonl")});
+    EXPECT_EQ(unpinned.exitCode, 2);
+    EXPECT_TRUE(test::contains(unpinned.err, "--public-key HEX or --trust-store FILE")) << unpinned.err;
+    const auto unpinnedWithCheckpoint =
+        run({"audit", "verify", "--export", dir.file("audit.jsonl"), "--checkpoint", dir.file("checkpoint.json")});
+    EXPECT_EQ(unpinnedWithCheckpoint.exitCode, 2) << "a checkpoint's key is no more trusted than the export's";
+
+    const auto genuine = run({"audit", "verify", "--export", dir.file("audit.jsonl"), "--public-key", workstation});
+    ASSERT_EQ(genuine.exitCode, 0) << genuine.out << genuine.err;
+    EXPECT_EQ(json::parse(genuine.out)["ok"], true);
+    EXPECT_EQ(json::parse(genuine.out)["signer"], "--public-key");
+    const std::string trustStore = dir.file("trusted.keys");
+    test::writeFile(trustStore, workstation + " UTO-AIR-1 desk 4\n");
+    const auto stored = run({"audit", "verify", "--export", dir.file("audit.jsonl"), "--checkpoint",
+                             dir.file("checkpoint.json"), "--trust-store", trustStore});
+    ASSERT_EQ(stored.exitCode, 0) << stored.out << stored.err;
+    EXPECT_EQ(json::parse(stored.out)["signer"], "UTO-AIR-1 desk 4");
+
+    // The attack: the trail rewritten (every entry now names another user), re-hashed, every entry and the
+    // header re-signed with a key pair of the attacker's own, whose public half the export carries.
+    auto trusted = privacy::TrustedKeys::single(workstation, "desk");
+    ASSERT_OK(trusted);
+    auto trail = privacy::decodeAuditExport(test::readFile(dir.file("audit.jsonl")), *trusted);
+    ASSERT_OK(trail);
+    const auto attacker = attackerKey();
+    std::string previous = privacy::genesisHash();
+    for (auto& e : trail->entries) {
+        e.userName = "someone-else";
+        e.previousHash = previous;
+        e.hash = privacy::computeAuditHash(e);
+        e.signature = attacker.sign(privacy::kAuditEntryDomain, e.hash);
+        previous = e.hash;
+    }
+    trail->publicKeyHex = attacker.publicKeyHex();
+    test::writeFile(dir.file("forged.jsonl"), privacy::encodeAuditExport(*trail, attacker));
+    // What the old command accepted: consistent under the key it carries.
+    const auto selfSigned =
+        run({"audit", "verify", "--export", dir.file("forged.jsonl"), "--public-key", attacker.publicKeyHex()});
+    EXPECT_EQ(selfSigned.exitCode, 0) << selfSigned.out << selfSigned.err;
+    for (const auto& trust : {std::vector<std::string>{"--public-key", workstation},
+                              std::vector<std::string>{"--trust-store", trustStore}}) {
+        std::vector<std::string> args = {"audit", "verify", "--export", dir.file("forged.jsonl")};
+        args.insert(args.end(), trust.begin(), trust.end());
+        const auto refused = run(args);
+        EXPECT_EQ(refused.exitCode, 1) << trust[0];
+        EXPECT_EQ(json::parse(refused.out)["ok"], false);
+        EXPECT_TRUE(test::contains(refused.err, "audit_invalid")) << refused.err;
+        EXPECT_TRUE(test::contains(refused.err, "not trusted")) << refused.err;
+    }
 }

@@ -1,6 +1,8 @@
 // The command-line contract, through the real binary: the store, records, users and review commands
 // (app/cli/commands_store.cpp).
 
+#include <secondline/privacy/password_rule.h>
+
 #include "cli_fixture.h"
 #include "test_support.h"
 
@@ -16,22 +18,24 @@ using nlohmann::json;
 
 TEST_F(CliTest, StoreInitIngestAndShow) {
     const std::string store = dir.file("s.db");
-    auto init = run({"store", "init", "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    // A production store at the default Argon2id cost: passwords the production rule accepts (issue 18).
+    const std::string adminPw = "Kestrel-Harbour-2026\n";
+    const std::string officerPw = "Lantern-Meadow-7731\n";
+    auto init = run({"store", "init", "--store", store, "--user", "admin", "--password-stdin"}, adminPw);
     ASSERT_EQ(init.exitCode, 0) << init.err;
     auto add =
         run({"user", "add", "officer1", "--role", "officer", "--store", store, "--user", "admin", "--password-stdin"},
-            "admin-pass\nofficer-pass\n");
+            adminPw + officerPw);
     ASSERT_EQ(add.exitCode, 0) << add.err;
     std::vector<std::string> mrz;
     const std::string image = renderImage(31, validation::MrzFormat::TD1, &mrz);
-    auto ingest = run({"ingest", "--store", store, "--user", "officer1", "--password-stdin", image}, "officer-pass\n");
+    auto ingest = run({"ingest", "--store", store, "--user", "officer1", "--password-stdin", image}, officerPw);
     ASSERT_EQ(ingest.exitCode, 0) << ingest.out << ingest.err;
     const auto ingested = ingest.jsonLines();
     ASSERT_EQ(ingested.size(), 1u);
     ASSERT_TRUE(ingested[0].contains("record_id")) << ingest.out;
     const auto id = std::to_string(ingested[0]["record_id"].get<std::int64_t>());
-    auto show =
-        run({"records", "show", id, "--store", store, "--user", "officer1", "--password-stdin"}, "officer-pass\n");
+    auto show = run({"records", "show", id, "--store", store, "--user", "officer1", "--password-stdin"}, officerPw);
     ASSERT_EQ(show.exitCode, 0) << show.err;
     const auto rec = json::parse(show.out);
     EXPECT_EQ(rec["document"]["lines"], json(mrz));
@@ -52,11 +56,11 @@ TEST_F(CliTest, StoreInitIngestAndShow) {
                                     rec["document"]["fields"]["document_number"]["value"].get<std::string>();
     auto find =
         run({"records", "find", "--document", documentKey, "--store", store, "--user", "officer1", "--password-stdin"},
-            "officer-pass\n");
+            officerPw);
     EXPECT_EQ(find.exitCode, 0) << find.err;
     ASSERT_EQ(find.jsonLines().size(), 1u) << find.out;
     EXPECT_EQ(find.jsonLines()[0]["id"].get<std::int64_t>(), ingested[0]["record_id"].get<std::int64_t>());
-    auto check = run({"store", "check", "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    auto check = run({"store", "check", "--store", store, "--user", "admin", "--password-stdin"}, adminPw);
     EXPECT_EQ(check.exitCode, 0) << check.err;
     EXPECT_EQ(json::parse(check.out)["ok"], true);
     // Wrong password: a clear error, exit 2, and nothing about the password in the message.
@@ -65,8 +69,7 @@ TEST_F(CliTest, StoreInitIngestAndShow) {
     EXPECT_TRUE(test::contains(wrong.err, "authentication_failed")) << wrong.err;
     EXPECT_FALSE(test::contains(wrong.err, "nope"));
     // The administrator may not read personal data: refused with its own status.
-    auto refused =
-        run({"records", "show", id, "--store", store, "--user", "admin", "--password-stdin"}, "admin-pass\n");
+    auto refused = run({"records", "show", id, "--store", store, "--user", "admin", "--password-stdin"}, adminPw);
     EXPECT_EQ(refused.exitCode, 3);
     EXPECT_TRUE(test::contains(refused.err, "permission_denied")) << refused.err;
     EXPECT_TRUE(test::contains(refused.err, "record.read")) << "names the missing permission: " << refused.err;
@@ -80,7 +83,9 @@ TEST_F(CliTest, RekeyBackupAndRestoreKeepEveryRecord) {
         return args;
     };
     ASSERT_EQ(
-        run(with({"store", "init", "--store", store, "--user", "admin", "--password-stdin"}, fast), "a-pw\n").exitCode,
+        run(with({"store", "init", "--store", store, "--user", "admin", "--password-stdin", "--test-store"}, fast),
+            "a-pw\n")
+            .exitCode,
         0);
     ASSERT_EQ(
         run(with({"user", "add", "o1", "--role", "officer", "--store", store, "--user", "admin", "--password-stdin"},
@@ -138,7 +143,7 @@ TEST_F(CliTest, FlagsReviewAndUserRemoval) {
         args.insert(args.end(), fast.begin(), fast.end());
         return args;
     };
-    ASSERT_EQ(run(withFast(as("admin", {"store", "init"})), "a-pw\n").exitCode, 0);
+    ASSERT_EQ(run(withFast(as("admin", {"store", "init", "--test-store"})), "a-pw\n").exitCode, 0);
     ASSERT_EQ(run(withFast(as("admin", {"user", "add", "o1", "--role", "officer"})), "a-pw\no-pw\n").exitCode, 0);
     ASSERT_EQ(run(withFast(as("admin", {"user", "add", "s1", "--role", "supervisor"})), "a-pw\ns-pw\n").exitCode, 0);
     const std::string image = renderImage(78, validation::MrzFormat::TD1, nullptr);
@@ -213,7 +218,7 @@ TEST_F(CliTest, FlagsReviewAndUserRemoval) {
 TEST_F(CliTest, MalformedLookupAndMissingPasswordAreUsageErrors) {
     const std::string store = dir.file("s.db");
     ASSERT_EQ(run({"store", "init", "--store", store, "--user", "admin", "--password-stdin", "--kdf-ops", "1",
-                   "--kdf-mem-kib", "8"},
+                   "--kdf-mem-kib", "8", "--test-store"},
                   "admin-pass\n")
                   .exitCode,
               0);
@@ -232,4 +237,28 @@ TEST_F(CliTest, MalformedLookupAndMissingPasswordAreUsageErrors) {
     EXPECT_EQ(noPassword.exitCode, 2);
     EXPECT_TRUE(test::contains(noPassword.err, "invalid_argument")) << noPassword.err;
     EXPECT_EQ(test::readFile(store), db) << "refused commands leave the store as it was";
+}
+
+// Issue 18, item 6: `store init` (as `user add` and `user passwd`) refuses a weak password or a cheap Argon2id cost
+// for a production store; a store marked for tests takes both.
+TEST_F(CliTest, ProductionStoresRefuseWeakPasswordsAndCheapKeyDerivation) {
+    if (!std::filesystem::exists(privacy::kCommonPasswordsPath))
+        GTEST_SKIP() << privacy::kCommonPasswordsPath << " is not installed (Debian package wamerican)";
+    const std::string store = dir.file("p.db");
+    const std::vector<std::string> init = {"store", "init", "--store", store, "--user", "admin", "--password-stdin"};
+    const auto weak = run(init, "admin-pass\n");
+    EXPECT_EQ(weak.exitCode, 2);
+    EXPECT_TRUE(test::contains(weak.err, "password_weak")) << weak.err;
+    EXPECT_TRUE(test::contains(weak.err, "at least 12 characters")) << weak.err;
+    EXPECT_FALSE(test::contains(weak.err, "admin-pass")) << "the message never holds the password";
+    auto cheap = init;
+    cheap.insert(cheap.end(), kFast.begin(), kFast.end());
+    const auto cheapRun = run(cheap, "Kestrel-Harbour-2026\n");
+    EXPECT_EQ(cheapRun.exitCode, 2);
+    EXPECT_TRUE(test::contains(cheapRun.err, "MODERATE")) << cheapRun.err;
+    EXPECT_FALSE(std::filesystem::exists(store));
+    auto forTests = init;
+    forTests.insert(forTests.end(), kFastTestStore.begin(), kFastTestStore.end());
+    const auto made = run(forTests, "admin-pass\n");
+    EXPECT_EQ(made.exitCode, 0) << made.err;
 }

@@ -19,8 +19,8 @@ validation::TravelDocument specimen() {
 }
 
 storage::ImageDraft smallImage(storage::ImageKind kind = storage::ImageKind::Document) {
-    // Not decoded by the store: any bytes of an allowed media type and size stand for an encoded image.
-    return {kind, "image/jpeg", 320, 200, std::vector<std::uint8_t>(2048, 0x5a)};
+    // Not decoded by the store, only its header read: a generated JPEG header stands for an encoded image.
+    return {kind, "image/jpeg", 320, 200, test::jpegHeader(320, 200)};
 }
 
 class EncounterTest : public ::testing::Test {
@@ -32,6 +32,7 @@ protected:
     void SetUp() override {
         storage::CreateOptions o;
         o.kdf = privacy::KdfParams::fastForTests();
+        o.testStore = true;
         ASSERT_OK(Store::create(path, "admin", test::password("admin-pw"), o, clock));
         auto admin = openAs("admin", "admin-pw");
         for (auto [name, role] : {std::pair{"officer", Role::Officer}, std::pair{"supervisor", Role::Supervisor},
@@ -119,6 +120,7 @@ TEST_F(EncounterTest, AFailureAnywhereLeavesNothingOfTheCase) {
     {
         auto d = fullDraft(); // larger than the purpose's profile keeps (1600 pixels)
         d.images.back().width = 4000;
+        d.images.back().data = test::jpegHeader(4000, 200);
         cases.emplace_back("image larger than the profile keeps", d);
     }
     {
@@ -150,6 +152,14 @@ TEST_F(EncounterTest, ADraftTheRulesRefuseIsRefusedBeforeAnythingIsWritten) {
     auto badImage = fullDraft();
     badImage.images.front().mediaType = "image/gif";
     EXPECT_ERROR_CODE(officer.records().save(badImage), ErrorCode::InvalidArgument);
+    // Issue 18, item 7: the bytes are checked, not the caller's word for them.
+    auto notAnImage = fullDraft();
+    notAnImage.images.back().data = std::vector<std::uint8_t>(2048, 0x5a);
+    EXPECT_ERROR_CODE(officer.records().save(notAnImage), ErrorCode::ImageUnreadable);
+    auto hugeImage = fullDraft();
+    hugeImage.images.back().data = test::pngHeader(20000, 20000);
+    hugeImage.images.back().mediaType = "image/png";
+    EXPECT_ERROR_CODE(officer.records().save(hugeImage), ErrorCode::ImageTooLarge);
     auto badOutcome = fullDraft();
     badOutcome.outcome = "vanished";
     EXPECT_ERROR_CODE(officer.records().save(badOutcome), ErrorCode::InvalidArgument);
@@ -161,6 +171,35 @@ TEST_F(EncounterTest, ADraftTheRulesRefuseIsRefusedBeforeAnythingIsWritten) {
     EXPECT_ERROR_CODE(officer.records().save(referralWithoutService), ErrorCode::InvalidArgument);
     officer.logout();
     EXPECT_EQ(recordCount(), 0u);
+}
+
+// Issue 18, item 7: a client declared an image's type and size and the store believed it, so a picture larger
+// than the purpose keeps was stored by declaring it small, and anything could be stored as an "image". The
+// store now reads the header of the bytes (never decodes them) and refuses what does not match.
+TEST_F(EncounterTest, TheStoreChecksImageBytesByTheirHeader) {
+    auto officer = openAs("officer", "officer-pw");
+    auto id = officer.records().add(specimen(), {.source = "scan"});
+    ASSERT_OK(id);
+    using storage::ImageKind;
+    auto add = [&](std::string_view type, int width, int height, const std::vector<std::uint8_t>& bytes) {
+        return officer.records().addImage(*id, ImageKind::Document, type, width, height, bytes);
+    };
+    EXPECT_OK(add("image/jpeg", 320, 200, test::jpegHeader(320, 200)));
+    EXPECT_OK(add("image/png", 320, 200, test::pngHeader(320, 200)));
+    // A picture larger than the profile keeps, declared small.
+    EXPECT_ERROR_CODE(add("image/jpeg", 320, 200, test::jpegHeader(4000, 3000)), ErrorCode::InvalidArgument);
+    // PNG bytes declared as JPEG.
+    EXPECT_ERROR_CODE(add("image/jpeg", 320, 200, test::pngHeader(320, 200)), ErrorCode::InvalidArgument);
+    // Neither PNG nor JPEG; a header cut short; a header declaring 20000 x 20000 pixels.
+    EXPECT_ERROR_CODE(add("image/png", 320, 200, std::vector<std::uint8_t>(2048, 0x5a)), ErrorCode::ImageUnreadable);
+    auto cut = test::pngHeader(320, 200);
+    cut.resize(20);
+    EXPECT_ERROR_CODE(add("image/png", 320, 200, cut), ErrorCode::ImageUnreadable);
+    EXPECT_ERROR_CODE(add("image/png", 20000, 20000, test::pngHeader(20000, 20000)), ErrorCode::ImageTooLarge);
+    EXPECT_ERROR_CODE(add("image/png", 320, 200, test::pngHeader(20001, 200)), ErrorCode::ImageTooLarge);
+    auto images = officer.records().images(*id);
+    ASSERT_OK(images);
+    EXPECT_EQ(images->size(), 2u) << "only the two genuine images are stored";
 }
 
 TEST_F(EncounterTest, ARoleThatMayNotDoEveryStepSavesNothing) {

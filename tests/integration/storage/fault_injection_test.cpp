@@ -62,6 +62,7 @@ validation::TravelDocument td3() {
 storage::CreateOptions fast() {
     storage::CreateOptions o;
     o.kdf = privacy::KdfParams::fastForTests();
+    o.testStore = true; // short test passwords and the cheapest Argon2id (issue 18's production rule exempts it)
     return o;
 }
 
@@ -431,9 +432,7 @@ TEST(SignInPurge, AFailedPurgeIsReportedAndTriedAgain) {
     test::TempDir made;
     test::FakeClock clock;
     const std::string original = made.file("store.db");
-    storage::CreateOptions o;
-    o.kdf = privacy::KdfParams::fastForTests();
-    ASSERT_OK(Store::create(original, "admin", test::password("admin-pw"), o, clock));
+    ASSERT_OK(Store::create(original, "admin", test::password("admin-pw"), fast(), clock));
     {
         auto admin = Store::open(original, "admin", test::password("admin-pw"), {}, clock);
         ASSERT_OK(admin);

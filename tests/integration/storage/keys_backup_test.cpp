@@ -58,6 +58,7 @@ bool execOnSqlcipher(const std::string& path, const core::SecretBytes& key, cons
 storage::CreateOptions fast() {
     storage::CreateOptions o;
     o.kdf = privacy::KdfParams::fastForTests();
+    o.testStore = true; // short test passwords and the cheapest Argon2id (issue 18's production rule exempts it)
     return o;
 }
 
@@ -456,7 +457,8 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
     }
     core::RecordId passport{};
     core::RecordId idCard{};
-    const std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0, 0, 1, 2, 3};
+    const std::vector<std::uint8_t> png = test::pngHeader(1200, 800);
+    const std::vector<std::uint8_t> portrait = test::pngHeader(300, 400);
     {
         auto officer = open("officer1", "officer1-pw");
         storage::EncounterInfo e{.source = "scan", .location = "UTO-AIR-1", .desk = "D4", .notes = "synthetic note"};
@@ -481,14 +483,14 @@ TEST_F(KeysTest, EncountersImagesAndFlagsWithTheirHistory) {
         EXPECT_EQ(rec2->encounter.desk, "D4");
 
         ASSERT_OK(officer.records().addImage(passport, storage::ImageKind::Document, "image/png", 1200, 800, png));
-        ASSERT_OK(officer.records().addImage(passport, storage::ImageKind::Portrait, "image/png", 300, 400, png));
+        ASSERT_OK(officer.records().addImage(passport, storage::ImageKind::Portrait, "image/png", 300, 400, portrait));
         EXPECT_ERROR_CODE(officer.records().addImage(passport, storage::ImageKind::Document, "text/html", 1, 1, png),
                           ErrorCode::InvalidArgument);
         EXPECT_ERROR_CODE(officer.records().addImage(passport, storage::ImageKind::Document, "image/png", 1, 1, {}),
                           ErrorCode::InvalidArgument);
-        EXPECT_ERROR_CODE(
-            officer.records().addImage(core::RecordId{999999}, storage::ImageKind::Document, "image/png", 1, 1, png),
-            ErrorCode::RecordNotFound);
+        EXPECT_ERROR_CODE(officer.records().addImage(core::RecordId{999999}, storage::ImageKind::Document, "image/png",
+                                                     1200, 800, png),
+                          ErrorCode::RecordNotFound);
         auto images = officer.records().images(passport);
         ASSERT_OK(images);
         ASSERT_EQ(images->size(), 2u);

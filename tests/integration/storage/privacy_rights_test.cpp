@@ -106,13 +106,15 @@ TEST_F(PrivacyStore, TheStrictPackKeepsOnlyWhatItsProfileAllows) {
     EXPECT_EQ(rec->document.field("optional_data"), nullptr) << "the personal number is never written";
     EXPECT_TRUE(rec->document.lines.empty()) << "nor the MRZ lines that hold it";
     EXPECT_EQ(rec->document.surname(), "ERIKSSON");
-    const std::vector<std::uint8_t> jpeg(100, 0xff);
-    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Document, "image/jpeg", 800, 600, jpeg),
+    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Document, "image/jpeg", 800, 600,
+                                                  test::jpegHeader(800, 600)),
                       ErrorCode::PolicyForbids);
-    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 240, 320, jpeg),
+    EXPECT_ERROR_CODE(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 240, 320,
+                                                  test::jpegHeader(240, 320)),
                       ErrorCode::PolicyForbids)
         << "larger than the profile's 300 pixels";
-    EXPECT_OK(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 225, 300, jpeg));
+    EXPECT_OK(officer->records().addImage(*id, storage::ImageKind::Portrait, "image/jpeg", 225, 300,
+                                          test::jpegHeader(225, 300)));
     auto limit = officer->records().imageLimit(*id, storage::ImageKind::Portrait);
     ASSERT_OK(limit);
     EXPECT_EQ(*limit, 300);
@@ -193,23 +195,29 @@ TEST_F(PrivacyStore, SharingRoundTripSubjectAccessAndDisclosureHistory) {
     for (const char* personal : {"ERIKSSON", "L898902C3", "ANNA"})
         EXPECT_FALSE(test::contains(*package, personal)) << "sealed: " << personal;
 
-    auto opened = privacy::openShare(*package, *recipient, workstation);
+    // The recipient pins the sending workstation's key (issue 18: never the key the package carries).
+    auto trusted = privacy::TrustedKeys::single(workstation, "UTO-AIR-1");
+    ASSERT_OK(trusted);
+    auto opened = privacy::openShare(*package, *recipient, *trusted);
     ASSERT_OK(opened);
+    EXPECT_EQ(opened->senderName, "UTO-AIR-1");
     std::map<std::string, std::string> fields(opened->payload.fields.begin(), opened->payload.fields.end());
     EXPECT_EQ(fields, (std::map<std::string, std::string>{
                           {"document_number", "L898902C3"}, {"nationality", "UTO"}, {"surname", "ERIKSSON"}}))
         << "only the agreement's fields";
     EXPECT_EQ(opened->payload.legalReference, "Specimen Agreement art. 1");
-    EXPECT_ERROR_CODE(privacy::openShare(*package, *stranger), ErrorCode::ShareInvalid);
-    EXPECT_ERROR_CODE(privacy::openShare(*package, *recipient, std::string(64, 'a')), ErrorCode::ShareInvalid);
+    EXPECT_ERROR_CODE(privacy::openShare(*package, *stranger, *trusted), ErrorCode::ShareInvalid);
+    auto otherWorkstation = privacy::TrustedKeys::single(std::string(64, 'a'), "another desk");
+    ASSERT_OK(otherWorkstation);
+    EXPECT_ERROR_CODE(privacy::openShare(*package, *recipient, *otherWorkstation), ErrorCode::ShareInvalid);
     auto altered = *package;
     const auto at = altered.find("\"ciphertext\": \"") + 20;
     altered[at] = altered[at] == 'a' ? 'b' : 'a';
-    EXPECT_ERROR_CODE(privacy::openShare(altered, *recipient), ErrorCode::ShareInvalid);
-    EXPECT_ERROR_CODE(privacy::openShare("not json", *recipient), ErrorCode::ShareInvalid);
+    EXPECT_ERROR_CODE(privacy::openShare(altered, *recipient, *trusted), ErrorCode::ShareInvalid);
+    EXPECT_ERROR_CODE(privacy::openShare("not json", *recipient, *trusted), ErrorCode::ShareInvalid);
     auto keyFile = privacy::decodeShareKeyFile(privacy::encodeShareKeyFile(*recipient));
     ASSERT_OK(keyFile);
-    EXPECT_OK(privacy::openShare(*package, *keyFile));
+    EXPECT_OK(privacy::openShare(*package, *keyFile, *trusted));
 
     auto subject = supervisor->subjects().exportSubject("UTO", "L898902C3");
     ASSERT_OK(subject);

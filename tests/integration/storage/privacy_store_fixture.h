@@ -118,6 +118,7 @@ public: // also used cell by cell by the matrix test
         storage::CreateOptions o;
         o.kdf = fastKdf();
         o.training = training;
+        o.testStore = true;
         o.firstUserRole = training ? Role::Trainer : Role::Administrator;
         const std::string first = training ? "trainer" : "admin";
         ASSERT_OK(Store::create(path, first, test::password("pw-" + first), o, clock));

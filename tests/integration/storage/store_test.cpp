@@ -1,5 +1,6 @@
 // Real SQLCipher files on disk.
 
+#include <secondline/privacy/password_rule.h>
 #include <secondline/storage/store.h>
 #include <secondline/validation/mrz_parser.h>
 
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <grp.h>
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -34,6 +36,7 @@ storage::CreateOptions fast(bool training = false) {
     storage::CreateOptions o;
     o.training = training;
     o.kdf = privacy::KdfParams::fastForTests();
+    o.testStore = true; // short test passwords and the cheapest Argon2id (issue 18's production rule exempts it)
     return o;
 }
 
@@ -370,6 +373,64 @@ TEST_F(StoreTest, FindsByDocumentAndByNameAndBirthThroughBlindIndexes) {
 }
 
 // Stores written by earlier schemas: the Migration tests in keys_backup_test.cpp.
+// Issue 18, item 6: a production store enforces the password rule and the Argon2id floor whenever a password is
+// set (creation, a new user, a password change); training stores and stores marked for tests do not.
+TEST(ProductionPasswords, AreCheckedWheneverAPasswordIsSet) {
+    test::TempDir dir;
+    test::FakeClock clock;
+    const std::string path = dir.file("production.db");
+    const std::string strong = "Kestrel-Harbour-2026";
+    const storage::CreateOptions production; // default Argon2id cost, not a test store
+    if (!std::filesystem::exists(privacy::kCommonPasswordsPath)) {
+        // Fails closed: without the word list no production password is accepted.
+        EXPECT_ERROR_CODE(Store::create(path, "admin", test::password(strong), production, clock),
+                          ErrorCode::FileNotFound);
+        GTEST_SKIP() << privacy::kCommonPasswordsPath << " is not installed (Debian package wamerican)";
+    }
+    for (const char* weak : {"admin-pw", "administrator2026", "Sunshine2026!", "Mississippi!!"})
+        EXPECT_ERROR_CODE(Store::create(path, "admin", test::password(weak), production, clock),
+                          ErrorCode::PasswordWeak)
+            << weak;
+    auto cheap = production;
+    cheap.kdf = privacy::KdfParams::fastForTests();
+    EXPECT_ERROR_CODE(Store::create(path, "admin", test::password(strong), cheap, clock), ErrorCode::PasswordWeak)
+        << "below libsodium's MODERATE";
+    EXPECT_FALSE(std::filesystem::exists(path)) << "nothing is created";
+    ASSERT_OK(Store::create(path, "admin", test::password(strong), production, clock));
+
+    auto admin = Store::open(path, "admin", test::password(strong), {}, clock);
+    ASSERT_OK(admin);
+    EXPECT_ERROR_CODE(admin->users().add("officer1", Role::Officer, test::password("officer1-pw"), {}),
+                      ErrorCode::PasswordWeak);
+    EXPECT_ERROR_CODE(admin->users().add("officer1", Role::Officer, test::password("OFFICER1-2026-north"), {}),
+                      ErrorCode::PasswordWeak)
+        << "contains the user name";
+    EXPECT_ERROR_CODE(admin->users().add("officer1", Role::Officer, test::password("Lantern-Meadow-7731"),
+                                         privacy::KdfParams::fastForTests()),
+                      ErrorCode::PasswordWeak);
+    EXPECT_ERROR_CODE(admin->users().changePassword(test::password("Password2026!"), {}), ErrorCode::PasswordWeak);
+    EXPECT_ERROR_CODE(admin->users().changePassword(test::password("Lantern-Meadow-7731"), {2, 256ull << 20}),
+                      ErrorCode::PasswordWeak);
+    auto users = admin->users().list();
+    ASSERT_OK(users);
+    EXPECT_EQ(users->size(), 1u) << "no weak user was added";
+
+    // A training store and a store marked for tests take short passwords and the cheapest cost.
+    storage::CreateOptions training;
+    training.training = true;
+    training.firstUserRole = Role::Trainer;
+    training.kdf = privacy::KdfParams::fastForTests();
+    EXPECT_OK(Store::create(dir.file("training.db"), "trainer", test::password("t"), training, clock));
+    storage::CreateOptions forTests;
+    forTests.testStore = true;
+    forTests.kdf = privacy::KdfParams::fastForTests();
+    ASSERT_OK(Store::create(dir.file("test.db"), "admin", test::password("x"), forTests, clock));
+    auto testAdmin = Store::open(dir.file("test.db"), "admin", test::password("x"), {}, clock);
+    ASSERT_OK(testAdmin);
+    EXPECT_OK(testAdmin->users().add("o", Role::Officer, test::password("o"), privacy::KdfParams::fastForTests()));
+    EXPECT_OK(testAdmin->users().changePassword(test::password("y"), privacy::KdfParams::fastForTests()));
+}
+
 TEST(StoreMigration, NewStoresAreCreatedThroughEveryMigration) {
     test::TempDir dir;
     test::FakeClock clock;

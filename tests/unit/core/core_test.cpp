@@ -16,7 +16,7 @@ using core::ErrorCode;
 
 TEST(ErrorCodes, NamesAreUniqueAndSnakeCase) {
     std::set<std::string_view> seen;
-    for (int i = 0; i <= static_cast<int>(ErrorCode::StoreTampered); ++i) {
+    for (int i = 0; i <= static_cast<int>(ErrorCode::PasswordWeak); ++i) {
         const auto name = core::errorCodeName(static_cast<ErrorCode>(i));
         EXPECT_TRUE(seen.insert(name).second) << "duplicate name " << name;
         for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
@@ -30,6 +30,7 @@ TEST(ErrorCodes, ContractNamesAreStable) {
     EXPECT_EQ(core::errorCodeName(ErrorCode::FileNotFound), "file_not_found");
     EXPECT_EQ(core::errorCodeName(ErrorCode::AuthenticationFailed), "authentication_failed");
     EXPECT_EQ(core::errorCodeName(ErrorCode::MrzCharacter), "mrz_invalid_character");
+    EXPECT_EQ(core::errorCodeName(ErrorCode::PasswordWeak), "password_weak");
 }
 
 TEST(Clock, FormatsAndParsesUtc) {

@@ -1,6 +1,7 @@
 #pragma once
 // A plain 8-bit image: the only image type in capture's public API (OpenCV stays inside capture/src).
 
+#include <secondline/core/image_header.h>
 #include <secondline/core/result.h>
 
 #include <cstdint>
@@ -20,14 +21,18 @@ struct Image {
     [[nodiscard]] bool empty() const noexcept { return width <= 0 || height <= 0 || pixels.empty(); }
 };
 
+/// What capture decodes: images larger than this are refused from their header, before decoding.
+inline constexpr core::ImageLimits kImageLimits{};
 /// Images larger than this many pixels are refused (a 600 dpi A4 page is about 35 megapixels).
-inline constexpr std::int64_t kMaxImagePixels = 80'000'000;
+inline constexpr std::int64_t kMaxImagePixels = kImageLimits.maxPixels;
 
-/// Decodes PNG, JPEG, TIFF, BMP or PNM from a file. Errors: FileNotFound, Io, ImageUnreadable,
-/// ImageTooLarge. Never throws, never crashes on a malformed file.
+/// Decodes PNG or JPEG (recognised by their first bytes) from a file. The header is read first
+/// (core/image_header.h): an image declaring more than kImageLimits is refused before any pixel is decoded.
+/// Errors: FileNotFound, Io, ImageUnreadable (not PNG or JPEG, malformed), ImageTooLarge. Never throws, never
+/// crashes on a malformed file.
 [[nodiscard]] core::Result<Image> loadImage(const std::string& path);
 
-/// Decodes an encoded image held in memory (same formats and errors as loadImage).
+/// Decodes an encoded image held in memory (same formats, checks and errors as loadImage).
 [[nodiscard]] core::Result<Image> decodeImage(std::span<const std::uint8_t> encoded);
 
 /// Encodes as PNG (lossless) or JPEG (quality 1-100).

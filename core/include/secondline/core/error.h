@@ -72,6 +72,7 @@ enum class ErrorCode {
     ShareInvalid,   ///< a sharing package fails to verify or to decrypt, or is not for this recipient
     AuditInvalid,   ///< an audit export or checkpoint is malformed or does not verify
     StoreTampered,  ///< the store's schema holds a trigger, view, table or index SecondLine did not create
+    PasswordWeak,   ///< a production store refuses the password or the Argon2id cost (the message says which rule)
 };
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".

@@ -6,6 +6,7 @@
 #include <secondline/core/clock.h>
 #include <secondline/core/result.h>
 #include <secondline/core/secret_bytes.h>
+#include <secondline/privacy/trusted_keys.h>
 
 #include <cstdint>
 #include <optional>
@@ -73,7 +74,7 @@ private:
 inline constexpr std::string_view kAuditEntryDomain = "secondline audit entry v1";
 
 struct TrailVerifyOptions {
-    std::string publicKeyHex;    ///< the workstation's key (from the store, an export or a checkpoint)
+    std::string publicKeyHex;    ///< the workstation's key: the store's own, or one the verifier trusts
     std::int64_t signedFrom = 1; ///< every entry from this sequence on must carry a valid signature
 };
 
@@ -120,8 +121,10 @@ struct AuditExport {
     std::vector<AuditEntry> entries;
 };
 [[nodiscard]] std::string encodeAuditExport(const AuditExport& trail, const AuditSigner& signer);
-/// Parses an export and checks its header signature and entry count (a cut or extended file fails).
-/// The entries themselves are checked with verifyTrail. Errors: AuditInvalid.
-[[nodiscard]] core::Result<AuditExport> decodeAuditExport(std::string_view text);
+/// Parses an export, checks that its header names one of the `trusted` keys (trusted_keys.h: the key an export
+/// names proves nothing by itself, anyone can sign a forged trail with a key pair of their own), then its header
+/// signature and entry count (a cut or extended file fails). The entries themselves are checked with verifyTrail.
+/// Errors: AuditInvalid (malformed, signed by a key not in `trusted`, altered, cut or extended).
+[[nodiscard]] core::Result<AuditExport> decodeAuditExport(std::string_view text, const TrustedKeys& trusted);
 
 } // namespace secondline::privacy

@@ -1,12 +1,13 @@
 #pragma once
 // Sharing a case with another agency under a sharing agreement of the policy pack: only the agreement's
 // fields, encrypted to the recipient's X25519 public key (libsodium sealed box), the envelope signed by the
-// workstation's Ed25519 key (audit.h's AuditSigner). The recipient opens it with their own key pair and
-// checks the signature, and, when they know it, the sending workstation's key.
+// workstation's Ed25519 key (audit.h's AuditSigner). The recipient opens it with their own key pair, and only
+// when it was signed by a workstation key they trust (trusted_keys.h): the key a package names proves nothing,
+// since anyone can sign a forgery with a key pair of their own.
 //
-//   auto keys = newShareKeyPair();                      // recipient, once; public half goes in the pack
-//   auto file = sealShare(payload, agreement, signer);  // sender
-//   auto opened = openShare(*file, *keys);              // recipient
+//   auto keys = newShareKeyPair();                          // recipient, once; public half goes in the pack
+//   auto file = sealShare(payload, agreement, signer);      // sender
+//   auto opened = openShare(*file, *keys, trustedSenders);  // recipient
 //
 // Pure computation: the caller reads and writes files. Messages never contain the shared values.
 
@@ -15,6 +16,7 @@
 #include <secondline/core/secret_bytes.h>
 #include <secondline/privacy/audit.h>
 #include <secondline/privacy/policy.h>
+#include <secondline/privacy/trusted_keys.h>
 
 #include <cstdint>
 #include <string>
@@ -55,11 +57,13 @@ struct SharePayload {
 
 struct OpenedShare {
     SharePayload payload;
+    std::string senderName; ///< the trusted key's name (trusted_keys.h) the package was signed with
 };
 
-/// Verifies the envelope's signature (and that it was made by `expectedSenderHex`, when not empty), then
-/// decrypts with the recipient's keys and checks the payload matches its envelope. Errors: ShareInvalid.
+/// Checks that the envelope is signed by one of `trustedSenders` and that the signature verifies, then decrypts
+/// with the recipient's keys and checks the payload matches its envelope. Errors: ShareInvalid (malformed, signed
+/// by a key not in `trustedSenders`, altered, or for another recipient).
 [[nodiscard]] core::Result<OpenedShare> openShare(std::string_view text, const ShareKeyPair& recipient,
-                                                  std::string_view expectedSenderHex = {});
+                                                  const TrustedKeys& trustedSenders);
 
 } // namespace secondline::privacy

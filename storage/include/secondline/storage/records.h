@@ -74,7 +74,9 @@ struct StoredImage {
 /// Largest image the store accepts (an A4 page at 600 dpi, PNG, stays well below).
 inline constexpr std::size_t kMaxImageBytes = 32u << 20;
 
-/// An image ready for the store: encoded, and already scaled to what the purpose keeps (Store::imageLimit).
+/// An image ready for the store: encoded as PNG or JPEG, and already scaled to what the purpose keeps
+/// (Store::imageLimit). The store reads the type and dimensions from the bytes' header and refuses a draft whose
+/// mediaType, width or height say otherwise.
 struct ImageDraft {
     ImageKind kind = ImageKind::Document;
     std::string mediaType; ///< image/png or image/jpeg
@@ -116,8 +118,9 @@ public:
     /// does. Every permission the draft needs (create, and rectify, flag, update when it has corrections, a
     /// referral or an outcome) is checked before anything is written. Errors: PermissionDenied,
     /// PolicyForbids (purpose unknown, an image or field the purpose does not keep), InvalidArgument (a
-    /// correction, image, reason or outcome the rules refuse; the message names which), RecordNotFound
-    /// (encounterId not visible), DiskFull, Io, Database.
+    /// correction, image, reason or outcome the rules refuse; the message names which), ImageUnreadable and
+    /// ImageTooLarge (an image's header, as addImage), RecordNotFound (encounterId not visible), DiskFull, Io,
+    /// Database.
     [[nodiscard]] core::Result<SavedEncounter> save(const EncounterDraft& draft);
 
     /// Stores a document without images or corrections (demo, tests). Errors: PermissionDenied,
@@ -143,9 +146,12 @@ public:
                                                                               std::string_view birthIso);
 
     /// Attaches an image (document page or portrait) to a visible record; stored encrypted like everything
-    /// in the database. Errors: RecordNotFound, PermissionDenied, InvalidArgument (empty, too large, or not
-    /// image/png or image/jpeg), PolicyForbids (larger than the record's purpose keeps), DiskFull, Io.
-    /// Returns the image's id.
+    /// in the database. The bytes are checked by their header (core/image_header.h), never decoded: they must
+    /// be a PNG or JPEG of the media type and dimensions given. Errors: RecordNotFound, PermissionDenied,
+    /// InvalidArgument (empty, too large, not image/png or image/jpeg, or bytes of another type or size than
+    /// declared), ImageUnreadable (neither PNG nor JPEG, or a malformed header), ImageTooLarge (the header
+    /// declares more than 20000 pixels a side), PolicyForbids (larger than the record's purpose keeps),
+    /// DiskFull, Io.
     [[nodiscard]] core::Result<std::int64_t> addImage(core::RecordId recordId, ImageKind kind,
                                                       std::string_view mediaType, int width, int height,
                                                       std::span<const std::uint8_t> data);

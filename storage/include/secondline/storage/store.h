@@ -58,6 +58,10 @@ inline constexpr int kSchemaVersion = 7;
 struct CreateOptions {
     bool training = false;    ///< a training store (synthetic data only)
     privacy::KdfParams kdf{}; ///< Argon2id cost of the first user's slot
+    /// Automated tests and throw-away demo stores only: a production store exempt, for good, from the password
+    /// rule and the Argon2id cost floor (privacy/password_rule.h) that every other production store enforces
+    /// whenever a password is set. Recorded in the key slot file under its MAC. Never for a store of real data.
+    bool testStore = false;
     /// Role of the first user: Administrator, or Trainer for a training store.
     privacy::Role firstUserRole = privacy::Role::Administrator;
 };
@@ -77,7 +81,10 @@ struct OpenOptions {
 
 class Store {
 public:
-    /// Creates a new store and its first user. Errors: StoreExists, InvalidArgument, Io, ReadOnly,
+    /// Creates a new store and its first user. A production store (not training, not testStore) refuses a
+    /// password that fails privacy::checkPassword and an Argon2id cost below privacy::kProductionKdfFloor
+    /// (PasswordWeak), and fails closed (FileNotFound) when the common-password list is not installed.
+    /// Errors: PasswordWeak, StoreExists, InvalidArgument, Io, ReadOnly,
     /// DiskFull, Crypto.
     [[nodiscard]] static core::Status create(const std::string& path, const std::string& firstUser,
                                              const core::SecretBytes& password, const CreateOptions& options,

@@ -28,7 +28,9 @@ struct UserInfo {
 /// store.users(): adding, removing and listing users; the signed-in user's own password.
 class Users {
 public:
-    /// Adds a user with their own key slot. Errors: PermissionDenied, UserExists, InvalidArgument.
+    /// Adds a user with their own key slot. In a production store the password and the Argon2id cost must pass
+    /// the production rule (privacy/password_rule.h; Store::create says which stores are exempt). Errors:
+    /// PermissionDenied, UserExists, InvalidArgument, PasswordWeak, FileNotFound (no common-password list).
     [[nodiscard]] core::Status add(const std::string& name, privacy::Role role, const core::SecretBytes& password,
                                    const privacy::KdfParams& kdf);
     /// Removes a user (administrators): their key slot is deleted, so their password no longer opens the store,
@@ -41,7 +43,8 @@ public:
     [[nodiscard]] core::Result<std::vector<UserInfo>> list();
     /// Changes the signed-in user's password: their key slot is re-wrapped (new salt, nonce and the given
     /// Argon2id cost) and the slot file replaced atomically. Checked like every operation (an idle session
-    /// is ended first). Errors: SessionExpired, InvalidArgument, KeySlotCorrupt, Io.
+    /// is ended first). The new password and cost pass the production rule as in add(). Errors: SessionExpired,
+    /// InvalidArgument, PasswordWeak, FileNotFound, KeySlotCorrupt, Io.
     [[nodiscard]] core::Status changePassword(const core::SecretBytes& newPassword, const privacy::KdfParams& kdf);
 
 private:
