@@ -109,6 +109,8 @@ PACKAGES=(
     libsodium-dev libfreetype-dev fonts-ocr-b fonts-dejavu-core
     libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev libcairo2-dev
     libsane-dev sane-utils libsane1 libglpk-dev
+    # the service contract: gRPC and protobuf (compilers generate the code at build time)
+    libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev iso-codes poppler-utils
     # headless display for the GUI demo and screenshots

@@ -57,8 +57,17 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::LegalHold: return "legal_hold";
     case ErrorCode::ShareInvalid: return "share_invalid";
     case ErrorCode::AuditInvalid: return "audit_invalid";
+    case ErrorCode::ServiceUnavailable: return "service_unavailable";
     }
     return "internal_error";
+}
+
+std::optional<ErrorCode> errorCodeFromName(std::string_view name) noexcept {
+    for (int i = 0; i <= static_cast<int>(ErrorCode::ServiceUnavailable); ++i) {
+        const auto code = static_cast<ErrorCode>(i);
+        if (errorCodeName(code) == name) return code;
+    }
+    return std::nullopt;
 }
 
 } // namespace secondline::core

@@ -3,6 +3,7 @@
 // machine-readable ErrorCode (callers branch on it; the CLI prints its name in JSON) and a message for a
 // human. Messages name the field, position or file role, never a personal value: an Error may be logged.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -71,10 +72,16 @@ enum class ErrorCode {
     LegalHold,      ///< the record is under a legal hold: it may not be erased or purged
     ShareInvalid,   ///< a sharing package fails to verify or to decrypt, or is not for this recipient
     AuditInvalid,   ///< an audit export or checkpoint is malformed or does not verify
+    // the service (clients)
+    ServiceUnavailable, ///< the service cannot be reached (not running, socket missing, no answer in time)
 };
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".
 [[nodiscard]] std::string_view errorCodeName(ErrorCode code) noexcept;
+
+/// The code whose errorCodeName() is `name`, or nullopt for a name this build does not know (a newer
+/// service's code, say: clients then report Internal with the name in the message).
+[[nodiscard]] std::optional<ErrorCode> errorCodeFromName(std::string_view name) noexcept;
 
 struct Error {
     ErrorCode code = ErrorCode::Internal;
