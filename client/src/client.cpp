@@ -82,6 +82,8 @@ void copy(Record& out, const v1::Record& r) {
         out.findings.push_back(
             {.field = f.field(), .code = f.code(), .severity = f.severity(), .message = f.message()});
     out.valid = d.valid();
+    if (d.has_age_at_inspection()) out.ageAtInspection = d.age_at_inspection();
+    if (d.has_days_to_expiry()) out.daysToExpiry = d.days_to_expiry();
 }
 
 } // namespace

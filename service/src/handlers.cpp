@@ -169,6 +169,8 @@ void fill(v1::Document& out, const validation::TravelDocument& d) {
         finding->set_message(f.message);
     }
     out.set_valid(d.valid());
+    if (d.ageAtInspection) out.set_age_at_inspection(*d.ageAtInspection);
+    if (d.daysToExpiry) out.set_days_to_expiry(*d.daysToExpiry);
 }
 
 } // namespace

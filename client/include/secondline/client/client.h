@@ -110,6 +110,8 @@ struct Record {
     std::vector<Check> checks;
     std::vector<Finding> findings;
     bool valid = false;
+    std::optional<int> ageAtInspection; ///< whole years on the inspection date
+    std::optional<int> daysToExpiry;    ///< negative once expired
     /// The standardized value of a field ("" when absent).
     [[nodiscard]] std::string value(std::string_view name) const;
 };
