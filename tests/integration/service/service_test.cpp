@@ -278,5 +278,37 @@ TEST_F(ServiceTest, AKilledServiceIsUnavailableAndTheCliExitsFive) {
     ASSERT_OK(again.signIn("o1", password("pw-o1")));
 }
 
+// The socket is made where nobody else can replace it, and never over something that is not a socket.
+using ServiceSocketTest = CliTest;
+
+TEST_F(ServiceSocketTest, TheServiceRefusesAnUnsafeSocketFolderAndAFileInTheWay) {
+    const std::string store = dir.file("training.db");
+    std::vector<std::string> init = {"store",  "init",  "--store",    store,
+                                     "--user", "admin", "--training", "--password-stdin"};
+    init.insert(init.end(), kFast.begin(), kFast.end());
+    ASSERT_EQ(run(init, "pw-admin\n").exitCode, 0);
+
+    const auto open = dir.path() / "open";
+    std::filesystem::create_directory(open);
+    std::filesystem::permissions(open, std::filesystem::perms::all);
+    auto r = run({"service", "run", "--store", store, "--socket", (open / "s.sock").string()});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("invalid_argument"), std::string::npos) << r.err;
+
+    const auto safe = dir.path() / "safe";
+    std::filesystem::create_directory(safe);
+    std::filesystem::permissions(safe, std::filesystem::perms::owner_all);
+    const auto inTheWay = (safe / "s.sock").string();
+    writeFile(inTheWay, "not a socket");
+    r = run({"service", "run", "--store", store, "--socket", inTheWay});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("not a socket"), std::string::npos) << r.err;
+    EXPECT_EQ(readFile(inTheWay), "not a socket") << "left as it was";
+
+    r = run({"service", "run", "--store", dir.file("missing.db"), "--socket", (safe / "t.sock").string()});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("store_not_found"), std::string::npos) << r.err;
+}
+
 } // namespace
 } // namespace secondline::test
