@@ -2,6 +2,7 @@
 #
 #   app/ --> capture/ --> validation/ --> core/
 #   app/ --> analysis/ --> storage/ --> privacy/ --> validation/ --> core/
+#   app/ --> service/ --> storage/ (the RPC handlers)      app/ --> client/ --> core/ (no store: only the contract)
 #
 # - A module may include the public headers of the modules below it only (no cycles, no upward use): storage
 #   never includes analysis, and analysis (pure computation over the statistics rows) never capture.
@@ -21,6 +22,8 @@ set(allowed_capture "core;validation;capture")
 set(allowed_privacy "core;validation;privacy")
 set(allowed_storage "core;validation;privacy;storage")
 set(allowed_analysis "core;validation;privacy;storage;analysis")
+set(allowed_service "core;validation;privacy;storage;service")
+set(allowed_client "core;client")
 
 # Third-party header patterns, by library.
 set(lib_opencv "^opencv2/")
@@ -35,7 +38,10 @@ set(lib_fmt "^fmt/")
 set(lib_cli "^CLI/")
 set(lib_sane "^sane/")
 set(lib_glpk "^glpk\\.h")
-set(all_libs opencv tesseract leptonica freetype sodium sqlcipher qt json fmt cli sane glpk)
+set(lib_grpc "^(grpc\\+\\+/|grpcpp/|grpc/|google/protobuf/)")
+# The code generated from service/proto (secondline/v1/*.pb.h): the contract, for service/ and client/ only.
+set(lib_proto "^secondline/v[0-9]+/")
+set(all_libs opencv tesseract leptonica freetype sodium sqlcipher qt json fmt cli sane glpk grpc proto)
 
 set(src_libs_core "sodium")
 set(src_libs_validation "")
@@ -43,6 +49,8 @@ set(src_libs_capture "opencv;tesseract;leptonica;freetype;fmt;sane")
 set(src_libs_privacy "sodium;json;fmt")
 set(src_libs_storage "sqlcipher;json;fmt")
 set(src_libs_analysis "glpk")
+set(src_libs_service "grpc;proto;sodium;fmt")
+set(src_libs_client "grpc;proto")
 
 set(violations "")
 
@@ -56,6 +64,14 @@ function(check_file file module area)
         set(header ${CMAKE_MATCH_1})
         if(header STREQUAL "secondline/storage/env.h" AND NOT module STREQUAL "storage")
             list(APPEND violations "${rel}: the file-system seam is for storage and its tests (${header})")
+        endif()
+        if(header MATCHES "${lib_proto}" AND NOT module STREQUAL "app")
+            if(area STREQUAL "include")
+                list(APPEND violations "${rel}: public header exposes the generated contract (${header})")
+            elseif(NOT module MATCHES "^(service|client)$")
+                list(APPEND violations "${rel}: only service and client may use the generated contract (${header})")
+            endif()
+            continue()
         endif()
         if(header MATCHES "^secondline/([a-z_]+)/")
             set(target_module ${CMAKE_MATCH_1})
@@ -83,7 +99,7 @@ function(check_file file module area)
     set(violations ${violations} PARENT_SCOPE)
 endfunction()
 
-foreach(module core validation capture privacy storage analysis)
+foreach(module core validation capture privacy storage analysis service client)
     foreach(area include src)
         file(GLOB_RECURSE files ${SOURCE_DIR}/${module}/${area}/*.h ${SOURCE_DIR}/${module}/${area}/*.hpp
             ${SOURCE_DIR}/${module}/${area}/*.cpp)

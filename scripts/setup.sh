@@ -111,6 +111,8 @@ PACKAGES=(
     libsane-dev sane-utils libsane1 libglpk-dev
     # the common-word list production passwords are checked against
     wamerican
+    # the service contract: gRPC and protobuf (compilers generate the code at build time)
+    libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev iso-codes poppler-utils
     # headless display for the GUI demo and screenshots

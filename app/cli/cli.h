@@ -27,6 +27,7 @@ enum Exit : int {
     kUsage = 2,   ///< usage or I/O error
     kRefused = 3, ///< the user's role may not do this
     kDevice = 4,  ///< a capture device failed: jammed, no document, cover open, busy, gone, timed out
+    kService = 5, ///< the service cannot be reached (not running, no socket, no answer in time)
 };
 
 struct Context {
@@ -75,6 +76,12 @@ void registerDemoCommand(CLI::App& app, Context& ctx);
 void registerDeviceCommands(CLI::App& app, Context& ctx);
 void registerPrivacyCommands(CLI::App& app, Context& ctx);
 void registerReportCommand(CLI::App& app, Context& ctx);
+void registerServiceCommands(CLI::App& app, Context& ctx);
+
+/// `records show ID --service ADDRESS`: signs in to the service as `user` (password as openStore reads it),
+/// prints the record with the same JSON as `records show`, signs out.
+[[nodiscard]] int runRecordsShowViaService(const std::string& address, const std::string& user, bool passwordStdin,
+                                           std::int64_t id);
 
 /// `mrz read` from a device instead of image files (exactly one of camera, video, serial, scanner is set).
 struct SourceReadArgs {

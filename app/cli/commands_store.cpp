@@ -290,6 +290,7 @@ int runIngest(const IngestArgs& a) {
 struct RecordsArgs {
     StoreOptions store;
     core::RecordId id{};
+    std::string service; ///< records show through the service (unix:PATH) instead of opening the store
 };
 
 void printSummaries(const std::vector<storage::RecordSummary>& list) {
@@ -437,6 +438,8 @@ int runStoreRestore(const BackupArgs& a) {
 }
 
 int runRecordsShow(const RecordsArgs& a) {
+    if (!a.service.empty())
+        return runRecordsShowViaService(a.service, a.store.user, a.store.passwordStdin, a.id.value());
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
@@ -620,6 +623,8 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto* showCmd = records->add_subcommand("show", "One record as JSON");
     addStoreOptions(*showCmd, show->store);
     addIdOption(*showCmd, "id", show->id, "Record id")->required();
+    showCmd->add_option("--service", show->service,
+                        "Ask the service at ADDRESS (unix:PATH) instead of opening the store");
     showCmd->callback([show, &ctx] { ctx.exitCode = runRecordsShow(*show); });
     auto find = std::make_shared<FindArgs>();
     auto* findCmd = records->add_subcommand("find", "Find records by document or by name and birth date (JSON lines; "

@@ -78,6 +78,7 @@ int exitFor(const core::Error& error) {
     case core::ErrorCode::MrzNotFound:
     case core::ErrorCode::MrzUnreadable:
     case core::ErrorCode::ImageUnreadable: return kInvalid;
+    case core::ErrorCode::ServiceUnavailable: return kService;
     default: return kUsage;
     }
 }
@@ -134,6 +135,7 @@ int main(int argc, char** argv) {
     cli::registerDeviceCommands(app, ctx);
     cli::registerPrivacyCommands(app, ctx);
     cli::registerReportCommand(app, ctx);
+    cli::registerServiceCommands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

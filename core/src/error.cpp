@@ -59,8 +59,17 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::AuditInvalid: return "audit_invalid";
     case ErrorCode::StoreTampered: return "store_tampered";
     case ErrorCode::PasswordWeak: return "password_weak";
+    case ErrorCode::ServiceUnavailable: return "service_unavailable";
     }
     return "internal_error";
+}
+
+std::optional<ErrorCode> errorCodeFromName(std::string_view name) noexcept {
+    for (int i = 0; i <= static_cast<int>(kLastErrorCode); ++i) {
+        const auto code = static_cast<ErrorCode>(i);
+        if (errorCodeName(code) == name) return code;
+    }
+    return std::nullopt;
 }
 
 } // namespace secondline::core

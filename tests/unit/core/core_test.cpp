@@ -16,7 +16,7 @@ using core::ErrorCode;
 
 TEST(ErrorCodes, NamesAreUniqueAndSnakeCase) {
     std::set<std::string_view> seen;
-    for (int i = 0; i <= static_cast<int>(ErrorCode::PasswordWeak); ++i) {
+    for (int i = 0; i <= static_cast<int>(core::kLastErrorCode); ++i) {
         const auto name = core::errorCodeName(static_cast<ErrorCode>(i));
         EXPECT_TRUE(seen.insert(name).second) << "duplicate name " << name;
         for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
@@ -31,6 +31,17 @@ TEST(ErrorCodes, ContractNamesAreStable) {
     EXPECT_EQ(core::errorCodeName(ErrorCode::AuthenticationFailed), "authentication_failed");
     EXPECT_EQ(core::errorCodeName(ErrorCode::MrzCharacter), "mrz_invalid_character");
     EXPECT_EQ(core::errorCodeName(ErrorCode::PasswordWeak), "password_weak");
+    EXPECT_EQ(core::errorCodeName(ErrorCode::ServiceUnavailable), "service_unavailable");
+}
+
+TEST(ErrorCodes, NamesMapBackToTheirCodes) {
+    // Clients of the service map the stable name sent with an error back to the same code (issue 18).
+    for (int i = 0; i <= static_cast<int>(core::kLastErrorCode); ++i) {
+        const auto code = static_cast<ErrorCode>(i);
+        EXPECT_EQ(core::errorCodeFromName(core::errorCodeName(code)), code) << core::errorCodeName(code);
+    }
+    EXPECT_FALSE(core::errorCodeFromName("no_such_code").has_value());
+    EXPECT_FALSE(core::errorCodeFromName("").has_value());
 }
 
 TEST(Clock, FormatsAndParsesUtc) {

@@ -3,6 +3,7 @@
 // machine-readable ErrorCode (callers branch on it; the CLI prints its name in JSON) and a message for a
 // human. Messages name the field, position or file role, never a personal value: an Error may be logged.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,10 +74,18 @@ enum class ErrorCode {
     AuditInvalid,   ///< an audit export or checkpoint is malformed or does not verify
     StoreTampered,  ///< the store's schema holds a trigger, view, table or index SecondLine did not create
     PasswordWeak,   ///< a production store refuses the password or the Argon2id cost (the message says which rule)
+    // the service (clients)
+    ServiceUnavailable, ///< the service cannot be reached (not running, socket missing, no answer in time)
 };
+/// The last code: every code lies in [0, kLastErrorCode] (tests and errorCodeFromName() iterate over them).
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::ServiceUnavailable;
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".
 [[nodiscard]] std::string_view errorCodeName(ErrorCode code) noexcept;
+
+/// The code whose errorCodeName() is `name`, or nullopt for a name this build does not know (a newer
+/// service's code, say: clients then report Internal with the name in the message).
+[[nodiscard]] std::optional<ErrorCode> errorCodeFromName(std::string_view name) noexcept;
 
 struct Error {
     ErrorCode code = ErrorCode::Internal;

@@ -1,0 +1,151 @@
+// secondline service run, hello, and the commands that go through the service (records show --service)
+
+#include "cli.h"
+
+#include <secondline/client/client.h>
+#include <secondline/service/service.h>
+
+#include <password.h>
+#include <document_json.h>
+
+#include <fmt/core.h>
+
+#include <pthread.h>
+
+#include <cmath>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+namespace secondline::cli {
+
+namespace {
+
+const core::SystemClock kClock;
+
+struct RunArgs {
+    std::string store;
+    std::string socket;
+};
+
+int runService(const RunArgs& a) {
+    // SIGTERM and SIGINT are taken by sigwait below, never by a handler: blocked before gRPC starts its
+    // threads, which inherit the mask.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGTERM);
+    sigaddset(&stopSignals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    auto service = service::Service::start({.storePath = a.store, .socketPath = a.socket}, kClock);
+    if (!service) return report(service.error());
+    fmt::print(stderr, "secondline: service listening on {}\n", a.socket);
+    int received = 0;
+    while (sigwait(&stopSignals, &received) != 0) {
+    }
+    fmt::print(stderr, "secondline: stopping ({})\n", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    (*service)->shutdown();
+    return kOk;
+}
+
+struct HelloArgs {
+    std::string service;
+    bool json = false;
+};
+
+int runHello(const HelloArgs& a) {
+    auto client = client::Client::connect(a.service, {.name = "secondline-cli 0.1.0"});
+    if (!client) return report(client.error());
+    auto info = client->hello();
+    if (!info) return report(info.error());
+    if (a.json) {
+        std::cout << app::dumpLine({{"server_version", info->serverVersion},
+                                    {"protocol", info->protocol},
+                                    {"store_id", info->storeId},
+                                    {"training", info->training}})
+                  << '\n';
+    } else {
+        fmt::print("service {} ({}), store {}{}\n", info->serverVersion, info->protocol, info->storeId,
+                   info->training ? " (training)" : "");
+    }
+    return kOk;
+}
+
+/// `records show`'s JSON for a record read through the service (same names, so scripts see no difference).
+nlohmann::json recordJson(const client::Record& r) {
+    nlohmann::json fields = nlohmann::json::object();
+    for (const auto& f : r.fields) {
+        fields[f.name] = {{"raw", f.raw},
+                          {"value", f.value},
+                          {"line", f.line},
+                          {"position", f.position},
+                          {"verified", f.checkDigitVerified},
+                          {"confidence", std::round(f.confidence * 1000.0) / 1000.0}};
+        if (!f.description.empty()) fields[f.name]["description"] = f.description;
+    }
+    nlohmann::json checks = nlohmann::json::array();
+    for (const auto& c : r.checks)
+        checks.push_back({{"name", c.name}, {"status", c.status}, {"line", c.line}, {"position", c.position}});
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : r.findings)
+        findings.push_back({{"field", f.field}, {"code", f.code}, {"severity", f.severity}, {"message", f.message}});
+    auto optional = [](const std::optional<int>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    nlohmann::json j = {
+        {"id", r.id}, {"created", r.created}, {"officer", r.officer}, {"source", r.source}, {"purpose", r.purpose}};
+    if (r.encounterId != 0)
+        j["encounter"] = {{"id", r.encounterId},
+                          {"location", r.location},
+                          {"desk", r.desk},
+                          {"outcome", r.outcome},
+                          {"notes", r.notes}};
+    j["document"] = {
+        {"format", r.format},
+        {"lines", r.lines},
+        {"fields", fields},
+        {"checks", checks},
+        {"findings", findings},
+        {"valid", r.valid},
+        {"derived",
+         {{"age_at_inspection", optional(r.ageAtInspection)}, {"days_to_expiry", optional(r.daysToExpiry)}}}};
+    return j;
+}
+
+} // namespace
+
+int runRecordsShowViaService(const std::string& address, const std::string& user, bool passwordStdin, std::int64_t id) {
+    auto client = client::Client::connect(address, {.name = "secondline-cli 0.1.0"});
+    if (!client) return report(client.error());
+    auto password = app::readPassword(fmt::format("Password for {}: ", user), passwordStdin);
+    if (!password) return report(password.error());
+    auto session = client->signIn(user, *password);
+    if (!session) return report(session.error());
+    auto record = client->getRecord(id);
+    core::ignoreResult(client->signOut(), "the service also ends the session when this connection closes");
+    if (!record) {
+        printError(record.error());
+        return record.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(record.error());
+    }
+    std::cout << recordJson(*record).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return kOk;
+}
+
+void registerServiceCommands(CLI::App& app, Context& ctx) {
+    auto* service = app.add_subcommand("service", "The service that alone opens the store (clients use --service)");
+    service->require_subcommand(1);
+    auto run = std::make_shared<RunArgs>();
+    auto* runCmd = service->add_subcommand("run", "Serve the store on a Unix socket until SIGTERM or SIGINT");
+    runCmd->add_option("--store", run->store, "Store database file")->required();
+    runCmd
+        ->add_option("--socket", run->socket,
+                     "Unix socket to create (its folder must not be writable by group or others)")
+        ->required();
+    runCmd->callback([run, &ctx] { ctx.exitCode = runService(*run); });
+
+    auto hello = std::make_shared<HelloArgs>();
+    auto* helloCmd = app.add_subcommand("hello", "Ask the service who it is: version, protocol, store id, training "
+                                                 "(exit 5 when it cannot be reached)");
+    helloCmd->add_option("--service", hello->service, "Service address: unix:PATH")->required();
+    helloCmd->add_flag("--json", hello->json, "One JSON line");
+    helloCmd->callback([hello, &ctx] { ctx.exitCode = runHello(*hello); });
+}
+
+} // namespace secondline::cli

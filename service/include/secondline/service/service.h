@@ -1,0 +1,71 @@
+#pragma once
+// The SecondLine service: the one process that opens the store, answering the desk and the command-line
+// tool over gRPC (service/proto/secondline/v1/secondline.proto) on a Unix socket.
+//
+//   auto service = Service::start({.storePath = store, .socketPath = socket}, clock);
+//   ...                     // until SIGTERM
+//   service->shutdown();    // refuses new connections, lets running calls finish, closes every session
+//
+// Connections: the service accepts on its Unix socket itself, reads each connection's peer credentials
+// (SO_PEERCRED: the client's OS user id) and only then hands the connection to gRPC. A session made by
+// SignIn is bound to that user id: the same token sent over a connection of another OS user is refused.
+//
+// Every request is bounded (kMaxRequestBytes; each string against its own limit) and re-validated (the MRZ
+// re-parsed, corrected field values checked by validation's field rules). Calls without a deadline are
+// refused (InvalidArgument).
+//
+// Threads: gRPC runs handlers on its own threads; the store, which is not thread-safe, is used under one lock.
+// A Service is not copyable or movable; shutdown() is idempotent and also runs at destruction. The Clock must
+// outlive the Service.
+
+#include <secondline/core/clock.h>
+#include <secondline/core/result.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace secondline::service {
+
+/// Largest request the service reads (gRPC's receive limit). Requests over it fail before any handler runs.
+inline constexpr std::size_t kMaxRequestBytes = 1u << 20;
+
+/// Name of the contract's package: the protocol version a client talks.
+inline constexpr const char* kProtocol = "secondline.v1";
+
+struct ServiceOptions {
+    std::string storePath;  ///< the store's database file (its key slot file beside it)
+    std::string socketPath; ///< the Unix socket to create; its folder must exist and not be writable by others
+    /// Sessions idle longer than this are ended by the service (the store's own idle rule also applies).
+    std::chrono::minutes sessionIdle{30};
+};
+
+class Service {
+public:
+    /// Checks the store exists, creates the socket (mode 0660 at most; refused when its folder is writable
+    /// by others or a non-socket file is in the way; a stale socket is replaced) and starts serving. Errors:
+    /// StoreNotFound, KeySlotMissing, KeySlotCorrupt, InvalidArgument (socket path too long, unsafe folder),
+    /// Io (bind, listen), Internal (gRPC failed to start).
+    [[nodiscard]] static core::Result<std::unique_ptr<Service>> start(const ServiceOptions& options,
+                                                                      const core::Clock& clock);
+
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+    ~Service();
+
+    /// Stops accepting, waits up to `grace` for running calls, cancels the rest, signs every session out and
+    /// removes the socket file.
+    void shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds{5000});
+
+    /// Number of open sessions (tests, status).
+    [[nodiscard]] std::size_t sessionCount() const;
+
+    struct Impl;
+
+private:
+    explicit Service(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace secondline::service

@@ -1,0 +1,311 @@
+#include "handlers.h"
+
+#include "status.h"
+
+#include <secondline/privacy/access.h>
+#include <secondline/service/service.h>
+#include <secondline/storage/flags.h>
+#include <secondline/storage/records.h>
+#include <secondline/validation/field_rules.h>
+#include <secondline/validation/mrz_parser.h>
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+#include <span>
+#include <string_view>
+#include <tuple>
+
+namespace secondline::service::detail {
+
+using core::ErrorCode;
+using core::fail;
+
+namespace {
+
+// Limits of the contract's strings (the .proto states them beside each field).
+constexpr std::size_t kMaxUser = 64;
+constexpr std::size_t kMaxPassword = 1024;
+constexpr std::size_t kMaxClientName = 64;
+constexpr std::size_t kMaxSource = 32;
+constexpr std::size_t kMaxShortText = 64; // purpose, location, desk, outcome
+constexpr std::size_t kMaxText = 4000;    // notes and reasons
+constexpr std::size_t kMaxReferredTo = 200;
+constexpr std::size_t kMaxFieldName = 32;
+constexpr int kMaxCorrections = 32;
+
+/// A deadline further away than this is no deadline at all (gRPC reports "none" as the far future).
+constexpr auto kNoDeadline = std::chrono::hours{24 * 366};
+
+core::Status bounded(std::string_view value, std::size_t max, const char* what) {
+    if (value.size() > max) return fail(ErrorCode::InvalidArgument, std::string(what) + " is too long");
+    return {};
+}
+
+/// Every call: a deadline, and a connection whose peer the service accepted itself.
+core::Result<Peer> admit(const grpc::ServerContext& context, const Sessions& sessions) {
+    if (context.deadline() > std::chrono::system_clock::now() + kNoDeadline)
+        return fail(ErrorCode::InvalidArgument, "every call needs a deadline");
+    auto peer = sessions.peerOf(context.peer());
+    if (!peer) return fail(ErrorCode::PermissionDenied, "the connection's peer is unknown");
+    return *peer;
+}
+
+std::string_view sessionToken(const grpc::ServerContext& context) {
+    const auto& metadata = context.client_metadata();
+    auto it = metadata.find(kSessionKey);
+    if (it == metadata.end()) return {};
+    return {it->second.data(), it->second.size()};
+}
+
+/// YYYY-MM-DD, or today (UTC) when empty.
+core::Result<std::chrono::sys_days> inspectionDate(std::string_view text, const core::Clock& clock) {
+    using namespace std::chrono;
+    if (text.empty()) return floor<days>(clock.now());
+    unsigned y = 0, m = 0, d = 0;
+    char tail = 0;
+    const std::string copy(text.substr(0, 16));
+    if (text.size() != 10 || std::sscanf(copy.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+        return fail(ErrorCode::InvalidArgument, "inspection_date must be YYYY-MM-DD");
+    const year_month_day ymd{year{static_cast<int>(y)}, month{m}, day{d}};
+    if (!ymd.ok()) return fail(ErrorCode::InvalidArgument, "inspection_date is not a calendar date");
+    return sys_days{ymd};
+}
+
+/// The request re-validated into the store's draft: bounds, the MRZ re-parsed, corrections by the field rules.
+core::Result<storage::EncounterDraft> draftOf(const v1::SaveEncounterRequest& r, const core::Clock& clock) {
+    for (auto [value, max, what] :
+         {std::tuple{&r.source(), kMaxSource, "source"}, std::tuple{&r.purpose(), kMaxShortText, "purpose"},
+          std::tuple{&r.location(), kMaxShortText, "location"}, std::tuple{&r.desk(), kMaxShortText, "desk"},
+          std::tuple{&r.notes(), kMaxText, "notes"}, std::tuple{&r.correction_reason(), kMaxText, "correction_reason"},
+          std::tuple{&r.outcome(), kMaxShortText, "outcome"},
+          std::tuple{&r.inspection_date(), kMaxShortText, "inspection_date"}})
+        if (auto s = bounded(*value, max, what); !s) return fail(s.error());
+    if (r.mrz().size() > validation::kMaxMrzTextBytes) return fail(ErrorCode::MrzTooLong, "mrz is too long");
+    if (r.images_size() > 0)
+        return fail(ErrorCode::InvalidArgument, "images are not accepted by this version of the service yet");
+    if (r.corrections_size() > kMaxCorrections) return fail(ErrorCode::InvalidArgument, "too many corrections");
+
+    auto date = inspectionDate(r.inspection_date(), clock);
+    if (!date) return fail(date.error());
+    auto document = validation::parseMrzText(r.mrz(), {.inspectionDate = *date});
+    if (!document) return fail(document.error());
+
+    storage::EncounterDraft draft;
+    draft.document = std::move(*document);
+    draft.encounter.source = r.source();
+    if (!r.purpose().empty()) draft.encounter.purpose = r.purpose();
+    draft.encounter.location = r.location();
+    draft.encounter.desk = r.desk();
+    draft.encounter.notes = r.notes();
+    if (r.has_encounter_id()) {
+        if (r.encounter_id() <= 0) return fail(ErrorCode::InvalidArgument, "encounter_id must be positive");
+        draft.encounter.encounterId = core::EncounterId{r.encounter_id()};
+    }
+    for (int i = 0; i < r.corrections_size(); ++i) {
+        const auto& c = r.corrections(i);
+        if (c.field().size() > kMaxFieldName)
+            return fail(ErrorCode::InvalidArgument, "a correction's field name is too long");
+        const auto field = validation::fieldFromName(c.field());
+        if (!field) return fail(ErrorCode::InvalidArgument, "correction " + std::to_string(i + 1) + ": unknown field");
+        if (c.value().size() > validation::kMaxFieldValueBytes)
+            return fail(ErrorCode::InvalidArgument, std::string(validation::fieldName(*field)) + " value is too long");
+        if (auto problem = validation::fieldValueProblem(*field, c.value()))
+            return fail(ErrorCode::InvalidArgument, *problem);
+        draft.corrections.push_back({std::string(validation::fieldName(*field)), c.value()});
+    }
+    draft.correctionReason = r.correction_reason();
+    if (r.has_referral()) {
+        const auto& f = r.referral();
+        if (auto s = bounded(f.reason(), kMaxText, "referral reason"); !s) return fail(s.error());
+        if (auto s = bounded(f.referred_to(), kMaxReferredTo, "referred_to"); !s) return fail(s.error());
+        if (auto s = bounded(f.basis(), kMaxShortText, "referral basis"); !s) return fail(s.error());
+        storage::ReferralDraft referral;
+        switch (f.kind()) {
+        case v1::Referral::REVIEW: referral.kind = storage::FlagKind::Review; break;
+        case v1::Referral::REFERRAL: referral.kind = storage::FlagKind::Referral; break;
+        default: return fail(ErrorCode::InvalidArgument, "referral kind must be review or referral");
+        }
+        const auto basis = storage::referralBasisFrom(f.basis().empty() ? "none" : f.basis());
+        if (!basis)
+            return fail(ErrorCode::InvalidArgument,
+                        "referral basis must be fact, assessment, list_hit, chip_failure or none");
+        referral.basis = *basis;
+        referral.reason = f.reason();
+        referral.referredTo = f.referred_to();
+        draft.referral = std::move(referral);
+    }
+    if (!r.outcome().empty()) draft.outcome = r.outcome();
+    return draft;
+}
+
+void fill(v1::Document& out, const validation::TravelDocument& d) {
+    out.set_format(std::string(validation::formatName(d.format)));
+    for (const auto& line : d.lines) out.add_lines(line);
+    for (const auto& f : d.fields) {
+        auto* field = out.add_fields();
+        field->set_name(f.name);
+        field->set_raw(f.raw);
+        field->set_value(f.value);
+        field->set_line(f.line);
+        field->set_position(f.position);
+        field->set_check_digit_verified(f.checkDigitVerified);
+        field->set_confidence(f.confidence);
+        field->set_description(f.description);
+    }
+    for (const auto& c : d.checks) {
+        auto* check = out.add_checks();
+        check->set_name(c.name);
+        check->set_status(std::string(validation::checkStatusName(c.status)));
+        check->set_line(c.line);
+        check->set_position(c.position);
+    }
+    for (const auto& f : d.findings) {
+        auto* finding = out.add_findings();
+        finding->set_field(f.field);
+        finding->set_code(std::string(validation::findingCodeName(f.code)));
+        finding->set_severity(std::string(validation::severityName(f.severity)));
+        finding->set_message(f.message);
+    }
+    out.set_valid(d.valid());
+    if (d.ageAtInspection) out.set_age_at_inspection(*d.ageAtInspection);
+    if (d.daysToExpiry) out.set_days_to_expiry(*d.daysToExpiry);
+}
+
+} // namespace
+
+grpc::Status Handlers::Hello(grpc::ServerContext* context, const v1::HelloRequest* request, v1::HelloReply* reply) {
+    auto peer = admit(*context, m_sessions);
+    if (!peer) return toStatus(*context, peer.error());
+    if (auto s = bounded(request->client(), kMaxClientName, "client"); !s) return toStatus(*context, s.error());
+    reply->set_server_version(SECONDLINE_VERSION);
+    reply->set_protocol(kProtocol);
+    reply->set_store_id(m_store.storeId);
+    reply->set_training(m_store.training);
+    return grpc::Status::OK;
+}
+
+grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequest* request, v1::SignInReply* reply) {
+    // The password leaves the request as soon as it is in guarded memory (gRPC owns a mutable message).
+    auto& wire = const_cast<std::string&>(request->password());
+    struct Wipe {
+        std::string& s;
+        ~Wipe() { sodium_memzero(s.data(), s.size()); }
+    } wipe{wire};
+    auto peer = admit(*context, m_sessions);
+    if (!peer) return toStatus(*context, peer.error());
+    if (auto s = bounded(request->user(), kMaxUser, "user"); !s) return toStatus(*context, s.error());
+    if (auto s = bounded(wire, kMaxPassword, "password"); !s) return toStatus(*context, s.error());
+    if (request->user().empty()) return toStatus(*context, {ErrorCode::InvalidArgument, "user is empty"});
+    auto password = core::SecretBytes::copyOf(
+        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size()));
+    if (!password) return toStatus(*context, password.error());
+
+    auto lock = m_sessions.lock();
+    if (m_sessions.anyOpen(lock))
+        return toStatus(*context, {ErrorCode::StoreBusy, "another session holds the store: one session at a time "
+                                                         "until the service holds the store's key"});
+    auto store = storage::Store::open(m_store.path, request->user(), *password, {}, m_clock);
+    if (!store) return toStatus(*context, store.error());
+    reply->set_role(std::string(privacy::roleName(store->role())));
+    reply->set_user(store->userName());
+    reply->set_break_glass(store->breakGlassUntil().has_value());
+    if (const auto& purged = store->purgeAtOpen(); !purged)
+        reply->set_purge_error(std::string(core::errorCodeName(purged.error().code)));
+    Session session{.user = store->userName(),
+                    .role = store->role(),
+                    .uid = peer->uid,
+                    .connection = peer->connection,
+                    .lastUse = {},
+                    .store = std::move(*store)};
+    auto token = m_sessions.add(lock, std::move(session));
+    if (!token) return toStatus(*context, token.error());
+    reply->set_session_token(*token);
+    return grpc::Status::OK;
+}
+
+grpc::Status Handlers::SignOut(grpc::ServerContext* context, const v1::SignOutRequest* /*request*/,
+                               v1::SignOutReply* /*reply*/) {
+    auto peer = admit(*context, m_sessions);
+    if (!peer) return toStatus(*context, peer.error());
+    auto lock = m_sessions.lock();
+    const auto token = sessionToken(*context);
+    auto session = m_sessions.find(lock, token, *peer);
+    if (!session) return toStatus(*context, session.error());
+    m_sessions.remove(lock, token);
+    return grpc::Status::OK;
+}
+
+grpc::Status Handlers::SaveEncounter(grpc::ServerContext* context, const v1::SaveEncounterRequest* request,
+                                     v1::SaveEncounterReply* reply) {
+    auto peer = admit(*context, m_sessions);
+    if (!peer) return toStatus(*context, peer.error());
+    auto lock = m_sessions.lock();
+    auto session = m_sessions.find(lock, sessionToken(*context), *peer);
+    if (!session) return toStatus(*context, session.error());
+    // Validated after the session check: an unauthenticated caller learns nothing about the rules.
+    auto draft = draftOf(*request, m_clock);
+    if (!draft) return toStatus(*context, draft.error());
+    auto saved = (*session)->store.records().save(*draft);
+    if (!saved) return toStatus(*context, saved.error());
+    reply->set_record_id(saved->recordId.value());
+    reply->set_encounter_id(saved->encounterId.value());
+    for (auto id : saved->imageIds) reply->add_image_ids(id);
+    if (saved->flagId) reply->set_flag_id(saved->flagId->value());
+    return grpc::Status::OK;
+}
+
+grpc::Status Handlers::GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                 v1::GetRecordReply* reply) {
+    auto peer = admit(*context, m_sessions);
+    if (!peer) return toStatus(*context, peer.error());
+    auto lock = m_sessions.lock();
+    auto session = m_sessions.find(lock, sessionToken(*context), *peer);
+    if (!session) return toStatus(*context, session.error());
+    if (request->id() <= 0) return toStatus(*context, {ErrorCode::InvalidArgument, "id must be positive"});
+    auto record = (*session)->store.records().get(core::RecordId{request->id()});
+    if (!record) return toStatus(*context, record.error());
+    auto* out = reply->mutable_record();
+    out->set_id(record->id.value());
+    out->set_created(core::formatUtc(record->created));
+    out->set_officer(record->officer);
+    out->set_legal_hold(record->legalHold);
+    auto* encounter = out->mutable_encounter();
+    encounter->set_id(record->encounter.encounterId.value_or(core::EncounterId{}).value());
+    encounter->set_source(record->encounter.source);
+    encounter->set_purpose(record->encounter.purpose);
+    encounter->set_location(record->encounter.location);
+    encounter->set_desk(record->encounter.desk);
+    encounter->set_outcome(record->encounter.outcome);
+    encounter->set_notes(record->encounter.notes);
+    fill(*out->mutable_document(), record->document);
+    return grpc::Status::OK;
+}
+
+grpc::Status Handlers::FindByDocument(grpc::ServerContext* context, const v1::FindByDocumentRequest* request,
+                                      v1::FindByDocumentReply* reply) {
+    auto peer = admit(*context, m_sessions);
+    if (!peer) return toStatus(*context, peer.error());
+    auto lock = m_sessions.lock();
+    auto session = m_sessions.find(lock, sessionToken(*context), *peer);
+    if (!session) return toStatus(*context, session.error());
+    if (request->issuing_state().empty() || request->document_number().empty())
+        return toStatus(*context, {ErrorCode::InvalidArgument, "issuing_state and document_number are required"});
+    if (auto s = bounded(request->issuing_state(), 3, "issuing_state"); !s) return toStatus(*context, s.error());
+    if (auto s = bounded(request->document_number(), validation::kMaxFieldValueBytes, "document_number"); !s)
+        return toStatus(*context, s.error());
+    auto found = (*session)->store.records().findByDocument(request->issuing_state(), request->document_number());
+    if (!found) return toStatus(*context, found.error());
+    for (const auto& r : *found) {
+        auto* summary = reply->add_records();
+        summary->set_id(r.id.value());
+        summary->set_created(core::formatUtc(r.created));
+        summary->set_officer(r.officer);
+        summary->set_format(r.format);
+        summary->set_valid(r.valid);
+    }
+    return grpc::Status::OK;
+}
+
+} // namespace secondline::service::detail
