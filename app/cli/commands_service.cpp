@@ -2,6 +2,7 @@
 
 #include "cli.h"
 
+#include <secondline/client/address.h>
 #include <secondline/client/client.h>
 #include <secondline/service/service.h>
 
@@ -53,7 +54,7 @@ struct HelloArgs {
 };
 
 int runHello(const HelloArgs& a) {
-    auto client = client::Client::connect(a.service, {.name = "secondline-cli 0.1.0"});
+    auto client = client::Client::connect(client::resolveServiceAddress(a.service), {.name = "secondline-cli 0.1.0"});
     if (!client) return report(client.error());
     auto info = client->hello();
     if (!info) return report(info.error());
@@ -143,7 +144,9 @@ void registerServiceCommands(CLI::App& app, Context& ctx) {
     auto hello = std::make_shared<HelloArgs>();
     auto* helloCmd = app.add_subcommand("hello", "Ask the service who it is: version, protocol, store id, training "
                                                  "(exit 5 when it cannot be reached)");
-    helloCmd->add_option("--service", hello->service, "Service address: unix:PATH")->required();
+    helloCmd->add_option("--service", hello->service,
+                         "Service address: unix:PATH (default: $SECONDLINE_SERVICE, else the per-user socket "
+                         "$XDG_RUNTIME_DIR/secondline/service.sock, else unix:/run/secondline/service.sock)");
     helloCmd->add_flag("--json", hello->json, "One JSON line");
     helloCmd->callback([hello, &ctx] { ctx.exitCode = runHello(*hello); });
 }

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 
+#include <secondline/client/address.h>
 #include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/storage/store.h>
@@ -13,6 +14,7 @@
 
 #include <fmt/core.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -438,8 +440,10 @@ int runStoreRestore(const BackupArgs& a) {
 }
 
 int runRecordsShow(const RecordsArgs& a) {
-    if (!a.service.empty())
-        return runRecordsShowViaService(a.service, a.store.user, a.store.passwordStdin, a.id.value());
+    // Through the service when asked by flag or by the environment; --store still opens a store directly
+    // (where the OS lets this user read it: the service's account, training stores).
+    if (!a.service.empty() || (a.store.store.empty() && !a.store.training && std::getenv(client::kServiceEnvironmentVariable)))
+        return runRecordsShowViaService(client::resolveServiceAddress(a.service), a.store.user, a.store.passwordStdin, a.id.value());
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
@@ -624,7 +628,8 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     addStoreOptions(*showCmd, show->store);
     addIdOption(*showCmd, "id", show->id, "Record id")->required();
     showCmd->add_option("--service", show->service,
-                        "Ask the service at ADDRESS (unix:PATH) instead of opening the store");
+                        "Ask the service at ADDRESS (unix:PATH) instead of opening the store (also when "
+                        "SECONDLINE_SERVICE is set and no --store is given)");
     showCmd->callback([show, &ctx] { ctx.exitCode = runRecordsShow(*show); });
     auto find = std::make_shared<FindArgs>();
     auto* findCmd = records->add_subcommand("find", "Find records by document or by name and birth date (JSON lines; "
