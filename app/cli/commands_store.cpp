@@ -442,8 +442,10 @@ int runStoreRestore(const BackupArgs& a) {
 int runRecordsShow(const RecordsArgs& a) {
     // Through the service when asked by flag or by the environment; --store still opens a store directly
     // (where the OS lets this user read it: the service's account, training stores).
-    if (!a.service.empty() || (a.store.store.empty() && !a.store.training && std::getenv(client::kServiceEnvironmentVariable)))
-        return runRecordsShowViaService(client::resolveServiceAddress(a.service), a.store.user, a.store.passwordStdin, a.id.value());
+    if (!a.service.empty() ||
+        (a.store.store.empty() && !a.store.training && std::getenv(client::kServiceEnvironmentVariable)))
+        return runRecordsShowViaService(client::resolveServiceAddress(a.service), a.store.user, a.store.passwordStdin,
+                                        a.id.value());
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
