@@ -2,6 +2,7 @@
 
 #include "handlers.h"
 #include "sessions.h"
+#include "store_folder.h"
 #include "unix_listener.h"
 
 #include <secondline/privacy/key_slot.h>
@@ -53,6 +54,7 @@ core::Result<detail::StoreFacts> storeFacts(const std::string& path) {
 core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& options, const core::Clock& clock) {
     auto facts = storeFacts(options.storePath);
     if (!facts) return fail(facts.error());
+    if (auto s = detail::checkStoreFolder(options.storePath); !s) return fail(s.error());
     auto impl = std::make_unique<Impl>(std::move(*facts), clock, options.sessionIdle);
     auto listener = detail::UnixListener::open(options.socketPath);
     if (!listener) return fail(listener.error());

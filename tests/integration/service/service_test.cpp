@@ -29,6 +29,14 @@ namespace {
 
 using core::ErrorCode;
 
+/// A store path in a folder of its own, 0700: the service serves no store whose folder others can reach.
+std::string privateStoreFolder(const TempDir& dir, const std::string& name) {
+    const auto folder = dir.path() / "store";
+    std::filesystem::create_directory(folder);
+    std::filesystem::permissions(folder, std::filesystem::perms::owner_all);
+    return (folder / name).string();
+}
+
 class ServiceTest : public CliTest {
 protected:
     std::string store;
@@ -37,7 +45,7 @@ protected:
     pid_t service = -1;
 
     void SetUp() override {
-        store = dir.file("training.db");
+        store = privateStoreFolder(dir, "training.db");
         const auto runDir = dir.path() / "run";
         std::filesystem::create_directory(runDir);
         std::filesystem::permissions(runDir, std::filesystem::perms::owner_all);
@@ -282,7 +290,7 @@ TEST_F(ServiceTest, AKilledServiceIsUnavailableAndTheCliExitsFive) {
 using ServiceSocketTest = CliTest;
 
 TEST_F(ServiceSocketTest, TheServiceRefusesAnUnsafeSocketFolderAndAFileInTheWay) {
-    const std::string store = dir.file("training.db");
+    const std::string store = privateStoreFolder(dir, "training.db");
     std::vector<std::string> init = {"store",  "init",  "--store",    store,
                                      "--user", "admin", "--training", "--password-stdin"};
     init.insert(init.end(), kFast.begin(), kFast.end());

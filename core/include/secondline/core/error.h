@@ -76,9 +76,10 @@ enum class ErrorCode {
     PasswordWeak,   ///< a production store refuses the password or the Argon2id cost (the message says which rule)
     // the service (clients)
     ServiceUnavailable, ///< the service cannot be reached (not running, socket missing, no answer in time)
+    StoreFolderUnsafe,  ///< the store's folder or a file in it is not the service account's alone (owner, mode)
 };
 /// The last code: every code lies in [0, kLastErrorCode] (tests and errorCodeFromName() iterate over them).
-inline constexpr ErrorCode kLastErrorCode = ErrorCode::ServiceUnavailable;
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::StoreFolderUnsafe;
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".
 [[nodiscard]] std::string_view errorCodeName(ErrorCode code) noexcept;

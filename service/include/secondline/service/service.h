@@ -43,10 +43,11 @@ struct ServiceOptions {
 
 class Service {
 public:
-    /// Checks the store exists, creates the socket (mode 0660 at most; refused when its folder is writable
-    /// by others or a non-socket file is in the way; a stale socket is replaced) and starts serving. Errors:
-    /// StoreNotFound, KeySlotMissing, KeySlotCorrupt, InvalidArgument (socket path too long, unsafe folder),
-    /// Io (bind, listen), Internal (gRPC failed to start).
+    /// Checks the store exists and that its folder and every file in it are this process's account's alone
+    /// (owner, no group or other access), creates the socket (mode 0660 at most; refused when its folder is
+    /// writable by others or a non-socket file is in the way; a stale socket is replaced) and starts serving.
+    /// Errors: StoreNotFound, StoreFolderUnsafe, KeySlotMissing, KeySlotCorrupt, InvalidArgument (socket path
+    /// too long, unsafe folder), Io (bind, listen), Internal (gRPC failed to start).
     [[nodiscard]] static core::Result<std::unique_ptr<Service>> start(const ServiceOptions& options,
                                                                       const core::Clock& clock);
 
