@@ -73,9 +73,15 @@ struct Run {
     std::string err;
 };
 
+/// The CLI binary as the accounts can run it: the build's own, or (when the build tree sits where other accounts
+/// cannot reach it, e.g. under root's home) a copy in a folder they can.
+std::string& cliBinary() {
+    static std::string path = SECONDLINE_CLI;
+    return path;
+}
+
 /// Runs the CLI as `a`, `input` on stdin, output captured through files in `scratch` (root-owned).
-Run runAs(const Account& a, const std::vector<std::string>& args, const std::string& input,
-          const fs::path& scratch) {
+Run runAs(const Account& a, const std::vector<std::string>& args, const std::string& input, const fs::path& scratch) {
     const std::string in = (scratch / "stdin").string();
     const std::string out = (scratch / "stdout").string();
     const std::string err = (scratch / "stderr").string();
@@ -90,7 +96,7 @@ Run runAs(const Account& a, const std::vector<std::string>& args, const std::str
         ::dup2(o, 1);
         ::dup2(e, 2);
         become(a);
-        std::vector<std::string> all = {SECONDLINE_CLI};
+        std::vector<std::string> all = {cliBinary()};
         all.insert(all.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& s : all) argv.push_back(s.data());
@@ -131,7 +137,27 @@ protected:
         svc = account("sltest-svc");
         officer = account("sltest-officer");
         outsider = account("sltest-outsider");
+        if (svc && errnoAs(*svc, [] { return ::access(SECONDLINE_CLI, X_OK) == 0; }) != 0) {
+            char folder[] = "/tmp/sltest-bin-XXXXXX";
+            if (::mkdtemp(folder) == nullptr) return;
+            ::chmod(folder, 0755);
+            s_copiedBinaryFolder = folder;
+            const auto copy = fs::path(folder) / "secondline";
+            fs::copy_file(SECONDLINE_CLI, copy);
+            fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                      fs::perms::others_read | fs::perms::others_exec);
+            cliBinary() = copy.string();
+        }
     }
+
+    static void TearDownTestSuite() {
+        if (s_copiedBinaryFolder.empty()) return;
+        std::error_code ec;
+        fs::remove_all(s_copiedBinaryFolder, ec);
+        cliBinary() = SECONDLINE_CLI;
+    }
+
+    static inline std::string s_copiedBinaryFolder;
 
     TempDir dir;
     fs::path storeDir, keyDir, runDir, scratch;
@@ -155,8 +181,9 @@ protected:
 
         // The administrator creates the store (as root, as the install does), then hands it to the service.
         const Account root{0, 0, {0}};
-        std::vector<std::string> init = {"store",      "init", "--store", store, "--user", "admin", "--password-stdin",
-                                         "--kdf-ops",  "1",    "--kdf-mem-kib", "8192", "--test-store"};
+        std::vector<std::string> init = {
+            "store",     "init", "--store",       store,  "--user",      "admin", "--password-stdin",
+            "--kdf-ops", "1",    "--kdf-mem-kib", "8192", "--test-store"};
         auto made = runAs(root, init, "pw-admin-long-enough\n", scratch);
         ASSERT_EQ(made.exitCode, 0) << made.err;
         auto added = runAs(root,
@@ -188,7 +215,7 @@ protected:
             const int e = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
             if (e >= 0) ::dup2(e, 2);
             become(*svc);
-            std::vector<std::string> args = {SECONDLINE_CLI, "service", "run", "--store", store, "--socket", socket};
+            std::vector<std::string> args = {cliBinary(), "service", "run", "--store", store, "--socket", socket};
             std::vector<char*> argv;
             for (auto& s : args) argv.push_back(s.data());
             argv.push_back(nullptr);
@@ -223,8 +250,8 @@ TEST_F(ServiceAccounts, TheServiceRefusesAStoreFolderOthersCanReach) {
             const int e = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             if (e >= 0) ::dup2(e, 2);
             become(*svc);
-            std::vector<std::string> args = {SECONDLINE_CLI, "service", "run", "--store", store, "--socket",
-                                             (runDir / "second.sock").string()};
+            std::vector<std::string> args = {
+                cliBinary(), "service", "run", "--store", store, "--socket", (runDir / "second.sock").string()};
             std::vector<char*> argv;
             for (auto& s : args) argv.push_back(s.data());
             argv.push_back(nullptr);
@@ -305,9 +332,8 @@ TEST_F(ServiceAccounts, AnOfficerSignsInThroughTheServiceOnly) {
     EXPECT_EQ(via.exitCode, 1) << "signed in, and no record 1 exists: " << via.err;
     EXPECT_NE(via.err.find("record_not_found"), std::string::npos) << via.err;
     // ... and the same password opening the store directly, as a script would, gets nowhere.
-    auto direct =
-        runAs(*officer, {"records", "list", "--store", store, "--user", "o1", "--password-stdin"},
-              "pw-o1-long-enough\n", scratch);
+    auto direct = runAs(*officer, {"records", "list", "--store", store, "--user", "o1", "--password-stdin"},
+                        "pw-o1-long-enough\n", scratch);
     EXPECT_NE(direct.exitCode, 0);
     EXPECT_EQ(direct.out, "");
 }
