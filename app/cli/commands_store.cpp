@@ -290,7 +290,7 @@ int runIngest(const IngestArgs& a) {
 struct RecordsArgs {
     StoreOptions store;
     core::RecordId id{};
-    std::string service; ///< records show through the service (unix:PATH) instead of opening the store
+    ServiceAddress service; ///< records show through the service instead of opening the store
 };
 
 void printSummaries(const std::vector<storage::RecordSummary>& list) {
@@ -438,7 +438,7 @@ int runStoreRestore(const BackupArgs& a) {
 }
 
 int runRecordsShow(const RecordsArgs& a) {
-    if (!a.service.empty())
+    if (!a.service.address.empty())
         return runRecordsShowViaService(a.service, a.store.user, a.store.passwordStdin, a.id.value());
     int rc = kOk;
     auto store = openStore(a.store, rc);
@@ -623,8 +623,8 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto* showCmd = records->add_subcommand("show", "One record as JSON");
     addStoreOptions(*showCmd, show->store);
     addIdOption(*showCmd, "id", show->id, "Record id")->required();
-    showCmd->add_option("--service", show->service,
-                        "Ask the service at ADDRESS (unix:PATH) instead of opening the store");
+    addServiceOptions(*showCmd, show->service,
+                      "Ask the service at ADDRESS (unix:PATH or tls:HOST:PORT) instead of opening the store");
     showCmd->callback([show, &ctx] { ctx.exitCode = runRecordsShow(*show); });
     auto find = std::make_shared<FindArgs>();
     auto* findCmd = records->add_subcommand("find", "Find records by document or by name and birth date (JSON lines; "
