@@ -181,7 +181,8 @@ void registerServiceCommands(CLI::App& app, Context& ctx) {
     auto* service = app.add_subcommand("service", "The service that alone opens the store (clients use --service)");
     service->require_subcommand(1);
     auto run = std::make_shared<RunArgs>();
-    auto* runCmd = service->add_subcommand("run", "Serve the store on a Unix socket (and with --listen over mutual TLS) until SIGTERM or SIGINT");
+    auto* runCmd = service->add_subcommand(
+        "run", "Serve the store on a Unix socket (and with --listen over mutual TLS) until SIGTERM or SIGINT");
     runCmd->add_option("--store", run->store, "Store database file")->required();
     runCmd
         ->add_option("--socket", run->socket,

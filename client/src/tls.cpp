@@ -110,7 +110,8 @@ core::Result<TlsChannel> tlsChannel(std::string_view hostPort, const ClientOptio
     if (auto s = readPem(options.serverCa, "server CA file", false, caPem); !s) return fail(s.error());
     auto cert = firstCertificate(certPem);
     if (!cert) return fail(ErrorCode::InvalidArgument, "the TLS certificate file holds no PEM certificate");
-    if (!firstCertificate(caPem)) return fail(ErrorCode::InvalidArgument, "the server CA file holds no PEM certificate");
+    if (!firstCertificate(caPem))
+        return fail(ErrorCode::InvalidArgument, "the server CA file holds no PEM certificate");
     auto keyBio = memory(key.text);
     PkeyPtr pkey(keyBio ? PEM_read_bio_PrivateKey(keyBio.get(), nullptr, noPassphrase, nullptr) : nullptr);
     ERR_clear_error();
@@ -141,6 +142,13 @@ core::Error tlsUnavailable(const grpc::Status& status, const std::string& addres
     if (contains(m, "andshake") || contains(m, "SSL") || contains(m, "alert"))
         return {ErrorCode::ServiceUnavailable, "the TLS handshake with the service at " + address +
                                                    " failed (the service may have refused this desk's certificate)"};
+    // With TLS 1.3 the desk's side of the handshake is over before the service checks the desk's certificate:
+    // a refused certificate shows as the connection closed.
+    if (contains(m, "Socket closed") || contains(m, "Connection reset"))
+        return {ErrorCode::ServiceUnavailable,
+                "the service at " + address +
+                    " closed the connection (a service refuses this way a desk certificate that does not chain to "
+                    "its client CA)"};
     return {ErrorCode::ServiceUnavailable, "the service at " + address + " cannot be reached"};
 }
 

@@ -22,10 +22,10 @@ struct IssuedCertificate {
 };
 
 struct CertificateRequest {
-    std::string commonName;
-    std::vector<std::string> dnsNames;    ///< subjectAltName DNS entries
-    std::vector<std::string> ipAddresses; ///< subjectAltName IP entries
-    bool server = false;                  ///< extendedKeyUsage serverAuth; else clientAuth
+    std::string commonName{};
+    std::vector<std::string> dnsNames{};    ///< subjectAltName DNS entries
+    std::vector<std::string> ipAddresses{}; ///< subjectAltName IP entries
+    bool server = false;                    ///< extendedKeyUsage serverAuth; else clientAuth
 };
 
 class TestCa {

@@ -34,9 +34,9 @@ struct ClientOptions {
     std::string name = "secondline-client";    ///< sent in Hello
     // Mutual TLS, for "tls:HOST:PORT" only (PEM files; the command-line tool takes them from --tls-cert,
     // --tls-key, --server-ca, else SECONDLINE_TLS_CERT, SECONDLINE_TLS_KEY, SECONDLINE_SERVER_CA).
-    std::string tlsCert;  ///< this desk's certificate (then any intermediate CA certificates)
-    std::string tlsKey;   ///< its private key, not encrypted; refused when group or others may access the file
-    std::string serverCa; ///< the CA certificate(s) the service's certificate must chain to
+    std::string tlsCert{};  ///< this desk's certificate (then any intermediate CA certificates)
+    std::string tlsKey{};   ///< its private key, not encrypted; refused when group or others may access the file
+    std::string serverCa{}; ///< the CA certificate(s) the service's certificate must chain to
 };
 
 struct ServiceInfo {
