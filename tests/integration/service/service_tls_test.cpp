@@ -6,6 +6,7 @@
 #include "../cli/cli_fixture.h"
 #include "test_pki.h"
 #include "test_support.h"
+#include "wait_until.h"
 
 #include <secondline/client/client.h>
 #include <secondline/service/service.h>
@@ -19,6 +20,7 @@
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
 
+#include <csignal>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -31,6 +33,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+extern char** environ;
 
 namespace secondline::test {
 namespace {
@@ -378,6 +382,44 @@ TEST_F(TlsServiceTest, AKeyFileOthersMayReadStopsTheServiceFromStarting) {
     EXPECT_NE(cli.err.find("invalid_argument"), std::string::npos) << cli.err;
     writePem(server.key, readFile(server.key), 0600);
     startService();
+}
+
+TEST_F(TlsServiceTest, TheCommandLineServiceListensOnAFreePortAndSaysWhichOne) {
+    std::vector<std::string> args = {SECONDLINE_CLI, "service",   "run",      "--store",     store,
+                                     "--socket",     socket,      "--listen", "127.0.0.1:0", "--tls-cert",
+                                     server.cert,    "--tls-key", server.key, "--client-ca", caFile};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const std::string log = dir.file("service.log");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    pid_t pid = -1;
+    ASSERT_EQ(::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    constexpr std::string_view kAnnounce = "also listening on 127.0.0.1:";
+    std::string port;
+    const bool announced = waitUntil(
+        [&] {
+            const auto text = readFile(log);
+            const auto at = text.find(kAnnounce);
+            if (at == std::string::npos) return false;
+            port = text.substr(at + kAnnounce.size(), text.find(' ', at + kAnnounce.size()) - at - kAnnounce.size());
+            return true;
+        },
+        20s);
+    if (announced) {
+        auto hello = run({"hello", "--service", "tls:localhost:" + port, "--tls-cert", desk2.cert, "--tls-key",
+                          desk2.key, "--server-ca", caFile, "--json"});
+        EXPECT_EQ(hello.exitCode, 0) << hello.err;
+        EXPECT_NE(port, "0");
+    }
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(announced) << readFile(log);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the service did not stop cleanly";
 }
 
 TEST_F(TlsServiceTest, ListenNeedsAllThreeFilesAndPemThatParses) {
