@@ -262,6 +262,9 @@ TEST_F(TlsServiceTest, ADeskWithoutAClientCertificateIsRefusedAtTheHandshake) {
     auto missing = client::Client::connect(
         address(), {.tlsCert = desk2.cert, .tlsKey = (pki / "none.key").string(), .serverCa = caFile});
     EXPECT_ERROR_CODE(missing, ErrorCode::FileNotFound);
+    writePem(desk2.key, readFile(desk2.key), 0644);
+    EXPECT_ERROR_CODE(client::Client::connect(address(), options(desk2)), ErrorCode::InvalidArgument)
+        << "a desk's key others may read is refused too";
 }
 
 TEST_F(TlsServiceTest, AClientCertificateFromAnotherCaIsRefused) {
