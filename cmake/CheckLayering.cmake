@@ -38,10 +38,11 @@ set(lib_fmt "^fmt/")
 set(lib_cli "^CLI/")
 set(lib_sane "^sane/")
 set(lib_glpk "^glpk\\.h")
+set(lib_openssl "^openssl/")
 set(lib_grpc "^(grpc\\+\\+/|grpcpp/|grpc/|google/protobuf/)")
 # The code generated from service/proto (secondline/v1/*.pb.h): the contract, for service/ and client/ only.
 set(lib_proto "^secondline/v[0-9]+/")
-set(all_libs opencv tesseract leptonica freetype sodium sqlcipher qt json fmt cli sane glpk grpc proto)
+set(all_libs opencv tesseract leptonica freetype sodium sqlcipher qt json fmt cli sane glpk openssl grpc proto)
 
 set(src_libs_core "sodium")
 set(src_libs_validation "")
@@ -49,8 +50,9 @@ set(src_libs_capture "opencv;tesseract;leptonica;freetype;fmt;sane")
 set(src_libs_privacy "sodium;json;fmt")
 set(src_libs_storage "sqlcipher;json;fmt")
 set(src_libs_analysis "glpk")
-set(src_libs_service "grpc;proto;sodium;fmt")
-set(src_libs_client "grpc;proto")
+# OpenSSL: the mutual TLS files checked before gRPC takes them (issue 18, item 1).
+set(src_libs_service "grpc;proto;sodium;fmt;openssl")
+set(src_libs_client "grpc;proto;openssl")
 
 set(violations "")
 

@@ -113,6 +113,8 @@ PACKAGES=(
     wamerican
     # the service contract: gRPC and protobuf (compilers generate the code at build time)
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+    # OpenSSL 3: mutual TLS between the desks of a post (certificate files checked, test certificates made)
+    libssl-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev iso-codes poppler-utils
     # headless display for the GUI demo and screenshots

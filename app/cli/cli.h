@@ -78,9 +78,20 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx);
 void registerReportCommand(CLI::App& app, Context& ctx);
 void registerServiceCommands(CLI::App& app, Context& ctx);
 
+/// Where a command finds the service: --service ADDRESS (unix:PATH, or tls:HOST:PORT with this desk's TLS files:
+/// --tls-cert, --tls-key, --server-ca, else SECONDLINE_TLS_CERT, SECONDLINE_TLS_KEY, SECONDLINE_SERVER_CA).
+struct ServiceAddress {
+    std::string address;
+    std::string tlsCert;
+    std::string tlsKey;
+    std::string serverCa;
+};
+/// Adds --service (described by `description`) and the TLS file options; returns --service.
+CLI::Option* addServiceOptions(CLI::App& cmd, ServiceAddress& service, std::string description);
+
 /// `records show ID --service ADDRESS`: signs in to the service as `user` (password as openStore reads it),
 /// prints the record with the same JSON as `records show`, signs out.
-[[nodiscard]] int runRecordsShowViaService(const std::string& address, const std::string& user, bool passwordStdin,
+[[nodiscard]] int runRecordsShowViaService(const ServiceAddress& service, const std::string& user, bool passwordStdin,
                                            std::int64_t id);
 
 /// `mrz read` from a device instead of image files (exactly one of camera, video, serial, scanner is set).

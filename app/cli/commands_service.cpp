@@ -15,8 +15,10 @@
 
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace secondline::cli {
 
@@ -27,7 +29,36 @@ const core::SystemClock kClock;
 struct RunArgs {
     std::string store;
     std::string socket;
+    std::string listen;
+    std::string tlsCert;
+    std::string tlsKey;
+    std::string clientCa;
 };
+
+/// --listen and its files as the service's TLS options (the service checks them); none without --listen.
+core::Result<std::optional<service::TlsListen>> tlsListen(const RunArgs& a) {
+    if (a.listen.empty()) {
+        if (!a.tlsCert.empty() || !a.tlsKey.empty() || !a.clientCa.empty())
+            return core::fail(core::ErrorCode::InvalidArgument, "--tls-cert, --tls-key and --client-ca need --listen");
+        return std::nullopt;
+    }
+    return service::TlsListen{
+        .address = a.listen, .certFile = a.tlsCert, .keyFile = a.tlsKey, .clientCaFile = a.clientCa};
+}
+
+/// The option's value, else the environment variable's.
+std::string orEnvironment(const std::string& value, const char* variable) {
+    if (!value.empty()) return value;
+    const char* set = std::getenv(variable);
+    return set ? std::string(set) : std::string();
+}
+
+client::ClientOptions clientOptions(const ServiceAddress& s) {
+    return {.name = "secondline-cli 0.1.0",
+            .tlsCert = orEnvironment(s.tlsCert, "SECONDLINE_TLS_CERT"),
+            .tlsKey = orEnvironment(s.tlsKey, "SECONDLINE_TLS_KEY"),
+            .serverCa = orEnvironment(s.serverCa, "SECONDLINE_SERVER_CA")};
+}
 
 int runService(const RunArgs& a) {
     // SIGTERM and SIGINT are taken by sigwait below, never by a handler: blocked before gRPC starts its
@@ -37,9 +68,14 @@ int runService(const RunArgs& a) {
     sigaddset(&stopSignals, SIGTERM);
     sigaddset(&stopSignals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-    auto service = service::Service::start({.storePath = a.store, .socketPath = a.socket}, kClock);
+    auto tls = tlsListen(a);
+    if (!tls) return report(tls.error());
+    auto service = service::Service::start({.storePath = a.store, .socketPath = a.socket, .tls = *tls}, kClock);
     if (!service) return report(service.error());
     fmt::print(stderr, "secondline: service listening on {}\n", a.socket);
+    if (*tls)
+        fmt::print(stderr, "secondline: service also listening on {}:{} (mutual TLS)\n",
+                   a.listen.substr(0, a.listen.rfind(':')), (*service)->tlsPort());
     int received = 0;
     while (sigwait(&stopSignals, &received) != 0) {
     }
@@ -49,12 +85,12 @@ int runService(const RunArgs& a) {
 }
 
 struct HelloArgs {
-    std::string service;
+    ServiceAddress service;
     bool json = false;
 };
 
 int runHello(const HelloArgs& a) {
-    auto client = client::Client::connect(client::resolveServiceAddress(a.service), {.name = "secondline-cli 0.1.0"});
+    auto client = client::Client::connect(client::resolveServiceAddress(a.service.address), clientOptions(a.service));
     if (!client) return report(client.error());
     auto info = client->hello();
     if (!info) return report(info.error());
@@ -112,8 +148,21 @@ nlohmann::json recordJson(const client::Record& r) {
 
 } // namespace
 
-int runRecordsShowViaService(const std::string& address, const std::string& user, bool passwordStdin, std::int64_t id) {
-    auto client = client::Client::connect(address, {.name = "secondline-cli 0.1.0"});
+CLI::Option* addServiceOptions(CLI::App& cmd, ServiceAddress& service, std::string description) {
+    auto* option = cmd.add_option("--service", service.address, std::move(description));
+    cmd.add_option("--tls-cert", service.tlsCert,
+                   "With tls:HOST:PORT: this desk's certificate, PEM (else $SECONDLINE_TLS_CERT)");
+    cmd.add_option("--tls-key", service.tlsKey,
+                   "With tls:HOST:PORT: its private key, PEM, mode 0600 (else $SECONDLINE_TLS_KEY)");
+    cmd.add_option("--server-ca", service.serverCa,
+                   "With tls:HOST:PORT: the CA the service's certificate must chain to, PEM (else "
+                   "$SECONDLINE_SERVER_CA)");
+    return option;
+}
+
+int runRecordsShowViaService(const ServiceAddress& service, const std::string& user, bool passwordStdin,
+                             std::int64_t id) {
+    auto client = client::Client::connect(service.address, clientOptions(service));
     if (!client) return report(client.error());
     auto password = app::readPassword(fmt::format("Password for {}: ", user), passwordStdin);
     if (!password) return report(password.error());
@@ -133,20 +182,28 @@ void registerServiceCommands(CLI::App& app, Context& ctx) {
     auto* service = app.add_subcommand("service", "The service that alone opens the store (clients use --service)");
     service->require_subcommand(1);
     auto run = std::make_shared<RunArgs>();
-    auto* runCmd = service->add_subcommand("run", "Serve the store on a Unix socket until SIGTERM or SIGINT");
+    auto* runCmd = service->add_subcommand(
+        "run", "Serve the store on a Unix socket (and with --listen over mutual TLS) until SIGTERM or SIGINT");
     runCmd->add_option("--store", run->store, "Store database file")->required();
     runCmd
         ->add_option("--socket", run->socket,
                      "Unix socket to create (its folder must not be writable by group or others)")
         ->required();
+    runCmd->add_option("--listen", run->listen,
+                       "Also answer the desks of the post on HOST:PORT over mutual TLS (port 0: any free port)");
+    runCmd->add_option("--tls-cert", run->tlsCert, "With --listen: the service's certificate, PEM");
+    runCmd->add_option("--tls-key", run->tlsKey,
+                       "With --listen: its private key, PEM, readable by the service's account only (0600)");
+    runCmd->add_option("--client-ca", run->clientCa,
+                       "With --listen: the CA a desk's client certificate must chain to, PEM");
     runCmd->callback([run, &ctx] { ctx.exitCode = runService(*run); });
 
     auto hello = std::make_shared<HelloArgs>();
     auto* helloCmd = app.add_subcommand("hello", "Ask the service who it is: version, protocol, store id, training "
                                                  "(exit 5 when it cannot be reached)");
-    helloCmd->add_option("--service", hello->service,
-                         "Service address: unix:PATH (default: $SECONDLINE_SERVICE, else the per-user socket "
-                         "$XDG_RUNTIME_DIR/secondline/service.sock, else unix:/run/secondline/service.sock)");
+    addServiceOptions(*helloCmd, hello->service,
+                      "Service address: unix:PATH or tls:HOST:PORT (default: $SECONDLINE_SERVICE, else the per-user "
+                      "socket $XDG_RUNTIME_DIR/secondline/service.sock, else unix:/run/secondline/service.sock)");
     helloCmd->add_flag("--json", hello->json, "One JSON line");
     helloCmd->callback([hello, &ctx] { ctx.exitCode = runHello(*hello); });
 }

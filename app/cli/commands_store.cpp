@@ -292,7 +292,7 @@ int runIngest(const IngestArgs& a) {
 struct RecordsArgs {
     StoreOptions store;
     core::RecordId id{};
-    std::string service; ///< records show through the service (unix:PATH) instead of opening the store
+    ServiceAddress service; ///< records show through the service instead of opening the store
 };
 
 void printSummaries(const std::vector<storage::RecordSummary>& list) {
@@ -442,10 +442,12 @@ int runStoreRestore(const BackupArgs& a) {
 int runRecordsShow(const RecordsArgs& a) {
     // Through the service when asked by flag or by the environment; --store still opens a store directly
     // (where the OS lets this user read it: the service's account, training stores).
-    if (!a.service.empty() ||
-        (a.store.store.empty() && !a.store.training && std::getenv(client::kServiceEnvironmentVariable)))
-        return runRecordsShowViaService(client::resolveServiceAddress(a.service), a.store.user, a.store.passwordStdin,
-                                        a.id.value());
+    if (!a.service.address.empty() ||
+        (a.store.store.empty() && !a.store.training && std::getenv(client::kServiceEnvironmentVariable))) {
+        auto service = a.service;
+        service.address = client::resolveServiceAddress(service.address);
+        return runRecordsShowViaService(service, a.store.user, a.store.passwordStdin, a.id.value());
+    }
     int rc = kOk;
     auto store = openStore(a.store, rc);
     if (!store) return rc;
@@ -629,9 +631,9 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto* showCmd = records->add_subcommand("show", "One record as JSON");
     addStoreOptions(*showCmd, show->store);
     addIdOption(*showCmd, "id", show->id, "Record id")->required();
-    showCmd->add_option("--service", show->service,
-                        "Ask the service at ADDRESS (unix:PATH) instead of opening the store (also when "
-                        "SECONDLINE_SERVICE is set and no --store is given)");
+    addServiceOptions(*showCmd, show->service,
+                      "Ask the service at ADDRESS (unix:PATH or tls:HOST:PORT) instead of opening the store (also "
+                      "when SECONDLINE_SERVICE is set and no --store is given)");
     showCmd->callback([show, &ctx] { ctx.exitCode = runRecordsShow(*show); });
     auto find = std::make_shared<FindArgs>();
     auto* findCmd = records->add_subcommand("find", "Find records by document or by name and birth date (JSON lines; "

@@ -1,5 +1,7 @@
 #include <secondline/client/client.h>
 
+#include "tls.h"
+
 #include <secondline/v1/secondline.grpc.pb.h>
 
 #include <grpcpp/channel.h>
@@ -27,7 +29,8 @@ void wipe(std::string& s) {
     s.clear();
 }
 
-core::Error errorOf(const grpc::Status& status, const grpc::ClientContext& context, const std::string& address) {
+core::Error errorOf(const grpc::Status& status, const grpc::ClientContext& context, const std::string& address,
+                    bool tls) {
     const auto& trailing = context.GetServerTrailingMetadata();
     if (auto it = trailing.find(kErrorCodeKey); it != trailing.end()) {
         const std::string name(it->second.data(), it->second.size());
@@ -38,6 +41,7 @@ core::Error errorOf(const grpc::Status& status, const grpc::ClientContext& conte
     // No SecondLine code: the status comes from gRPC itself.
     switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
+        if (tls) return detail::tlsUnavailable(status, address);
         return {ErrorCode::ServiceUnavailable, "the service at " + address + " cannot be reached"};
     case grpc::StatusCode::DEADLINE_EXCEEDED:
         return {ErrorCode::ServiceUnavailable, "the service at " + address + " did not answer in time"};
@@ -98,6 +102,7 @@ struct Client::Impl {
     ClientOptions options;
     std::unique_ptr<v1::SecondLine::Stub> stub;
     std::string token;
+    bool tls = false;
 
     /// One call with the deadline and the session; the reply, or the error mapped back to its code.
     template <class Reply, class Call>
@@ -107,26 +112,37 @@ struct Client::Impl {
         if (!token.empty()) context.AddMetadata(kSessionKey, token);
         Reply reply;
         const grpc::Status status = invoke(&context, &reply);
-        if (!status.ok()) return fail(errorOf(status, context, address));
+        if (!status.ok()) return fail(errorOf(status, context, address, tls));
         return reply;
     }
 };
 
 core::Result<Client> Client::connect(std::string_view address, const ClientOptions& options) {
-    if (address.starts_with("tls:"))
-        return fail(ErrorCode::InvalidArgument, "tls:HOST:PORT is not implemented yet: use unix:PATH");
-    if (!address.starts_with("unix:") || address.size() <= 5)
-        return fail(ErrorCode::InvalidArgument, "the service address must be unix:PATH");
+    const bool tls = address.starts_with("tls:");
+    if (!tls && (!address.starts_with("unix:") || address.size() <= 5))
+        return fail(ErrorCode::InvalidArgument, "the service address must be unix:PATH or tls:HOST:PORT");
     if (options.deadline <= std::chrono::milliseconds::zero())
         return fail(ErrorCode::InvalidArgument, "the deadline must be positive");
     auto impl = std::make_unique<Impl>();
     impl->address = std::string(address);
     impl->options = options;
+    impl->tls = tls;
     grpc::ChannelArguments args;
     // The client sends what the caller gives: the service enforces its own limits and says so.
     args.SetMaxSendMessageSize(-1);
     args.SetMaxReceiveMessageSize(64 << 20);
-    auto channel = grpc::CreateCustomChannel(impl->address, grpc::InsecureChannelCredentials(), args);
+    std::string target = impl->address;
+    auto credentials = grpc::InsecureChannelCredentials();
+    if (tls) {
+        auto channel = detail::tlsChannel(address.substr(4), options);
+        if (!channel) return fail(channel.error());
+        target = std::move(channel->target);
+        credentials = std::move(channel->credentials);
+        // A connection of its own: the service binds a TLS session to its connection, never shared with
+        // another Client of this process.
+        args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    }
+    auto channel = grpc::CreateCustomChannel(target, credentials, args);
     if (!channel) return fail(ErrorCode::Internal, "gRPC could not create a channel");
     impl->stub = v1::SecondLine::NewStub(channel);
     return Client(std::move(impl));

@@ -1,6 +1,7 @@
 #include "handlers.h"
 
 #include "status.h"
+#include "tls_credentials.h"
 
 #include <secondline/privacy/access.h>
 #include <secondline/service/service.h>
@@ -43,11 +44,12 @@ core::Status bounded(std::string_view value, std::size_t max, const char* what) 
     return {};
 }
 
-/// Every call: a deadline, and a connection whose peer the service accepted itself.
+/// Every call: a deadline, and a connection whose peer the service accepted itself or a verified TLS peer.
 core::Result<Peer> admit(const grpc::ServerContext& context, const Sessions& sessions) {
     if (context.deadline() > std::chrono::system_clock::now() + kNoDeadline)
         return fail(ErrorCode::InvalidArgument, "every call needs a deadline");
     auto peer = sessions.peerOf(context.peer());
+    if (!peer) peer = tlsPeerOf(context); // a desk of the post, over mutual TLS
     if (!peer) return fail(ErrorCode::PermissionDenied, "the connection's peer is unknown");
     return *peer;
 }

@@ -3,6 +3,7 @@
 #include "handlers.h"
 #include "sessions.h"
 #include "store_folder.h"
+#include "tls_credentials.h"
 #include "unix_listener.h"
 
 #include <secondline/privacy/key_slot.h>
@@ -31,6 +32,7 @@ struct Service::Impl {
     std::unique_ptr<detail::UnixListener> listener;
     std::unique_ptr<grpc::Server> server;
     std::thread acceptor;
+    int tlsPort = 0;
     bool stopped = false;
 };
 
@@ -55,6 +57,12 @@ core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& opti
     auto facts = storeFacts(options.storePath);
     if (!facts) return fail(facts.error());
     if (auto s = detail::checkStoreFolder(options.storePath); !s) return fail(s.error());
+    std::shared_ptr<grpc::ServerCredentials> tls;
+    if (options.tls) {
+        auto credentials = detail::serverCredentials(*options.tls);
+        if (!credentials) return fail(credentials.error());
+        tls = std::move(*credentials);
+    }
     auto impl = std::make_unique<Impl>(std::move(*facts), clock, options.sessionIdle);
     auto listener = detail::UnixListener::open(options.socketPath);
     if (!listener) return fail(listener.error());
@@ -63,8 +71,15 @@ core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& opti
     grpc::ServerBuilder builder;
     builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxRequestBytes));
     builder.RegisterService(&impl->handlers);
-    // No listening port: connections arrive through the listener, with their peer credentials.
+    // No Unix listening port: those connections arrive through the listener, with their peer credentials.
+    if (tls) {
+        builder.AddListeningPort(options.tls->address, tls, &impl->tlsPort);
+        // A TCP peer that never finishes its handshake holds a connection for 10 s, not gRPC's default 120 s.
+        builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, 10000);
+    }
     impl->server = builder.BuildAndStart();
+    if (tls && (!impl->server || impl->tlsPort == 0))
+        return fail(ErrorCode::Io, "cannot listen on the TLS address (in use, or not an address of this machine)");
     if (!impl->server) return fail(ErrorCode::Internal, "gRPC failed to start the server");
 
     auto* raw = impl.get();
@@ -98,6 +113,10 @@ void Service::shutdown(std::chrono::milliseconds grace) {
 
 std::size_t Service::sessionCount() const {
     return m_impl->sessions.count();
+}
+
+int Service::tlsPort() const {
+    return m_impl->tlsPort;
 }
 
 } // namespace secondline::service

@@ -27,6 +27,13 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(m_path, ec);
 }
 
+std::string privateStoreFolder(const TempDir& dir, std::string_view name) {
+    const auto folder = dir.path() / "store";
+    std::filesystem::create_directories(folder);
+    std::filesystem::permissions(folder, std::filesystem::perms::owner_all);
+    return (folder / name).string();
+}
+
 core::SecretBytes password(std::string_view text) {
     auto s = core::SecretBytes::copyOf({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
     if (!s) throw std::runtime_error("guarded memory exhausted");

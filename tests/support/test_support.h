@@ -80,6 +80,10 @@ private:
     std::filesystem::path m_path;
 };
 
+/// A store path `name` in the folder "store" of `dir`, made 0700: the service serves no store whose folder
+/// others can reach.
+[[nodiscard]] std::string privateStoreFolder(const TempDir& dir, std::string_view name);
+
 /// Password in guarded memory from a literal (tests only).
 [[nodiscard]] core::SecretBytes password(std::string_view text);
 

@@ -4,6 +4,9 @@
 // crosses this header, and no client code opens a store.
 //
 //   auto client = Client::connect("unix:/run/secondline/service.sock");
+//   // or, from another desk of the post:
+//   auto client = Client::connect("tls:desk-1.post.example:7443",
+//                                 {.tlsCert = "desk-2.pem", .tlsKey = "desk-2.key", .serverCa = "post-ca.pem"});
 //   auto info = client->hello();
 //   auto session = client->signIn("o1", password);
 //   auto saved = client->saveEncounter({.mrz = text, .source = "scan"});
@@ -29,6 +32,11 @@ namespace secondline::client {
 struct ClientOptions {
     std::chrono::milliseconds deadline{10000}; ///< for each call
     std::string name = "secondline-client";    ///< sent in Hello
+    // Mutual TLS, for "tls:HOST:PORT" only (PEM files; the command-line tool takes them from --tls-cert,
+    // --tls-key, --server-ca, else SECONDLINE_TLS_CERT, SECONDLINE_TLS_KEY, SECONDLINE_SERVER_CA).
+    std::string tlsCert{};  ///< this desk's certificate (then any intermediate CA certificates)
+    std::string tlsKey{};   ///< its private key, not encrypted; refused when group or others may access the file
+    std::string serverCa{}; ///< the CA certificate(s) the service's certificate must chain to
 };
 
 struct ServiceInfo {
@@ -126,9 +134,12 @@ struct RecordSummary {
 
 class Client {
 public:
-    /// A client for `address`: "unix:PATH" (the service's socket), or "tls:HOST:PORT" (not implemented yet:
-    /// InvalidArgument says so). Connecting is lazy: an unreachable service shows at the first call as
-    /// ServiceUnavailable. Errors: InvalidArgument (malformed or unsupported address).
+    /// A client for `address`: "unix:PATH" (the service's socket), or "tls:HOST:PORT" (a service of the post
+    /// over mutual TLS: options' tlsCert, tlsKey and serverCa are required and read now; the service's
+    /// certificate must chain to serverCa and name HOST). Connecting is lazy: an unreachable service, or one
+    /// whose certificate is not trusted, shows at the first call as ServiceUnavailable (the message says which).
+    /// Errors: InvalidArgument (malformed or unsupported address; with tls: a file not given, PEM that does not
+    /// parse, a key that is not the certificate's or that group or others may access), FileNotFound, Io.
     [[nodiscard]] static core::Result<Client> connect(std::string_view address, const ClientOptions& options = {});
 
     Client(Client&&) noexcept;

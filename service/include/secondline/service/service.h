@@ -1,6 +1,7 @@
 #pragma once
 // The SecondLine service: the one process that opens the store, answering the desk and the command-line
-// tool over gRPC (service/proto/secondline/v1/secondline.proto) on a Unix socket.
+// tool over gRPC (service/proto/secondline/v1/secondline.proto) on a Unix socket, and to the other desks of a
+// post over TCP with mutual TLS when ServiceOptions::tls is set (tls_listen.h).
 //
 //   auto service = Service::start({.storePath = store, .socketPath = socket}, clock);
 //   ...                     // until SIGTERM
@@ -20,10 +21,12 @@
 
 #include <secondline/core/clock.h>
 #include <secondline/core/result.h>
+#include <secondline/service/tls_listen.h>
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace secondline::service {
@@ -39,6 +42,8 @@ struct ServiceOptions {
     std::string socketPath; ///< the Unix socket to create; its folder must exist and not be writable by others
     /// Sessions idle longer than this are ended by the service (the store's own idle rule also applies).
     std::chrono::minutes sessionIdle{30};
+    /// Also answer on TCP with mutual TLS; none: the Unix socket only.
+    std::optional<TlsListen> tls;
 };
 
 class Service {
@@ -47,7 +52,10 @@ public:
     /// (owner, no group or other access), creates the socket (mode 0660 at most; refused when its folder is
     /// writable by others or a non-socket file is in the way; a stale socket is replaced) and starts serving.
     /// Errors: StoreNotFound, StoreFolderUnsafe, KeySlotMissing, KeySlotCorrupt, InvalidArgument (socket path
-    /// too long, unsafe folder), Io (bind, listen), Internal (gRPC failed to start).
+    /// too long, unsafe folder), Io (bind, listen), Internal (gRPC failed to start). With `tls`:
+    /// InvalidArgument (a file not given, a malformed address, PEM that does not parse, a key that is not the
+    /// certificate's or that group or others may read), FileNotFound (a file missing), Io (the TLS address
+    /// cannot be listened on).
     [[nodiscard]] static core::Result<std::unique_ptr<Service>> start(const ServiceOptions& options,
                                                                       const core::Clock& clock);
 
@@ -61,6 +69,9 @@ public:
 
     /// Number of open sessions (tests, status).
     [[nodiscard]] std::size_t sessionCount() const;
+    /// The TCP port the mutual TLS listener took (the one asked for, or the free one chosen for port 0); 0 when
+    /// the service does not listen with TLS.
+    [[nodiscard]] int tlsPort() const;
 
     struct Impl;
 
