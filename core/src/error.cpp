@@ -60,6 +60,7 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::StoreTampered: return "store_tampered";
     case ErrorCode::PasswordWeak: return "password_weak";
     case ErrorCode::ServiceUnavailable: return "service_unavailable";
+    case ErrorCode::RootKeyUnavailable: return "root_key_unavailable";
     }
     return "internal_error";
 }

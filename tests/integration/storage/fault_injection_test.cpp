@@ -310,7 +310,8 @@ TEST_F(FaultMatrix, Create) {
                   probe.disarm();
                   return status;
               }};
-    step.absentAfterFailure = {"new.db", "new.db.keys", "new.db-journal", "new.db-wal", "new.db-shm"};
+    step.absentAfterFailure = {"new.db",         "new.db.keys", "new.db.root-key",
+                               "new.db-journal", "new.db-wal",  "new.db-shm"};
     step.expectDone = [this](const fs::path& folder) {
         EXPECT_OK(Store::open((folder / "new.db").string(), "admin", test::password("new-pw"), {}, clock));
     };
@@ -371,8 +372,8 @@ TEST_F(FaultMatrix, Restore) {
                   if (!report) return core::fail(report.error());
                   return {};
               }};
-    step.absentAfterFailure = {"restored.db", "restored.db.keys", "restored.db-journal", "restored.db-wal",
-                               "restored.db-shm"};
+    step.absentAfterFailure = {"restored.db",         "restored.db.keys", "restored.db.root-key",
+                               "restored.db-journal", "restored.db-wal",  "restored.db-shm"};
     step.alsoForDatabaseFaults = {ErrorCode::Database};
     step.expectDone = [this](const fs::path& folder) {
         const std::string restored = (folder / "restored.db").string();

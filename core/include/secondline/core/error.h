@@ -76,9 +76,11 @@ enum class ErrorCode {
     PasswordWeak,   ///< a production store refuses the password or the Argon2id cost (the message says which rule)
     // the service (clients)
     ServiceUnavailable, ///< the service cannot be reached (not running, socket missing, no answer in time)
+    // keys (issue 18: keys users never hold)
+    RootKeyUnavailable, ///< the store's root key file is missing or cannot be read
 };
 /// The last code: every code lies in [0, kLastErrorCode] (tests and errorCodeFromName() iterate over them).
-inline constexpr ErrorCode kLastErrorCode = ErrorCode::ServiceUnavailable;
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::RootKeyUnavailable;
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".
 [[nodiscard]] std::string_view errorCodeName(ErrorCode code) noexcept;
