@@ -2,6 +2,7 @@
 
 #include <secondline/privacy/audit.h>
 #include <secondline/privacy/key_slot.h>
+#include <secondline/privacy/root_key_file.h>
 
 #include "test_support.h"
 
@@ -90,4 +91,34 @@ TEST(AuditSigner, SeedOfAStoreKeyGivesTheSameKeyAsBefore) {
     auto fromSeed = AuditSigner::fromSeed(*seed);
     ASSERT_OK(fromSeed);
     EXPECT_EQ(fromSeed->publicKeyHex(), derived->publicKeyHex());
+}
+
+TEST(RootKeyFile, RoundTripsAndRefusesAnythingElse) {
+    auto key = newDatabaseKey();
+    auto next = newDatabaseKey();
+    ASSERT_OK(key);
+    ASSERT_OK(next);
+    auto text = encodeRootKeyFile("00ff", *key);
+    ASSERT_OK(text);
+    EXPECT_TRUE(text->starts_with("secondline-root-key 1\nstore 00ff\nkey "));
+    auto back = decodeRootKeyFile(*text);
+    ASSERT_OK(back);
+    EXPECT_EQ(back->storeId, "00ff");
+    EXPECT_TRUE(back->key.equals(*key));
+    EXPECT_FALSE(back->next.has_value());
+    auto both = encodeRootKeyFile("00ff", *key, &*next);
+    ASSERT_OK(both);
+    auto backBoth = decodeRootKeyFile(*both);
+    ASSERT_OK(backBoth);
+    ASSERT_TRUE(backBoth->next.has_value());
+    EXPECT_TRUE(backBoth->next->equals(*next));
+    for (const std::string& bad :
+         {std::string(), std::string("secondline-root-key 2\n") + text->substr(22), text->substr(0, text->size() - 1),
+          *text + "extra\n", text->substr(0, text->size() - 3) + "zz\n",
+          std::string("secondline-root-key 1\nstore \n")}) {
+        EXPECT_ERROR_CODE(decodeRootKeyFile(bad), ErrorCode::KeySlotCorrupt);
+    }
+    std::string wiped = *text;
+    wipeText(wiped);
+    EXPECT_EQ(wiped, std::string(text->size(), '\0'));
 }
