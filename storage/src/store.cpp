@@ -403,10 +403,12 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         } else {
             auto keyFile = detail::readRootKeyFile(rootFile);
             if (!keyFile) return fail(keyFile.error());
+            const bool hadNext = keyFile->next.has_value();
             auto inForce = detail::rootKeyInForce(*keyFile, file->storeId, *text);
             if (!inForce) return fail(inForce.error());
-            // A rotation stopped after the slot file moved to the next root key: finish its last step.
-            if (inForce->wasNext)
+            // A rotation stopped after the slot file moved to the next root key: finish its last step. Stopped
+            // before: the next key never protected anything, and goes.
+            if (hadNext)
                 if (auto s = detail::writeRootKeyFile(rootFile, file->storeId, inForce->key); !s)
                     return fail(s.error());
             fileKey = std::move(inForce->key);

@@ -219,6 +219,9 @@ protected:
         if (step.officer2Stays) {
             EXPECT_OK(Store::open(path, "officer2", test::password("officer2-pw"), {}, clock));
         }
+        // Issue 18: an interrupted root key rotation is settled by the next open (one key left in the file).
+        EXPECT_FALSE(test::contains(test::readFile(storage::rootKeyPath(path)), "\nnext "))
+            << "the root key file still holds a next key";
         for (const auto& entry : fs::directory_iterator(dir->path())) {
             const std::string name = entry.path().filename().string();
             for (const char* partial : {".tmp-", ".creating", ".restoring", ".rekeying", ".export"})
@@ -347,6 +350,15 @@ TEST_F(FaultMatrix, ChangePassword) {
 // file wholly under one key, which the next open() finds.
 TEST_F(FaultMatrix, Rekey) {
     Step step{"rekey", adminStep([](Store& admin, const fs::path&) { return admin.maintenance().rekey(); })};
+    // Issue 18: the root key is renewed too, and the template's root key file no longer opens the store.
+    step.expectDone = [this](const fs::path& folder) {
+        const std::string templateRootKey = test::readFile(storeTemplate().dir.file("store.db.root-key"));
+        EXPECT_NE(test::readFile((folder / "store.db.root-key").string()), templateRootKey);
+        storage::OpenOptions old;
+        old.rootKeyFile = storeTemplate().dir.file("store.db.root-key");
+        EXPECT_ERROR_CODE(Store::open(path, "admin", test::password("admin-pw"), old, clock),
+                          ErrorCode::KeySlotCorrupt);
+    };
     step.alsoForDatabaseFaults = {ErrorCode::Database};
     runMatrix(step);
 }
