@@ -39,7 +39,7 @@ int runDemo(const DemoArgs& a) {
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
     // The demo store is a throw-away training store: the previous one goes.
-    for (const char* suffix : {"", ".keys", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+    for (const char* suffix : {"", ".keys", ".root-key", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
 
     fmt::print("SecondLine demo (synthetic data only)\n\n");
     // 1. Render a synthetic document on a scanner page.

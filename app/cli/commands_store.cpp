@@ -130,7 +130,13 @@ int runUserAdd(const UserAddArgs& a) {
     return kOk;
 }
 
-int runUserPasswd(const StoreOptions& o) {
+struct UserPasswdArgs {
+    StoreOptions store;
+    std::string forUser; ///< empty: the signed-in user's own password
+};
+
+int runUserPasswd(const UserPasswdArgs& a) {
+    const StoreOptions& o = a.store;
     int rc = kOk;
     auto store = openStore(o, rc);
     if (!store) return rc;
@@ -139,11 +145,14 @@ int runUserPasswd(const StoreOptions& o) {
         printError(password.error());
         return kUsage;
     }
-    if (auto s = store->users().changePassword(*password, kdfParams(o)); !s) {
+    // Issue 18: an administrator sets another user's password (a new verifier) without theirs.
+    if (auto s = a.forUser.empty() ? store->users().changePassword(*password, kdfParams(o))
+                                   : store->users().setPassword(a.forUser, *password, kdfParams(o));
+        !s) {
         printError(s.error());
         return exitFor(s.error());
     }
-    fmt::print("password changed for {}\n", o.user);
+    fmt::print("password changed for {}\n", a.forUser.empty() ? o.user : a.forUser);
     return kOk;
 }
 
@@ -594,11 +603,12 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     addCmd->add_option("name", add->name, "New user's name")->required();
     addCmd->add_option("--role", add->role, "officer, supervisor, trainer, auditor or administrator")->required();
     addCmd->callback([add, &ctx] { ctx.exitCode = runUserAdd(*add); });
-    auto passwd = std::make_shared<StoreOptions>();
-    auto* passwdCmd = user->add_subcommand("passwd", "Change your password. Passwords, in order: the current one, "
-                                                     "then the new one");
-    addStoreOptions(*passwdCmd, *passwd);
-    addKdfOptions(*passwdCmd, *passwd);
+    auto passwd = std::make_shared<UserPasswdArgs>();
+    auto* passwdCmd = user->add_subcommand("passwd", "Change your password, or with --for another user's "
+                                                     "(administrators). Passwords, in order: yours, then the new one");
+    addStoreOptions(*passwdCmd, passwd->store);
+    addKdfOptions(*passwdCmd, passwd->store);
+    passwdCmd->add_option("--for", passwd->forUser, "Set this user's password (administrators)");
     passwdCmd->callback([passwd, &ctx] { ctx.exitCode = runUserPasswd(*passwd); });
     auto remove = std::make_shared<UserRemoveArgs>();
     auto* removeCmd = user->add_subcommand("remove", "Remove a user: their key slot is deleted, their records stay "

@@ -79,6 +79,10 @@ int exitFor(const core::Error& error) {
     case core::ErrorCode::MrzUnreadable:
     case core::ErrorCode::ImageUnreadable: return kInvalid;
     case core::ErrorCode::ServiceUnavailable: return kService;
+    // As a missing or damaged key slot file: the store cannot be unlocked (usage or I/O error).
+    case core::ErrorCode::KeySlotMissing:
+    case core::ErrorCode::KeySlotCorrupt:
+    case core::ErrorCode::RootKeyUnavailable: return kUsage;
     default: return kUsage;
     }
 }

@@ -61,6 +61,7 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::PasswordWeak: return "password_weak";
     case ErrorCode::ServiceUnavailable: return "service_unavailable";
     case ErrorCode::StoreFolderUnsafe: return "store_folder_unsafe";
+    case ErrorCode::RootKeyUnavailable: return "root_key_unavailable";
     }
     return "internal_error";
 }

@@ -117,22 +117,27 @@ nlohmann::json entryJson(const AuditEntry& e) {
 
 } // namespace
 
-core::Result<AuditSigner> AuditSigner::fromStoreKey(const core::SecretBytes& storeKey) {
+core::Result<core::SecretBytes> AuditSigner::seedFromStoreKey(const core::SecretBytes& storeKey) {
     if (sodium_init() < 0) return core::fail(core::ErrorCode::Crypto, "libsodium failed to initialise");
     auto seed = core::SecretBytes::allocate(crypto_sign_SEEDBYTES);
-    auto secret = core::SecretBytes::allocate(crypto_sign_SECRETKEYBYTES);
     if (!seed) return core::fail(seed.error());
+    auto in = storeKey.read();
+    auto s = seed->write();
+    if (in.bytes().size() != crypto_kdf_KEYBYTES ||
+        crypto_kdf_derive_from_key(s.bytes().data(), s.bytes().size(), 3, kSigningContext, in.bytes().data()) != 0)
+        return core::fail(core::ErrorCode::Crypto, "cannot derive the workstation signing key");
+    return seed;
+}
+
+core::Result<AuditSigner> AuditSigner::fromSeed(const core::SecretBytes& seed) {
+    if (sodium_init() < 0) return core::fail(core::ErrorCode::Crypto, "libsodium failed to initialise");
+    if (seed.size() != crypto_sign_SEEDBYTES)
+        return core::fail(core::ErrorCode::InvalidArgument, "the signing seed has the wrong size");
+    auto secret = core::SecretBytes::allocate(crypto_sign_SECRETKEYBYTES);
     if (!secret) return core::fail(secret.error());
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     {
-        auto in = storeKey.read();
-        auto s = seed->write();
-        if (in.bytes().size() != crypto_kdf_KEYBYTES ||
-            crypto_kdf_derive_from_key(s.bytes().data(), s.bytes().size(), 3, kSigningContext, in.bytes().data()) != 0)
-            return core::fail(core::ErrorCode::Crypto, "cannot derive the workstation signing key");
-    }
-    {
-        auto s = seed->read();
+        auto s = seed.read();
         auto sk = secret->write();
         if (crypto_sign_seed_keypair(pk, sk.bytes().data(), s.bytes().data()) != 0)
             return core::fail(core::ErrorCode::Crypto, "cannot make the workstation signing key");
@@ -141,6 +146,12 @@ core::Result<AuditSigner> AuditSigner::fromStoreKey(const core::SecretBytes& sto
     signer.m_secret = std::move(*secret);
     signer.m_publicHex = hexOf(pk, sizeof pk);
     return signer;
+}
+
+core::Result<AuditSigner> AuditSigner::fromStoreKey(const core::SecretBytes& storeKey) {
+    auto seed = seedFromStoreKey(storeKey);
+    if (!seed) return core::fail(seed.error());
+    return fromSeed(*seed);
 }
 
 std::string AuditSigner::sign(std::string_view domain, std::string_view message) const {

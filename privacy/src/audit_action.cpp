@@ -20,7 +20,7 @@ constexpr AuditAction kAllAuditActions[] = {
     AuditAction::SubjectExport,   AuditAction::ShareExport,        AuditAction::ShareRefused,
     AuditAction::BreakGlassStart, AuditAction::AuditVerify,        AuditAction::AuditExport,
     AuditAction::AuditCheckpoint, AuditAction::StatisticsRead,     AuditAction::TrainingResult,
-    AuditAction::TrainingResults,
+    AuditAction::TrainingResults, AuditAction::UserSetPassword,    AuditAction::StoreKeysMigrate,
 };
 
 } // namespace
@@ -57,6 +57,8 @@ std::string_view auditActionName(AuditAction action) noexcept {
     case AuditAction::UserAdd: return "user.add";
     case AuditAction::UserRemove: return "user.remove";
     case AuditAction::UserPasswd: return "user.passwd";
+    case AuditAction::UserSetPassword: return "user.setpassword";
+    case AuditAction::StoreKeysMigrate: return "store.keys_migrate";
     case AuditAction::PolicyLoad: return "policy.load";
     case AuditAction::RetentionPurge: return "retention.purge";
     case AuditAction::RetentionReport: return "retention.report";

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 
 namespace secondline::privacy {
 
@@ -14,7 +15,8 @@ using core::SecretBytes;
 
 namespace {
 
-constexpr int kFileVersion = 2;            // 1: slots wrap the database key; 2: adds sealed keys and attributes
+// 1: slots wrap the database key; 2: adds sealed keys and attributes; 3: verifiers, keys under the root key
+constexpr int kFileVersion = kKeySlotFileVersion;
 constexpr char kMacContext[] = "SLkeyMAC"; // crypto_kdf context: exactly 8 bytes
 
 bool sodiumReady() {
@@ -62,16 +64,22 @@ Result<std::vector<std::uint8_t>> computeMac(const std::string& input, const Sec
 nlohmann::json bodyOf(const KeySlotFile& file) {
     nlohmann::json slots = nlohmann::json::array();
     for (const auto& s : file.slots) {
-        slots.push_back({{"user", s.userName},
-                         {"kdf", "argon2id13"},
-                         {"ops", s.kdf.opsLimit},
-                         {"mem", s.kdf.memLimitBytes},
-                         {"salt", toHex(s.salt)},
-                         {"nonce", toHex(s.nonce)},
-                         {"wrapped", toHex(s.ciphertext)}});
+        nlohmann::json slot = {{"user", s.userName},
+                               {"kdf", "argon2id13"},
+                               {"ops", s.kdf.opsLimit},
+                               {"mem", s.kdf.memLimitBytes},
+                               {"salt", toHex(s.salt)}};
+        if (s.isVerifier()) {
+            slot["verifier"] = s.resetRequired ? std::string() : toHex(s.verifier);
+            slot["reset_required"] = s.resetRequired;
+        } else {
+            slot["nonce"] = toHex(s.nonce);
+            slot["wrapped"] = toHex(s.ciphertext);
+        }
+        slots.push_back(std::move(slot));
     }
     nlohmann::json body = {{"format", file.kind},
-                           {"version", kFileVersion},
+                           {"version", file.version >= 3 ? 3 : 2},
                            {"store_id", file.storeId},
                            {"training", file.training},
                            {"slots", slots}};
@@ -80,6 +88,8 @@ nlohmann::json bodyOf(const KeySlotFile& file) {
     };
     if (file.databaseKey) body["database_key"] = sealed(*file.databaseKey);
     if (file.pendingDatabaseKey) body["pending_database_key"] = sealed(*file.pendingDatabaseKey);
+    if (file.indexKey) body["index_key"] = sealed(*file.indexKey);
+    if (file.auditKey) body["audit_key"] = sealed(*file.auditKey);
     if (file.storeKey) body["store_key"] = sealed(*file.storeKey);
     if (!file.attributes.empty()) {
         nlohmann::json attributes = nlohmann::json::object();
@@ -110,6 +120,8 @@ Result<SecretBytes> newDatabaseKey() {
 }
 
 namespace {
+std::atomic<std::uint64_t> g_argon2idRuns{0};
+
 Result<SecretBytes> deriveWrappingKey(const SecretBytes& password, const std::vector<std::uint8_t>& salt,
                                       const KdfParams& kdf) {
     if (salt.size() != crypto_pwhash_SALTBYTES)
@@ -121,6 +133,7 @@ Result<SecretBytes> deriveWrappingKey(const SecretBytes& password, const std::ve
     if (!key) return key;
     auto out = key->write();
     auto pw = password.read();
+    g_argon2idRuns.fetch_add(1, std::memory_order_relaxed);
     if (crypto_pwhash(out.bytes().data(), out.bytes().size(), reinterpret_cast<const char*>(pw.bytes().data()),
                       pw.bytes().size(), salt.data(), kdf.opsLimit, static_cast<std::size_t>(kdf.memLimitBytes),
                       crypto_pwhash_ALG_ARGON2ID13) != 0)
@@ -180,6 +193,74 @@ Result<SecretBytes> unwrapKey(const KeySlot& slot, const SecretBytes& password) 
     return key;
 }
 
+namespace {
+constexpr std::string_view kVerifierContext = "secondline verifier v1 ";
+
+/// BLAKE2b-256 keyed with Argon2id(password, salt), over the user name.
+Result<std::vector<std::uint8_t>> verifierOf(std::string_view userName, const SecretBytes& password,
+                                             const std::vector<std::uint8_t>& salt, const KdfParams& kdf) {
+    auto stretched = deriveWrappingKey(password, salt, kdf);
+    if (!stretched) return fail(stretched.error());
+    std::string message(kVerifierContext);
+    message += userName;
+    std::vector<std::uint8_t> out(crypto_generichash_BYTES);
+    auto k = stretched->read();
+    crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       k.bytes().data(), k.bytes().size());
+    return out;
+}
+} // namespace
+
+Result<KeySlot> makeVerifier(std::string_view userName, const SecretBytes& password, const KdfParams& kdf) {
+    if (!sodiumReady()) return fail(ErrorCode::Crypto, "libsodium failed to initialise");
+    KeySlot slot;
+    slot.userName = std::string(userName);
+    slot.kdf = kdf;
+    slot.salt.resize(crypto_pwhash_SALTBYTES);
+    randombytes_buf(slot.salt.data(), slot.salt.size());
+    auto v = verifierOf(userName, password, slot.salt, kdf);
+    if (!v)
+        return fail(v.error().code == ErrorCode::KeySlotCorrupt ? ErrorCode::InvalidArgument : v.error().code,
+                    v.error().message);
+    slot.verifier = std::move(*v);
+    return slot;
+}
+
+KeySlot resetRequiredSlot(std::string_view userName, const KdfParams& kdf) {
+    sodiumReady();
+    KeySlot slot;
+    slot.userName = std::string(userName);
+    slot.kdf = kdf;
+    slot.salt.resize(crypto_pwhash_SALTBYTES);
+    randombytes_buf(slot.salt.data(), slot.salt.size());
+    slot.resetRequired = true;
+    return slot;
+}
+
+core::Status checkVerifier(const KeySlot& slot, const SecretBytes& password) {
+    if (!sodiumReady()) return fail(ErrorCode::Crypto, "libsodium failed to initialise");
+    if (!slot.isVerifier() || (!slot.resetRequired && slot.verifier.size() != crypto_generichash_BYTES))
+        return fail(ErrorCode::KeySlotCorrupt, "key slot is not a well-formed verifier");
+    auto v = verifierOf(slot.userName, password, slot.salt, slot.kdf);
+    if (!v) return fail(v.error());
+    static_assert(crypto_generichash_BYTES == 32);
+    if (slot.resetRequired || crypto_verify_32(v->data(), slot.verifier.data()) != 0)
+        return fail(ErrorCode::AuthenticationFailed, "user name or password is not correct");
+    return {};
+}
+
+core::Status spendPasswordHash(const SecretBytes& password, const KdfParams& kdf) {
+    if (!sodiumReady()) return fail(ErrorCode::Crypto, "libsodium failed to initialise");
+    static const std::vector<std::uint8_t> dummySalt(crypto_pwhash_SALTBYTES, 0x5a);
+    auto v = verifierOf("(unknown)", password, dummySalt, kdf);
+    if (!v) return fail(ErrorCode::Crypto, "password key derivation failed");
+    return {};
+}
+
+std::uint64_t argon2idRuns() noexcept {
+    return g_argon2idRuns.load(std::memory_order_relaxed);
+}
+
 Result<SealedKey> sealKey(const SecretBytes& wrappingKey, const SecretBytes& key, std::string_view context) {
     if (!sodiumReady()) return fail(ErrorCode::Crypto, "libsodium failed to initialise");
     if (wrappingKey.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES || key.size() != kDatabaseKeyBytes)
@@ -225,6 +306,9 @@ const std::string* KeySlotFile::attribute(std::string_view name) const {
 }
 
 Result<std::string> encodeKeySlotFile(const KeySlotFile& file, const SecretBytes& storeKey) {
+    if (file.version < 3)
+        for (const auto& slot : file.slots)
+            if (slot.isVerifier()) return fail(ErrorCode::InvalidArgument, "a verifier slot needs format 3");
     nlohmann::json body = bodyOf(file);
     auto mac = computeMac(macInput(body), storeKey);
     if (!mac) return fail(mac.error());
@@ -246,6 +330,7 @@ Result<KeySlotFile> decodeKeySlotFile(std::string_view text, std::string_view ki
             return fail(ErrorCode::KeySlotCorrupt, "key slot file version is not supported");
         KeySlotFile file;
         file.kind = std::string(kind);
+        file.version = version;
         file.storeId = doc.at("store_id").get<std::string>();
         file.training = doc.at("training").get<bool>();
         for (const auto& s : doc.at("slots")) {
@@ -255,6 +340,15 @@ Result<KeySlotFile> decodeKeySlotFile(std::string_view text, std::string_view ki
                 return fail(ErrorCode::KeySlotCorrupt, "key slot uses an unknown key derivation");
             slot.kdf.opsLimit = s.at("ops").get<std::uint64_t>();
             slot.kdf.memLimitBytes = s.at("mem").get<std::uint64_t>();
+            if (version >= 3 && s.contains("verifier")) {
+                slot.resetRequired = s.at("reset_required").get<bool>();
+                const auto hex = s.at("verifier").get<std::string>();
+                if (!fromHex(s.at("salt").get<std::string>(), slot.salt, crypto_pwhash_SALTBYTES) ||
+                    (slot.resetRequired ? !hex.empty() : !fromHex(hex, slot.verifier, crypto_generichash_BYTES)))
+                    return fail(ErrorCode::KeySlotCorrupt, "key slot has a malformed field");
+                file.slots.push_back(std::move(slot));
+                continue;
+            }
             if (!fromHex(s.at("salt").get<std::string>(), slot.salt, crypto_pwhash_SALTBYTES) ||
                 !fromHex(s.at("nonce").get<std::string>(), slot.nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES) ||
                 !fromHex(s.at("wrapped").get<std::string>(), slot.ciphertext,
@@ -264,6 +358,7 @@ Result<KeySlotFile> decodeKeySlotFile(std::string_view text, std::string_view ki
         }
         for (const auto& [field, target] :
              {std::pair{"database_key", &file.databaseKey}, std::pair{"pending_database_key", &file.pendingDatabaseKey},
+              std::pair{"index_key", &file.indexKey}, std::pair{"audit_key", &file.auditKey},
               std::pair{"store_key", &file.storeKey}}) {
             if (!doc.contains(field)) continue;
             SealedKey k;

@@ -5,6 +5,8 @@
 
 #include "store_impl.h"
 
+#include <filesystem>
+
 namespace secondline::storage {
 
 using core::ErrorCode;
@@ -158,6 +160,35 @@ Result<std::string> AuditTrail::checkpoint() {
     auto checkpoint = privacy::makeCheckpoint(*trail, im.storeId, im.clock->now(), *im.signer);
     if (!checkpoint) return fail(checkpoint.error());
     return privacy::encodeCheckpoint(*checkpoint);
+}
+
+Status AuditTrail::writeCheckpointFile(const std::string& folder) {
+    auto& im = *m_impl;
+    // A scheduled duty of the store: no role is needed, the idle rule does not apply, nothing is audited.
+    if (auto s = im.session(std::nullopt, StoreImpl::Use::ScheduledDuty); !s) return s;
+    if (!im.signer) return fail(ErrorCode::StoreNeedsMigration, "the store's trail is not signed yet");
+    std::vector<privacy::AuditEntry> trail;
+    {
+        // Read in a transaction that is rolled back: nothing is written to the store.
+        auto access = im.transaction();
+        if (!access) return fail(access.error());
+        auto read = detail::readAuditTrail(im, *access);
+        if (!read) return fail(read.error());
+        trail = std::move(*read);
+    }
+    auto checkpoint = privacy::makeCheckpoint(trail, im.storeId, im.clock->now(), *im.signer);
+    if (!checkpoint) return fail(checkpoint.error());
+    std::string stamp = core::formatUtc(checkpoint->time);
+    std::erase_if(stamp, [](char c) { return c == ':' || c == '-'; });
+    const std::string base =
+        (std::filesystem::path(folder) / ("checkpoint-" + stamp + "-" + std::to_string(checkpoint->sequence))).string();
+    std::string name = base + ".json";
+    std::error_code ec;
+    for (int n = 2; std::filesystem::exists(name, ec); ++n) {
+        if (n > 1000) return fail(ErrorCode::StoreExists, "too many checkpoint files with the same name");
+        name = base + "-" + std::to_string(n) + ".json";
+    }
+    return detail::writeFileAtomically(name, privacy::encodeCheckpoint(*checkpoint));
 }
 
 } // namespace secondline::storage

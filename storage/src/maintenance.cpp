@@ -5,6 +5,7 @@
 
 #include "atomic_file.h"
 #include "document_codec.h"
+#include "root_key.h"
 #include "schema.h"
 #include "store_files.h"
 #include "store_impl.h"
@@ -146,20 +147,37 @@ Status copyUnderKey(Database& db, const std::string& target, const SecretBytes& 
 
 Status Maintenance::rekey() {
     auto& im = *m_impl;
-    // The re-encrypting copy is whole-database work: the connection, without a transaction.
+    // The re-encrypting copy is whole-database work: the connection, without a transaction. No user's
+    // password is involved: the root key and the database key are renewed with what the session holds.
     auto access = im.connection(privacy::Action::RotateKeys);
     if (!access) return fail(access.error());
     const std::string slotsPath = keySlotPath(im.path);
-    auto file = loadSlotFile(slotsPath, im.storeKey);
+    auto file = loadSlotFile(slotsPath, im.rootKey);
     if (!file) return fail(file.error());
+    if (file->version < 3)
+        return fail(ErrorCode::StoreNeedsMigration, "the key slots are of an older format; sign in with migration");
+    auto nextRoot = privacy::newDatabaseKey();
     auto next = privacy::newDatabaseKey();
+    if (!nextRoot) return fail(nextRoot.error());
     if (!next) return fail(next.error());
-    auto sealed = privacy::sealKey(im.storeKey, *next, databaseKeyContext(im.storeId));
-    if (!sealed) return fail(sealed.error());
-    // 1. The next key is recorded as pending before any page changes.
-    file->pendingDatabaseKey = std::move(*sealed);
-    if (auto s = saveSlotFile(slotsPath, *file, im.storeKey); !s) return s;
-    // 2. A copy under the next key (see copyUnderKey()) replaces the database file in one rename, so the file
+    // 1. The next root key joins the current one in the root key file: whichever authenticates the slot file
+    //    is in force (open() tries both), so a failure from here on leaves a store that opens.
+    if (auto s = detail::writeRootKeyFile(im.rootKeyFile, im.storeId, im.rootKey, &*nextRoot); !s) return s;
+    // 2. The slot file moves under the next root key, with the next database key recorded as pending before
+    //    any page changes (the current database key, the blind-index key and the audit seed re-sealed).
+    auto sealedDb = privacy::sealKey(*nextRoot, im.key, databaseKeyContext(im.storeId));
+    auto sealedNext = privacy::sealKey(*nextRoot, *next, databaseKeyContext(im.storeId));
+    auto sealedIndex = privacy::sealKey(*nextRoot, im.indexKey, detail::indexKeyContext(im.storeId));
+    auto sealedAudit = privacy::sealKey(*nextRoot, im.auditSeed, detail::auditKeyContext(im.storeId));
+    if (!sealedDb || !sealedNext || !sealedIndex || !sealedAudit)
+        return fail(ErrorCode::Crypto, "cannot seal the store's keys under the next root key");
+    file->databaseKey = std::move(*sealedDb);
+    file->pendingDatabaseKey = std::move(*sealedNext);
+    file->indexKey = std::move(*sealedIndex);
+    file->auditKey = std::move(*sealedAudit);
+    if (auto s = saveSlotFile(slotsPath, *file, *nextRoot); !s) return s;
+    im.rootKey = std::move(*nextRoot);
+    // 3. A copy under the next key (see copyUnderKey()) replaces the database file in one rename, so the file
     //    at the path is always wholly under one key or the other. The WAL is emptied into the file first, so
     //    that removing it loses nothing. A failure before the rename leaves the session as it was; after
     //    the old connection is closed, it ends the session: which key is in force is then decided by the next
@@ -185,14 +203,17 @@ Status Maintenance::rekey() {
     }
     im.connect(std::move(*reopened));
     im.key = std::move(*next);
-    // 3. The pending key is promoted. A crash before this is finished by the next open().
+    // 4. The pending key is promoted, then 5. the old root key leaves the root key file. A crash before
+    //    either is finished by the next open(); from 5 on, a copy of the old root key file opens nothing.
     file->databaseKey = std::move(file->pendingDatabaseKey);
     file->pendingDatabaseKey.reset();
-    auto saved = saveSlotFile(slotsPath, *file, im.storeKey);
+    auto saved = saveSlotFile(slotsPath, *file, im.rootKey);
+    if (saved) saved = detail::writeRootKeyFile(im.rootKeyFile, im.storeId, im.rootKey);
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());
     if (auto s = im.audit(privacy::AuditAction::StoreRekey, std::nullopt, "administration",
-                          saved ? "database key rotated" : "database key rotated; slot file update pending");
+                          saved ? "root key and database key rotated"
+                                : "root key and database key rotated; key file update pending");
         !s)
         return s;
     if (auto s = im.commit(*tx); !s) return s;
@@ -213,7 +234,7 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
         return fail(ErrorCode::FileNotFound, "the folder for the backup does not exist");
 
-    auto slotsText = readSlotFileText(keySlotPath(im.path), im.storeKey);
+    auto slotsText = readSlotFileText(keySlotPath(im.path), im.rootKey);
     if (!slotsText) return fail(slotsText.error());
     auto backupKey = privacy::newDatabaseKey();
     auto exportKey = privacy::newDatabaseKey();
@@ -248,7 +269,9 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
     if (!slot) return fail(slot.error());
     header.slots.push_back(std::move(*slot));
     auto sealedDb = privacy::sealKey(*backupKey, *exportKey, backupKeyContext("database key", im.storeId));
-    auto sealedStore = privacy::sealKey(*backupKey, im.storeKey, backupKeyContext("store key", im.storeId));
+    // The root key (the store key of a store not yet migrated from format 2): what the slot file's keys are
+    // sealed under, so that a restore with the backup password gets the blind-index and audit keys back.
+    auto sealedStore = privacy::sealKey(*backupKey, im.rootKey, backupKeyContext("store key", im.storeId));
     if (!sealedDb || !sealedStore) return fail(ErrorCode::Crypto, "cannot seal the backup keys");
     header.databaseKey = std::move(*sealedDb);
     header.storeKey = std::move(*sealedStore);
@@ -299,10 +322,14 @@ std::optional<std::uint64_t> parseCount(const std::string* text) {
 } // namespace
 
 Result<RestoreReport> Store::restore(const std::string& backupPath, const SecretBytes& backupPassword,
-                                     const std::string& path, const core::Clock& clock) {
+                                     const std::string& path, const core::Clock& clock,
+                                     const std::string& rootKeyFile) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(backupPath, ec)) return fail(ErrorCode::FileNotFound, "no backup file there");
     if (auto s = checkNewStorePath(path); !s) return fail(s.error());
+    const std::string rootFile = rootKeyFile.empty() ? rootKeyPath(path) : rootKeyFile;
+    if (std::filesystem::exists(rootFile, ec))
+        return fail(ErrorCode::StoreExists, "a root key file already exists at that path");
     const auto fileSize = std::filesystem::file_size(backupPath, ec);
     if (ec) return fail(ErrorCode::Io, "cannot size the backup file");
 
@@ -351,6 +378,22 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
     auto storeSlots = privacy::decodeKeySlotFile(*slotsText);
     if (!storeSlots || !privacy::verifyKeySlotFile(*slotsText, *storeKey) || storeSlots->storeId != header->storeId)
         return fail(backupCorrupt("store key slots"));
+    // Format 3: the audit seed and the blind-index key come back sealed under the old root key, and go under a
+    // new one; a format-2 store's slot file is restored as it was and migrated at its first sign-in.
+    const bool legacy = storeSlots->version < 3;
+    auto auditSeed = legacy                 ? privacy::AuditSigner::seedFromStoreKey(*storeKey)
+                     : storeSlots->auditKey ? privacy::openSealedKey(*storeKey, *storeSlots->auditKey,
+                                                                     detail::auditKeyContext(storeSlots->storeId))
+                                            : Result<SecretBytes>(fail(backupCorrupt("audit key missing")));
+    if (!auditSeed) return fail(backupCorrupt("store keys"));
+    std::optional<SecretBytes> indexKey;
+    if (!legacy) {
+        if (!storeSlots->indexKey) return fail(backupCorrupt("index key missing"));
+        auto opened =
+            privacy::openSealedKey(*storeKey, *storeSlots->indexKey, detail::indexKeyContext(storeSlots->storeId));
+        if (!opened) return fail(backupCorrupt("store keys"));
+        indexKey = std::move(*opened);
+    }
 
     auto lock = detail::FileLock::acquire(path + ".lock");
     if (!lock) return fail(lock.error());
@@ -401,7 +444,7 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
             // The trail says where this store came from; no user is signed in, so the entry names none.
             auto tx = Transaction::begin(*db);
             if (!tx) return fail(tx.error());
-            auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
+            auto signer = privacy::AuditSigner::fromSeed(*auditSeed);
             if (!signer) return fail(signer.error());
             if (auto s = appendAudit(*db, clock, "(restore)", privacy::Role::Administrator,
                                      privacy::AuditAction::StoreRestore, std::nullopt, "administration",
@@ -416,16 +459,42 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
         // becomes the store (see copyUnderKey()).
         if (auto s = copyUnderKey(*db, rekeyed, *newKey); !s) return fail(s.error());
     }
-    auto sealed = privacy::sealKey(*storeKey, *newKey, databaseKeyContext(storeSlots->storeId));
+    // A restored store gets its own root key (format 3): the old one stays with the backup.
+    const SecretBytes* slotKey = &*storeKey;
+    Result<SecretBytes> newRoot = fail(ErrorCode::Internal, "unused");
+    if (!legacy) {
+        newRoot = privacy::newDatabaseKey();
+        if (!newRoot) return fail(newRoot.error());
+        auto sealedIndex = privacy::sealKey(*newRoot, *indexKey, detail::indexKeyContext(storeSlots->storeId));
+        auto sealedAudit = privacy::sealKey(*newRoot, *auditSeed, detail::auditKeyContext(storeSlots->storeId));
+        if (!sealedIndex || !sealedAudit) return fail(ErrorCode::Crypto, "cannot seal the restored store's keys");
+        storeSlots->indexKey = std::move(*sealedIndex);
+        storeSlots->auditKey = std::move(*sealedAudit);
+        slotKey = &*newRoot;
+    }
+    auto sealed = privacy::sealKey(*slotKey, *newKey, databaseKeyContext(storeSlots->storeId));
     if (!sealed) return fail(sealed.error());
     storeSlots->databaseKey = std::move(*sealed);
     storeSlots->pendingDatabaseKey.reset();
-    if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *storeKey); !s) {
+    auto removeRootKeyFile = [&] {
+        if (!legacy)
+            core::ignoreResult(Env::current().removeFile(rootFile), "best effort; the first error is reported");
+    };
+    if (!legacy)
+        if (auto s = detail::writeRootKeyFile(rootFile, storeSlots->storeId, *newRoot); !s) {
+            removeRootKeyFile();
+            return fail(s.error());
+        }
+    if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *slotKey); !s) {
         // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
         core::ignoreResult(Env::current().removeFile(keySlotPath(path)), "best effort; the write's error is reported");
+        removeRootKeyFile();
         return fail(s.error());
     }
-    if (auto s = moveNewStoreIntoPlace(rekeyed, path); !s) return fail(s.error());
+    if (auto s = moveNewStoreIntoPlace(rekeyed, path); !s) {
+        removeRootKeyFile();
+        return fail(s.error());
+    }
     cleanupRekeyed.release();
     return report; // `cleanup` removes the copy under the backup's key
 }

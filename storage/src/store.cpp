@@ -1,12 +1,14 @@
 #include <secondline/storage/store.h>
 
 #include "atomic_file.h"
+#include "root_key.h"
 #include "schema.h"
 #include "sqlite.h"
 #include "store_files.h"
 #include "store_impl.h"
 
 #include <secondline/privacy/blind_index.h>
+#include <secondline/privacy/password_rule.h>
 #include <secondline/storage/env.h>
 #include <secondline/storage/users.h>
 
@@ -23,10 +25,12 @@ using core::Result;
 using core::SecretBytes;
 using core::Status;
 using detail::appendAudit;
+using detail::auditKeyContext;
 using detail::checkNewStorePath;
 using detail::Database;
 using detail::databaseKeyContext;
 using detail::databaseKeyOf;
+using detail::indexKeyContext;
 using detail::kMaxKeySlotFileBytes;
 using detail::kSchemaV1;
 using detail::metaValue;
@@ -47,7 +51,40 @@ namespace {
     return in.gcount() == 16 && std::memcmp(header, "SQLite format 3", 16) == 0;
 }
 
+/// What a sign-in with an unknown user name spends on Argon2id: the store's highest slot cost, and at least
+/// the production floor in a production store, so that it cannot be told from a wrong password by its time.
+privacy::KdfParams dummyCost(const privacy::KeySlotFile& file) {
+    privacy::KdfParams cost = privacy::KdfParams::fastForTests();
+    for (const auto& slot : file.slots) {
+        cost.opsLimit = std::max(cost.opsLimit, slot.kdf.opsLimit);
+        cost.memLimitBytes = std::max(cost.memLimitBytes, slot.kdf.memLimitBytes);
+    }
+    if (!file.training && !file.attribute(detail::kTestStoreAttribute)) {
+        cost.opsLimit = std::max(cost.opsLimit, privacy::kProductionKdfFloor.opsLimit);
+        cost.memLimitBytes = std::max(cost.memLimitBytes, privacy::kProductionKdfFloor.memLimitBytes);
+    }
+    return cost;
+}
+
+std::string rootKeyFileOf(const std::string& path, const std::string& given) {
+    return given.empty() ? rootKeyPath(path) : given;
+}
+
 } // namespace
+
+struct StoreLock::Holder {
+    detail::FileLock lock;
+};
+StoreLock::StoreLock(std::unique_ptr<Holder> holder) : m_holder(std::move(holder)) {}
+StoreLock::StoreLock(StoreLock&&) noexcept = default;
+StoreLock& StoreLock::operator=(StoreLock&&) noexcept = default;
+StoreLock::~StoreLock() = default;
+
+Result<StoreLock> Store::lockForService(const std::string& path) {
+    auto lock = detail::FileLock::acquire(path + ".lock");
+    if (!lock) return fail(lock.error());
+    return StoreLock(std::make_unique<StoreLock::Holder>(StoreLock::Holder{std::move(*lock)}));
+}
 
 std::string keySlotPath(const std::string& databasePath) {
     return databasePath + ".keys";
@@ -58,6 +95,23 @@ Status StoreImpl::session(std::optional<privacy::Action> action, Use use) {
     if (schema < kSchemaVersion && action != privacy::Action::BackupStore)
         return fail(ErrorCode::StoreNeedsMigration,
                     "the store was opened without migrating its schema; only a backup is possible");
+    // Issue 18: removing a user or changing their role takes effect at once, in every session already open
+    // (other Store objects of a service included): the account is read again at every operation.
+    if (schema >= 1) {
+        auto q = m_db.prepare("SELECT role, active FROM users WHERE id = ?;");
+        if (!q) return fail(q.error());
+        q->bind(1, userId);
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row || q->int64(1) == 0) {
+            q = {};
+            shutdown();
+            return fail(ErrorCode::AuthenticationFailed, "the signed-in user was removed; the session has ended");
+        }
+        const auto current = privacy::roleFromName(q->text(0));
+        if (!current) return fail(ErrorCode::StoreCorrupt, "a user has an unknown role");
+        role = *current;
+    }
     if (use == Use::ScheduledDuty) return {};
     const auto now = clock->now();
     if (schema >= 4 && now - lastActivity > std::chrono::minutes{pack().sessions().idleMinutes}) {
@@ -146,8 +200,9 @@ Status StoreImpl::requireVisible(Access& access, core::RecordId id) {
 void StoreImpl::shutdown() {
     m_db.close();
     key = SecretBytes{};
-    storeKey = SecretBytes{};
+    rootKey = SecretBytes{};
     indexKey = SecretBytes{};
+    auditSeed = SecretBytes{};
     signer.reset();
     lock = detail::FileLock{};
     open = false;
@@ -182,11 +237,15 @@ void Store::close() {
 void Store::logout() {
     if (!m_impl) return;
     auto& im = *m_impl;
-    if (im.open && im.schema >= 4)
+    if (im.open && im.schema >= 4) {
         if (auto tx = Transaction::begin(im.m_db)) {
             if (im.audit(privacy::AuditAction::SessionLogout, std::nullopt, "session", ""))
                 core::ignoreResult(tx->commit(), "signing out wipes the keys below whether or not its entry commits");
         }
+        if (!im.checkpointFolder.empty())
+            core::ignoreResult(m_audit.writeCheckpointFile(im.checkpointFolder),
+                               "signing out goes on; the next sign-in or sign-out writes the next checkpoint");
+    }
     im.shutdown();
 }
 
@@ -205,22 +264,37 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
                     "the first user must be an administrator (or a trainer in a training store)");
     if (auto s = checkNewStorePath(path); !s) return s;
     const std::string slots = keySlotPath(path);
+    const std::string rootFile = rootKeyFileOf(path, options.rootKeyFile);
+    std::error_code ec;
+    if (std::filesystem::exists(rootFile, ec))
+        return fail(ErrorCode::StoreExists, "a root key file already exists at that path");
 
-    auto storeKey = privacy::newDatabaseKey();
+    // Four independent random keys: the root key (its own file) seals the other three in the slot file.
+    auto rootKey = privacy::newDatabaseKey();
     auto key = privacy::newDatabaseKey();
-    if (!storeKey) return fail(storeKey.error());
+    auto indexKey = privacy::newDatabaseKey();
+    auto auditSeed = privacy::newDatabaseKey();
+    if (!rootKey) return fail(rootKey.error());
     if (!key) return fail(key.error());
+    if (!indexKey) return fail(indexKey.error());
+    if (!auditSeed) return fail(auditSeed.error());
     privacy::KeySlotFile file;
     file.storeId = privacy::newStoreId();
     file.training = options.training;
     if (options.testStore) file.attributes.emplace_back(detail::kTestStoreAttribute, "yes");
     if (auto s = detail::checkNewCredential(file, firstUser, password, options.kdf); !s) return s;
-    auto slot = privacy::wrapKey(*storeKey, firstUser, password, options.kdf);
+    auto slot = privacy::makeVerifier(firstUser, password, options.kdf);
     if (!slot) return fail(slot.error());
     file.slots.push_back(std::move(*slot));
-    auto sealed = privacy::sealKey(*storeKey, *key, databaseKeyContext(file.storeId));
+    auto sealed = privacy::sealKey(*rootKey, *key, databaseKeyContext(file.storeId));
+    auto sealedIndex = privacy::sealKey(*rootKey, *indexKey, indexKeyContext(file.storeId));
+    auto sealedAudit = privacy::sealKey(*rootKey, *auditSeed, auditKeyContext(file.storeId));
     if (!sealed) return fail(sealed.error());
+    if (!sealedIndex) return fail(sealedIndex.error());
+    if (!sealedAudit) return fail(sealedAudit.error());
     file.databaseKey = std::move(*sealed);
+    file.indexKey = std::move(*sealedIndex);
+    file.auditKey = std::move(*sealedAudit);
 
     // The database is built under a temporary name and renamed into place last, so a crash leaves either
     // no store or a complete one (plus, at worst, an orphan slot file that blocks a second init).
@@ -257,9 +331,7 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
             !s)
             return s;
         if (auto s = tx->commit(); !s) return s;
-        auto indexKey = privacy::deriveBlindIndexKey(*storeKey);
-        if (!indexKey) return fail(indexKey.error());
-        auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
+        auto signer = privacy::AuditSigner::fromSeed(*auditSeed);
         if (!signer) return fail(signer.error());
         if (auto s = migrate(*db, 1, MigrationContext{*indexKey, &*signer, firstUser, now}, clock, firstUser,
                              options.firstUserRole);
@@ -268,14 +340,26 @@ Status Store::create(const std::string& path, const std::string& firstUser, cons
         if (auto s = db->exec("PRAGMA wal_checkpoint(TRUNCATE);"); !s) return s;
         if (auto s = db->exec("PRAGMA journal_mode = DELETE;"); !s) return s;
     }
-    auto encoded = privacy::encodeKeySlotFile(file, *storeKey);
+    auto encoded = privacy::encodeKeySlotFile(file, *rootKey);
     if (!encoded) return fail(encoded.error());
+    // The root key file first, then the slot file, then the database: on failure all three go again.
+    auto removeRootKeyFile = [&] {
+        core::ignoreResult(Env::current().removeFile(rootFile), "best effort; the first error is the one to report");
+    };
+    if (auto s = detail::writeRootKeyFile(rootFile, file.storeId, *rootKey); !s) {
+        removeRootKeyFile();
+        return s;
+    }
     if (auto s = detail::writeFileAtomically(slots, *encoded); !s) {
         // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
         core::ignoreResult(Env::current().removeFile(slots), "best effort; the write's error is the one to report");
+        removeRootKeyFile();
         return s;
     }
-    if (auto s = moveNewStoreIntoPlace(building, path); !s) return s;
+    if (auto s = moveNewStoreIntoPlace(building, path); !s) {
+        removeRootKeyFile();
+        return s;
+    }
     cleanup.release();
     return {};
 }
@@ -293,39 +377,79 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
     const std::string slotsPath = keySlotPath(path);
     if (!std::filesystem::exists(slotsPath, ec))
         return fail(ErrorCode::KeySlotMissing, "the store's key slot file is missing");
-    auto lock = detail::FileLock::acquire(path + ".lock");
-    if (!lock) return fail(lock.error());
+    detail::FileLock lock;
+    if (!options.sharedLock) {
+        auto acquired = detail::FileLock::acquire(path + ".lock");
+        if (!acquired) return fail(acquired.error());
+        lock = std::move(*acquired);
+    }
     auto text = detail::readWholeFile(slotsPath, kMaxKeySlotFileBytes);
     if (!text) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
     auto file = privacy::decodeKeySlotFile(*text);
     if (!file) return fail(file.error());
+    const std::string rootFile = rootKeyFileOf(path, options.rootKeyFile);
+    // Format 3: the root key, then the slot file's MAC under it, before any password is looked at. Formats 1
+    // and 2 (not migrated yet): the store key the user's wrapped slot gives up. `fileKey` is the key the slot
+    // file is authenticated and its keys sealed under.
+    const bool legacy = file->version < 3;
+    SecretBytes fileKey;
+    if (!legacy) {
+        if (options.rootKey) {
+            auto given = options.rootKey->read();
+            auto copy = SecretBytes::copyOf(given.bytes());
+            if (!copy) return fail(copy.error());
+            if (auto s = privacy::verifyKeySlotFile(*text, *copy); !s) return fail(s.error());
+            fileKey = std::move(*copy);
+        } else {
+            auto keyFile = detail::readRootKeyFile(rootFile);
+            if (!keyFile) return fail(keyFile.error());
+            const bool hadNext = keyFile->next.has_value();
+            auto inForce = detail::rootKeyInForce(*keyFile, file->storeId, *text);
+            if (!inForce) return fail(inForce.error());
+            // A rotation stopped after the slot file moved to the next root key: finish its last step. Stopped
+            // before: the next key never protected anything, and goes.
+            if (hadNext)
+                if (auto s = detail::writeRootKeyFile(rootFile, file->storeId, inForce->key); !s)
+                    return fail(s.error());
+            fileKey = std::move(inForce->key);
+        }
+    }
     // A locked account is refused before its password is tried, so a guesser gets nothing from trying.
     if (auto s = detail::checkLockout(path, user, clock.now()); !s) return fail(s.error());
     const privacy::KeySlot* slot = privacy::findSlot(*file, user);
     if (!slot) {
+        // An unknown user costs the Argon2id time of a wrong password.
+        core::ignoreResult(privacy::spendPasswordHash(password, dummyCost(*file)),
+                           "the refusal below is the answer whatever the dummy hash did");
         detail::recordFailedLogin(path, user, false, clock.now());
         return fail(ErrorCode::AuthenticationFailed, "user name or password is not correct");
     }
-    auto storeKey = privacy::unwrapKey(*slot, password);
-    if (!storeKey) {
-        if (storeKey.error().code == ErrorCode::AuthenticationFailed)
-            detail::recordFailedLogin(path, user, true, clock.now());
-        return fail(storeKey.error());
+    if (legacy) {
+        auto storeKey = privacy::unwrapKey(*slot, password);
+        if (!storeKey) {
+            if (storeKey.error().code == ErrorCode::AuthenticationFailed)
+                detail::recordFailedLogin(path, user, true, clock.now());
+            return fail(storeKey.error());
+        }
+        if (auto s = privacy::verifyKeySlotFile(*text, *storeKey); !s) return fail(s.error());
+        fileKey = std::move(*storeKey);
+    } else if (auto s = privacy::checkVerifier(*slot, password); !s) {
+        if (s.error().code == ErrorCode::AuthenticationFailed) detail::recordFailedLogin(path, user, true, clock.now());
+        return fail(s.error());
     }
-    if (auto s = privacy::verifyKeySlotFile(*text, *storeKey); !s) return fail(s.error());
     if (options.mode == OpenOptions::Mode::Production && file->training)
         return fail(ErrorCode::StoreModeMismatch, "this is a training store; it cannot be opened as production");
     if (options.mode == OpenOptions::Mode::Training && !file->training)
         return fail(ErrorCode::StoreModeMismatch, "this is a production store; it cannot be opened for training");
 
-    auto key = databaseKeyOf(*file, *storeKey);
+    auto key = databaseKeyOf(*file, fileKey);
     if (!key) return fail(key.error());
     auto db = Database::open(path, *key, Database::OpenMode::ReadWrite);
     // An interrupted rotation (see rekey()): the pending key is in force if, and only if, the database no
     // longer opens with the current one. Either way the slot file is brought back to a single key.
     if (file->pendingDatabaseKey) {
         if (!db && db.error().code == ErrorCode::StoreCorrupt) {
-            auto next = privacy::openSealedKey(*storeKey, *file->pendingDatabaseKey, databaseKeyContext(file->storeId));
+            auto next = privacy::openSealedKey(fileKey, *file->pendingDatabaseKey, databaseKeyContext(file->storeId));
             if (!next) return fail(next.error());
             db = Database::open(path, *next, Database::OpenMode::ReadWrite);
             if (db) {
@@ -335,7 +459,7 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         }
         if (db) {
             file->pendingDatabaseKey.reset();
-            if (auto s = saveSlotFile(slotsPath, *file, *storeKey); !s) return fail(s.error());
+            if (auto s = saveSlotFile(slotsPath, *file, fileKey); !s) return fail(s.error());
             removeDatabaseFiles(path + ".rekeying"); // the interrupted rotation's copy, if any
         }
     }
@@ -371,9 +495,19 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
         if (!role) return fail(ErrorCode::StoreCorrupt, "a user has an unknown role");
         impl->role = *role;
     }
-    auto indexKey = privacy::deriveBlindIndexKey(*storeKey);
+    // The blind-index key and the audit signing seed: sealed under the root key, or (formats 1 and 2) derived
+    // from the store key as they always were, and carried over sealed when the slot file is migrated.
+    auto indexKey = legacy ? privacy::deriveBlindIndexKey(fileKey)
+                    : file->indexKey
+                        ? privacy::openSealedKey(fileKey, *file->indexKey, indexKeyContext(file->storeId))
+                        : Result<SecretBytes>(fail(ErrorCode::KeySlotCorrupt, "the blind-index key is missing"));
     if (!indexKey) return fail(indexKey.error());
-    auto signer = privacy::AuditSigner::fromStoreKey(*storeKey);
+    auto auditSeed = legacy ? privacy::AuditSigner::seedFromStoreKey(fileKey)
+                     : file->auditKey
+                         ? privacy::openSealedKey(fileKey, *file->auditKey, auditKeyContext(file->storeId))
+                         : Result<SecretBytes>(fail(ErrorCode::KeySlotCorrupt, "the audit signing key is missing"));
+    if (!auditSeed) return fail(auditSeed.error());
+    auto signer = privacy::AuditSigner::fromSeed(*auditSeed);
     if (!signer) return fail(signer.error());
     if (schema < kSchemaVersion && options.migrate) {
         if (auto s = migrate(*db, schema, MigrationContext{*indexKey, &*signer, user, core::formatUtc(clock.now())},
@@ -396,11 +530,29 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
             return fail(ErrorCode::StoreCorrupt, "the store's audit metadata is unreadable");
         impl->signer = std::move(*signer);
     }
-    impl->lock = std::move(*lock);
+    // Formats 1 and 2: the keys move under a new root key file at the first successful sign-in of a user who
+    // may manage users (not when the store is opened without migrating, for a backup before an upgrade). Every
+    // other user's slot then needs a new password, which only such a user can set: were an officer's sign-in
+    // to migrate, the store would be left with no one able to set the administrators' passwords. Until then
+    // other users sign in with their wrapped slots as before.
+    std::optional<std::size_t> resetsRequired;
+    const bool managesUsers =
+        privacy::decide(impl->pack(), impl->role, privacy::Action::ManageUsers, {file->training, false}).allowed;
+    if (legacy && options.migrate && schema >= kSchemaVersion && managesUsers) {
+        auto migrated =
+            detail::migrateKeySlots(*file, user, password, *key, *indexKey, *auditSeed, slotsPath, rootFile);
+        if (!migrated) return fail(migrated.error());
+        resetsRequired = migrated->resetsRequired;
+        fileKey = std::move(migrated->rootKey);
+    }
+    impl->lock = std::move(lock);
     impl->connect(std::move(*db));
     impl->key = std::move(*key);
-    impl->storeKey = std::move(*storeKey);
+    impl->rootKey = std::move(fileKey);
+    impl->rootKeyFile = rootFile;
+    impl->checkpointFolder = options.checkpointFolder;
     impl->indexKey = std::move(*indexKey);
+    impl->auditSeed = std::move(*auditSeed);
     impl->clock = &clock;
     impl->path = path;
     impl->storeId = file->storeId;
@@ -426,21 +578,35 @@ Result<Store> Store::open(const std::string& path, const std::string& user, cons
                         std::nullopt, "session", "at " + core::formatUtc(failed.time), &*impl->signer);
                     !s)
                     return fail(s.error());
-        if (auto s = impl->audit(privacy::AuditAction::SessionLogin, std::nullopt, "session",
-                                 schema >= 4 ? "policy " + impl->pack().name() + " " + impl->pack().version() : "");
-            !s)
+        if (resetsRequired)
+            if (auto s = impl->audit(privacy::AuditAction::StoreKeysMigrate, std::nullopt, "administration",
+                                     "key slots format 3 under a new root key file; " +
+                                         std::to_string(*resetsRequired) + " users need a new password");
+                !s)
+                return fail(s.error());
+        std::string detail = schema >= 4 ? "policy " + impl->pack().name() + " " + impl->pack().version() : "";
+        if (!options.origin.empty()) detail += (detail.empty() ? "from " : "; from ") + options.origin;
+        if (auto s = impl->audit(privacy::AuditAction::SessionLogin, std::nullopt, "session", std::move(detail)); !s)
             return fail(s.error());
         if (auto s = tx->commit(); !s) return fail(s.error());
     }
+    Store store(std::move(impl));
+    auto& im = *store.m_impl;
     if (schema >= 4) {
-        detail::clearLoginFailures(path, user, impl->pack().sessions());
+        detail::clearLoginFailures(path, user, im.pack().sessions());
+        // The witness first: a checkpoint of the trail as it stands, before the purge erases anything. Without
+        // it the purge waits for the next sign-in (its error is what purgeAtOpen() says).
+        Status witnessed{};
+        if (!options.checkpointFolder.empty()) witnessed = store.audit().writeCheckpointFile(options.checkpointFolder);
         // Retention at start: expired records go before anyone works with the store.
-        if (impl->pack().purgeOnOpen()) {
-            auto purged = detail::purgeExpired(*impl, false, true);
-            if (!purged) impl->purgeAtOpen = core::fail(purged.error());
+        if (!witnessed) {
+            im.purgeAtOpen = witnessed;
+        } else if (im.pack().purgeOnOpen()) {
+            auto purged = detail::purgeExpired(im, false, true);
+            if (!purged) im.purgeAtOpen = core::fail(purged.error());
         }
     }
-    return Store(std::move(impl));
+    return store;
 }
 
 } // namespace secondline::storage

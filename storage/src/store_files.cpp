@@ -4,6 +4,7 @@
 #include "store_files.h"
 
 #include "atomic_file.h"
+#include "root_key.h"
 
 #include <secondline/privacy/password_rule.h>
 #include <secondline/storage/env.h>
@@ -64,6 +65,57 @@ Status checkNewStorePath(const std::string& path) {
 
 std::string databaseKeyContext(const std::string& storeId) {
     return "secondline database key " + storeId;
+}
+
+std::string indexKeyContext(const std::string& storeId) {
+    return "secondline blind index key " + storeId;
+}
+
+std::string auditKeyContext(const std::string& storeId) {
+    return "secondline audit signing seed " + storeId;
+}
+
+Result<MigratedKeys> migrateKeySlots(const privacy::KeySlotFile& old, const std::string& user,
+                                     const SecretBytes& password, const SecretBytes& databaseKey,
+                                     const SecretBytes& indexKey, const SecretBytes& auditSeed,
+                                     const std::string& slotsPath, const std::string& rootKeyFile) {
+    std::error_code ec;
+    if (std::filesystem::exists(rootKeyFile, ec)) {
+        // Left by a migration that stopped before the slot file was replaced: this store's, and overwritten.
+        auto existing = readRootKeyFile(rootKeyFile);
+        if (existing && existing->storeId != old.storeId)
+            return fail(ErrorCode::KeySlotCorrupt, "the root key file path holds another store's root key");
+    }
+    auto root = privacy::newDatabaseKey();
+    if (!root) return fail(root.error());
+    MigratedKeys out;
+    privacy::KeySlotFile next;
+    next.storeId = old.storeId;
+    next.training = old.training;
+    next.attributes = old.attributes;
+    for (const auto& slot : old.slots) {
+        if (slot.userName == user) {
+            auto verifier = privacy::makeVerifier(user, password, slot.kdf);
+            if (!verifier) return fail(verifier.error());
+            next.slots.push_back(std::move(*verifier));
+        } else {
+            next.slots.push_back(privacy::resetRequiredSlot(slot.userName, slot.kdf));
+            ++out.resetsRequired;
+        }
+    }
+    auto sealedDb = privacy::sealKey(*root, databaseKey, databaseKeyContext(old.storeId));
+    auto sealedIndex = privacy::sealKey(*root, indexKey, indexKeyContext(old.storeId));
+    auto sealedAudit = privacy::sealKey(*root, auditSeed, auditKeyContext(old.storeId));
+    if (!sealedDb) return fail(sealedDb.error());
+    if (!sealedIndex) return fail(sealedIndex.error());
+    if (!sealedAudit) return fail(sealedAudit.error());
+    next.databaseKey = std::move(*sealedDb);
+    next.indexKey = std::move(*sealedIndex);
+    next.auditKey = std::move(*sealedAudit);
+    if (auto s = writeRootKeyFile(rootKeyFile, old.storeId, *root); !s) return fail(s.error());
+    if (auto s = saveSlotFile(slotsPath, next, *root); !s) return fail(s.error());
+    out.rootKey = std::move(*root);
+    return out;
 }
 
 core::Status checkNewCredential(const privacy::KeySlotFile& file, const std::string& userName,

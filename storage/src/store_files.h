@@ -46,6 +46,24 @@ private:
 
 /// Associated data that binds a sealed database key to its store.
 [[nodiscard]] std::string databaseKeyContext(const std::string& storeId);
+/// Associated data of the sealed blind-index key and audit signing seed (slot file format 3).
+[[nodiscard]] std::string indexKeyContext(const std::string& storeId);
+[[nodiscard]] std::string auditKeyContext(const std::string& storeId);
+
+/// Issue 18, item 3: a format-1/2 slot file becomes format 3 at the first successful sign-in. A new root key
+/// is written to `rootKeyFile` first (a file there of another store is refused: KeySlotCorrupt), then the
+/// slot file: the database key, the blind-index key and the audit seed (all as they were, so the database,
+/// its blind indexes and the trail's key stay valid) sealed under the root key; `user`'s slot becomes a
+/// verifier of `password` at its old cost, every other user's one no password passes (reset required).
+/// A failure before the slot file is replaced leaves the old slot file in force (the next sign-in tries again).
+struct MigratedKeys {
+    core::SecretBytes rootKey;
+    std::size_t resetsRequired = 0;
+};
+[[nodiscard]] core::Result<MigratedKeys>
+migrateKeySlots(const privacy::KeySlotFile& old, const std::string& user, const core::SecretBytes& password,
+                const core::SecretBytes& databaseKey, const core::SecretBytes& indexKey,
+                const core::SecretBytes& auditSeed, const std::string& slotsPath, const std::string& rootKeyFile);
 
 /// The slot file's attribute that marks a production store made for automated tests (CreateOptions::testStore).
 inline constexpr const char* kTestStoreAttribute = "test_store";

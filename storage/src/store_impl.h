@@ -87,11 +87,14 @@ private:
 };
 
 struct StoreImpl {
-    detail::FileLock lock;      // released last: members are destroyed in reverse order
-    core::SecretBytes key;      // the database key SQLCipher uses
-    core::SecretBytes storeKey; // what the users' slots wrap; seals the database key, keys the slot file's MAC
-    core::SecretBytes indexKey; // blind indexes, derived from the store key (stable across rotations)
-    std::optional<privacy::AuditSigner> signer; // the workstation's audit key, derived from the store key
+    detail::FileLock lock;       // released last: members are destroyed in reverse order (none with sharedLock)
+    core::SecretBytes key;       // the database key SQLCipher uses
+    core::SecretBytes rootKey;   // seals the database, index and audit keys; keys the slot file's MAC
+    core::SecretBytes indexKey;  // blind indexes (sealed under the root key; stable across rotations)
+    core::SecretBytes auditSeed; // the audit signing seed (sealed under the root key)
+    std::optional<privacy::AuditSigner> signer; // the workstation's audit key, from auditSeed
+    std::string rootKeyFile;                    // where the root key file is (rekey() rewrites it)
+    std::string checkpointFolder;               // OpenOptions::checkpointFolder
     std::optional<privacy::Policy> policy;      // the pack in force
     std::int64_t signedFrom = 1;                // first audit entry that must be signed
     const core::Clock* clock = nullptr;

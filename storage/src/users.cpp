@@ -1,4 +1,5 @@
-// The Users facet: accounts in the database, their key slots in the slot file.
+// The Users facet: accounts in the database, their password verifiers in the slot file (under the root key's
+// MAC, so no user's password is needed to add, remove or reset another).
 
 #include <secondline/storage/users.h>
 
@@ -35,15 +36,15 @@ Status Users::add(const std::string& name, privacy::Role role, const SecretBytes
     if (role == privacy::Role::Trainer && !im.training)
         return fail(ErrorCode::InvalidArgument, "trainers belong in training stores");
     const std::string slotsPath = keySlotPath(im.path);
-    auto file = loadSlotFile(slotsPath, im.storeKey);
+    auto file = loadSlotFile(slotsPath, im.rootKey);
     if (!file) return fail(file.error());
     if (privacy::findSlot(*file, name))
         return fail(ErrorCode::UserExists, "a user with that name exists or once existed (names are not reused)");
     if (auto s = detail::checkNewCredential(*file, name, password, kdf); !s) return s;
-    auto slot = privacy::wrapKey(im.storeKey, name, password, kdf);
+    auto slot = privacy::makeVerifier(name, password, kdf);
     if (!slot) return fail(slot.error());
     file->slots.push_back(std::move(*slot));
-    auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
+    auto encoded = privacy::encodeKeySlotFile(*file, im.rootKey);
     if (!encoded) return fail(encoded.error());
 
     auto tx = im.transaction();
@@ -71,11 +72,11 @@ Status Users::remove(const std::string& name) {
     if (auto s = im.allowed(privacy::Action::ManageUsers); !s) return s;
     if (name == im.user) return fail(ErrorCode::InvalidArgument, "you cannot remove yourself");
     const std::string slotsPath = keySlotPath(im.path);
-    auto file = loadSlotFile(slotsPath, im.storeKey);
+    auto file = loadSlotFile(slotsPath, im.rootKey);
     if (!file) return fail(file.error());
     const auto before = file->slots.size();
     std::erase_if(file->slots, [&](const privacy::KeySlot& slot) { return slot.userName == name; });
-    auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
+    auto encoded = privacy::encodeKeySlotFile(*file, im.rootKey);
     if (!encoded) return fail(encoded.error());
 
     auto tx = im.transaction();
@@ -100,7 +101,7 @@ Result<std::vector<UserInfo>> Users::list() {
     auto& im = *m_impl;
     auto access = im.connection(privacy::Action::ManageUsers);
     if (!access) return fail(access.error());
-    auto file = loadSlotFile(keySlotPath(im.path), im.storeKey);
+    auto file = loadSlotFile(keySlotPath(im.path), im.rootKey);
     if (!file) return fail(file.error());
     auto q = access->db().prepare("SELECT name, role, created_utc, active FROM users ORDER BY id;");
     if (!q) return fail(q.error());
@@ -115,39 +116,73 @@ Result<std::vector<UserInfo>> Users::list() {
         if (!role) return fail(ErrorCode::StoreCorrupt, "a user has an unknown role");
         u.role = *role;
         u.created = core::parseUtc(q->text(2)).value_or(core::TimePoint{});
-        u.active = q->int64(3) != 0 && privacy::findSlot(*file, u.name) != nullptr;
+        const privacy::KeySlot* slot = privacy::findSlot(*file, u.name);
+        u.active = q->int64(3) != 0 && slot != nullptr;
+        u.passwordResetRequired = u.active && slot->resetRequired;
         out.push_back(std::move(u));
     }
     return out;
 }
+
+namespace {
+
+/// A new verifier for `name` in the slot file, written before the audited transaction commits. A
+/// resetRequired slot (a user carried over from a format-1/2 store) is replaced like any other.
+Status replaceVerifier(StoreImpl& im, const std::string& name, const SecretBytes& password,
+                       const privacy::KdfParams& kdf, privacy::AuditAction action, const std::string& detail) {
+    const std::string slotsPath = keySlotPath(im.path);
+    auto file = loadSlotFile(slotsPath, im.rootKey);
+    if (!file) return fail(file.error());
+    if (auto s = detail::checkNewCredential(*file, name, password, kdf); !s) return s;
+    auto slot = privacy::makeVerifier(name, password, kdf);
+    if (!slot) return fail(slot.error());
+    bool replaced = false;
+    for (auto& existing : file->slots)
+        if (existing.userName == name) {
+            existing = std::move(*slot);
+            replaced = true;
+        }
+    if (!replaced) return fail(ErrorCode::UserNotFound, "no active user with that name");
+    auto encoded = privacy::encodeKeySlotFile(*file, im.rootKey);
+    if (!encoded) return fail(encoded.error());
+    auto tx = im.transaction();
+    if (!tx) return fail(tx.error());
+    if (auto s = im.audit(action, std::nullopt, "administration", detail); !s) return s;
+    // The slot file is replaced first; if the commit then fails, the new password works and the audit entry
+    // is missing, which is the lesser harm than a user locked out.
+    if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
+    return im.commit(*tx);
+}
+
+} // namespace
 
 Status Users::changePassword(const SecretBytes& newPassword, const privacy::KdfParams& kdf) {
     auto& im = *m_impl;
     // Every user may change their own password: the session is checked (idle rule included), no permission.
     if (auto s = im.session(std::nullopt, StoreImpl::Use::Activity); !s) return s;
     if (newPassword.empty()) return fail(ErrorCode::InvalidArgument, "password must not be empty");
-    const std::string slotsPath = keySlotPath(im.path);
-    auto file = loadSlotFile(slotsPath, im.storeKey);
-    if (!file) return fail(file.error());
-    if (auto s = detail::checkNewCredential(*file, im.user, newPassword, kdf); !s) return s;
-    auto slot = privacy::wrapKey(im.storeKey, im.user, newPassword, kdf);
-    if (!slot) return fail(slot.error());
-    bool replaced = false;
-    for (auto& existing : file->slots)
-        if (existing.userName == im.user) {
-            existing = std::move(*slot);
-            replaced = true;
-        }
-    if (!replaced) return fail(ErrorCode::KeySlotCorrupt, "the signed-in user has no key slot");
-    auto encoded = privacy::encodeKeySlotFile(*file, im.storeKey);
-    if (!encoded) return fail(encoded.error());
-    auto tx = im.transaction();
-    if (!tx) return fail(tx.error());
-    if (auto s = im.audit(privacy::AuditAction::UserPasswd, std::nullopt, "administration", ""); !s) return s;
-    // The slot file is replaced first; if the commit then fails, the new password works and the audit entry
-    // is missing, which is the lesser harm than a user locked out.
-    if (auto s = detail::writeFileAtomically(slotsPath, *encoded); !s) return s;
-    return im.commit(*tx);
+    auto s = replaceVerifier(im, im.user, newPassword, kdf, privacy::AuditAction::UserPasswd, "");
+    if (!s && s.error().code == ErrorCode::UserNotFound)
+        return fail(ErrorCode::KeySlotCorrupt, "the signed-in user has no key slot");
+    return s;
+}
+
+Status Users::setPassword(const std::string& name, const SecretBytes& newPassword, const privacy::KdfParams& kdf) {
+    auto& im = *m_impl;
+    if (auto s = im.allowed(privacy::Action::ManageUsers); !s) return s;
+    if (newPassword.empty()) return fail(ErrorCode::InvalidArgument, "password must not be empty");
+    {
+        auto access = im.connection(std::nullopt);
+        if (!access) return fail(access.error());
+        auto q = access->db().prepare("SELECT role FROM users WHERE name = ? AND active = 1;");
+        if (!q) return fail(q.error());
+        q->bind(1, name);
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) return fail(ErrorCode::UserNotFound, "no active user with that name");
+    }
+    return replaceVerifier(im, name, newPassword, kdf, privacy::AuditAction::UserSetPassword,
+                           name == im.user ? "own password" : "another user's password");
 }
 
 } // namespace secondline::storage

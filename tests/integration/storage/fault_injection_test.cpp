@@ -219,6 +219,9 @@ protected:
         if (step.officer2Stays) {
             EXPECT_OK(Store::open(path, "officer2", test::password("officer2-pw"), {}, clock));
         }
+        // Issue 18: an interrupted root key rotation is settled by the next open (one key left in the file).
+        EXPECT_FALSE(test::contains(test::readFile(storage::rootKeyPath(path)), "\nnext "))
+            << "the root key file still holds a next key";
         for (const auto& entry : fs::directory_iterator(dir->path())) {
             const std::string name = entry.path().filename().string();
             for (const char* partial : {".tmp-", ".creating", ".restoring", ".rekeying", ".export"})
@@ -310,7 +313,8 @@ TEST_F(FaultMatrix, Create) {
                   probe.disarm();
                   return status;
               }};
-    step.absentAfterFailure = {"new.db", "new.db.keys", "new.db-journal", "new.db-wal", "new.db-shm"};
+    step.absentAfterFailure = {"new.db",         "new.db.keys", "new.db.root-key",
+                               "new.db-journal", "new.db-wal",  "new.db-shm"};
     step.expectDone = [this](const fs::path& folder) {
         EXPECT_OK(Store::open((folder / "new.db").string(), "admin", test::password("new-pw"), {}, clock));
     };
@@ -346,6 +350,15 @@ TEST_F(FaultMatrix, ChangePassword) {
 // file wholly under one key, which the next open() finds.
 TEST_F(FaultMatrix, Rekey) {
     Step step{"rekey", adminStep([](Store& admin, const fs::path&) { return admin.maintenance().rekey(); })};
+    // Issue 18: the root key is renewed too, and the template's root key file no longer opens the store.
+    step.expectDone = [this](const fs::path& folder) {
+        const std::string templateRootKey = test::readFile(storeTemplate().dir.file("store.db.root-key"));
+        EXPECT_NE(test::readFile((folder / "store.db.root-key").string()), templateRootKey);
+        storage::OpenOptions old;
+        old.rootKeyFile = storeTemplate().dir.file("store.db.root-key");
+        EXPECT_ERROR_CODE(Store::open(path, "admin", test::password("admin-pw"), old, clock),
+                          ErrorCode::KeySlotCorrupt);
+    };
     step.alsoForDatabaseFaults = {ErrorCode::Database};
     runMatrix(step);
 }
@@ -371,8 +384,8 @@ TEST_F(FaultMatrix, Restore) {
                   if (!report) return core::fail(report.error());
                   return {};
               }};
-    step.absentAfterFailure = {"restored.db", "restored.db.keys", "restored.db-journal", "restored.db-wal",
-                               "restored.db-shm"};
+    step.absentAfterFailure = {"restored.db",         "restored.db.keys", "restored.db.root-key",
+                               "restored.db-journal", "restored.db-wal",  "restored.db-shm"};
     step.alsoForDatabaseFaults = {ErrorCode::Database};
     step.expectDone = [this](const fs::path& folder) {
         const std::string restored = (folder / "restored.db").string();

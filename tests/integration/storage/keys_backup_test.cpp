@@ -162,40 +162,61 @@ TEST_F(KeysTest, OnlyAdministratorsRotateKeysOrTakeBackups) {
     EXPECT_FALSE(std::filesystem::exists(dir.file("b.slb")));
 }
 
-// The two states a crash can leave a rotation in, built exactly as rekey() writes them: the slot file with
-// the next key pending, and the database either still under the old key or already under the new one.
+// The states a crash can leave a rotation in, built exactly as rekey() writes them: the root key file with
+// the next root key beside the current one, the slot file under the next root key with the next database key
+// pending, and the database either still under the old key or already under the new one.
 TEST_F(KeysTest, AnInterruptedRotationIsFinishedOrDroppedOnTheNextOpen) {
     const auto before = contents();
     const std::string oldDb = test::readFile(path);
     const std::string oldSlots = test::readFile(path + ".keys");
+    const std::string oldRootFile = test::readFile(storage::rootKeyPath(path));
+    auto oldRoot = storage::readRootKey(storage::rootKeyPath(path));
+    ASSERT_OK(oldRoot);
     {
         auto admin = open("admin", "admin-pw");
         ASSERT_OK(admin.maintenance().rekey());
     }
     const std::string newDb = test::readFile(path);
     const std::string newSlots = test::readFile(path + ".keys");
+    const std::string newRootFile = test::readFile(storage::rootKeyPath(path));
+    auto newRoot = storage::readRootKey(storage::rootKeyPath(path));
+    ASSERT_OK(newRoot);
+    EXPECT_FALSE(newRoot->equals(*oldRoot)) << "the root key was renewed";
 
-    // The slot file as step 1 of rekey() leaves it: old key in force, new key pending.
     auto decodedOld = privacy::decodeKeySlotFile(oldSlots);
     auto decodedNew = privacy::decodeKeySlotFile(newSlots);
     ASSERT_OK(decodedOld);
     ASSERT_OK(decodedNew);
-    auto storeKey = privacy::unwrapKey(*privacy::findSlot(*decodedOld, "admin"), test::password("admin-pw"));
-    ASSERT_OK(storeKey);
-    auto pendingFile = *decodedOld;
+    const std::string context = "secondline database key " + decodedOld->storeId;
+    auto oldKey = privacy::openSealedKey(*oldRoot, *decodedOld->databaseKey, context);
+    auto newKey = privacy::openSealedKey(*newRoot, *decodedNew->databaseKey, context);
+    ASSERT_OK(oldKey);
+    ASSERT_OK(newKey);
+    // The slot file as step 2 of rekey() leaves it: under the next root key, the old database key in force,
+    // the new one pending; the root key file as step 1 leaves it: both root keys.
+    auto pendingFile = *decodedNew;
+    auto resealed = privacy::sealKey(*newRoot, *oldKey, context);
+    ASSERT_OK(resealed);
+    pendingFile.databaseKey = *resealed;
     pendingFile.pendingDatabaseKey = decodedNew->databaseKey;
-    auto pendingSlots = privacy::encodeKeySlotFile(pendingFile, *storeKey);
+    auto pendingSlots = privacy::encodeKeySlotFile(pendingFile, *newRoot);
     ASSERT_OK(pendingSlots);
+    const std::string bothRoots = oldRootFile + "next " + newRootFile.substr(newRootFile.find("\nkey ") + 5);
 
     for (const bool databaseRekeyed : {false, true}) {
         SCOPED_TRACE(databaseRekeyed ? "crash after the re-encryption" : "crash before the re-encryption");
         test::writeFile(path, databaseRekeyed ? newDb : oldDb);
         test::writeFile(path + ".keys", *pendingSlots);
+        test::writeFile(storage::rootKeyPath(path), bothRoots);
         EXPECT_EQ(contents(), before);
         const std::string slots = test::readFile(path + ".keys");
         EXPECT_FALSE(test::contains(slots, "pending_database_key")) << "the rotation was settled";
-        EXPECT_EQ(sealedDatabaseKeyIn(slots), sealedDatabaseKeyIn(databaseRekeyed ? newSlots : oldSlots))
-            << "the key that opens the database is the one kept";
+        auto settled = privacy::decodeKeySlotFile(slots);
+        ASSERT_OK(settled);
+        auto kept = privacy::openSealedKey(*newRoot, *settled->databaseKey, context);
+        ASSERT_OK(kept);
+        EXPECT_TRUE(kept->equals(databaseRekeyed ? *newKey : *oldKey)) << "the key that opens the database is kept";
+        EXPECT_EQ(test::readFile(storage::rootKeyPath(path)), newRootFile) << "the old root key left its file";
         expectHealthy();
     }
 }
@@ -395,8 +416,16 @@ TEST_P(Migration, EarlierSchemaMigratesWithItsDataAndItsLookups) {
     ASSERT_OK(withNew);
     EXPECT_EQ(withNew->size(), 2u);
     officer->close();
+    // An officer's sign-in leaves the wrapped slots alone (only a user who can set passwords migrates them).
+    EXPECT_FALSE(std::filesystem::exists(storage::rootKeyPath(path)));
     auto admin = Store::open(path, "admin", test::password("admin-password"), {}, clock);
     ASSERT_OK(admin);
+    // Issue 18: the administrator's sign-in moved the keys under a root key file; every slot is a verifier.
+    EXPECT_TRUE(std::filesystem::exists(storage::rootKeyPath(path)));
+    auto slots = privacy::decodeKeySlotFile(test::readFile(path + ".keys"));
+    ASSERT_OK(slots);
+    EXPECT_EQ(slots->version, 3);
+    for (const auto& slot : slots->slots) EXPECT_TRUE(slot.isVerifier()) << "no wrapped key is left";
     auto trail = admin->audit().entries();
     ASSERT_OK(trail);
     EXPECT_TRUE(privacy::verifyAuditChain(*trail).intact) << "migration continues the chain";
@@ -404,17 +433,30 @@ TEST_P(Migration, EarlierSchemaMigratesWithItsDataAndItsLookups) {
     for (const auto& e : *trail) migrations += e.action == "store.migrate";
     // Every step exactly once in the store's life: those its old version ran, then the rest on this open.
     EXPECT_EQ(migrations, storage::kSchemaVersion - 1) << "each step once";
+    EXPECT_TRUE(std::any_of(trail->begin(), trail->end(),
+                            [](const privacy::AuditEntry& e) { return e.action == "store.keys_migrate"; }));
     // A store from before key rotation existed (slot file format 1) can be rotated.
     ASSERT_OK(admin->maintenance().rekey());
     auto report = admin->maintenance().check();
     ASSERT_OK(report);
     EXPECT_TRUE(report->ok()) << report->problems;
+    // The officer's old wrapped slot became one no password passes until an administrator sets one.
+    auto users = admin->users().list();
+    ASSERT_OK(users);
+    ASSERT_EQ(users->size(), 2u);
+    EXPECT_TRUE((*users)[1].passwordResetRequired);
+    storage::OpenOptions beside; // the administrator's session holds the store's lock meanwhile
+    beside.sharedLock = true;
+    EXPECT_ERROR_CODE(Store::open(path, "officer1", test::password("officer-password"), beside, clock),
+                      ErrorCode::AuthenticationFailed);
+    // A production store: the new password passes the production rule at the production cost.
+    ASSERT_OK(admin->users().setPassword("officer1", test::password("Qz7-vRk2-Wm9x-Lp4t"), privacy::KdfParams{}));
     admin->close();
-    auto again = Store::open(path, "officer1", test::password("officer-password"), {}, clock);
+    auto again = Store::open(path, "officer1", test::password("Qz7-vRk2-Wm9x-Lp4t"), {}, clock);
     ASSERT_OK(again);
     auto found = again->records().findByDocument("UTO", "L898902C3");
     ASSERT_OK(found);
-    EXPECT_EQ(found->size(), 2u);
+    EXPECT_EQ(found->size(), 2u) << "the carried-over blind-index key still finds the old records";
 }
 
 // An administrator can back up an older store before it is upgraded, and that backup restores through the
@@ -562,13 +604,13 @@ TEST_F(KeysTest, StoresAndBackupsFromANewerVersionAreRefusedUntouched) {
         auto admin = open("admin", "admin-pw");
         ASSERT_OK(admin.maintenance().backup(backupFile, test::password("b-pw"), privacy::KdfParams::fastForTests()));
     }
-    // The database itself, edited with the key its slot file gives the administrator.
+    // The database itself, edited with the key the root key file opens.
     {
         auto file = privacy::decodeKeySlotFile(test::readFile(path + ".keys"));
         ASSERT_OK(file);
-        auto storeKey = privacy::unwrapKey(*privacy::findSlot(*file, "admin"), test::password("admin-pw"));
-        ASSERT_OK(storeKey);
-        auto dbKey = privacy::openSealedKey(*storeKey, *file->databaseKey, "secondline database key " + file->storeId);
+        auto rootKey = storage::readRootKey(storage::rootKeyPath(path));
+        ASSERT_OK(rootKey);
+        auto dbKey = privacy::openSealedKey(*rootKey, *file->databaseKey, "secondline database key " + file->storeId);
         ASSERT_OK(dbKey);
         ASSERT_TRUE(execOnSqlcipher(path, *dbKey, "UPDATE meta SET value = '99' WHERE key = 'schema_version';"));
     }

@@ -56,14 +56,18 @@ inline std::string keyLiteral(const core::SecretBytes& key) {
 }
 
 /// Runs SQL directly on a store's database, as an attacker with the database key (or a stolen, unlocked
-/// workstation) could: how the tamper tests edit the trail under the store's feet.
+/// workstation) could: how the tamper tests edit the trail under the store's feet. Since issue 18 no password
+/// reaches that key: the attacker here holds the root key file (`user` and `password` are kept for the
+/// callers' sake and unused).
 inline void tamper(const std::string& path, const std::string& user, const char* password, const std::string& sql) {
+    (void)user;     // unused: no password unwraps a key any more
+    (void)password; // unused: as above
     auto text = test::readFile(storage::keySlotPath(path));
     auto file = privacy::decodeKeySlotFile(text);
     ASSERT_OK(file);
-    auto storeKey = privacy::unwrapKey(*privacy::findSlot(*file, user), test::password(password));
-    ASSERT_OK(storeKey);
-    auto dbKey = privacy::openSealedKey(*storeKey, *file->databaseKey, "secondline database key " + file->storeId);
+    auto rootKey = storage::readRootKey(storage::rootKeyPath(path));
+    ASSERT_OK(rootKey);
+    auto dbKey = privacy::openSealedKey(*rootKey, *file->databaseKey, "secondline database key " + file->storeId);
     ASSERT_OK(dbKey);
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
@@ -80,9 +84,11 @@ inline void tamper(const std::string& path, const std::string& user, const char*
 /// One number from a query run directly on a store's database.
 inline std::int64_t queryInt(const std::string& path, const std::string& user, const char* password,
                              const std::string& sql) {
+    (void)user;     // unused: the root key file opens the database key (see tamper())
+    (void)password; // unused: as above
     auto file = privacy::decodeKeySlotFile(test::readFile(storage::keySlotPath(path)));
-    auto storeKey = privacy::unwrapKey(*privacy::findSlot(*file, user), test::password(password));
-    auto dbKey = privacy::openSealedKey(*storeKey, *file->databaseKey, "secondline database key " + file->storeId);
+    auto rootKey = storage::readRootKey(storage::rootKeyPath(path));
+    auto dbKey = privacy::openSealedKey(*rootKey, *file->databaseKey, "secondline database key " + file->storeId);
     sqlite3* db = nullptr;
     std::int64_t out = -1;
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {

@@ -415,6 +415,7 @@ TEST_F(SchemaTamper, AViewAnExtraTableOrAnExtraIndexIsRefused) {
         const std::string copy = copyDir.file("store.db");
         std::filesystem::copy_file(path, copy);
         std::filesystem::copy_file(storage::keySlotPath(path), storage::keySlotPath(copy));
+        std::filesystem::copy_file(storage::rootKeyPath(path), storage::rootKeyPath(copy));
         tamper(copy, "admin", "pw-admin", sql);
         EXPECT_ERROR_CODE(Store::open(copy, "admin", test::password("pw-admin"), {}, clock), ErrorCode::StoreTampered)
             << sql;

@@ -32,6 +32,7 @@ TEST(ErrorCodes, ContractNamesAreStable) {
     EXPECT_EQ(core::errorCodeName(ErrorCode::MrzCharacter), "mrz_invalid_character");
     EXPECT_EQ(core::errorCodeName(ErrorCode::PasswordWeak), "password_weak");
     EXPECT_EQ(core::errorCodeName(ErrorCode::ServiceUnavailable), "service_unavailable");
+    EXPECT_EQ(core::errorCodeName(ErrorCode::RootKeyUnavailable), "root_key_unavailable");
 }
 
 TEST(ErrorCodes, NamesMapBackToTheirCodes) {

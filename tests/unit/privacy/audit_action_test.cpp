@@ -60,6 +60,8 @@ const std::pair<AuditAction, std::string_view> kPinnedNames[] = {
     {AuditAction::StatisticsRead, "statistics.read"},
     {AuditAction::TrainingResult, "training.result"},
     {AuditAction::TrainingResults, "training.results"},
+    {AuditAction::UserSetPassword, "user.setpassword"},
+    {AuditAction::StoreKeysMigrate, "store.keys_migrate"},
 };
 
 } // namespace

@@ -77,9 +77,11 @@ enum class ErrorCode {
     // the service (clients)
     ServiceUnavailable, ///< the service cannot be reached (not running, socket missing, no answer in time)
     StoreFolderUnsafe,  ///< the store's folder or a file in it is not the service account's alone (owner, mode)
+    // keys (issue 18: keys users never hold)
+    RootKeyUnavailable, ///< the store's root key file is missing or cannot be read
 };
 /// The last code: every code lies in [0, kLastErrorCode] (tests and errorCodeFromName() iterate over them).
-inline constexpr ErrorCode kLastErrorCode = ErrorCode::StoreFolderUnsafe;
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::RootKeyUnavailable;
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".
 [[nodiscard]] std::string_view errorCodeName(ErrorCode code) noexcept;

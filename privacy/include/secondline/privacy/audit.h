@@ -50,12 +50,17 @@ struct ChainCheck {
 /// Verifies order, sequence numbers and hashes of a whole trail.
 [[nodiscard]] ChainCheck verifyAuditChain(const std::vector<AuditEntry>& entries);
 
-/// The workstation's signing key for one store: an Ed25519 key pair derived from the store key, so every
-/// user who unlocks the store signs as the same workstation, a database key rotation keeps it, and a
-/// restored store goes on signing with it. The secret half lives in guarded memory.
+/// The workstation's signing key for one store: an Ed25519 key pair made from a 32-byte seed. Stores of
+/// key-slot format 3 keep a random seed sealed under their root key; older stores derived it from their store
+/// key (seedFromStoreKey), and keep that seed when migrated, so the trail's key does not change. A database
+/// key rotation keeps it, and a restored store goes on signing with it. The secret half lives in guarded memory.
 class AuditSigner {
 public:
-    /// Errors: Crypto.
+    /// The key pair of a 32-byte seed. Errors: InvalidArgument (size), Crypto.
+    [[nodiscard]] static core::Result<AuditSigner> fromSeed(const core::SecretBytes& seed);
+    /// The seed a format-1/2 store derived from its store key. Errors: Crypto.
+    [[nodiscard]] static core::Result<core::SecretBytes> seedFromStoreKey(const core::SecretBytes& storeKey);
+    /// fromSeed(seedFromStoreKey(storeKey)). Errors: Crypto.
     [[nodiscard]] static core::Result<AuditSigner> fromStoreKey(const core::SecretBytes& storeKey);
     /// Hex of the 32-byte public key.
     [[nodiscard]] const std::string& publicKeyHex() const { return m_publicHex; }

@@ -80,6 +80,9 @@ enum class AuditAction {
     // training
     TrainingResult,  ///< "training.result": a trainee's exercise result was stored (training stores only)
     TrainingResults, ///< "training.results": exercise results were listed
+    // keys (issue 18: keys users never hold)
+    UserSetPassword,  ///< "user.setpassword": an administrator set another user's password (a new verifier)
+    StoreKeysMigrate, ///< "store.keys_migrate": wrapped key slots became verifiers under a new root key file
 };
 
 /// The stable name of `action`, e.g. "record.read": the text written to AuditEntry::action.

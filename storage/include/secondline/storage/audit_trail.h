@@ -25,6 +25,11 @@ public:
     [[nodiscard]] core::Result<std::string> exportSigned();
     /// A signed checkpoint at the trail's last entry (auditors; audited). Errors: PermissionDenied.
     [[nodiscard]] core::Result<std::string> checkpoint();
+    /// The same signed checkpoint (privacy::encodeCheckpoint()), written atomically as a new file in `folder`
+    /// named "checkpoint-<UTC time>-<sequence>.json" (a "-N" suffix rather than overwriting): a scheduled
+    /// duty of the store, outside the desk's reach, so no role is needed and nothing is audited. Errors:
+    /// InvalidArgument (store closed), StoreNeedsMigration, FileNotFound, ReadOnly, DiskFull, Io.
+    [[nodiscard]] core::Status writeCheckpointFile(const std::string& folder);
     /// The workstation's audit-signing public key (hex Ed25519) and the first signed entry.
     [[nodiscard]] const std::string& publicKey() const;
     [[nodiscard]] std::int64_t signedFrom() const;

@@ -1,7 +1,12 @@
 #pragma once
-// The encrypted store: one SQLCipher 4 database file and, beside it, its key slot file ("<path>.keys").
+// The encrypted store: one SQLCipher 4 database file, beside it its key slot file ("<path>.keys"), and the
+// store's root key file (default "<path>.root-key"; production keeps it outside the store folder, readable by
+// the service's account only).
 //
-// The database key is random; each user unlocks it through their own key slot (privacy/key_slot.h).
+// Issue 18: a user's password proves who they are and never unwraps a key. The random root key seals the
+// random database key, the blind-index key and the audit signing seed, and authenticates the slot file,
+// whose slots hold one Argon2id verifier per user (privacy/key_slot.h). A copy of every file in the store
+// folder plus every user's password decrypts nothing without the root key file.
 // Every operation runs as the user who opened the store, asks privacy whether that user's role may do it,
 // and writes its audit entry in the same transaction as the change. Nothing is written for a refused
 // operation except, where the store is open, its audit entry.
@@ -55,6 +60,33 @@ inline constexpr int kSchemaVersion = 7;
 /// The key slot file that belongs to a store database.
 [[nodiscard]] std::string keySlotPath(const std::string& databasePath);
 
+/// The default root key file of a store: "<databasePath>.root-key" (tests, training and throw-away stores;
+/// a production store names its own, outside the store folder, in CreateOptions and OpenOptions).
+[[nodiscard]] std::string rootKeyPath(const std::string& databasePath);
+
+/// Reads a root key file (at most 4 KiB, "secondline-root-key 1" on its first line, then the store id and
+/// the key in hex) into guarded memory: how the service reads its key once at start. After an interrupted
+/// rotation the file holds the next key too; this returns the current one (an open from the file finishes
+/// the rotation first). Errors: RootKeyUnavailable (missing, unreadable), KeySlotCorrupt (malformed).
+[[nodiscard]] core::Result<core::SecretBytes> readRootKey(const std::string& keyFilePath);
+
+/// The store's lock held by a long-lived owner (the service), so that it can open several Store objects
+/// on the store at once (OpenOptions::sharedLock). Move-only; released when destroyed.
+class StoreLock {
+public:
+    StoreLock(StoreLock&&) noexcept;
+    StoreLock& operator=(StoreLock&&) noexcept;
+    StoreLock(const StoreLock&) = delete;
+    StoreLock& operator=(const StoreLock&) = delete;
+    ~StoreLock();
+
+private:
+    friend class Store;
+    struct Holder;
+    explicit StoreLock(std::unique_ptr<Holder> holder);
+    std::unique_ptr<Holder> m_holder;
+};
+
 struct CreateOptions {
     bool training = false;    ///< a training store (synthetic data only)
     privacy::KdfParams kdf{}; ///< Argon2id cost of the first user's slot
@@ -64,6 +96,8 @@ struct CreateOptions {
     bool testStore = false;
     /// Role of the first user: Administrator, or Trainer for a training store.
     privacy::Role firstUserRole = privacy::Role::Administrator;
+    /// Where the new root key file goes (it must not exist); empty: rootKeyPath(path).
+    std::string rootKeyFile{};
 };
 
 struct OpenOptions {
@@ -72,6 +106,23 @@ struct OpenOptions {
     /// Bring an older schema up to date on open. Off, an older store opens for backup() only (every other
     /// operation fails with StoreNeedsMigration): how an administrator takes a backup before upgrading.
     bool migrate = true;
+    /// The root key file; empty: rootKeyPath(path). A store with a format-1/2 slot file writes it here when
+    /// it is migrated (at the first successful sign-in), and rotation (Maintenance::rekey()) rewrites it.
+    std::string rootKeyFile{};
+    /// When set, the root key to use instead of reading rootKeyFile (the service reads its key once at start).
+    /// Not owned; read during open() only. Ignored for a store not yet migrated to format 3.
+    const core::SecretBytes* rootKey = nullptr;
+    /// Who is signing in from where, e.g. "unix uid 1001" or "tls CN=desk-3": written into the detail of the
+    /// session.login audit entry (never personal data).
+    std::string origin{};
+    /// The caller (the service) already holds the store's lock for its whole life (Store::lockForService()),
+    /// so this open does not take "<path>.lock" and several Store objects may be open on the store at once in
+    /// one process (SQLite's WAL and a busy timeout order their writes). Maintenance::rekey() and backup
+    /// replace or copy the whole database: run them with no other Store open.
+    bool sharedLock = false;
+    /// When set, open() writes a signed checkpoint file into this folder before the sign-in's retention
+    /// purge, and logout() writes one (AuditTrail::writeCheckpointFile()).
+    std::string checkpointFolder{};
 };
 
 /// The sign-in file beside a store ("<path>.logins"): failed sign-ins and lockouts, kept outside the
@@ -90,9 +141,17 @@ public:
                                              const core::SecretBytes& password, const CreateOptions& options,
                                              const core::Clock& clock);
 
-    /// Unlocks the store as `user`. Errors: StoreNotFound, KeySlotMissing, KeySlotCorrupt, StoreNotAStore,
-    /// AuthenticationFailed (unknown user or wrong password: only the sign-in file is written, counting the
-    /// failure), AccountLocked (too many failures in a row: refused without trying the password until the
+    /// Unlocks the store as `user`: gets the root key (options.rootKey, or the root key file), verifies the
+    /// slot file's MAC under it, checks the lockout, then checks the password against the user's verifier.
+    /// An unknown user costs the same Argon2id time as a wrong password (a dummy hash at the store's highest
+    /// slot cost, at least privacy::kProductionKdfFloor in a production store). A store with a format-1/2
+    /// slot file (wrapped keys) is migrated at its first successful sign-in: a new root key file is written,
+    /// the signing-in user's slot becomes a verifier and every other user's a slot no password passes (an
+    /// administrator sets their password: Users::setPassword()), audited as "store.keys_migrate".
+    /// Errors: StoreNotFound, KeySlotMissing, RootKeyUnavailable (no readable root key file), KeySlotCorrupt
+    /// (slot file or root key file altered, or of another store), StoreNotAStore, AuthenticationFailed
+    /// (unknown user, wrong password or password reset required: only the sign-in file is written, counting
+    /// the failure), AccountLocked (too many failures in a row: refused without trying the password until the
     /// lockout ends), StoreCorrupt, StoreVersionTooNew, StoreModeMismatch, StoreBusy, Io. A successful
     /// sign-in writes the failures before it to the audit trail, and runs the retention purge when the pack
     /// says so (its outcome: purgeAtOpen()).
@@ -107,9 +166,17 @@ public:
     /// schema is migrated on the first open. The restored store's audit trail continues the backup's with a
     /// "store.restore" entry (user "(restore)": no user is signed in). Errors: FileNotFound, BackupCorrupt,
     /// AuthenticationFailed (wrong backup password), StoreExists, StoreVersionTooNew, DiskFull, Io, ReadOnly.
+    /// The restored store gets a new root key, written to `rootKeyFile` (empty: rootKeyPath(path); it must
+    /// not exist); a backup of a format-2 store is restored with its wrapped slots and migrated at its first
+    /// sign-in.
     [[nodiscard]] static core::Result<RestoreReport> restore(const std::string& backupPath,
                                                              const core::SecretBytes& backupPassword,
-                                                             const std::string& path, const core::Clock& clock);
+                                                             const std::string& path, const core::Clock& clock,
+                                                             const std::string& rootKeyFile = {});
+
+    /// Takes the store's lock ("<path>.lock") for a service that opens the store with OpenOptions::sharedLock
+    /// for as long as it holds the returned lock. Errors: StoreBusy (another process holds it), Io, ReadOnly.
+    [[nodiscard]] static core::Result<StoreLock> lockForService(const std::string& path);
 
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
@@ -154,7 +221,8 @@ public:
     [[nodiscard]] Exercises& exercises() noexcept { return m_exercises; }
     [[nodiscard]] const AuditTrail& audit() const noexcept { return m_audit; }
 
-    /// Signs out: audited, then the keys are wiped (close()).
+    /// Signs out: audited, a checkpoint file written when OpenOptions::checkpointFolder was set (best effort),
+    /// then the keys are wiped (close()).
     void logout();
     /// Wipes the key and closes the database. Further calls fail with InvalidArgument.
     void close();
