@@ -1,5 +1,6 @@
 #include <secondline/service/service.h>
 
+#include "checkpoints.h"
 #include "handlers.h"
 #include "sessions.h"
 #include "unix_listener.h"
@@ -13,7 +14,11 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -21,6 +26,7 @@ namespace secondline::service {
 
 using core::ErrorCode;
 using core::fail;
+using detail::Session;
 
 struct Service::Impl {
     Impl(detail::StoreFacts store, const core::Clock& clock, std::chrono::minutes idle)
@@ -31,6 +37,24 @@ struct Service::Impl {
     std::unique_ptr<grpc::Server> server;
     std::thread acceptor;
     bool stopped = false;
+
+    // Automatic checkpoints (options.checkpointFolder).
+    std::string checkpointFolder;
+    std::atomic<std::size_t> checkpoints{0};
+    std::thread checkpointer;
+    std::mutex stopMutex;
+    std::condition_variable stopSignal;
+    bool stopping = false; ///< under stopMutex
+
+    /// One checkpoint of `session`'s store (under the sessions' lock); a failure is logged by its code only.
+    void checkpoint(Session& session, const char* why) {
+        if (auto s = detail::writeCheckpoint(session.store, checkpointFolder); !s) {
+            std::fprintf(stderr, "secondline: checkpoint at %s failed (%s)\n", why,
+                         std::string(core::errorCodeName(s.error().code)).c_str());
+            return;
+        }
+        ++checkpoints;
+    }
 };
 
 namespace {
@@ -53,6 +77,8 @@ core::Result<detail::StoreFacts> storeFacts(const std::string& path) {
 core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& options, const core::Clock& clock) {
     auto facts = storeFacts(options.storePath);
     if (!facts) return fail(facts.error());
+    if (!options.checkpointFolder.empty())
+        if (auto s = detail::checkCheckpointFolder(options.checkpointFolder); !s) return fail(s.error());
     auto impl = std::make_unique<Impl>(std::move(*facts), clock, options.sessionIdle);
     auto listener = detail::UnixListener::open(options.socketPath);
     if (!listener) return fail(listener.error());
@@ -66,6 +92,20 @@ core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& opti
     if (!impl->server) return fail(ErrorCode::Internal, "gRPC failed to start the server");
 
     auto* raw = impl.get();
+    if (!options.checkpointFolder.empty()) {
+        impl->checkpointFolder = options.checkpointFolder;
+        impl->sessions.onSignOut([raw](Session& session) { raw->checkpoint(session, "sign-out"); });
+        impl->checkpointer =
+            std::thread([raw, &clock, interval = options.checkpointInterval, tick = options.checkpointTick] {
+                detail::CheckpointTimer timer(interval);
+                std::unique_lock stop(raw->stopMutex);
+                while (!raw->stopSignal.wait_for(stop, tick, [raw] { return raw->stopping; })) {
+                    auto lock = raw->sessions.lock();
+                    if (!timer.due(clock.now(), raw->sessions.anyOpen(lock))) continue;
+                    raw->sessions.forEach(lock, [raw](Session& session) { raw->checkpoint(session, "interval"); });
+                }
+            });
+    }
     impl->acceptor = std::thread([raw] {
         raw->listener->run(
             [raw](const detail::Peer& peer) {
@@ -86,12 +126,22 @@ Service::~Service() {
 void Service::shutdown(std::chrono::milliseconds grace) {
     if (!m_impl || m_impl->stopped) return;
     m_impl->stopped = true;
+    {
+        std::lock_guard stop(m_impl->stopMutex);
+        m_impl->stopping = true;
+    }
+    m_impl->stopSignal.notify_all();
+    if (m_impl->checkpointer.joinable()) m_impl->checkpointer.join();
     m_impl->listener->stop();
     if (m_impl->acceptor.joinable()) m_impl->acceptor.join();
     m_impl->server->Shutdown(std::chrono::system_clock::now() + grace);
     m_impl->server->Wait();
     m_impl->sessions.clear();
     m_impl->listener.reset(); // closes and removes the socket
+}
+
+std::size_t Service::checkpointsWritten() const {
+    return m_impl->checkpoints;
 }
 
 std::size_t Service::sessionCount() const {

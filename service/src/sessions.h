@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -68,9 +69,17 @@ public:
     /// Signs every session out.
     void clear();
     [[nodiscard]] std::size_t count() const;
+    /// Runs `each` on every open session (hold a Lock).
+    void forEach(const Lock& lock, const std::function<void(Session&)>& each);
+    /// Runs just before any session is signed out, whatever ends it (sign-out, idle, closed connection,
+    /// shutdown), under the lock, with its store still open: the service's checkpoint at sign-out. Set before
+    /// the service starts.
+    void onSignOut(std::function<void(Session&)> hook) { m_onSignOut = std::move(hook); }
 
 private:
     void endIdle(const Lock& lock);
+    void end(Session& session);
+    std::function<void(Session&)> m_onSignOut;
     const core::Clock& m_clock;
     std::chrono::minutes m_idle;
     mutable std::mutex m_mutex;

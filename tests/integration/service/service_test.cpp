@@ -138,7 +138,7 @@ TEST_F(ServiceTest, SignInSaveAndReadBack) {
 
     auto saved = c.saveEncounter(specimenEncounter());
     ASSERT_OK(saved);
-    EXPECT_GT(saved->recordId, 0);
+    EXPECT_GT(saved->recordId.value(), 0);
     EXPECT_TRUE(saved->flagId.has_value()) << "the referral was raised with the record";
 
     auto record = c.getRecord(saved->recordId);
@@ -159,7 +159,7 @@ TEST_F(ServiceTest, SignInSaveAndReadBack) {
     ASSERT_OK(found);
     ASSERT_EQ(found->size(), 1u);
     EXPECT_EQ(found->front().id, saved->recordId);
-    EXPECT_ERROR_CODE(c.getRecord(saved->recordId + 100), ErrorCode::RecordNotFound);
+    EXPECT_ERROR_CODE(c.getRecord(core::RecordId{saved->recordId.value() + 100}), ErrorCode::RecordNotFound);
 
     // The service re-validates: an MRZ that does not parse, a correction its field rule refuses.
     auto badMrz = specimenEncounter();
@@ -175,12 +175,12 @@ TEST_F(ServiceTest, SignInSaveAndReadBack) {
     EXPECT_ERROR_CODE(c.getRecord(saved->recordId), ErrorCode::AuthenticationFailed) << "signed out";
 
     // The same record through the command-line tool, with `records show`'s JSON.
-    auto cli = run(
-        {"records", "show", std::to_string(saved->recordId), "--service", address, "--user", "o1", "--password-stdin"},
-        "pw-o1\n");
+    auto cli = run({"records", "show", std::to_string(saved->recordId.value()), "--service", address, "--user", "o1",
+                    "--password-stdin"},
+                   "pw-o1\n");
     ASSERT_EQ(cli.exitCode, 0) << cli.err;
     const auto j = nlohmann::json::parse(cli.out);
-    EXPECT_EQ(j["id"], saved->recordId);
+    EXPECT_EQ(j["id"], saved->recordId.value());
     EXPECT_EQ(j["officer"], "o1");
     EXPECT_EQ(j["document"]["fields"]["given_names"]["value"], "ANNA");
     EXPECT_EQ(j["encounter"]["outcome"], "open");
@@ -189,7 +189,7 @@ TEST_F(ServiceTest, SignInSaveAndReadBack) {
 
 TEST_F(ServiceTest, RequestsWithoutASessionOrADeadlineAreRefused) {
     auto c = connect();
-    EXPECT_ERROR_CODE(c.getRecord(1), ErrorCode::AuthenticationFailed);
+    EXPECT_ERROR_CODE(c.getRecord(core::RecordId{1}), ErrorCode::AuthenticationFailed);
     EXPECT_ERROR_CODE(c.saveEncounter(specimenEncounter()), ErrorCode::AuthenticationFailed);
     EXPECT_ERROR_CODE(c.findByDocument("UTO", "L898902C3"), ErrorCode::AuthenticationFailed);
 
@@ -278,6 +278,74 @@ TEST_F(ServiceTest, AKilledServiceIsUnavailableAndTheCliExitsFive) {
     ASSERT_OK(again.signIn("o1", password("pw-o1")));
 }
 
+// Issue 18, task 1: many encounters in one call and one store transaction; a refused one saves none of them.
+TEST_F(ServiceTest, SaveEncountersSavesABatchInOneTransactionOrNothing) {
+    auto c = connect();
+    ASSERT_OK(c.signIn("o1", password("pw-o1")));
+    std::vector<client::EncounterRequest> batch(3, specimenEncounter());
+    auto saved = c.saveEncounters(batch);
+    ASSERT_OK(saved);
+    ASSERT_EQ(saved->size(), 3u);
+    for (const auto& s : *saved) {
+        auto record = c.getRecord(s.recordId);
+        ASSERT_OK(record);
+        EXPECT_EQ(record->encounterId, s.encounterId);
+        EXPECT_EQ(record->value("given_names"), "ANNA");
+    }
+    auto before = c.findByDocument("UTO", "L898902C3");
+    ASSERT_OK(before);
+    EXPECT_EQ(before->size(), 3u);
+
+    batch.back().mrz = "NOT AN MRZ";
+    auto refused = c.saveEncounters(batch);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().message.find("encounter 3"), std::string::npos) << refused.error().message;
+    batch.back() = specimenEncounter();
+    batch.back().corrections = {{"optional_data_2", "X"}}; // refused by the store, inside the transaction
+    EXPECT_FALSE(c.saveEncounters(batch).has_value());
+    auto after = c.findByDocument("UTO", "L898902C3");
+    ASSERT_OK(after);
+    EXPECT_EQ(after->size(), 3u) << "nothing of a refused batch was saved";
+
+    EXPECT_ERROR_CODE(c.saveEncounters({}), ErrorCode::InvalidArgument);
+    std::vector<client::EncounterRequest> tooMany(client::kMaxBatchEncounters + 1, specimenEncounter());
+    EXPECT_ERROR_CODE(c.saveEncounters(tooMany), ErrorCode::InvalidArgument);
+    // Past the client's check, the service holds its own limit (a hostile client's raw stub).
+    auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    auto stub = v1::SecondLine::NewStub(channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds{5});
+    v1::SaveEncountersRequest request;
+    for (std::size_t i = 0; i < client::kMaxBatchEncounters + 1; ++i) request.add_encounters()->set_mrz("X");
+    v1::SaveEncountersReply reply;
+    EXPECT_EQ(stub->SaveEncounters(&context, request, &reply).error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << "no session on this connection";
+    auto unsignedIn = connect();
+    EXPECT_ERROR_CODE(unsignedIn.saveEncounters(batch), ErrorCode::AuthenticationFailed);
+}
+
+// Issue 18, task 5: the service counts failed sign-ins itself; deleting the store's sign-in file while it runs
+// resets nothing.
+TEST_F(ServiceTest, TheServiceKeepsItsOwnLockoutWhenTheSignInFileIsDeleted) {
+    auto c = connect();
+    for (int i = 0; i < 5; ++i) EXPECT_ERROR_CODE(c.signIn("o1", password("wrong")), ErrorCode::AuthenticationFailed);
+    std::filesystem::remove(store + ".logins");
+    EXPECT_ERROR_CODE(c.signIn("o1", password("pw-o1")), ErrorCode::AccountLocked);
+    // (The five failures came from this test's OS user too, which is now locked as well: the next test.)
+    const auto log = readFile(dir.file("service.log"));
+    EXPECT_NE(log.find("sign-in failed (authentication_failed)"), std::string::npos) << log;
+    EXPECT_EQ(log.find("o1"), std::string::npos) << "no user name in the log";
+}
+
+TEST_F(ServiceTest, FailuresFromOneOsUserLockItOutWhateverTheUserNames) {
+    auto c = connect();
+    for (int i = 0; i < 5; ++i)
+        EXPECT_ERROR_CODE(c.signIn("guess" + std::to_string(i), password("wrong")), ErrorCode::AuthenticationFailed);
+    std::filesystem::remove(store + ".logins");
+    EXPECT_ERROR_CODE(c.signIn("admin", password("pw-admin")), ErrorCode::AccountLocked)
+        << "the peer's OS user has failed five times";
+}
+
 // The socket is made where nobody else can replace it, and never over something that is not a socket.
 using ServiceSocketTest = CliTest;
 
@@ -308,6 +376,18 @@ TEST_F(ServiceSocketTest, TheServiceRefusesAnUnsafeSocketFolderAndAFileInTheWay)
     r = run({"service", "run", "--store", dir.file("missing.db"), "--socket", (safe / "t.sock").string()});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("store_not_found"), std::string::npos) << r.err;
+
+    // Issue 18, task 6: the checkpoint folder must exist and be writable by its owner only.
+    const auto sock = (safe / "u.sock").string();
+    r = run({"service", "run", "--store", store, "--socket", sock, "--checkpoint-dir", dir.file("none")});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("checkpoint folder does not exist"), std::string::npos) << r.err;
+    r = run({"service", "run", "--store", store, "--socket", sock, "--checkpoint-dir", open.string()});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("writable by group or others"), std::string::npos) << r.err;
+    r = run({"service", "run", "--store", store, "--socket", sock, "--checkpoint-dir", inTheWay});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("not a folder"), std::string::npos) << r.err;
 }
 
 } // namespace

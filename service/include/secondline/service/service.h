@@ -39,14 +39,20 @@ struct ServiceOptions {
     std::string socketPath; ///< the Unix socket to create; its folder must exist and not be writable by others
     /// Sessions idle longer than this are ended by the service (the store's own idle rule also applies).
     std::chrono::minutes sessionIdle{30};
+    /// Automatic audit checkpoints (empty: none): a folder that exists and is not writable by group or others
+    /// (refused otherwise). A checkpoint is written at every sign-out and every checkpointInterval (by the
+    /// Clock) while sessions are open; the Clock is read every checkpointTick.
+    std::string checkpointFolder{};
+    std::chrono::seconds checkpointInterval{3600};
+    std::chrono::milliseconds checkpointTick{std::chrono::seconds{30}};
 };
 
 class Service {
 public:
-    /// Checks the store exists, creates the socket (mode 0660 at most; refused when its folder is writable
-    /// by others or a non-socket file is in the way; a stale socket is replaced) and starts serving. Errors:
-    /// StoreNotFound, KeySlotMissing, KeySlotCorrupt, InvalidArgument (socket path too long, unsafe folder),
-    /// Io (bind, listen), Internal (gRPC failed to start).
+    /// Checks the store exists (and the checkpoint folder, when given: FileNotFound, InvalidArgument), creates the
+    /// socket (mode 0660 at most; refused when its folder is writable by others or a non-socket file is in the way; a
+    /// stale socket is replaced) and starts serving. Errors: StoreNotFound, KeySlotMissing, KeySlotCorrupt,
+    /// InvalidArgument (socket path too long, unsafe folder), Io (bind, listen), Internal (gRPC failed to start).
     [[nodiscard]] static core::Result<std::unique_ptr<Service>> start(const ServiceOptions& options,
                                                                       const core::Clock& clock);
 
@@ -60,6 +66,8 @@ public:
 
     /// Number of open sessions (tests, status).
     [[nodiscard]] std::size_t sessionCount() const;
+    /// Checkpoints written since start, at sign-out and periodic (tests, status).
+    [[nodiscard]] std::size_t checkpointsWritten() const;
 
     struct Impl;
 
