@@ -4,7 +4,8 @@
 // the client library and saves batches (SaveEncounters) from a second thread. At a random point (after a
 // random number of acknowledged batches, then a random delay inside the next one) it kills the service with
 // SIGKILL. Then, every round:
-//   - the ingesting client's call in flight ended with ServiceUnavailable, and the CLI exits 5;
+//   - the ingesting client's call in flight ended with ServiceUnavailable, and the CLI exits 5 (checked every
+//     fifth round: a process start is the slowest step);
 //   - `secondline store check` finds the store intact (integrity, page HMACs, audit chain);
 //   - a restarted service takes a new sign-in, and every record of every acknowledged batch is there and
 //     intact (GetRecord: the document number and name sent; FindByDocument: found by its number).
@@ -206,8 +207,10 @@ TEST_F(ServiceCrashTest, EveryAcknowledgedBatchSurvivesTwentyKills) {
         acknowledged.insert(acknowledged.end(), fresh.begin(), fresh.end());
 
         // While it is down: the CLI says so with exit status 5, and the store is intact.
-        auto hello = run({"hello", "--service", address});
-        EXPECT_EQ(hello.exitCode, 5) << hello.err;
+        if (round % 5 == 0) { // a CLI process costs half a second on a loaded debug build: every fifth round
+            auto hello = run({"hello", "--service", address});
+            EXPECT_EQ(hello.exitCode, 5) << hello.err;
+        }
         auto check = run({"store", "check", "--store", store, "--user", "admin", "--password-stdin"}, "pw-admin\n");
         ASSERT_EQ(check.exitCode, 0) << check.out << check.err;
         EXPECT_EQ(nlohmann::json::parse(check.out)["ok"], true) << check.out;
