@@ -185,6 +185,17 @@ TEST_F(ServiceTest, SignInSaveAndReadBack) {
     EXPECT_EQ(j["document"]["fields"]["given_names"]["value"], "ANNA");
     EXPECT_EQ(j["encounter"]["outcome"], "open");
     EXPECT_TRUE(j["document"]["derived"]["age_at_inspection"].is_number());
+
+    // Issue 18, task 4: one JSON helper for both ways: in-process (the session is closed, so the store is free),
+    // the same record prints the same JSON.
+    auto local = run({"records", "show", std::to_string(saved->recordId.value()), "--store", store, "--user", "o1",
+                      "--password-stdin"},
+                     "pw-o1\n");
+    ASSERT_EQ(local.exitCode, 0) << local.err;
+    const auto k = nlohmann::json::parse(local.out);
+    EXPECT_EQ(k["document"], j["document"]);
+    EXPECT_EQ(k["id"], j["id"]);
+    EXPECT_EQ(k["created"], j["created"]);
 }
 
 TEST_F(ServiceTest, RequestsWithoutASessionOrADeadlineAreRefused) {
