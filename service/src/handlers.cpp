@@ -224,7 +224,10 @@ grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequ
     if (m_sessions.anyOpen(lock))
         return toStatus(*context, {ErrorCode::StoreBusy, "another session holds the store: one session at a time "
                                                          "until the service holds the store's key"});
-    auto store = storage::Store::open(m_store.path, request->user(), *password, {}, m_clock);
+    // TODO(issue 18, storage key model): plugs in when storage lands OpenOptions::sharedLock, ::origin and
+    // ::checkpointFolder and Store::lockForService: the options of this open are the one place they go.
+    const storage::OpenOptions openOptions{};
+    auto store = storage::Store::open(m_store.path, request->user(), *password, openOptions, m_clock);
     if (!store) {
         const auto code = store.error().code;
         if (code == ErrorCode::AuthenticationFailed || code == ErrorCode::UserNotFound ||
