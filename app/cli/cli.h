@@ -40,6 +40,7 @@ struct StoreOptions {
     std::string user;
     bool passwordStdin = false;
     bool training = false;
+    std::string rootKey; ///< the store's root key file (empty: beside the store, "<store>.root-key")
     // Argon2id cost for key slots this command writes (store init, user add, user passwd).
     std::uint64_t kdfOps = 3;
     std::uint64_t kdfMemKib = 256 * 1024;

@@ -13,7 +13,6 @@
 
 #include <pthread.h>
 
-#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -33,6 +32,8 @@ struct RunArgs {
     std::string tlsCert;
     std::string tlsKey;
     std::string clientCa;
+    std::string checkpointFolder;
+    std::string rootKey;
 };
 
 /// --listen and its files as the service's TLS options (the service checks them); none without --listen.
@@ -70,7 +71,12 @@ int runService(const RunArgs& a) {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     auto tls = tlsListen(a);
     if (!tls) return report(tls.error());
-    auto service = service::Service::start({.storePath = a.store, .socketPath = a.socket, .tls = *tls}, kClock);
+    auto service = service::Service::start({.storePath = a.store,
+                                            .socketPath = a.socket,
+                                            .rootKeyFile = a.rootKey,
+                                            .tls = *tls,
+                                            .checkpointFolder = a.checkpointFolder},
+                                           kClock);
     if (!service) return report(service.error());
     fmt::print(stderr, "secondline: service listening on {}\n", a.socket);
     if (*tls)
@@ -107,42 +113,37 @@ int runHello(const HelloArgs& a) {
     return kOk;
 }
 
-/// `records show`'s JSON for a record read through the service (same names, so scripts see no difference).
+/// `records show`'s JSON for a record read through the service (same names, so scripts see no difference):
+/// the document by the same helper as in-process reads (app::documentJson).
 nlohmann::json recordJson(const client::Record& r) {
-    nlohmann::json fields = nlohmann::json::object();
-    for (const auto& f : r.fields) {
-        fields[f.name] = {{"raw", f.raw},
-                          {"value", f.value},
-                          {"line", f.line},
-                          {"position", f.position},
-                          {"verified", f.checkDigitVerified},
-                          {"confidence", std::round(f.confidence * 1000.0) / 1000.0}};
-        if (!f.description.empty()) fields[f.name]["description"] = f.description;
-    }
-    nlohmann::json checks = nlohmann::json::array();
+    app::DocumentJsonParts parts;
+    parts.format = r.format;
+    parts.lines = r.lines;
+    for (const auto& f : r.fields)
+        parts.fields.push_back({.name = f.name,
+                                .raw = f.raw,
+                                .value = f.value,
+                                .description = f.description,
+                                .line = f.line,
+                                .position = f.position,
+                                .verified = f.checkDigitVerified,
+                                .confidence = f.confidence});
     for (const auto& c : r.checks)
-        checks.push_back({{"name", c.name}, {"status", c.status}, {"line", c.line}, {"position", c.position}});
-    nlohmann::json findings = nlohmann::json::array();
+        parts.checks.push_back({.name = c.name, .status = c.status, .line = c.line, .position = c.position});
     for (const auto& f : r.findings)
-        findings.push_back({{"field", f.field}, {"code", f.code}, {"severity", f.severity}, {"message", f.message}});
-    auto optional = [](const std::optional<int>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+        parts.findings.push_back({.field = f.field, .code = f.code, .severity = f.severity, .message = f.message});
+    parts.valid = r.valid;
+    parts.ageAtInspection = r.ageAtInspection;
+    parts.daysToExpiry = r.daysToExpiry;
     nlohmann::json j = {
         {"id", r.id}, {"created", r.created}, {"officer", r.officer}, {"source", r.source}, {"purpose", r.purpose}};
-    if (r.encounterId != 0)
+    if (r.encounterId != core::EncounterId{})
         j["encounter"] = {{"id", r.encounterId},
                           {"location", r.location},
                           {"desk", r.desk},
                           {"outcome", r.outcome},
                           {"notes", r.notes}};
-    j["document"] = {
-        {"format", r.format},
-        {"lines", r.lines},
-        {"fields", fields},
-        {"checks", checks},
-        {"findings", findings},
-        {"valid", r.valid},
-        {"derived",
-         {{"age_at_inspection", optional(r.ageAtInspection)}, {"days_to_expiry", optional(r.daysToExpiry)}}}};
+    j["document"] = app::documentJson(parts);
     return j;
 }
 
@@ -168,7 +169,7 @@ int runRecordsShowViaService(const ServiceAddress& service, const std::string& u
     if (!password) return report(password.error());
     auto session = client->signIn(user, *password);
     if (!session) return report(session.error());
-    auto record = client->getRecord(id);
+    auto record = client->getRecord(core::RecordId{id});
     core::ignoreResult(client->signOut(), "the service also ends the session when this connection closes");
     if (!record) {
         printError(record.error());
@@ -196,6 +197,12 @@ void registerServiceCommands(CLI::App& app, Context& ctx) {
                        "With --listen: its private key, PEM, readable by the service's account only (0600)");
     runCmd->add_option("--client-ca", run->clientCa,
                        "With --listen: the CA a desk's client certificate must chain to, PEM");
+    runCmd->add_option("--root-key", run->rootKey,
+                       "The store's root key file, read once at start (default: beside the store, for training and "
+                       "test stores only; a production store's key is kept outside its folder)");
+    runCmd->add_option("--checkpoint-dir", run->checkpointFolder,
+                       "Write audit checkpoints here at every sign-out and hourly while sessions are open (an "
+                       "existing folder not writable by group or others)");
     runCmd->callback([run, &ctx] { ctx.exitCode = runService(*run); });
 
     auto hello = std::make_shared<HelloArgs>();

@@ -36,6 +36,7 @@ std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool mig
     storage::OpenOptions options;
     options.migrate = migrate;
     if (o.training) options.mode = storage::OpenOptions::Mode::Training;
+    options.rootKeyFile = o.rootKey;
     auto store = storage::Store::open(storePath(o), o.user, *password, options, kClock);
     if (!store) {
         printError(store.error());
@@ -91,6 +92,7 @@ int runInit(const InitArgs& a) {
     options.training = a.store.training;
     options.kdf = kdfParams(a.store);
     options.testStore = a.testStore;
+    options.rootKeyFile = a.store.rootKey;
     const std::string path = storePath(a.store);
     if (auto s = storage::Store::create(path, a.store.user, *password, options, kClock); !s) {
         printError(s.error());
@@ -435,7 +437,7 @@ int runStoreRestore(const BackupArgs& a) {
         return kUsage;
     }
     const std::string path = storePath(a.store);
-    auto report = storage::Store::restore(a.file, *password, path, kClock);
+    auto report = storage::Store::restore(a.file, *password, path, kClock, a.store.rootKey);
     if (!report) {
         printError(report.error());
         return exitFor(report.error());

@@ -22,6 +22,9 @@ void addStoreOptions(CLI::App& cmd, StoreOptions& options, bool userRequired) {
     cmd.add_flag("--password-stdin", options.passwordStdin,
                  "Read passwords from standard input, one line each, instead of a hidden prompt");
     cmd.add_flag("--training", options.training, "Use the default training store");
+    cmd.add_option("--root-key", options.rootKey,
+                   "The store's root key file (default: beside the store; a production store keeps it elsewhere, "
+                   "readable by the service's account only)");
 }
 
 void addKdfOptions(CLI::App& cmd, StoreOptions& options) {

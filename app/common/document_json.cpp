@@ -6,39 +6,57 @@ namespace secondline::app {
 
 using nlohmann::json;
 
-json documentJson(const validation::TravelDocument& doc) {
+json documentJson(const DocumentJsonParts& doc) {
     json fields = json::object();
     for (const auto& f : doc.fields) {
-        fields[f.name] = {{"raw", f.raw},
-                          {"value", f.value},
-                          {"line", f.line},
-                          {"position", f.position},
-                          {"verified", f.checkDigitVerified},
-                          {"confidence", std::round(f.confidence * 1000.0) / 1000.0}};
-        if (!f.description.empty()) fields[f.name]["description"] = f.description;
+        auto& field = fields[std::string(f.name)];
+        field = {{"raw", f.raw},           {"value", f.value},
+                 {"line", f.line},         {"position", f.position},
+                 {"verified", f.verified}, {"confidence", std::round(f.confidence * 1000.0) / 1000.0}};
+        if (!f.description.empty()) field["description"] = f.description;
     }
     json checks = json::array();
     for (const auto& c : doc.checks)
-        checks.push_back({{"name", c.name},
-                          {"status", validation::checkStatusName(c.status)},
-                          {"line", c.line},
-                          {"position", c.position}});
+        checks.push_back({{"name", c.name}, {"status", c.status}, {"line", c.line}, {"position", c.position}});
     json findings = json::array();
     for (const auto& f : doc.findings)
-        findings.push_back({{"field", f.field},
-                            {"code", validation::findingCodeName(f.code)},
-                            {"severity", validation::severityName(f.severity)},
-                            {"message", f.message}});
-    return {
-        {"format", validation::formatName(doc.format)},
-        {"lines", doc.lines},
-        {"fields", fields},
-        {"checks", checks},
-        {"findings", findings},
-        {"valid", doc.valid()},
-        {"derived",
-         {{"age_at_inspection", doc.ageAtInspection ? nlohmann::json(*doc.ageAtInspection) : nlohmann::json(nullptr)},
-          {"days_to_expiry", doc.daysToExpiry ? nlohmann::json(*doc.daysToExpiry) : nlohmann::json(nullptr)}}}};
+        findings.push_back({{"field", f.field}, {"code", f.code}, {"severity", f.severity}, {"message", f.message}});
+    auto optional = [](const std::optional<int>& v) { return v ? json(*v) : json(nullptr); };
+    return {{"format", doc.format},
+            {"lines", doc.lines},
+            {"fields", fields},
+            {"checks", checks},
+            {"findings", findings},
+            {"valid", doc.valid},
+            {"derived",
+             {{"age_at_inspection", optional(doc.ageAtInspection)}, {"days_to_expiry", optional(doc.daysToExpiry)}}}};
+}
+
+json documentJson(const validation::TravelDocument& doc) {
+    DocumentJsonParts parts;
+    parts.format = validation::formatName(doc.format);
+    parts.lines = doc.lines;
+    for (const auto& f : doc.fields)
+        parts.fields.push_back({.name = f.name,
+                                .raw = f.raw,
+                                .value = f.value,
+                                .description = f.description,
+                                .line = f.line,
+                                .position = f.position,
+                                .verified = f.checkDigitVerified,
+                                .confidence = f.confidence});
+    for (const auto& c : doc.checks)
+        parts.checks.push_back(
+            {.name = c.name, .status = validation::checkStatusName(c.status), .line = c.line, .position = c.position});
+    for (const auto& f : doc.findings)
+        parts.findings.push_back({.field = f.field,
+                                  .code = validation::findingCodeName(f.code),
+                                  .severity = validation::severityName(f.severity),
+                                  .message = f.message});
+    parts.valid = doc.valid();
+    parts.ageAtInspection = doc.ageAtInspection;
+    parts.daysToExpiry = doc.daysToExpiry;
+    return documentJson(parts);
 }
 
 json errorJson(const core::Error& error) {

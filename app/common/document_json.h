@@ -12,11 +12,44 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace secondline::app {
 
-/// {"format", "lines", "fields", "checks", "findings", "valid"} of a parsed document.
+/// A document's parts as the JSON contract writes them, whatever model they come from (validation's
+/// TravelDocument in-process, the client's Record read through the service): one function names the keys.
+/// Views only: the strings must outlive the call.
+struct DocumentJsonParts {
+    struct Field {
+        std::string_view name, raw, value, description;
+        int line = 0;
+        int position = 0;
+        bool verified = false;
+        double confidence = 1.0;
+    };
+    struct Check {
+        std::string_view name, status;
+        int line = 0;
+        int position = 0;
+    };
+    struct Finding {
+        std::string_view field, code, severity, message;
+    };
+    std::string_view format;
+    std::vector<std::string> lines;
+    std::vector<Field> fields;
+    std::vector<Check> checks;
+    std::vector<Finding> findings;
+    bool valid = false;
+    std::optional<int> ageAtInspection;
+    std::optional<int> daysToExpiry;
+};
+
+/// {"format", "lines", "fields", "checks", "findings", "valid", "derived"} of a document's parts.
+[[nodiscard]] nlohmann::json documentJson(const DocumentJsonParts& parts);
+
+/// {"format", "lines", "fields", "checks", "findings", "valid", "derived"} of a parsed document.
 [[nodiscard]] nlohmann::json documentJson(const validation::TravelDocument& document);
 
 /// {"code", "message"}.

@@ -57,11 +57,11 @@ core::Error errorOf(const grpc::Status& status, const grpc::ClientContext& conte
 }
 
 void copy(Record& out, const v1::Record& r) {
-    out.id = r.id();
+    out.id = core::RecordId{r.id()};
     out.created = r.created();
     out.officer = r.officer();
     out.legalHold = r.legal_hold();
-    out.encounterId = r.encounter().id();
+    out.encounterId = core::EncounterId{r.encounter().id()};
     out.source = r.encounter().source();
     out.purpose = r.encounter().purpose();
     out.location = r.encounter().location();
@@ -193,8 +193,9 @@ core::Status Client::signOut() {
     return {};
 }
 
-core::Result<SavedEncounter> Client::saveEncounter(const EncounterRequest& in) {
-    v1::SaveEncounterRequest request;
+namespace {
+
+void fill(v1::SaveEncounterRequest& request, const EncounterRequest& in) {
     request.set_mrz(in.mrz);
     request.set_inspection_date(in.inspectionDate);
     request.set_source(in.source);
@@ -216,18 +217,48 @@ core::Result<SavedEncounter> Client::saveEncounter(const EncounterRequest& in) {
         referral->set_referred_to(in.referral->referredTo);
     }
     request.set_outcome(in.outcome);
-    if (in.encounterId) request.set_encounter_id(*in.encounterId);
-    auto reply = m_impl->call<v1::SaveEncounterReply>(
-        [&](grpc::ClientContext* c, v1::SaveEncounterReply* r) { return m_impl->stub->SaveEncounter(c, request, r); });
-    if (!reply) return fail(reply.error());
-    SavedEncounter out{reply->record_id(), reply->encounter_id(), std::nullopt};
-    if (reply->has_flag_id()) out.flagId = reply->flag_id();
+    if (in.encounterId) request.set_encounter_id(in.encounterId->value());
+}
+
+SavedEncounter savedOf(const v1::SaveEncounterReply& reply) {
+    SavedEncounter out{core::RecordId{reply.record_id()}, core::EncounterId{reply.encounter_id()}, std::nullopt};
+    if (reply.has_flag_id()) out.flagId = core::FlagId{reply.flag_id()};
     return out;
 }
 
-core::Result<Record> Client::getRecord(std::int64_t id) {
+} // namespace
+
+core::Result<SavedEncounter> Client::saveEncounter(const EncounterRequest& in) {
+    v1::SaveEncounterRequest request;
+    fill(request, in);
+    auto reply = m_impl->call<v1::SaveEncounterReply>(
+        [&](grpc::ClientContext* c, v1::SaveEncounterReply* r) { return m_impl->stub->SaveEncounter(c, request, r); });
+    if (!reply) return fail(reply.error());
+    return savedOf(*reply);
+}
+
+core::Result<std::vector<SavedEncounter>> Client::saveEncounters(std::span<const EncounterRequest> requests) {
+    if (requests.empty()) return fail(ErrorCode::InvalidArgument, "a batch holds at least one encounter");
+    if (requests.size() > kMaxBatchEncounters)
+        return fail(ErrorCode::InvalidArgument,
+                    "a batch holds at most " + std::to_string(kMaxBatchEncounters) + " encounters");
+    v1::SaveEncountersRequest request;
+    for (const auto& in : requests) fill(*request.add_encounters(), in);
+    auto reply = m_impl->call<v1::SaveEncountersReply>([&](grpc::ClientContext* c, v1::SaveEncountersReply* r) {
+        return m_impl->stub->SaveEncounters(c, request, r);
+    });
+    if (!reply) return fail(reply.error());
+    if (static_cast<std::size_t>(reply->saved_size()) != requests.size())
+        return fail(ErrorCode::Internal, "the service acknowledged another number of encounters than were sent");
+    std::vector<SavedEncounter> out;
+    out.reserve(requests.size());
+    for (const auto& saved : reply->saved()) out.push_back(savedOf(saved));
+    return out;
+}
+
+core::Result<Record> Client::getRecord(core::RecordId id) {
     v1::GetRecordRequest request;
-    request.set_id(id);
+    request.set_id(id.value());
     auto reply = m_impl->call<v1::GetRecordReply>(
         [&](grpc::ClientContext* c, v1::GetRecordReply* r) { return m_impl->stub->GetRecord(c, request, r); });
     if (!reply) return fail(reply.error());
@@ -246,7 +277,8 @@ core::Result<std::vector<RecordSummary>> Client::findByDocument(std::string_view
     });
     if (!reply) return fail(reply.error());
     std::vector<RecordSummary> out;
-    for (const auto& r : reply->records()) out.push_back({r.id(), r.created(), r.officer(), r.format(), r.valid()});
+    for (const auto& r : reply->records())
+        out.push_back({core::RecordId{r.id()}, r.created(), r.officer(), r.format(), r.valid()});
     return out;
 }
 

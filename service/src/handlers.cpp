@@ -17,6 +17,7 @@
 #include <span>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace secondline::service::detail {
 
@@ -24,6 +25,13 @@ using core::ErrorCode;
 using core::fail;
 
 namespace {
+
+/// Where a sign-in came from, for its audit entry: the OS account and process on the Unix socket, the desk's
+/// certificate name and address over TLS. Nothing the client chose to say about itself.
+std::string originOf(const Peer& peer) {
+    if (peer.uid == kNoUid) return "tls " + peer.tlsIdentity;
+    return "unix uid " + std::to_string(peer.uid) + " pid " + std::to_string(peer.pid);
+}
 
 // Limits of the contract's strings (the .proto states them beside each field).
 constexpr std::size_t kMaxUser = 64;
@@ -188,6 +196,18 @@ grpc::Status Handlers::Hello(grpc::ServerContext* context, const v1::HelloReques
     return grpc::Status::OK;
 }
 
+template <class Body>
+grpc::Status Handlers::withSession(grpc::ServerContext& context, Body&& body) {
+    auto peer = admit(context, m_sessions);
+    if (!peer) return toStatus(context, peer.error());
+    auto lock = m_sessions.lock();
+    auto session = m_sessions.find(lock, sessionToken(context), *peer);
+    if (!session) return toStatus(context, session.error());
+    const core::Status done = body(**session, lock);
+    if (!done) return toStatus(context, done.error());
+    return grpc::Status::OK;
+}
+
 grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequest* request, v1::SignInReply* reply) {
     // The password leaves the request as soon as it is in guarded memory (gRPC owns a mutable message).
     auto& wire = const_cast<std::string&>(request->password());
@@ -205,11 +225,31 @@ grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequ
     if (!password) return toStatus(*context, password.error());
 
     auto lock = m_sessions.lock();
-    if (m_sessions.anyOpen(lock))
-        return toStatus(*context, {ErrorCode::StoreBusy, "another session holds the store: one session at a time "
-                                                         "until the service holds the store's key"});
-    auto store = storage::Store::open(m_store.path, request->user(), *password, {}, m_clock);
-    if (!store) return toStatus(*context, store.error());
+    // The service's own count first: deleting or restoring the store's sign-in file resets nothing here.
+    if (m_signIns.locked(request->user(), peer->uid, m_clock.now())) {
+        std::fputs("secondline: sign-in refused (account_locked, service count)\n", stderr);
+        return toStatus(*context, {ErrorCode::AccountLocked, "too many failed sign-ins: try again later"});
+    }
+    // Every session opens the store with the service's root key, under the lock the service holds for its
+    // whole life: several sessions at once, each its own user. The origin goes into the sign-in's audit entry.
+    storage::OpenOptions openOptions{};
+    openOptions.rootKey = m_store.rootKey;
+    openOptions.sharedLock = true;
+    openOptions.origin = originOf(*peer);
+    openOptions.checkpointFolder = m_store.checkpointFolder;
+    auto store = storage::Store::open(m_store.path, request->user(), *password, openOptions, m_clock);
+    if (!store) {
+        const auto code = store.error().code;
+        if (code == ErrorCode::AuthenticationFailed || code == ErrorCode::UserNotFound ||
+            code == ErrorCode::AccountLocked) {
+            m_signIns.failed(request->user(), peer->uid, m_clock.now());
+            // The code only: no user name, no password, nothing personal. The store's sign-in file holds the
+            // failure for its audit trail (written there at the next successful sign-in).
+            std::fprintf(stderr, "secondline: sign-in failed (%s)\n", std::string(core::errorCodeName(code)).c_str());
+        }
+        return toStatus(*context, store.error());
+    }
+    m_signIns.succeeded(request->user());
     reply->set_role(std::string(privacy::roleName(store->role())));
     reply->set_user(store->userName());
     reply->set_break_glass(store->breakGlassUntil().has_value());
@@ -229,85 +269,106 @@ grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequ
 
 grpc::Status Handlers::SignOut(grpc::ServerContext* context, const v1::SignOutRequest* /*request*/,
                                v1::SignOutReply* /*reply*/) {
-    auto peer = admit(*context, m_sessions);
-    if (!peer) return toStatus(*context, peer.error());
-    auto lock = m_sessions.lock();
     const auto token = sessionToken(*context);
-    auto session = m_sessions.find(lock, token, *peer);
-    if (!session) return toStatus(*context, session.error());
-    m_sessions.remove(lock, token);
-    return grpc::Status::OK;
+    return withSession(*context, [&](Session& /*session*/, Sessions::Lock& lock) -> core::Status {
+        m_sessions.remove(lock, token);
+        return {};
+    });
 }
+
+namespace {
+
+void fill(v1::SaveEncounterReply& reply, const storage::SavedEncounter& saved) {
+    reply.set_record_id(saved.recordId.value());
+    reply.set_encounter_id(saved.encounterId.value());
+    for (auto id : saved.imageIds) reply.add_image_ids(id);
+    if (saved.flagId) reply.set_flag_id(saved.flagId->value());
+}
+
+} // namespace
 
 grpc::Status Handlers::SaveEncounter(grpc::ServerContext* context, const v1::SaveEncounterRequest* request,
                                      v1::SaveEncounterReply* reply) {
-    auto peer = admit(*context, m_sessions);
-    if (!peer) return toStatus(*context, peer.error());
-    auto lock = m_sessions.lock();
-    auto session = m_sessions.find(lock, sessionToken(*context), *peer);
-    if (!session) return toStatus(*context, session.error());
-    // Validated after the session check: an unauthenticated caller learns nothing about the rules.
-    auto draft = draftOf(*request, m_clock);
-    if (!draft) return toStatus(*context, draft.error());
-    auto saved = (*session)->store.records().save(*draft);
-    if (!saved) return toStatus(*context, saved.error());
-    reply->set_record_id(saved->recordId.value());
-    reply->set_encounter_id(saved->encounterId.value());
-    for (auto id : saved->imageIds) reply->add_image_ids(id);
-    if (saved->flagId) reply->set_flag_id(saved->flagId->value());
-    return grpc::Status::OK;
+    return withSession(*context, [&](Session& session, Sessions::Lock&) -> core::Status {
+        // Validated after the session check: an unauthenticated caller learns nothing about the rules.
+        auto draft = draftOf(*request, m_clock);
+        if (!draft) return fail(draft.error());
+        auto saved = session.store.records().save(*draft);
+        if (!saved) return fail(saved.error());
+        fill(*reply, *saved);
+        return {};
+    });
+}
+
+grpc::Status Handlers::SaveEncounters(grpc::ServerContext* context, const v1::SaveEncountersRequest* request,
+                                      v1::SaveEncountersReply* reply) {
+    return withSession(*context, [&](Session& session, Sessions::Lock&) -> core::Status {
+        const int n = request->encounters_size();
+        if (n == 0) return fail(ErrorCode::InvalidArgument, "a batch holds at least one encounter");
+        if (n > kMaxBatchEncounters)
+            return fail(ErrorCode::InvalidArgument,
+                        "a batch holds at most " + std::to_string(kMaxBatchEncounters) + " encounters");
+        // Each re-validated exactly as SaveEncounter's request; the first refusal names its position.
+        std::vector<storage::EncounterDraft> drafts;
+        drafts.reserve(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) {
+            auto draft = draftOf(request->encounters(i), m_clock);
+            if (!draft)
+                return fail(draft.error().code, "encounter " + std::to_string(i + 1) + ": " + draft.error().message);
+            drafts.push_back(std::move(*draft));
+        }
+        // One store transaction: the reply exists only once all of it is committed.
+        auto saved = session.store.records().saveBatch(drafts);
+        if (!saved) return fail(saved.error());
+        for (const auto& one : *saved) fill(*reply->add_saved(), one);
+        return {};
+    });
 }
 
 grpc::Status Handlers::GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                                  v1::GetRecordReply* reply) {
-    auto peer = admit(*context, m_sessions);
-    if (!peer) return toStatus(*context, peer.error());
-    auto lock = m_sessions.lock();
-    auto session = m_sessions.find(lock, sessionToken(*context), *peer);
-    if (!session) return toStatus(*context, session.error());
-    if (request->id() <= 0) return toStatus(*context, {ErrorCode::InvalidArgument, "id must be positive"});
-    auto record = (*session)->store.records().get(core::RecordId{request->id()});
-    if (!record) return toStatus(*context, record.error());
-    auto* out = reply->mutable_record();
-    out->set_id(record->id.value());
-    out->set_created(core::formatUtc(record->created));
-    out->set_officer(record->officer);
-    out->set_legal_hold(record->legalHold);
-    auto* encounter = out->mutable_encounter();
-    encounter->set_id(record->encounter.encounterId.value_or(core::EncounterId{}).value());
-    encounter->set_source(record->encounter.source);
-    encounter->set_purpose(record->encounter.purpose);
-    encounter->set_location(record->encounter.location);
-    encounter->set_desk(record->encounter.desk);
-    encounter->set_outcome(record->encounter.outcome);
-    encounter->set_notes(record->encounter.notes);
-    fill(*out->mutable_document(), record->document);
-    return grpc::Status::OK;
+    return withSession(*context, [&](Session& session, Sessions::Lock&) -> core::Status {
+        if (request->id() <= 0) return fail(ErrorCode::InvalidArgument, "id must be positive");
+        auto record = session.store.records().get(core::RecordId{request->id()});
+        if (!record) return fail(record.error());
+        auto* out = reply->mutable_record();
+        out->set_id(record->id.value());
+        out->set_created(core::formatUtc(record->created));
+        out->set_officer(record->officer);
+        out->set_legal_hold(record->legalHold);
+        auto* encounter = out->mutable_encounter();
+        encounter->set_id(record->encounter.encounterId.value_or(core::EncounterId{}).value());
+        encounter->set_source(record->encounter.source);
+        encounter->set_purpose(record->encounter.purpose);
+        encounter->set_location(record->encounter.location);
+        encounter->set_desk(record->encounter.desk);
+        encounter->set_outcome(record->encounter.outcome);
+        encounter->set_notes(record->encounter.notes);
+        fill(*out->mutable_document(), record->document);
+        return {};
+    });
 }
 
 grpc::Status Handlers::FindByDocument(grpc::ServerContext* context, const v1::FindByDocumentRequest* request,
                                       v1::FindByDocumentReply* reply) {
-    auto peer = admit(*context, m_sessions);
-    if (!peer) return toStatus(*context, peer.error());
-    auto lock = m_sessions.lock();
-    auto session = m_sessions.find(lock, sessionToken(*context), *peer);
-    if (!session) return toStatus(*context, session.error());
-    if (request->issuing_state().empty() || request->document_number().empty())
-        return toStatus(*context, {ErrorCode::InvalidArgument, "issuing_state and document_number are required"});
-    if (auto s = bounded(request->issuing_state(), 3, "issuing_state"); !s) return toStatus(*context, s.error());
-    if (auto s = bounded(request->document_number(), validation::kMaxFieldValueBytes, "document_number"); !s)
-        return toStatus(*context, s.error());
-    auto found = (*session)->store.records().findByDocument(request->issuing_state(), request->document_number());
-    if (!found) return toStatus(*context, found.error());
-    for (const auto& r : *found) {
-        auto* summary = reply->add_records();
-        summary->set_id(r.id.value());
-        summary->set_created(core::formatUtc(r.created));
-        summary->set_officer(r.officer);
-        summary->set_format(r.format);
-        summary->set_valid(r.valid);
-    }
-    return grpc::Status::OK;
+    return withSession(*context, [&](Session& session, Sessions::Lock&) -> core::Status {
+        if (request->issuing_state().empty() || request->document_number().empty())
+            return fail(ErrorCode::InvalidArgument, "issuing_state and document_number are required");
+        if (auto s = bounded(request->issuing_state(), 3, "issuing_state"); !s) return s;
+        if (auto s = bounded(request->document_number(), validation::kMaxFieldValueBytes, "document_number"); !s)
+            return s;
+        auto found = session.store.records().findByDocument(request->issuing_state(), request->document_number());
+        if (!found) return fail(found.error());
+        for (const auto& r : *found) {
+            auto* summary = reply->add_records();
+            summary->set_id(r.id.value());
+            summary->set_created(core::formatUtc(r.created));
+            summary->set_officer(r.officer);
+            summary->set_format(r.format);
+            summary->set_valid(r.valid);
+        }
+        return {};
+    });
 }
 
 } // namespace secondline::service::detail

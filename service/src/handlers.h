@@ -3,19 +3,29 @@
 // and the call into the store's facets.
 
 #include "sessions.h"
+#include "sign_in_guard.h"
+#include "status.h"
 
 #include <secondline/core/clock.h>
 
 #include <secondline/v1/secondline.grpc.pb.h>
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace secondline::service::detail {
+
+/// Most encounters one SaveEncounters call may carry (the request's size limit applies as well).
+inline constexpr int kMaxBatchEncounters = 500;
 
 struct StoreFacts {
     std::string path;
     std::string storeId; ///< read from the key slot file at start (not yet authenticated: Hello only)
     bool training = false;
+    bool testStore = false;                     ///< a production store made for automated tests (its slot file says so)
+    const core::SecretBytes* rootKey = nullptr; ///< the service's, read once at start; every session opens with it
+    std::string checkpointFolder;               ///< where storage writes a checkpoint before a sign-in's purge
 };
 
 class Handlers final : public secondline::v1::SecondLine::Service {
@@ -34,11 +44,20 @@ public:
                            v1::GetRecordReply* reply) override;
     grpc::Status FindByDocument(grpc::ServerContext* context, const v1::FindByDocumentRequest* request,
                                 v1::FindByDocumentReply* reply) override;
+    grpc::Status SaveEncounters(grpc::ServerContext* context, const v1::SaveEncountersRequest* request,
+                                v1::SaveEncountersReply* reply) override;
 
 private:
+    /// Every call after sign-in: admits the call (deadline, known peer), takes the sessions' lock, finds the
+    /// session of the call's token on this connection and runs `body(session, lock)` with the lock held. The
+    /// error of any step, or the core::Status `body` returns, becomes the call's status.
+    template <class Body>
+    grpc::Status withSession(grpc::ServerContext& context, Body&& body);
+
     StoreFacts m_store;
     Sessions& m_sessions;
     const core::Clock& m_clock;
+    SignInGuard m_signIns; ///< under the sessions' lock
 };
 
 } // namespace secondline::service::detail

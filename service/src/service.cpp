@@ -1,5 +1,6 @@
 #include <secondline/service/service.h>
 
+#include "checkpoints.h"
 #include "handlers.h"
 #include "sessions.h"
 #include "store_folder.h"
@@ -15,7 +16,12 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -23,10 +29,20 @@ namespace secondline::service {
 
 using core::ErrorCode;
 using core::fail;
+using detail::Session;
 
 struct Service::Impl {
-    Impl(detail::StoreFacts store, const core::Clock& clock, std::chrono::minutes idle)
-        : sessions(clock, idle), handlers(std::move(store), sessions, clock) {}
+    Impl(detail::StoreFacts store, core::SecretBytes key, storage::StoreLock held, const core::Clock& clock,
+         std::chrono::minutes idle)
+        : rootKey(std::move(key)), storeLock(std::move(held)), sessions(clock, idle),
+          handlers(withKey(std::move(store), &rootKey), sessions, clock) {}
+    static detail::StoreFacts withKey(detail::StoreFacts facts, const core::SecretBytes* key) {
+        facts.rootKey = key;
+        return facts;
+    }
+    // Declared first: every session's Store uses them, so they go last.
+    core::SecretBytes rootKey;    ///< the store's root key, guarded memory, for the service's whole life
+    storage::StoreLock storeLock; ///< no other process opens the store while the service runs
     detail::Sessions sessions;
     detail::Handlers handlers;
     std::unique_ptr<detail::UnixListener> listener;
@@ -34,6 +50,24 @@ struct Service::Impl {
     std::thread acceptor;
     int tlsPort = 0;
     bool stopped = false;
+
+    // Automatic checkpoints (options.checkpointFolder).
+    std::string checkpointFolder;
+    std::atomic<std::size_t> checkpoints{0};
+    std::thread checkpointer;
+    std::mutex stopMutex;
+    std::condition_variable stopSignal;
+    bool stopping = false; ///< under stopMutex
+
+    /// One checkpoint of `session`'s store (under the sessions' lock); a failure is logged by its code only.
+    void checkpoint(Session& session, const char* why) {
+        if (auto s = detail::writeCheckpoint(session.store, checkpointFolder); !s) {
+            std::fprintf(stderr, "secondline: checkpoint at %s failed (%s)\n", why,
+                         std::string(core::errorCodeName(s.error().code)).c_str());
+            return;
+        }
+        ++checkpoints;
+    }
 };
 
 namespace {
@@ -48,7 +82,26 @@ core::Result<detail::StoreFacts> storeFacts(const std::string& path) {
     text << in.rdbuf();
     auto file = privacy::decodeKeySlotFile(text.str());
     if (!file) return fail(file.error());
-    return detail::StoreFacts{path, file->storeId, file->training};
+    detail::StoreFacts facts;
+    facts.path = path;
+    facts.storeId = file->storeId;
+    facts.training = file->training;
+    facts.testStore = file->attribute("test_store") != nullptr;
+    return facts;
+}
+
+/// A production store's root key must not sit in the store's folder (nor the folder of any of its files): a
+/// copy of that folder, with every user's password, must decrypt nothing.
+core::Status checkRootKeyPlace(const detail::StoreFacts& facts, const std::string& keyFile) {
+    if (facts.training || facts.testStore) return {};
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto keyFolder = fs::weakly_canonical(fs::absolute(keyFile), ec).parent_path();
+    const auto storeFolder = fs::weakly_canonical(fs::absolute(facts.path), ec).parent_path();
+    if (ec || keyFolder == storeFolder)
+        return fail(ErrorCode::StoreFolderUnsafe, "a production store's root key must be kept outside the store's "
+                                                  "folder (give --root-key a file elsewhere)");
+    return {};
 }
 
 } // namespace
@@ -63,7 +116,18 @@ core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& opti
         if (!credentials) return fail(credentials.error());
         tls = std::move(*credentials);
     }
-    auto impl = std::make_unique<Impl>(std::move(*facts), clock, options.sessionIdle);
+    if (!options.checkpointFolder.empty())
+        if (auto s = detail::checkCheckpointFolder(options.checkpointFolder); !s) return fail(s.error());
+    const std::string keyFile =
+        options.rootKeyFile.empty() ? storage::rootKeyPath(options.storePath) : options.rootKeyFile;
+    if (auto s = checkRootKeyPlace(*facts, keyFile); !s) return fail(s.error());
+    auto rootKey = storage::readRootKey(keyFile);
+    if (!rootKey) return fail(rootKey.error());
+    auto held = storage::Store::lockForService(options.storePath);
+    if (!held) return fail(held.error());
+    facts->checkpointFolder = options.checkpointFolder;
+    auto impl =
+        std::make_unique<Impl>(std::move(*facts), std::move(*rootKey), std::move(*held), clock, options.sessionIdle);
     auto listener = detail::UnixListener::open(options.socketPath);
     if (!listener) return fail(listener.error());
     impl->listener = std::move(*listener);
@@ -83,6 +147,20 @@ core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& opti
     if (!impl->server) return fail(ErrorCode::Internal, "gRPC failed to start the server");
 
     auto* raw = impl.get();
+    if (!options.checkpointFolder.empty()) {
+        impl->checkpointFolder = options.checkpointFolder;
+        impl->sessions.onSignOut([raw](Session& session) { raw->checkpoint(session, "sign-out"); });
+        impl->checkpointer =
+            std::thread([raw, &clock, interval = options.checkpointInterval, tick = options.checkpointTick] {
+                detail::CheckpointTimer timer(interval);
+                std::unique_lock stop(raw->stopMutex);
+                while (!raw->stopSignal.wait_for(stop, tick, [raw] { return raw->stopping; })) {
+                    auto lock = raw->sessions.lock();
+                    if (!timer.due(clock.now(), raw->sessions.anyOpen(lock))) continue;
+                    raw->sessions.forEach(lock, [raw](Session& session) { raw->checkpoint(session, "interval"); });
+                }
+            });
+    }
     impl->acceptor = std::thread([raw] {
         raw->listener->run(
             [raw](const detail::Peer& peer) {
@@ -103,12 +181,22 @@ Service::~Service() {
 void Service::shutdown(std::chrono::milliseconds grace) {
     if (!m_impl || m_impl->stopped) return;
     m_impl->stopped = true;
+    {
+        std::lock_guard stop(m_impl->stopMutex);
+        m_impl->stopping = true;
+    }
+    m_impl->stopSignal.notify_all();
+    if (m_impl->checkpointer.joinable()) m_impl->checkpointer.join();
     m_impl->listener->stop();
     if (m_impl->acceptor.joinable()) m_impl->acceptor.join();
     m_impl->server->Shutdown(std::chrono::system_clock::now() + grace);
     m_impl->server->Wait();
     m_impl->sessions.clear();
     m_impl->listener.reset(); // closes and removes the socket
+}
+
+std::size_t Service::checkpointsWritten() const {
+    return m_impl->checkpoints;
 }
 
 std::size_t Service::sessionCount() const {

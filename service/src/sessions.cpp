@@ -20,7 +20,7 @@ void Sessions::connectionClosed(const Peer& peer) {
         m_peers.erase(it);
     for (auto it = m_sessions.begin(); it != m_sessions.end();) {
         if (it->second.connection == peer.connection) {
-            it->second.store.logout();
+            end(it->second);
             it = m_sessions.erase(it);
         } else {
             ++it;
@@ -68,7 +68,7 @@ core::Result<Session*> Sessions::find(const Lock& lock, std::string_view token, 
     }
     const auto now = m_clock.now();
     if (now - it->second.lastUse > m_idle) {
-        it->second.store.logout();
+        end(it->second);
         m_sessions.erase(it);
         return fail(ErrorCode::SessionExpired, "the session was idle too long: sign in again");
     }
@@ -78,14 +78,14 @@ core::Result<Session*> Sessions::find(const Lock& lock, std::string_view token, 
 
 void Sessions::remove(const Lock& /*lock*/, std::string_view token) {
     if (auto it = m_sessions.find(token); it != m_sessions.end()) {
-        it->second.store.logout();
+        end(it->second);
         m_sessions.erase(it);
     }
 }
 
 void Sessions::clear() {
     auto guard = lock();
-    for (auto& [token, session] : m_sessions) session.store.logout();
+    for (auto& [token, session] : m_sessions) end(session);
     m_sessions.clear();
     m_peers.clear();
 }
@@ -95,11 +95,20 @@ std::size_t Sessions::count() const {
     return m_sessions.size();
 }
 
+void Sessions::forEach(const Lock& /*lock*/, const std::function<void(Session&)>& each) {
+    for (auto& [token, session] : m_sessions) each(session);
+}
+
+void Sessions::end(Session& session) {
+    if (m_onSignOut) m_onSignOut(session);
+    session.store.logout();
+}
+
 void Sessions::endIdle(const Lock& /*lock*/) {
     const auto now = m_clock.now();
     for (auto it = m_sessions.begin(); it != m_sessions.end();) {
         if (now - it->second.lastUse > m_idle) {
-            it->second.store.logout();
+            end(it->second);
             it = m_sessions.erase(it);
         } else {
             ++it;

@@ -6,9 +6,9 @@
 // is refused on any other connection, and the session ends when its connection closes, when it is idle too
 // long, at sign-out and at shutdown.
 //
-// Until the store is opened with the service's own key (issue 18, sealed keys), a session holds the Store
-// opened with its user's password, and the store's file lock allows one open Store per process: while one
-// session is open, another sign-in is refused with StoreBusy.
+// Each session holds its own Store, opened as its user with the service's root key under the lock the service
+// holds for its whole life (storage::OpenOptions::sharedLock): any number of sessions at once. The user's
+// password only proved who they are; it unwrapped nothing.
 //
 // Thread-safety: every member takes the one mutex, which also guards the sessions' stores; callers that use
 // a session's Store hold a Lock for the whole operation.
@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -68,9 +69,17 @@ public:
     /// Signs every session out.
     void clear();
     [[nodiscard]] std::size_t count() const;
+    /// Runs `each` on every open session (hold a Lock).
+    void forEach(const Lock& lock, const std::function<void(Session&)>& each);
+    /// Runs just before any session is signed out, whatever ends it (sign-out, idle, closed connection,
+    /// shutdown), under the lock, with its store still open: the service's checkpoint at sign-out. Set before
+    /// the service starts.
+    void onSignOut(std::function<void(Session&)> hook) { m_onSignOut = std::move(hook); }
 
 private:
     void endIdle(const Lock& lock);
+    void end(Session& session);
+    std::function<void(Session&)> m_onSignOut;
     const core::Clock& m_clock;
     std::chrono::minutes m_idle;
     mutable std::mutex m_mutex;

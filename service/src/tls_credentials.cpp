@@ -172,6 +172,10 @@ std::optional<Peer> tlsPeerOf(const grpc::ServerContext& context) {
     peer.connection = connection | (std::uint64_t{1} << 63);
     peer.uid = kNoUid;
     peer.gid = static_cast<gid_t>(-1);
+    std::string cn;
+    for (const auto& value : auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME))
+        cn.append(value.data(), value.size());
+    peer.tlsIdentity = "cn=" + cn.substr(0, 64) + " at " + context.peer().substr(0, 64);
     return peer;
 }
 

@@ -132,7 +132,7 @@ void UnixListener::run(const std::function<void(const Peer&)>& accepted,
         }
         // A descriptor number gRPC has closed may come back for this connection: the old one is over.
         for (auto it = watched.begin(); it != watched.end();) it = it->second.fd == fd ? drop(it) : std::next(it);
-        const Peer peer{++serial, fd, cred.uid, cred.gid, cred.pid};
+        const Peer peer{++serial, fd, cred.uid, cred.gid, cred.pid, {}};
         watched.emplace(watch, peer);
         accepted(peer);
     }

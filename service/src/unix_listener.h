@@ -26,6 +26,7 @@ struct Peer {
     uid_t uid = 0;
     gid_t gid = 0;
     pid_t pid = 0;
+    std::string tlsIdentity; ///< TLS peers only: the client certificate's CN and the connection's address
 };
 
 class UnixListener {

@@ -305,11 +305,12 @@ std::optional<int> Store::imageLimit(std::string_view purpose, ImageKind kind) c
     return detail::imageLimitFor(m_impl->pack(), purpose, kind);
 }
 
-Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
-    auto& im = *m_impl;
+namespace {
+
+/// Records::save's work inside the caller's transaction `tx` (begun for CreateRecord): the draft checked whole,
+/// then written with its audit entries. The caller commits.
+Result<SavedEncounter> saveIn(StoreImpl& im, Result<Access>& tx, const EncounterDraft& draft) {
     // Every permission the draft needs is checked first: a refusal leaves nothing half saved.
-    auto tx = im.begin(privacy::Action::CreateRecord);
-    if (!tx) return fail(tx.error());
     if (!draft.corrections.empty())
         if (auto s = im.allowed(privacy::Action::RectifyRecord); !s) return fail(s.error());
     if (draft.referral)
@@ -363,7 +364,36 @@ Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
     }
     if (draft.outcome != "open")
         if (auto s = closeEncounterIn(im, *tx, saved.encounterId, draft.outcome, purpose); !s) return fail(s.error());
+    return saved;
+}
+
+} // namespace
+
+Result<SavedEncounter> Records::save(const EncounterDraft& draft) {
+    auto& im = *m_impl;
+    auto tx = im.begin(privacy::Action::CreateRecord);
+    if (!tx) return fail(tx.error());
+    auto saved = saveIn(im, tx, draft);
+    if (!saved) return fail(saved.error());
     // One commit: the whole encounter with its audit entries, or nothing.
+    if (auto s = im.commit(*tx); !s) return fail(s.error());
+    return saved;
+}
+
+Result<std::vector<SavedEncounter>> Records::saveBatch(std::span<const EncounterDraft> drafts) {
+    auto& im = *m_impl;
+    if (drafts.empty()) return fail(ErrorCode::InvalidArgument, "a batch holds at least one encounter");
+    auto tx = im.begin(privacy::Action::CreateRecord);
+    if (!tx) return fail(tx.error());
+    std::vector<SavedEncounter> saved;
+    saved.reserve(drafts.size());
+    for (std::size_t i = 0; i < drafts.size(); ++i) {
+        auto one = saveIn(im, tx, drafts[i]);
+        // The position, never the value: which encounter of the batch the refusal is about.
+        if (!one) return fail(one.error().code, "encounter " + std::to_string(i + 1) + ": " + one.error().message);
+        saved.push_back(std::move(*one));
+    }
+    // One commit for the whole batch with its audit entries, or nothing.
     if (auto s = im.commit(*tx); !s) return fail(s.error());
     return saved;
 }

@@ -5,7 +5,7 @@
 #     root-only credential folder, checked in a scratch root when systemd's tools are installed.
 # Usage: dist_test.sh SOURCE_DIR SECONDLINE_BINARY
 set -euo pipefail
-src=$1
+src=$(cd "$1" && pwd)
 bin=$2
 unit="$src/dist/systemd/secondline.service"
 fail() { echo "dist_test: $*" >&2; exit 1; }
@@ -28,11 +28,11 @@ if command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/n
     root=$(mktemp -d)
     trap 'rm -rf "$root"' EXIT
     mkdir -p "$root/etc"
-    systemd-sysusers --root="$root" "$src/dist/sysusers.d/secondline.conf" >/dev/null 2>&1
+    systemd-sysusers --root="$root" "$src/dist/sysusers.d/secondline.conf" >/dev/null || fail "systemd-sysusers refused the file"
     grep -qE '^secondline:x:[0-9]+:[0-9]+:.*:/usr/sbin/nologin$' "$root/etc/passwd" ||
         fail "sysusers did not make the secondline account without a login shell"
     grep -q '^secondline-desk:' "$root/etc/group" || fail "sysusers did not make the secondline-desk group"
-    systemd-tmpfiles --root="$root" --create "$src/dist/tmpfiles.d/secondline.conf" >/dev/null 2>&1
+    systemd-tmpfiles --root="$root" --create "$src/dist/tmpfiles.d/secondline.conf" >/dev/null || fail "systemd-tmpfiles refused the file"
     [[ $(stat -c '%a %U' "$root/etc/credstore") == "700 root" ]] || fail "/etc/credstore is not root's alone"
 else
     echo "dist_test: systemd-sysusers not installed; the account files were not tried (the unit's options were)"

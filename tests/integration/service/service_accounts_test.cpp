@@ -161,7 +161,7 @@ protected:
 
     TempDir dir;
     fs::path storeDir, keyDir, runDir, scratch;
-    std::string store, socket, address;
+    std::string store, socket, address, rootKey;
     pid_t service = -1;
 
     void SetUp() override {
@@ -181,16 +181,19 @@ protected:
 
         // The administrator creates the store (as root, as the install does), then hands it to the service.
         const Account root{0, 0, {0}};
+        rootKey = (keyDir / "root-key").string();
         std::vector<std::string> init = {
-            "store",     "init", "--store",       store,  "--user",      "admin", "--password-stdin",
-            "--kdf-ops", "1",    "--kdf-mem-kib", "8192", "--test-store"};
+            "store",     "init", "--store",       store,  "--user",       "admin",      "--password-stdin",
+            "--kdf-ops", "1",    "--kdf-mem-kib", "8192", "--test-store", "--root-key", rootKey};
         auto made = runAs(root, init, "pw-admin-long-enough\n", scratch);
         ASSERT_EQ(made.exitCode, 0) << made.err;
-        auto added = runAs(root,
-                           {"user", "add", "o1", "--role", "officer", "--store", store, "--user", "admin",
-                            "--password-stdin", "--kdf-ops", "1", "--kdf-mem-kib", "8192"},
-                           "pw-admin-long-enough\npw-o1-long-enough\n", scratch);
-        ASSERT_EQ(added.exitCode, 0) << added.err;
+        for (const auto& [name, role] : {std::pair{"o1", "officer"}, std::pair{"au1", "auditor"}}) {
+            auto added = runAs(root,
+                               {"user", "add", name, "--role", role, "--store", store, "--user", "admin",
+                                "--password-stdin", "--kdf-ops", "1", "--kdf-mem-kib", "8192", "--root-key", rootKey},
+                               "pw-admin-long-enough\npw-" + std::string(name) + "-long-enough\n", scratch);
+            ASSERT_EQ(added.exitCode, 0) << added.err;
+        }
         for (const auto& d : {storeDir, keyDir}) {
             ASSERT_EQ(system("chown -R sltest-svc: '" + d.string() + "'"), 0);
             fs::permissions(d, fs::perms::owner_all);
@@ -215,7 +218,8 @@ protected:
             const int e = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
             if (e >= 0) ::dup2(e, 2);
             become(*svc);
-            std::vector<std::string> args = {cliBinary(), "service", "run", "--store", store, "--socket", socket};
+            std::vector<std::string> args = {cliBinary(), "service", "run",        "--store", store,
+                                             "--socket",  socket,    "--root-key", rootKey};
             std::vector<char*> argv;
             for (auto& s : args) argv.push_back(s.data());
             argv.push_back(nullptr);
@@ -251,7 +255,8 @@ TEST_F(ServiceAccounts, TheServiceRefusesAStoreFolderOthersCanReach) {
             if (e >= 0) ::dup2(e, 2);
             become(*svc);
             std::vector<std::string> args = {
-                cliBinary(), "service", "run", "--store", store, "--socket", (runDir / "second.sock").string()};
+                cliBinary(),  "service", "run", "--store", store, "--socket", (runDir / "second.sock").string(),
+                "--root-key", rootKey};
             std::vector<char*> argv;
             for (auto& s : args) argv.push_back(s.data());
             argv.push_back(nullptr);
@@ -287,6 +292,8 @@ TEST_F(ServiceAccounts, AnOfficerWithAShellCannotReachTheStoreFiles) {
     // Reset their lockout by deleting or freezing the sign-in file.
     EXPECT_EQ(errnoAs(*officer, [&] { return ::unlink(logins.c_str()) == 0; }), EACCES);
     EXPECT_EQ(errnoAs(*officer, [&] { return ::chmod(logins.c_str(), 0400) == 0; }), EACCES);
+    // Take the root key, which alone opens everything above.
+    EXPECT_EQ(errnoAs(*officer, [&] { return ::open(rootKey.c_str(), O_RDONLY) >= 0; }), EACCES);
     // Even list what is there.
     EXPECT_EQ(errnoAs(*officer, [&] { return ::opendir(storeDir.c_str()) != nullptr; }), EACCES);
     // Put a file of their own in the folder (a forged slot file, a planted checkpoint).
@@ -336,6 +343,20 @@ TEST_F(ServiceAccounts, AnOfficerSignsInThroughTheServiceOnly) {
                         "pw-o1-long-enough\n", scratch);
     EXPECT_NE(direct.exitCode, 0);
     EXPECT_EQ(direct.out, "");
+
+    // The trail names where the sign-in came from: the officer's OS account, as the kernel reported it on the
+    // socket, not anything the client said. (Read by an auditor once the service has stopped.)
+    ::kill(service, SIGTERM);
+    int status = 0;
+    ::waitpid(service, &status, 0);
+    service = -1;
+    const Account root{0, 0, {0}};
+    auto trail =
+        runAs(root, {"audit", "export", "--store", store, "--user", "au1", "--password-stdin", "--root-key", rootKey},
+              "pw-au1-long-enough\n", scratch);
+    ASSERT_EQ(trail.exitCode, 0) << trail.err;
+    EXPECT_NE(trail.out.find("from unix uid " + std::to_string(officer->uid) + " pid"), std::string::npos)
+        << "the officer's sign-in through the service carries their uid";
 }
 
 } // namespace

@@ -230,7 +230,7 @@ TEST_F(TlsServiceTest, ADeskOfThePostSignsInSavesAndReadsBackOverMutualTls) {
                       caFile, "--json"});
     ASSERT_EQ(hello.exitCode, 0) << hello.err;
     EXPECT_EQ(nlohmann::json::parse(hello.out)["store_id"], info->storeId);
-    auto show = run({"records", "show", std::to_string(saved->recordId), "--service", address(), "--user", "o1",
+    auto show = run({"records", "show", std::to_string(saved->recordId.value()), "--service", address(), "--user", "o1",
                      "--password-stdin", "--tls-cert", desk2.cert, "--tls-key", desk2.key, "--server-ca", caFile},
                     "pw-o1\n");
     ASSERT_EQ(show.exitCode, 0) << show.err;

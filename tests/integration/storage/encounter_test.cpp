@@ -141,6 +141,45 @@ TEST_F(EncounterTest, AFailureAnywhereLeavesNothingOfTheCase) {
     }
 }
 
+// Issue 18: the service's batch ingest. Every encounter of a batch commits, or none does.
+TEST_F(EncounterTest, SaveBatchSavesEveryEncounterInOneTransaction) {
+    std::vector<storage::EncounterDraft> drafts(3, fullDraft());
+    std::vector<core::RecordId> ids;
+    {
+        auto officer = openAs("officer", "officer-pw");
+        auto saved = officer.records().saveBatch(drafts);
+        ASSERT_OK(saved);
+        ASSERT_EQ(saved->size(), 3u);
+        for (const auto& s : *saved) {
+            ids.push_back(s.recordId);
+            EXPECT_EQ(s.imageIds.size(), 2u);
+            EXPECT_TRUE(s.flagId.has_value());
+        }
+        EXPECT_NE((*saved)[0].encounterId, (*saved)[1].encounterId);
+    }
+    EXPECT_EQ(recordCount(), 3u);
+    auto supervisor = openAs("supervisor", "supervisor-pw");
+    for (auto id : ids) {
+        auto rec = supervisor.records().get(id);
+        ASSERT_OK(rec);
+        EXPECT_EQ(rec->encounter.outcome, "referred");
+    }
+}
+
+TEST_F(EncounterTest, SaveBatchWithOneRefusedEncounterSavesNone) {
+    std::vector<storage::EncounterDraft> drafts(3, fullDraft());
+    drafts[2].corrections = {{"optional_data_2", "X"}}; // fails inside the transaction, after two were written
+    {
+        auto officer = openAs("officer", "officer-pw");
+        auto saved = officer.records().saveBatch(drafts);
+        ASSERT_FALSE(saved.has_value());
+        EXPECT_NE(saved.error().message.find("encounter 3"), std::string::npos) << saved.error().message;
+        EXPECT_ERROR_CODE(officer.records().saveBatch({}), ErrorCode::InvalidArgument);
+    }
+    EXPECT_EQ(recordCount(), 0u);
+    for (const auto& action : auditActions()) EXPECT_EQ(action.find("record.create"), std::string::npos) << action;
+}
+
 TEST_F(EncounterTest, ADraftTheRulesRefuseIsRefusedBeforeAnythingIsWritten) {
     auto officer = openAs("officer", "officer-pw");
     auto noReason = fullDraft();

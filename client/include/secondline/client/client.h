@@ -11,11 +11,13 @@
 //   auto session = client->signIn("o1", password);
 //   auto saved = client->saveEncounter({.mrz = text, .source = "scan"});
 //   auto record = client->getRecord(saved->recordId);
+//   auto batch = client->saveEncounters(requests); // many at once, one transaction
 //
 // Every call has a deadline (ClientOptions::deadline). Errors carry the service's stable code (the same
 // core::ErrorCode the store returned); a service that cannot be reached, or does not answer in time, is
 // ServiceUnavailable. A Client is movable, not copyable, and not thread-safe (one session at a time).
 
+#include <secondline/core/ids.h>
 #include <secondline/core/result.h>
 #include <secondline/core/secret_bytes.h>
 
@@ -23,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,13 +81,13 @@ struct EncounterRequest {
     std::string correctionReason;
     std::optional<Referral> referral;
     std::string outcome; ///< empty: the encounter stays open
-    std::optional<std::int64_t> encounterId;
+    std::optional<core::EncounterId> encounterId;
 };
 
 struct SavedEncounter {
-    std::int64_t recordId = 0;
-    std::int64_t encounterId = 0;
-    std::optional<std::int64_t> flagId;
+    core::RecordId recordId{};
+    core::EncounterId encounterId{};
+    std::optional<core::FlagId> flagId;
 };
 
 struct Field {
@@ -106,11 +109,11 @@ struct Finding {
 };
 
 struct Record {
-    std::int64_t id = 0;
+    core::RecordId id{};
     std::string created; ///< UTC, ISO 8601
     std::string officer;
     bool legalHold = false;
-    std::int64_t encounterId = 0;
+    core::EncounterId encounterId{}; ///< 0 when the record has no encounter
     std::string source, purpose, location, desk, outcome, notes;
     std::string format; ///< "TD3", ...
     std::vector<std::string> lines;
@@ -125,12 +128,15 @@ struct Record {
 };
 
 struct RecordSummary {
-    std::int64_t id = 0;
+    core::RecordId id{};
     std::string created;
     std::string officer;
     std::string format;
     bool valid = false;
 };
+
+/// Most encounters one saveEncounters call may carry (the service's limit).
+inline constexpr std::size_t kMaxBatchEncounters = 500;
 
 class Client {
 public:
@@ -156,7 +162,13 @@ public:
     [[nodiscard]] bool signedIn() const noexcept;
 
     [[nodiscard]] core::Result<SavedEncounter> saveEncounter(const EncounterRequest& request);
-    [[nodiscard]] core::Result<Record> getRecord(std::int64_t id);
+    /// Saves 1 to kMaxBatchEncounters encounters in one call and one store transaction: all or none. The
+    /// result lists what the service committed, in order; an error means this call saved nothing that the
+    /// client was told of (a ServiceUnavailable may still follow a commit whose reply was lost: check with
+    /// findByDocument before sending again when duplicates matter). Errors: as saveEncounter (the message
+    /// names the refused encounter's position), InvalidArgument (empty, too many, or over the size limit).
+    [[nodiscard]] core::Result<std::vector<SavedEncounter>> saveEncounters(std::span<const EncounterRequest> requests);
+    [[nodiscard]] core::Result<Record> getRecord(core::RecordId id);
     [[nodiscard]] core::Result<std::vector<RecordSummary>> findByDocument(std::string_view issuingState,
                                                                           std::string_view documentNumber);
 

@@ -38,24 +38,36 @@ inline constexpr std::size_t kMaxRequestBytes = 1u << 20;
 inline constexpr const char* kProtocol = "secondline.v1";
 
 struct ServiceOptions {
-    std::string storePath;  ///< the store's database file (its key slot file beside it)
-    std::string socketPath; ///< the Unix socket to create; its folder must exist and not be writable by others
+    std::string storePath{};  ///< the store's database file (its key slot file beside it)
+    std::string socketPath{}; ///< the Unix socket to create; its folder must exist and not be writable by others
+    /// The store's root key file (empty: storage::rootKeyPath(storePath), beside the store, which only a
+    /// training or test store may use: a production store's key is kept outside its folder, so that a copy of
+    /// the folder and every password decrypt nothing). Read once at start into guarded memory.
+    std::string rootKeyFile{};
     /// Sessions idle longer than this are ended by the service (the store's own idle rule also applies).
     std::chrono::minutes sessionIdle{30};
     /// Also answer on TCP with mutual TLS; none: the Unix socket only.
-    std::optional<TlsListen> tls;
+    std::optional<TlsListen> tls{};
+    /// Automatic audit checkpoints (empty: none): a folder that exists and is not writable by group or others
+    /// (refused otherwise). A checkpoint is written at every sign-out and every checkpointInterval (by the
+    /// Clock) while sessions are open; the Clock is read every checkpointTick.
+    std::string checkpointFolder{};
+    std::chrono::seconds checkpointInterval{3600};
+    std::chrono::milliseconds checkpointTick{std::chrono::seconds{30}};
 };
 
 class Service {
 public:
     /// Checks the store exists and that its folder and every file in it are this process's account's alone
-    /// (owner, no group or other access), creates the socket (mode 0660 at most; refused when its folder is
-    /// writable by others or a non-socket file is in the way; a stale socket is replaced) and starts serving.
-    /// Errors: StoreNotFound, StoreFolderUnsafe, KeySlotMissing, KeySlotCorrupt, InvalidArgument (socket path
-    /// too long, unsafe folder), Io (bind, listen), Internal (gRPC failed to start). With `tls`:
+    /// (owner, no group or other access), checks the checkpoint folder when given (FileNotFound,
+    /// InvalidArgument), creates the socket (mode 0660 at most; refused when its folder is writable by others
+    /// or a non-socket file is in the way; a stale socket is replaced) and starts serving. Errors:
+    /// StoreNotFound, StoreFolderUnsafe (also: a production store's root key inside its folder), KeySlotMissing,
+    /// KeySlotCorrupt, RootKeyUnavailable, StoreBusy (another process has the store open), InvalidArgument
+    /// (socket path too long, unsafe folder), Io (bind, listen), Internal (gRPC failed to start). With `tls`:
     /// InvalidArgument (a file not given, a malformed address, PEM that does not parse, a key that is not the
-    /// certificate's or that group or others may read), FileNotFound (a file missing), Io (the TLS address
-    /// cannot be listened on).
+    /// certificate's or that group or others may read), FileNotFound (a file missing), Io (the TLS address cannot be
+    /// listened on).
     [[nodiscard]] static core::Result<std::unique_ptr<Service>> start(const ServiceOptions& options,
                                                                       const core::Clock& clock);
 
@@ -72,6 +84,8 @@ public:
     /// The TCP port the mutual TLS listener took (the one asked for, or the free one chosen for port 0); 0 when
     /// the service does not listen with TLS.
     [[nodiscard]] int tlsPort() const;
+    /// Checkpoints written since start, at sign-out and periodic (tests, status).
+    [[nodiscard]] std::size_t checkpointsWritten() const;
 
     struct Impl;
 

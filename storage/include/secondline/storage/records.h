@@ -122,6 +122,11 @@ public:
     /// ImageTooLarge (an image's header, as addImage), RecordNotFound (encounterId not visible), DiskFull, Io,
     /// Database.
     [[nodiscard]] core::Result<SavedEncounter> save(const EncounterDraft& draft);
+    /// Saves several encounters, each checked and written exactly as save() does, all in one transaction:
+    /// every one commits, or none does (the first refusal names the encounter's position in the batch).
+    /// Returns what was saved, in the drafts' order, once committed. Errors: as save(), and InvalidArgument
+    /// for an empty batch.
+    [[nodiscard]] core::Result<std::vector<SavedEncounter>> saveBatch(std::span<const EncounterDraft> drafts);
 
     /// Stores a document without images or corrections (demo, tests). Errors: PermissionDenied,
     /// PolicyForbids, InvalidArgument, DiskFull, Io, Database.
