@@ -1,5 +1,7 @@
 #include "tls.h"
 
+#include <secondline/core/small_file.h>
+
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -7,13 +9,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <charconv>
 #include <cstdint>
-#include <fstream>
-#include <iterator>
 
 namespace secondline::client::detail {
 
@@ -38,24 +35,7 @@ core::Status readPem(const std::string& path, const char* role, bool privateKey,
     if (path.empty())
         return fail(ErrorCode::InvalidArgument,
                     std::string("a tls: address needs the ") + role + " (--tls-cert, --tls-key, --server-ca)");
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        const bool missing = errno == ENOENT || errno == ENOTDIR;
-        return fail(missing ? ErrorCode::FileNotFound : ErrorCode::Io,
-                    std::string("the ") + role + (missing ? " does not exist" : " cannot be read"));
-    }
-    if (!S_ISREG(st.st_mode)) return fail(ErrorCode::InvalidArgument, std::string("the ") + role + " is not a file");
-    // As ssh does: a private key others may read is no longer private.
-    if (privateKey && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        return fail(ErrorCode::InvalidArgument,
-                    std::string("the ") + role + " is accessible by group or others (make it 0600 or stricter)");
-    if (static_cast<std::uint64_t>(st.st_size) > kMaxPemBytes)
-        return fail(ErrorCode::InvalidArgument, std::string("the ") + role + " is larger than 1 MiB");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(ErrorCode::Io, std::string("the ") + role + " cannot be read");
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) return fail(ErrorCode::Io, std::string("the ") + role + " cannot be read");
-    return {};
+    return core::readSmallFile(path, role, {.maxBytes = kMaxPemBytes, .secret = privateKey}, out);
 }
 
 struct BioFree {

@@ -134,9 +134,11 @@ Result<SecretBytes> deriveWrappingKey(const SecretBytes& password, const std::ve
     auto out = key->write();
     auto pw = password.read();
     g_argon2idRuns.fetch_add(1, std::memory_order_relaxed);
-    if (crypto_pwhash(out.bytes().data(), out.bytes().size(), reinterpret_cast<const char*>(pw.bytes().data()),
-                      pw.bytes().size(), salt.data(), kdf.opsLimit, static_cast<std::size_t>(kdf.memLimitBytes),
-                      crypto_pwhash_ALG_ARGON2ID13) != 0)
+    // An empty password (a reset-required slot's dummy run) has no buffer: libsodium still wants a pointer.
+    static const char kNoPassword = '\0';
+    const char* passwordBytes = pw.bytes().empty() ? &kNoPassword : reinterpret_cast<const char*>(pw.bytes().data());
+    if (crypto_pwhash(out.bytes().data(), out.bytes().size(), passwordBytes, pw.bytes().size(), salt.data(),
+                      kdf.opsLimit, static_cast<std::size_t>(kdf.memLimitBytes), crypto_pwhash_ALG_ARGON2ID13) != 0)
         return fail(ErrorCode::Crypto, "password key derivation failed (out of memory?)");
     return key;
 }

@@ -1,5 +1,7 @@
 #include "tls_credentials.h"
 
+#include <secondline/core/small_file.h>
+
 #include <grpc/grpc_security_constants.h>
 #include <grpcpp/security/auth_context.h>
 
@@ -12,13 +14,8 @@
 
 #include <sodium.h>
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 namespace secondline::service::detail {
@@ -42,24 +39,7 @@ struct KeyText {
 /// Reads a PEM file; `role` names it in errors ("TLS certificate file"), never its content.
 core::Status readPem(const std::string& path, const char* role, bool privateKey, std::string& out) {
     if (path.empty()) return fail(ErrorCode::InvalidArgument, std::string(role) + " is not given");
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        const bool missing = errno == ENOENT || errno == ENOTDIR;
-        return fail(missing ? ErrorCode::FileNotFound : ErrorCode::Io,
-                    std::string("the ") + role + (missing ? " does not exist" : " cannot be read"));
-    }
-    if (!S_ISREG(st.st_mode)) return fail(ErrorCode::InvalidArgument, std::string("the ") + role + " is not a file");
-    // As ssh does for its keys: a private key others may read is no longer private.
-    if (privateKey && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        return fail(ErrorCode::InvalidArgument,
-                    std::string("the ") + role + " is accessible by group or others (make it 0600 or stricter)");
-    if (static_cast<std::uint64_t>(st.st_size) > kMaxPemBytes)
-        return fail(ErrorCode::InvalidArgument, std::string("the ") + role + " is larger than 1 MiB");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(ErrorCode::Io, std::string("the ") + role + " cannot be read");
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) return fail(ErrorCode::Io, std::string("the ") + role + " cannot be read");
-    return {};
+    return core::readSmallFile(path, role, {.maxBytes = kMaxPemBytes, .secret = privateKey}, out);
 }
 
 struct BioFree {
