@@ -1,11 +1,12 @@
 #include <secondline/core/small_file.h>
 
+#include <sodium.h>
+
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <fstream>
-#include <iterator>
 
 namespace secondline::core {
 
@@ -27,14 +28,19 @@ Status readSmallFile(const std::string& path, std::string_view role, const Small
                     "the " + name + " is larger than " + std::to_string(rules.maxBytes) + " bytes");
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail(ErrorCode::Io, "the " + name + " cannot be read");
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) return fail(ErrorCode::Io, "the " + name + " cannot be read");
-    // A file that grew between the check and the read is cut at the limit's check, not trusted.
-    if (out.size() > rules.maxBytes) {
-        out.clear();
-        return fail(ErrorCode::InvalidArgument,
-                    "the " + name + " is larger than " + std::to_string(rules.maxBytes) + " bytes");
-    }
+    // Read what the size promised and one byte more: a file that grew since the check is refused, not trusted.
+    std::string buffer(static_cast<std::size_t>(st.st_size) + 1, '\0');
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    // A secret's bytes never outlive a refusal.
+    auto refuse = [&](ErrorCode code, const std::string& why) {
+        sodium_memzero(buffer.data(), buffer.size());
+        return fail(code, "the " + name + why);
+    };
+    if (in.bad()) return refuse(ErrorCode::Io, " cannot be read");
+    buffer.resize(static_cast<std::size_t>(in.gcount()));
+    if (buffer.size() > static_cast<std::size_t>(st.st_size) || buffer.size() > rules.maxBytes)
+        return refuse(ErrorCode::InvalidArgument, " changed while it was read, or is too large");
+    out.swap(buffer);
     return {};
 }
 
