@@ -2,7 +2,10 @@
 #
 #   app/ --> capture/ --> validation/ --> core/
 #   app/ --> analysis/ --> storage/ --> privacy/ --> validation/ --> core/
-#   app/ --> service/ --> storage/ (the RPC handlers)      app/ --> client/ --> core/ (no store: only the contract)
+#   app/ --> service/ --> wire/ --> storage/ (the RPC handlers)
+#   app/ --> client/ --> wire/ --> storage/ (the store's value types only: client/ never includes
+#                                            secondline/storage/store.h, so no client code opens a store)
+#   wire/: the contract's messages to and from those value types, shared by both ends of the contract
 #
 # - A module may include the public headers of the modules below it only (no cycles, no upward use): storage
 #   never includes analysis, and analysis (pure computation over the statistics rows) never capture.
@@ -22,8 +25,9 @@ set(allowed_capture "core;validation;capture")
 set(allowed_privacy "core;validation;privacy")
 set(allowed_storage "core;validation;privacy;storage")
 set(allowed_analysis "core;validation;privacy;storage;analysis")
-set(allowed_service "core;validation;privacy;storage;service")
-set(allowed_client "core;client")
+set(allowed_wire "core;validation;privacy;storage;wire")
+set(allowed_service "core;validation;privacy;storage;wire;service")
+set(allowed_client "core;validation;privacy;storage;wire;client")
 
 # Third-party header patterns, by library.
 set(lib_opencv "^opencv2/")
@@ -53,6 +57,7 @@ set(src_libs_analysis "glpk")
 # OpenSSL: the mutual TLS files checked before gRPC takes them (issue 18, item 1).
 set(src_libs_service "grpc;proto;sodium;fmt;openssl")
 set(src_libs_client "grpc;proto;openssl")
+set(src_libs_wire "grpc;proto")
 
 set(violations "")
 
@@ -67,10 +72,13 @@ function(check_file file module area)
         if(header STREQUAL "secondline/storage/env.h" AND NOT module STREQUAL "storage")
             list(APPEND violations "${rel}: the file-system seam is for storage and its tests (${header})")
         endif()
+        if(header STREQUAL "secondline/storage/store.h" AND module STREQUAL "client")
+            list(APPEND violations "${rel}: the client never opens a store (${header})")
+        endif()
         if(header MATCHES "${lib_proto}" AND NOT module STREQUAL "app")
-            if(area STREQUAL "include")
+            if(area STREQUAL "include" AND NOT module STREQUAL "wire")
                 list(APPEND violations "${rel}: public header exposes the generated contract (${header})")
-            elseif(NOT module MATCHES "^(service|client)$")
+            elseif(NOT module MATCHES "^(service|client|wire)$")
                 list(APPEND violations "${rel}: only service and client may use the generated contract (${header})")
             endif()
             continue()
@@ -90,7 +98,7 @@ function(check_file file module area)
         endif()
         foreach(lib IN LISTS all_libs)
             if(header MATCHES "${lib_${lib}}")
-                if(area STREQUAL "include")
+                if(area STREQUAL "include" AND NOT (module STREQUAL "wire" AND lib STREQUAL "grpc"))
                     list(APPEND violations "${rel}: public header exposes a third-party type (${header})")
                 elseif(NOT lib IN_LIST src_libs_${module})
                     list(APPEND violations "${rel}: ${module} may not use ${lib} (${header})")
@@ -101,7 +109,7 @@ function(check_file file module area)
     set(violations ${violations} PARENT_SCOPE)
 endfunction()
 
-foreach(module core validation capture privacy storage analysis service client)
+foreach(module core validation capture privacy storage analysis wire service client)
     foreach(area include src)
         file(GLOB_RECURSE files ${SOURCE_DIR}/${module}/${area}/*.h ${SOURCE_DIR}/${module}/${area}/*.hpp
             ${SOURCE_DIR}/${module}/${area}/*.cpp)

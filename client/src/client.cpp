@@ -1,5 +1,6 @@
 #include <secondline/client/client.h>
 
+#include "client_impl.h"
 #include "tls.h"
 
 #include <secondline/v1/secondline.grpc.pb.h>
@@ -15,19 +16,9 @@ namespace secondline::client {
 
 using core::ErrorCode;
 using core::fail;
+using detail::wipe;
 
-namespace {
-
-// Metadata keys of the contract (service/proto/secondline/v1/secondline.proto).
-constexpr const char* kErrorCodeKey = "secondline-error-code";
-constexpr const char* kSessionKey = "secondline-session";
-
-/// Overwrites a string that held a password (the compiler may not drop the writes: volatile).
-void wipe(std::string& s) {
-    volatile char* p = s.data();
-    for (std::size_t i = 0; i < s.size(); ++i) p[i] = 0;
-    s.clear();
-}
+namespace detail {
 
 core::Error errorOf(const grpc::Status& status, const grpc::ClientContext& context, const std::string& address,
                     bool tls) {
@@ -35,26 +26,30 @@ core::Error errorOf(const grpc::Status& status, const grpc::ClientContext& conte
     if (auto it = trailing.find(kErrorCodeKey); it != trailing.end()) {
         const std::string name(it->second.data(), it->second.size());
         if (auto code = core::errorCodeFromName(name)) return {*code, status.error_message()};
-        return {ErrorCode::Internal, "the service answered with an error this client does not know (" +
-                                         name.substr(0, 64) + "): " + status.error_message()};
+        return {core::ErrorCode::Internal, "the service answered with an error this client does not know (" +
+                                               name.substr(0, 64) + "): " + status.error_message()};
     }
     // No SecondLine code: the status comes from gRPC itself.
     switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
         if (tls) return detail::tlsUnavailable(status, address);
-        return {ErrorCode::ServiceUnavailable, "the service at " + address + " cannot be reached"};
+        return {core::ErrorCode::ServiceUnavailable, "the service at " + address + " cannot be reached"};
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-        return {ErrorCode::ServiceUnavailable, "the service at " + address + " did not answer in time"};
+        return {core::ErrorCode::ServiceUnavailable, "the service at " + address + " did not answer in time"};
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
-        return {ErrorCode::InvalidArgument, "the request is larger than the service accepts"};
-    case grpc::StatusCode::INVALID_ARGUMENT: return {ErrorCode::InvalidArgument, status.error_message()};
-    case grpc::StatusCode::UNAUTHENTICATED: return {ErrorCode::AuthenticationFailed, status.error_message()};
-    case grpc::StatusCode::PERMISSION_DENIED: return {ErrorCode::PermissionDenied, status.error_message()};
+        return {core::ErrorCode::InvalidArgument, "the request is larger than the service accepts"};
+    case grpc::StatusCode::INVALID_ARGUMENT: return {core::ErrorCode::InvalidArgument, status.error_message()};
+    case grpc::StatusCode::UNAUTHENTICATED: return {core::ErrorCode::AuthenticationFailed, status.error_message()};
+    case grpc::StatusCode::PERMISSION_DENIED: return {core::ErrorCode::PermissionDenied, status.error_message()};
     case grpc::StatusCode::UNIMPLEMENTED:
-        return {ErrorCode::Internal, "the service does not offer this call (an older service than this client)"};
-    default: return {ErrorCode::Internal, "the service call failed: " + status.error_message()};
+        return {core::ErrorCode::Internal, "the service does not offer this call (an older service than this client)"};
+    default: return {core::ErrorCode::Internal, "the service call failed: " + status.error_message()};
     }
 }
+
+} // namespace detail
+
+namespace {
 
 void copy(Record& out, const v1::Record& r) {
     out.id = core::RecordId{r.id()};
@@ -97,26 +92,6 @@ std::string Record::value(std::string_view name) const {
     return it == fields.end() ? std::string() : it->value;
 }
 
-struct Client::Impl {
-    std::string address;
-    ClientOptions options;
-    std::unique_ptr<v1::SecondLine::Stub> stub;
-    std::string token;
-    bool tls = false;
-
-    /// One call with the deadline and the session; the reply, or the error mapped back to its code.
-    template <class Reply, class Call>
-    core::Result<Reply> call(Call&& invoke) {
-        grpc::ClientContext context;
-        context.set_deadline(std::chrono::system_clock::now() + options.deadline);
-        if (!token.empty()) context.AddMetadata(kSessionKey, token);
-        Reply reply;
-        const grpc::Status status = invoke(&context, &reply);
-        if (!status.ok()) return fail(errorOf(status, context, address, tls));
-        return reply;
-    }
-};
-
 core::Result<Client> Client::connect(std::string_view address, const ClientOptions& options) {
     const bool tls = address.starts_with("tls:");
     if (!tls && (!address.starts_with("unix:") || address.size() <= 5))
@@ -144,6 +119,7 @@ core::Result<Client> Client::connect(std::string_view address, const ClientOptio
     }
     auto channel = grpc::CreateCustomChannel(target, credentials, args);
     if (!channel) return fail(ErrorCode::Internal, "gRPC could not create a channel");
+    impl->channel = channel;
     impl->stub = v1::SecondLine::NewStub(channel);
     return Client(std::move(impl));
 }

@@ -1,5 +1,7 @@
 #include "handlers.h"
 
+#include "session_call.h"
+
 #include "status.h"
 #include "tls_credentials.h"
 
@@ -43,31 +45,6 @@ constexpr std::size_t kMaxText = 4000;    // notes and reasons
 constexpr std::size_t kMaxReferredTo = 200;
 constexpr std::size_t kMaxFieldName = 32;
 constexpr int kMaxCorrections = 32;
-
-/// A deadline further away than this is no deadline at all (gRPC reports "none" as the far future).
-constexpr auto kNoDeadline = std::chrono::hours{24 * 366};
-
-core::Status bounded(std::string_view value, std::size_t max, const char* what) {
-    if (value.size() > max) return fail(ErrorCode::InvalidArgument, std::string(what) + " is too long");
-    return {};
-}
-
-/// Every call: a deadline, and a connection whose peer the service accepted itself or a verified TLS peer.
-core::Result<Peer> admit(const grpc::ServerContext& context, const Sessions& sessions) {
-    if (context.deadline() > std::chrono::system_clock::now() + kNoDeadline)
-        return fail(ErrorCode::InvalidArgument, "every call needs a deadline");
-    auto peer = sessions.peerOf(context.peer());
-    if (!peer) peer = tlsPeerOf(context); // a desk of the post, over mutual TLS
-    if (!peer) return fail(ErrorCode::PermissionDenied, "the connection's peer is unknown");
-    return *peer;
-}
-
-std::string_view sessionToken(const grpc::ServerContext& context) {
-    const auto& metadata = context.client_metadata();
-    auto it = metadata.find(kSessionKey);
-    if (it == metadata.end()) return {};
-    return {it->second.data(), it->second.size()};
-}
 
 /// YYYY-MM-DD, or today (UTC) when empty.
 core::Result<std::chrono::sys_days> inspectionDate(std::string_view text, const core::Clock& clock) {
@@ -196,18 +173,6 @@ grpc::Status Handlers::Hello(grpc::ServerContext* context, const v1::HelloReques
     return grpc::Status::OK;
 }
 
-template <class Body>
-grpc::Status Handlers::withSession(grpc::ServerContext& context, Body&& body) {
-    auto peer = admit(context, m_sessions);
-    if (!peer) return toStatus(context, peer.error());
-    auto lock = m_sessions.lock();
-    auto session = m_sessions.find(lock, sessionToken(context), *peer);
-    if (!session) return toStatus(context, session.error());
-    const core::Status done = body(**session, lock);
-    if (!done) return toStatus(context, done.error());
-    return grpc::Status::OK;
-}
-
 grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequest* request, v1::SignInReply* reply) {
     // The password leaves the request as soon as it is in guarded memory (gRPC owns a mutable message).
     auto& wire = const_cast<std::string&>(request->password());
@@ -270,7 +235,7 @@ grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequ
 grpc::Status Handlers::SignOut(grpc::ServerContext* context, const v1::SignOutRequest* /*request*/,
                                v1::SignOutReply* /*reply*/) {
     const auto token = sessionToken(*context);
-    return withSession(*context, [&](Session& /*session*/, Sessions::Lock& lock) -> core::Status {
+    return withSession(*context, m_sessions, [&](Session& /*session*/, Sessions::Lock& lock) -> core::Status {
         m_sessions.remove(lock, token);
         return {};
     });
@@ -289,7 +254,7 @@ void fill(v1::SaveEncounterReply& reply, const storage::SavedEncounter& saved) {
 
 grpc::Status Handlers::SaveEncounter(grpc::ServerContext* context, const v1::SaveEncounterRequest* request,
                                      v1::SaveEncounterReply* reply) {
-    return withSession(*context, [&](Session& session, Sessions::Lock&) -> core::Status {
+    return withSession(*context, m_sessions, [&](Session& session, Sessions::Lock&) -> core::Status {
         // Validated after the session check: an unauthenticated caller learns nothing about the rules.
         auto draft = draftOf(*request, m_clock);
         if (!draft) return fail(draft.error());
@@ -302,7 +267,7 @@ grpc::Status Handlers::SaveEncounter(grpc::ServerContext* context, const v1::Sav
 
 grpc::Status Handlers::SaveEncounters(grpc::ServerContext* context, const v1::SaveEncountersRequest* request,
                                       v1::SaveEncountersReply* reply) {
-    return withSession(*context, [&](Session& session, Sessions::Lock&) -> core::Status {
+    return withSession(*context, m_sessions, [&](Session& session, Sessions::Lock&) -> core::Status {
         const int n = request->encounters_size();
         if (n == 0) return fail(ErrorCode::InvalidArgument, "a batch holds at least one encounter");
         if (n > kMaxBatchEncounters)
@@ -327,7 +292,7 @@ grpc::Status Handlers::SaveEncounters(grpc::ServerContext* context, const v1::Sa
 
 grpc::Status Handlers::GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                                  v1::GetRecordReply* reply) {
-    return withSession(*context, [&](Session& session, Sessions::Lock&) -> core::Status {
+    return withSession(*context, m_sessions, [&](Session& session, Sessions::Lock&) -> core::Status {
         if (request->id() <= 0) return fail(ErrorCode::InvalidArgument, "id must be positive");
         auto record = session.store.records().get(core::RecordId{request->id()});
         if (!record) return fail(record.error());
@@ -351,7 +316,7 @@ grpc::Status Handlers::GetRecord(grpc::ServerContext* context, const v1::GetReco
 
 grpc::Status Handlers::FindByDocument(grpc::ServerContext* context, const v1::FindByDocumentRequest* request,
                                       v1::FindByDocumentReply* reply) {
-    return withSession(*context, [&](Session& session, Sessions::Lock&) -> core::Status {
+    return withSession(*context, m_sessions, [&](Session& session, Sessions::Lock&) -> core::Status {
         if (request->issuing_state().empty() || request->document_number().empty())
             return fail(ErrorCode::InvalidArgument, "issuing_state and document_number are required");
         if (auto s = bounded(request->issuing_state(), 3, "issuing_state"); !s) return s;

@@ -47,13 +47,10 @@ public:
     grpc::Status SaveEncounters(grpc::ServerContext* context, const v1::SaveEncountersRequest* request,
                                 v1::SaveEncountersReply* reply) override;
 
-private:
-    /// Every call after sign-in: admits the call (deadline, known peer), takes the sessions' lock, finds the
-    /// session of the call's token on this connection and runs `body(session, lock)` with the lock held. The
-    /// error of any step, or the core::Status `body` returns, becomes the call's status.
-    template <class Body>
-    grpc::Status withSession(grpc::ServerContext& context, Body&& body);
+    /// What the service knows of its store (for the handlers of the other parts of the contract).
+    [[nodiscard]] const StoreFacts& store() const noexcept { return m_store; }
 
+private:
     StoreFacts m_store;
     Sessions& m_sessions;
     const core::Clock& m_clock;

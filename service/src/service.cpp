@@ -1,7 +1,9 @@
 #include <secondline/service/service.h>
 
 #include "checkpoints.h"
+#include "admin_handlers.h"
 #include "handlers.h"
+#include "records_handlers.h"
 #include "sessions.h"
 #include "store_folder.h"
 #include "tls_credentials.h"
@@ -35,7 +37,8 @@ struct Service::Impl {
     Impl(detail::StoreFacts store, core::SecretBytes key, storage::StoreLock held, const core::Clock& clock,
          std::chrono::minutes idle)
         : rootKey(std::move(key)), storeLock(std::move(held)), sessions(clock, idle),
-          handlers(withKey(std::move(store), &rootKey), sessions, clock) {}
+          handlers(withKey(std::move(store), &rootKey), sessions, clock), records(handlers.store(), sessions, clock),
+          admin(handlers.store(), sessions, clock) {}
     static detail::StoreFacts withKey(detail::StoreFacts facts, const core::SecretBytes* key) {
         facts.rootKey = key;
         return facts;
@@ -45,6 +48,8 @@ struct Service::Impl {
     storage::StoreLock storeLock; ///< no other process opens the store while the service runs
     detail::Sessions sessions;
     detail::Handlers handlers;
+    detail::RecordsHandlers records;
+    detail::AdminHandlers admin;
     std::unique_ptr<detail::UnixListener> listener;
     std::unique_ptr<grpc::Server> server;
     std::thread acceptor;
@@ -135,6 +140,8 @@ core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& opti
     grpc::ServerBuilder builder;
     builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxRequestBytes));
     builder.RegisterService(&impl->handlers);
+    builder.RegisterService(&impl->records);
+    builder.RegisterService(&impl->admin);
     // No Unix listening port: those connections arrive through the listener, with their peer credentials.
     if (tls) {
         builder.AddListeningPort(options.tls->address, tls, &impl->tlsPort);

@@ -175,6 +175,7 @@ public:
     struct Impl;
 
 private:
+    friend class ServiceSession; // its calls use this connection
     explicit Client(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

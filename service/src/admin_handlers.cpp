@@ -1,0 +1,5 @@
+#include "admin_handlers.h"
+
+#include "session_call.h"
+
+namespace secondline::service::detail {} // namespace secondline::service::detail

@@ -1,0 +1,3 @@
+#include <secondline/wire/admin.h>
+
+namespace secondline::wire {} // namespace secondline::wire

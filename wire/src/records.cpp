@@ -1,0 +1,3 @@
+#include <secondline/wire/records.h>
+
+namespace secondline::wire {} // namespace secondline::wire
