@@ -623,5 +623,52 @@ TEST_F(HostileRecords, ImagesAreCheckedByTheirBytesBeforeAnythingDecodesThem) {
     EXPECT_EQ(images.images(0).image().data(), std::string(sent.begin(), sent.end()));
 }
 
+TEST_F(HostileRecords, CallsThatTakeNoImagesOrCorrectionsRefuseThem) {
+    const auto bytes = pngHeader(10, 10);
+    // SecondLine.SaveEncounter keeps refusing images (Records.Save takes them).
+    {
+        auto stub = v1::SecondLine::NewStub(channel);
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds{30});
+        context.AddMetadata("secondline-session", token);
+        v1::SaveEncounterRequest request;
+        request.set_mrz(kTd3);
+        auto* image = request.add_images();
+        image->set_kind(v1::Image::DOCUMENT);
+        image->set_media_type("image/png");
+        image->set_width(10);
+        image->set_height(10);
+        image->set_data(bytes.data(), bytes.size());
+        v1::SaveEncounterReply reply;
+        EXPECT_FALSE(stub->SaveEncounter(&context, request, &reply).ok());
+        const auto& trailing = context.GetServerTrailingMetadata();
+        auto it = trailing.find("secondline-error-code");
+        ASSERT_NE(it, trailing.end());
+        EXPECT_EQ(std::string(it->second.data(), it->second.size()), "invalid_argument");
+    }
+    v1::AddRecordRequest add;
+    add.mutable_encounter()->set_mrz(kTd3);
+    auto* correction = add.mutable_encounter()->add_corrections();
+    correction->set_field("given_names");
+    correction->set_value("ANNA");
+    v1::AddRecordReply added;
+    EXPECT_EQ(call(&v1::Records::Stub::AddRecord, add, added), "invalid_argument");
+    add.mutable_encounter()->clear_corrections();
+    EXPECT_EQ(call(&v1::Records::Stub::AddRecord, add, added), "ok");
+    // An officer's refusals keep the store's codes on the wire.
+    v1::EraseRequest erase;
+    erase.set_record_id(added.record_id());
+    erase.set_reason("traveller asked");
+    v1::RecordsDone done;
+    EXPECT_EQ(call(&v1::Records::Stub::Erase, erase, done), "permission_denied");
+    v1::LoadPolicyRequest load;
+    load.set_pack_text("{}");
+    EXPECT_EQ(call(&v1::Records::Stub::LoadPolicy, load, done), "permission_denied");
+    v1::UpdateFlagRequest update;
+    update.set_flag_id(1);
+    update.set_status("closed_forever");
+    EXPECT_EQ(call(&v1::Records::Stub::UpdateFlag, update, done), "invalid_argument");
+}
+
 } // namespace
 } // namespace secondline::test
