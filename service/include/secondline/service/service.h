@@ -33,8 +33,8 @@ namespace secondline::service {
 
 /// Largest request the service reads (gRPC's receive limit). Requests over it fail before any handler runs.
 /// 65 MiB: two images of the store's largest size (storage::kMaxImageBytes, 32 MiB) and the rest of an
-/// encounter. Only requests that carry images (Records.Save, SaveBatch, AddImage) come near it: every other
-/// request is held far below by its own fields' limits, checked by its handler.
+/// encounter. Only requests that carry images (Records.Save, SaveBatch, AddImage) come near it: the others are
+/// held below it by their own fields' limits, checked by their handlers (records.proto says how far).
 inline constexpr std::size_t kMaxRequestBytes = (65u << 20);
 
 /// Name of the contract's package: the protocol version a client talks.
