@@ -260,7 +260,8 @@ TEST_F(KeysTest, BackupRestoresOnANewMachineRecordByRecordUnderANewKey) {
                                            [](const privacy::AuditEntry& e) { return e.action == "store.restore"; });
     ASSERT_NE(restoreEntry, trail->end());
     EXPECT_EQ(restoreEntry->userName, "(restore)");
-    EXPECT_EQ(restoreEntry->detail, "schema " + std::to_string(storage::kSchemaVersion) + ", 20 records");
+    EXPECT_EQ(restoreEntry->detail,
+              "schema " + std::to_string(storage::kSchemaVersion) + ", 20 records, no erasure ledger");
     EXPECT_EQ(std::next(restoreEntry)->action, "session.login") << "the first entry after it is the first sign-in";
     // The backup's own "store.backup" entry is written to the store after the copy is taken, so the entry
     // before the restore is the sign-in of the administrator who took it.
