@@ -63,7 +63,8 @@ readErasureLedger(const std::string& ledgerPath, const core::SecretBytes& indexK
 currentErasureLedger(const std::string& ledgerPath, const core::SecretBytes& indexKey, const std::string& storeId);
 
 /// Appends `tags` to the store's ledger (created when missing) and replaces the file atomically and durably
-/// (mode 0600). Called before the erasure commits (write-ahead): a ledger that cannot be written stops the
+/// (mode 0600). Called inside the erasure's transaction (BEGIN IMMEDIATE: sessions of the service append one
+/// at a time) and before it commits (write-ahead): a ledger that cannot be written stops the
 /// erasure; an erasure that fails after it leaves a line whose only effect is that a later restore erases
 /// that record, which had passed every check. Returns the ledger's new number of lines. Errors:
 /// ErasureLedgerInvalid (the existing ledger does not verify: nothing is erased until an administrator looks),
