@@ -497,7 +497,8 @@ Result<RestoreReport> restoreBackup(const std::string& backupPath, const BackupU
     }
     const SecretBytes& ledgerKey = indexKey ? *indexKey : derivedIndexKey;
     const std::string ledgerPath = options.erasureLedger.empty() ? erasureLedgerPath(path) : options.erasureLedger;
-    const bool ledgerElsewhere = ledgerPath != erasureLedgerPath(path);
+    const bool ledgerElsewhere =
+        ledgerPath != erasureLedgerPath(path) && !std::filesystem::equivalent(ledgerPath, erasureLedgerPath(path), ec);
     if (ledgerElsewhere && std::filesystem::exists(erasureLedgerPath(path), ec))
         return fail(ErrorCode::StoreExists, "an erasure ledger already exists beside the restore target");
     const auto recordedEntries = parseCount(header->attribute(kLedgerEntries)); // absent: an older backup

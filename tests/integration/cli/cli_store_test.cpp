@@ -162,13 +162,15 @@ TEST_F(CliTest, EscrowBackupRestoresWithTheSecretKeyOnlyAndErasedStaysErased) {
             .exitCode,
         0);
     for (const auto& [name, role] : {std::pair{"o1", "officer"}, std::pair{"sv", "supervisor"}})
-        ASSERT_EQ(run(with({"user", "add", name, "--role", role, "--store", store, "--user", "admin", "--password-stdin"},
-                           fast),
-                      "a-pw\n" + std::string(name) + "-pw\n")
-                      .exitCode,
-                  0);
+        ASSERT_EQ(
+            run(with({"user", "add", name, "--role", role, "--store", store, "--user", "admin", "--password-stdin"},
+                     fast),
+                "a-pw\n" + std::string(name) + "-pw\n")
+                .exitCode,
+            0);
     const std::string image = renderImage(78, validation::MrzFormat::TD3, nullptr);
-    ASSERT_EQ(run({"ingest", "--store", store, "--user", "o1", "--password-stdin", image, image}, "o1-pw\n").exitCode, 0);
+    ASSERT_EQ(run({"ingest", "--store", store, "--user", "o1", "--password-stdin", image, image}, "o1-pw\n").exitCode,
+              0);
 
     // Only the administrator's password is read: no backup password.
     const std::string backupFile = dir.file("s.slbackup");
@@ -182,9 +184,9 @@ TEST_F(CliTest, EscrowBackupRestoresWithTheSecretKeyOnlyAndErasedStaysErased) {
     EXPECT_EQ(b["escrow_fingerprint"], k["fingerprint"]);
     EXPECT_EQ(b["erasure_ledger_entries"], 0);
 
-    auto erase = run({"records", "erase", "1", "--reason", "traveller asked", "--store", store, "--user", "sv",
-                      "--password-stdin"},
-                     "sv-pw\n");
+    auto erase = run(
+        {"records", "erase", "1", "--reason", "traveller asked", "--store", store, "--user", "sv", "--password-stdin"},
+        "sv-pw\n");
     ASSERT_EQ(erase.exitCode, 0) << erase.err;
 
     const std::string restored = dir.file("restored.db");

@@ -227,6 +227,13 @@ TEST_F(EscrowBackup, ARecordErasedAfterTheBackupIsErasedAgainByTheRestoreAndAudi
     ASSERT_TRUE(erase->recordId.has_value());
     EXPECT_EQ(*erase->recordId, recordB.value());
     EXPECT_EQ(erase->detail, "erased again after restore, erasure ledger entry 1");
+    {
+        auto admin = openAt(target, "admin");
+        ASSERT_OK(admin);
+        auto check = admin->maintenance().check();
+        ASSERT_OK(check);
+        EXPECT_TRUE(check->ok()) << "the trail with the restore's erasures verifies: " << check->problems;
+    }
     // The raw database holds no row of it either.
     EXPECT_EQ(queryInt(target, "", "", "SELECT count(*) FROM records WHERE id = " + std::to_string(recordB.value())),
               0);
