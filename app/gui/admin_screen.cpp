@@ -52,7 +52,7 @@ AdminScreen::AdminScreen(DeskContext& context, QWidget* parent) : QWidget(parent
     m_role->setObjectName("newUserRole");
     for (auto role : privacy::kAllRoles) {
         // Trainers add trainees to a training store; administrators add anyone to a production store.
-        if (m_ctx.store().training() && role != privacy::Role::Officer && role != privacy::Role::Trainer) continue;
+        if (m_ctx.session().training() && role != privacy::Role::Officer && role != privacy::Role::Trainer) continue;
         m_role->addItem(fromStd(std::string(privacy::roleName(role))), static_cast<int>(role));
     }
     m_password = new QLineEdit(users);
@@ -140,7 +140,7 @@ AdminScreen::AdminScreen(DeskContext& context, QWidget* parent) : QWidget(parent
 
 void AdminScreen::refresh() {
     if (m_ctx.busy()) return;
-    const auto& pack = m_ctx.store().policy();
+    const auto& pack = m_ctx.session().policy();
     m_policy->setText(tr("“%1” version %2 (BLAKE2b %3…)")
                           .arg(fromStd(pack.name()), fromStd(pack.version()), fromStd(pack.hash().substr(0, 16))));
     auto& settings = m_ctx.settings();
@@ -149,7 +149,7 @@ void AdminScreen::refresh() {
     m_deskId->setText(settings.value("desk/id").toString());
     m_location->setText(settings.value("desk/location").toString());
     if (!m_ctx.may(privacy::Action::ManageUsers)) return;
-    auto list = m_ctx.store().users().list();
+    auto list = m_ctx.session().listUsers();
     m_users->setRowCount(0);
     if (!list) {
         m_ctx.reportError(list.error());
@@ -187,8 +187,8 @@ void AdminScreen::addUser() {
     auto status = std::make_shared<core::Status>();
     const bool started = m_ctx.runInBackground(
         tr("Adding the user (deriving their key)…"),
-        [password, role, user, kdf, status](storage::Store& store) {
-            *status = store.users().add(user, role, *password, kdf);
+        [password, role, user, kdf, status](client::Session& session) {
+            *status = session.addUser(user, role, *password, kdf);
             *password = core::SecretBytes{};
         },
         [this, status, name] {
@@ -206,7 +206,7 @@ void AdminScreen::addUser() {
 }
 
 bool AdminScreen::removeUser(const QString& name) {
-    if (auto s = m_ctx.store().users().remove(toStd(name)); !s) {
+    if (auto s = m_ctx.session().removeUser(toStd(name)); !s) {
         m_ctx.reportError(s.error());
         return false;
     }
@@ -226,12 +226,12 @@ bool AdminScreen::loadPolicyFile(const QString& path) {
         return false;
     }
     const QByteArray text = file.readAll();
-    if (auto s = m_ctx.store().loadPolicy(std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
+    if (auto s = m_ctx.session().loadPolicy(std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
         !s) {
         m_ctx.reportError(s.error());
         return false;
     }
-    m_ctx.setStatus(tr("Policy pack “%1” is in force").arg(fromStd(m_ctx.store().policy().name())));
+    m_ctx.setStatus(tr("Policy pack “%1” is in force").arg(fromStd(m_ctx.session().policy().name())));
     refresh();
     return true;
 }
@@ -240,7 +240,7 @@ void AdminScreen::rotateKey() {
     auto status = std::make_shared<core::Status>();
     const bool started = m_ctx.runInBackground(
         tr("Re-encrypting the store under a new key…"),
-        [status](storage::Store& store) { *status = store.maintenance().rekey(); },
+        [status](client::Session& session) { *status = session.rekey(); },
         [this, status] {
             if (!*status) {
                 m_ctx.reportError(status->error());

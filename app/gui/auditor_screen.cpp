@@ -110,7 +110,7 @@ AuditorScreen::AuditorScreen(DeskContext& context, QWidget* parent) : QWidget(pa
 
 void AuditorScreen::refresh() {
     if (m_ctx.busy()) return;
-    auto trail = m_ctx.store().audit().entries();
+    auto trail = m_ctx.session().auditEntries();
     if (!trail) {
         m_ctx.reportError(trail.error());
         return;
@@ -144,7 +144,7 @@ void AuditorScreen::refresh() {
 
     m_retention->setRowCount(0);
     if (m_ctx.may(privacy::Action::ReportRetention)) {
-        auto rows = m_ctx.store().retention().report();
+        auto rows = m_ctx.session().retentionReport();
         if (!rows) {
             m_ctx.reportError(rows.error());
             return;
@@ -192,7 +192,7 @@ int AuditorScreen::visibleEntries() const {
 void AuditorScreen::verify() {
     auto check = std::make_shared<core::Result<privacy::TrailCheck>>(core::fail(core::ErrorCode::Internal, "not run"));
     const bool started = m_ctx.runInBackground(
-        tr("Verifying the audit trail…"), [check](storage::Store& store) { *check = store.audit().verify(nullptr); },
+        tr("Verifying the audit trail…"), [check](client::Session& session) { *check = session.verifyAudit(nullptr); },
         [this, check] {
             if (!*check) {
                 m_ctx.reportError(check->error());

@@ -30,7 +30,7 @@ class WindowContext final : public DeskContext {
 public:
     explicit WindowContext(DeskWindow& window) : m_window(window) {}
 
-    storage::Store& store() override { return m_window.m_store; }
+    client::Session& session() override { return *m_window.m_session; }
     const core::Clock& clock() const override { return m_window.m_clock; }
     bool busy() const override { return m_window.busy(); }
     QSettings& settings() override { return *m_window.m_settings; }
@@ -39,11 +39,11 @@ public:
 
     void reportError(const core::Error& error) override {
         setStatus(plainError(error));
-        // The store ended an idle session itself (keys wiped): the desk shows the lock.
+        // The store (or the service) ended an idle session itself: the desk shows the lock.
         if (error.code == core::ErrorCode::SessionExpired && !m_window.m_locked) m_window.setLockedView(true);
     }
 
-    bool runInBackground(const QString& what, std::function<void(storage::Store&)> work,
+    bool runInBackground(const QString& what, std::function<void(client::Session&)> work,
                          std::function<void()> done) override {
         auto& w = m_window;
         if (w.busy() || w.m_locked) return false;
@@ -51,8 +51,9 @@ public:
         w.m_busy->show();
         setStatus(what);
         emit busyChanged(true);
-        // The store belongs to the worker until it finishes; the UI touches it only after finishBackground().
-        w.m_work.setFuture(QtConcurrent::run(&w.m_pool, [&store = w.m_store, work = std::move(work)] { work(store); }));
+        // The session belongs to the worker until it finishes; the UI touches it only after finishBackground().
+        w.m_work.setFuture(
+            QtConcurrent::run(&w.m_pool, [&session = *w.m_session, work = std::move(work)] { work(session); }));
         return true;
     }
 
@@ -122,21 +123,22 @@ protected:
 
 } // namespace
 
-DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, DeskOptions options, QWidget* parent)
-    : QMainWindow(parent), m_store(std::move(store)), m_clock(clock), m_options(std::move(options)) {
+DeskWindow::DeskWindow(std::unique_ptr<client::Session> session, const core::Clock& clock, DeskOptions options,
+                       QWidget* parent)
+    : QMainWindow(parent), m_session(std::move(session)), m_clock(clock), m_options(std::move(options)) {
     m_settings = m_options.settingsFile.isEmpty()
                      ? std::make_unique<QSettings>()
                      : std::make_unique<QSettings>(m_options.settingsFile, QSettings::IniFormat);
     m_context = std::make_unique<WindowContext>(*this);
     // No personal data in the title: it shows in task bars, window lists and screen sharing.
-    setWindowTitle(m_store.training() ? tr("SecondLine — TRAINING") : tr("SecondLine"));
+    setWindowTitle(m_session->training() ? tr("SecondLine — TRAINING") : tr("SecondLine"));
     setObjectName("deskWindow");
     resize(1280, 800);
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 4);
-    if (m_store.training()) {
+    if (m_session->training()) {
         auto* banner = new QLabel(tr("TRAINING STORE — synthetic documents only — nothing here is real — "
                                      "exports of records are disabled"),
                                   central);
@@ -165,10 +167,10 @@ DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, DeskOptio
     buildScreens();
     m_lockPage = buildLockPage();
     m_stack->addWidget(m_lockPage);
-    if (m_store.training()) new Watermark(m_stack);
+    if (m_session->training()) new Watermark(m_stack);
 
     // The idle lock: the pack's idle time unless the desk is told otherwise.
-    const auto& pack = m_store.policy();
+    const auto& pack = m_session->policy();
     m_idle.setSingleShot(true);
     m_idle.setInterval(m_options.idleLock.value_or(std::chrono::minutes{pack.sessions().idleMinutes}));
     connect(&m_idle, &QTimer::timeout, this, &DeskWindow::lock);
@@ -180,10 +182,11 @@ DeskWindow::DeskWindow(storage::Store store, const core::Clock& clock, DeskOptio
     connect(&m_purge, &QTimer::timeout, this, &DeskWindow::runScheduledPurge);
     m_purge.start();
 
-    m_status->setText(tr("Signed in as %1 (%2)")
-                          .arg(fromStd(m_store.userName()), fromStd(std::string(privacy::roleName(m_store.role())))));
+    m_status->setText(
+        tr("Signed in as %1 (%2)")
+            .arg(fromStd(m_session->userName()), fromStd(std::string(privacy::roleName(m_session->role())))));
     // The sign-in's retention purge failed: say so (the schedule tries again), never hide it.
-    if (const auto& purged = m_store.purgeAtOpen(); !purged)
+    if (const auto& purged = m_session->purgeAtOpen(); !purged)
         m_status->setText(tr("The retention purge at sign-in failed: %1").arg(plainError(purged.error())));
     restoreGeometry(m_settings->value("window/geometry").toByteArray());
     restoreState(m_settings->value("window/state").toByteArray());
@@ -198,7 +201,8 @@ DeskWindow::~DeskWindow() {
     m_unlockWork.waitForFinished();
     m_pool.waitForDone();
     delete takeCentralWidget(); // the screens go before the context they hold
-    m_store.close();
+    // Closing the desk signs out (audited); after a lock the session has ended already.
+    if (!m_locked) m_session->signOut();
 }
 
 void DeskWindow::buildScreens() {
@@ -227,7 +231,7 @@ void DeskWindow::buildScreens() {
         m_statistics = new StatisticsScreen(ctx, m_tabs);
         m_tabs->addTab(m_statistics, tr("&Statistics"));
     }
-    if (m_store.training() && ctx.may(privacy::Action::CreateRecord)) {
+    if (m_session->training() && ctx.may(privacy::Action::CreateRecord)) {
         m_trainer = new TrainerScreen(ctx, m_tabs);
         m_tabs->addTab(m_trainer, tr("&Training"));
     }
@@ -260,9 +264,9 @@ QWidget* DeskWindow::buildHome() {
     big.setPointSizeF(big.pointSizeF() * 1.6);
     big.setBold(true);
     title->setFont(big);
-    const auto role = m_store.role();
+    const auto role = m_session->role();
     title->setText(
-        tr("Signed in as %1 — %2").arg(fromStd(m_store.userName()), fromStd(std::string(privacy::roleName(role)))));
+        tr("Signed in as %1 — %2").arg(fromStd(m_session->userName()), fromStd(std::string(privacy::roleName(role)))));
     layout->addWidget(title);
     QString text;
     switch (role) {
@@ -290,7 +294,7 @@ QWidget* DeskWindow::buildHome() {
     auto* what = new QLabel(text, home);
     what->setWordWrap(true);
     layout->addWidget(what);
-    const auto& pack = m_store.policy();
+    const auto& pack = m_session->policy();
     auto* policy =
         new QLabel(tr("Policy pack “%1” %2 is in force. The desk locks after %3 minutes without input.")
                        .arg(fromStd(pack.name()), fromStd(pack.version()))
@@ -301,7 +305,7 @@ QWidget* DeskWindow::buildHome() {
                    home);
     policy->setWordWrap(true);
     layout->addWidget(policy);
-    if (const auto until = m_store.breakGlassUntil()) {
+    if (const auto until = m_session->breakGlassUntil()) {
         auto* glass = new QLabel(tr("BREAK-GLASS access is active until %1 (UTC): every read is marked and audited.")
                                      .arg(fromStd(core::formatUtc(*until))),
                                  home);
@@ -373,7 +377,7 @@ void DeskWindow::setLockedView(bool locked) {
         m_purge.stop();
         m_lockMessage->setText(tr("%1 was signed out: the desk was idle, or locked. Type the password to go on; "
                                   "nothing unsaved on the screens was lost.")
-                                   .arg(fromStd(m_store.userName())));
+                                   .arg(fromStd(m_session->userName())));
         m_stack->setCurrentWidget(m_lockPage);
         m_lockPassword->setFocus();
     } else {
@@ -389,45 +393,50 @@ void DeskWindow::lock() {
         m_lockPending = true; // the work in hand finishes first; its store must not vanish under it
         return;
     }
-    m_store.logout(); // audited; keys wiped; the store file released
-    m_store.close();
+    m_session->signOut(); // audited; a local store's keys wiped and its file released
     setLockedView(true);
     m_status->setText(tr("Locked"));
 }
 
 void DeskWindow::unlock(core::SecretBytes password) {
     if (!m_locked || m_unlockWork.isRunning()) return;
-    if (m_options.storePath.empty()) {
+    if (!m_options.signIn) {
         m_status->setText(tr("This desk cannot sign in again: restart it"));
         emit unlocked(false);
         return;
     }
-    auto opened = std::make_shared<std::optional<core::Result<storage::Store>>>();
+    using Signed = core::Result<std::unique_ptr<client::Session>>;
+    auto signedIn = std::make_shared<std::optional<Signed>>();
     auto secret = std::make_shared<core::SecretBytes>(std::move(password));
-    storage::OpenOptions options;
-    options.mode = m_store.training() ? storage::OpenOptions::Mode::Training : storage::OpenOptions::Mode::Production;
-    const std::string path = m_options.storePath;
-    const std::string user = m_store.userName();
+    const std::string user = m_session->userName();
     m_busy->show();
     m_status->setText(tr("Signing in…"));
     disconnect(&m_unlockWork, &QFutureWatcher<void>::finished, this, nullptr);
-    connect(&m_unlockWork, &QFutureWatcher<void>::finished, this, [this, opened] {
+    connect(&m_unlockWork, &QFutureWatcher<void>::finished, this, [this, signedIn] {
         m_busy->hide();
-        auto& result = **opened;
+        auto& result = **signedIn;
+        // The screens were built for this store and this role: another one (a service restarted on another
+        // store, a role changed meanwhile) needs a new desk.
+        if (result && ((*result)->storeId() != m_session->storeId() || (*result)->role() != m_session->role() ||
+                       (*result)->training() != m_session->training())) {
+            (*result)->signOut();
+            result = core::fail(core::ErrorCode::StoreModeMismatch,
+                                "this sign-in is for another store or another role: restart the desk");
+        }
         if (!result) {
             m_status->setText(plainError(result.error()));
             m_lockMessage->setText(plainError(result.error()));
             emit unlocked(false);
             return;
         }
-        m_store = std::move(*result);
+        m_session = std::move(*result);
         setLockedView(false);
-        m_status->setText(tr("Signed in again as %1").arg(fromStd(m_store.userName())));
+        m_status->setText(tr("Signed in again as %1").arg(fromStd(m_session->userName())));
         emit m_context->sessionStarted();
         emit unlocked(true);
     });
-    m_unlockWork.setFuture(QtConcurrent::run(&m_pool, [opened, secret, path, user, options, &clock = m_clock] {
-        *opened = storage::Store::open(path, user, *secret, options, clock);
+    m_unlockWork.setFuture(QtConcurrent::run(&m_pool, [signedIn, secret, user, signIn = m_options.signIn] {
+        *signedIn = signIn(user, *secret);
         *secret = core::SecretBytes{};
     }));
 }
@@ -435,8 +444,7 @@ void DeskWindow::unlock(core::SecretBytes password) {
 void DeskWindow::runScheduledPurge() {
     auto report = std::make_shared<core::Result<storage::PurgeReport>>(storage::PurgeReport{});
     m_context->runInBackground(
-        tr("Applying the retention rules…"),
-        [report](storage::Store& store) { *report = store.retention().purgeDue(); },
+        tr("Applying the retention rules…"), [report](client::Session& session) { *report = session.purgeDue(); },
         [this, report] {
             if (!*report) {
                 m_context->reportError(report->error());

@@ -1,13 +1,13 @@
 #pragma once
 // The desk's main window: a home screen and the screens the signed-in role may use (officer desk, referral
 // queue, training sandbox, audit, administration), each shown only when the pack in force grants its
-// permission. It owns the session: one background slot for OCR and disk work with a busy indicator, the
-// idle lock (signs out, wipes the keys, asks for the password again), the scheduled retention purge, the
+// permission. It owns the session (client::Session: through the service, or over a store this process
+// opened): one background slot for OCR and disk work with a busy indicator, the idle lock (signs out, asks
+// for the password again and signs in anew with DeskOptions::signIn), the scheduled retention purge, the
 // training banner and watermark, and the remembered window layout.
 
 #include "desk_context.h"
-
-#include <secondline/storage/store.h>
+#include "sign_in.h"
 
 #include <QFutureWatcher>
 #include <QThreadPool>
@@ -37,7 +37,7 @@ class TrainerScreen;
 class WedgeFilter;
 
 struct DeskOptions {
-    std::string storePath{};                             ///< the store's file, to sign in again after a lock
+    SignIn signIn{}; ///< how the same user signs in again after a lock; empty: only a restart signs in again
     std::optional<std::chrono::milliseconds> idleLock{}; ///< default: the pack's idle minutes
     privacy::KdfParams kdf{};                            ///< Argon2id cost for users added at this desk
     QString settingsFile{};                              ///< empty: the user's SecondLine settings
@@ -46,16 +46,20 @@ struct DeskOptions {
 class DeskWindow : public QMainWindow {
     Q_OBJECT
 public:
-    /// Takes ownership of an open store. The clock must outlive the window.
-    DeskWindow(storage::Store store, const core::Clock& clock, DeskOptions options = {}, QWidget* parent = nullptr);
+    /// Takes ownership of a signed-in session, and signs it out when the window goes. The clock must outlive
+    /// the window.
+    DeskWindow(std::unique_ptr<client::Session> session, const core::Clock& clock, DeskOptions options = {},
+               QWidget* parent = nullptr);
     ~DeskWindow() override;
 
     [[nodiscard]] bool busy() const;
     [[nodiscard]] bool locked() const { return m_locked; }
     [[nodiscard]] QString statusText() const;
-    /// Signs out now (as the idle timer does): keys wiped, store released, screens hidden.
+    /// Signs out now (as the idle timer does): the session ended (a local store's keys wiped and its file
+    /// released), screens hidden.
     void lock();
-    /// Signs the same user in again off the UI thread; unlocked() follows.
+    /// Signs the same user in again off the UI thread (DeskOptions::signIn); unlocked() follows. Refused when
+    /// the new session is not on the same store with the same role (the screens were built for those).
     void unlock(core::SecretBytes password);
     /// Runs the retention purge that the pack schedules (as its timer does); purged() follows when it ran.
     void runScheduledPurge();
@@ -90,7 +94,7 @@ private:
     void finishBackground();
     void setLockedView(bool locked);
 
-    storage::Store m_store;
+    std::unique_ptr<client::Session> m_session;
     const core::Clock& m_clock;
     DeskOptions m_options;
     std::unique_ptr<QSettings> m_settings;

@@ -86,7 +86,7 @@ OfficerScreen::OfficerScreen(DeskContext& context, QWidget* parent) : QWidget(pa
     });
     m_openImage->setShortcut(QKeySequence::Open);
     m_openImage->setToolTip(tr("Read a document image (Ctrl+O), or drop one here"));
-    if (m_ctx.store().training()) {
+    if (m_ctx.session().training()) {
         m_synthetic = tools->addAction(tr("S&ynthetic passport"), this, [this] {
             captureSynthetic(static_cast<std::uint64_t>(m_ctx.clock().now().time_since_epoch().count()));
         });
@@ -240,13 +240,13 @@ OfficerScreen::~OfficerScreen() {
 }
 
 void OfficerScreen::loadEncounterChoices() {
-    const auto& pack = m_ctx.store().policy();
+    const auto& pack = m_ctx.session().policy();
     m_purpose->clear();
     for (const auto& p : pack.purposes()) {
         m_purpose->addItem(fromStd(p.name), fromStd(p.name));
         m_purpose->setItemData(m_purpose->count() - 1, fromStd(p.legalBasis), Qt::ToolTipRole);
     }
-    const int preferred = m_purpose->findData(m_ctx.store().training() ? "training" : "secondary_inspection");
+    const int preferred = m_purpose->findData(m_ctx.session().training() ? "training" : "secondary_inspection");
     if (preferred >= 0) m_purpose->setCurrentIndex(preferred);
     m_outcome->clear();
     m_outcome->addItem(tr("open (decide later)"), "open");
@@ -268,7 +268,7 @@ void OfficerScreen::setBusy(bool busy) {
 
 void OfficerScreen::refresh(std::optional<core::RecordId> select) {
     if (m_ctx.busy()) return;
-    auto list = m_ctx.store().records().list();
+    auto list = m_ctx.session().listRecords();
     m_records->setRowCount(0);
     if (!list) {
         m_ctx.reportError(list.error());
@@ -296,7 +296,7 @@ std::optional<core::RecordId> OfficerScreen::selectedRecord() const {
 
 void OfficerScreen::showSaved(core::RecordId id) {
     if (m_pending) return; // a reading under review stays until it is saved or replaced
-    auto rec = m_ctx.store().records().get(id);
+    auto rec = m_ctx.session().getRecord(id);
     if (!rec) {
         m_ctx.reportError(rec.error());
         return;
@@ -304,7 +304,7 @@ void OfficerScreen::showSaved(core::RecordId id) {
     m_review->showRecord(*rec);
     m_image->setPixmap(QPixmap());
     m_image->setText(tr("Record %1 (saved)").arg(id.value()));
-    if (auto images = m_ctx.store().records().images(id); images && !images->empty()) {
+    if (auto images = m_ctx.session().images(id); images && !images->empty()) {
         // Checked by its header before Qt decodes it, as every image from outside is (the store checks it too).
         const auto& encoded = images->front().data;
         QImage picture;
@@ -329,7 +329,7 @@ void OfficerScreen::startCapture(const QString& what, std::function<Outcome(capt
     m_capturing = true;
     const bool started = m_ctx.runInBackground(
         what,
-        [this, read, result](storage::Store&) {
+        [this, read, result](client::Session&) {
             if (!m_reader) {
                 auto reader = capture::MrzReader::create();
                 if (!reader) {
@@ -392,7 +392,7 @@ void OfficerScreen::captureImageFile(const QString& path) {
 }
 
 void OfficerScreen::captureSynthetic(std::uint64_t seed) {
-    if (!m_ctx.store().training()) return;
+    if (!m_ctx.session().training()) return;
     const auto date = today(m_ctx.clock());
     startCapture(tr("Reading a synthetic passport…"), [seed, date](capture::MrzReader& reader) -> Outcome {
         auto renderer = capture::SyntheticRenderer::create();
@@ -481,7 +481,7 @@ void OfficerScreen::startReferral() {
                                : tr("Select a record, or capture a document, to refer"));
             return;
         }
-        auto flag = m_ctx.store().flags().raise(*id, referralDraft());
+        auto flag = m_ctx.session().raiseFlag(*id, referralDraft());
         if (!flag) {
             m_ctx.reportError(flag.error());
             return;
@@ -531,13 +531,13 @@ void OfficerScreen::save() {
     const bool refer = draft->referral.has_value();
     const bool started = m_ctx.runInBackground(
         tr("Saving…"),
-        [this, result, pending, draft](storage::Store& store) {
+        [this, result, pending, draft](client::Session& session) {
             // The images are cut out and encoded here, off the UI thread, then saved with everything else
             // in one transaction: the whole case is stored, or nothing is.
             draft->document = *pending->reading.document;
             draft->images =
-                app::recordImages(store, draft->encounter.purpose, m_imager.get(), pending->image, pending->reading);
-            auto saved = store.records().save(*draft);
+                app::recordImages(session, draft->encounter.purpose, m_imager.get(), pending->image, pending->reading);
+            auto saved = session.save(*draft);
             if (!saved) {
                 result->error = saved.error();
                 return;

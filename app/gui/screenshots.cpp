@@ -10,6 +10,7 @@
 #include "supervisor_screen.h"
 #include "trainer_screen.h"
 
+#include <local_session.h>
 #include <secondline/capture/synthetic.h>
 #include <secondline/validation/mrz_parser.h>
 
@@ -58,7 +59,7 @@ bool shoot(DeskWindow& window, const QString& screen, const QString& file) {
     return ok;
 }
 
-std::optional<storage::Store> signIn(const std::string& path, const char* user) {
+std::optional<storage::Store> openStore(const std::string& path, const char* user) {
     auto store = storage::Store::open(path, user, secret("demo-password"), {}, kClock);
     if (!store) {
         std::fprintf(stderr, "screenshots: %s\n", store.error().message.c_str());
@@ -75,8 +76,10 @@ int saveScreenshots(const QString& folder) {
     const auto file = [&](const char* name) { return toStd(temp.filePath(name)); };
     const auto out = [&](const char* name) { return QDir(folder).filePath(name); };
     const auto kdf = privacy::KdfParams::fastForTests(); // a throw-away demo store
-    DeskOptions options{
-        .storePath = file("demo.db"), .idleLock = {}, .kdf = kdf, .settingsFile = temp.filePath("desk.ini")};
+    DeskOptions options{.signIn = localSignIn(file("demo.db"), {}, kClock),
+                        .idleLock = {},
+                        .kdf = kdf,
+                        .settingsFile = temp.filePath("desk.ini")};
     int failures = 0;
 
     // A production store with one user per role.
@@ -85,7 +88,7 @@ int saveScreenshots(const QString& folder) {
     create.testStore = true; // throw-away: the cheapest Argon2id, exempt from the production rule
     if (!storage::Store::create(file("demo.db"), "admin", secret("demo-password"), create, kClock)) return 2;
     {
-        auto admin = signIn(file("demo.db"), "admin");
+        auto admin = openStore(file("demo.db"), "admin");
         if (!admin) return 2;
         for (auto [name, role] :
              {std::pair{"officer", privacy::Role::Officer}, std::pair{"supervisor", privacy::Role::Supervisor},
@@ -105,7 +108,7 @@ int saveScreenshots(const QString& folder) {
 
     {
         // Earlier traffic for the statistics: 160 generated travellers, one in six referred.
-        auto officer = signIn(file("demo.db"), "officer");
+        auto officer = openStore(file("demo.db"), "officer");
         if (!officer) return 2;
         for (std::uint64_t i = 0; i < 160; ++i) {
             auto lines = validation::composeMrz(capture::randomFields(9000 + i, validation::MrzFormat::TD3, today));
@@ -122,9 +125,9 @@ int saveScreenshots(const QString& folder) {
         }
     }
     {
-        auto store = signIn(file("demo.db"), "officer");
+        auto store = openStore(file("demo.db"), "officer");
         if (!store) return 2;
-        DeskWindow window(std::move(*store), kClock, options);
+        DeskWindow window(std::make_unique<app::LocalSession>(std::move(*store)), kClock, options);
         window.resize(1400, 860);
         window.show();
         failures += shoot(window, "homeScreen", out("home-officer.png")) ? 0 : 1;
@@ -142,9 +145,9 @@ int saveScreenshots(const QString& folder) {
         failures += shoot(window, QString(), out("locked.png")) ? 0 : 1;
     }
     {
-        auto store = signIn(file("demo.db"), "supervisor");
+        auto store = openStore(file("demo.db"), "supervisor");
         if (!store) return 2;
-        DeskWindow window(std::move(*store), kClock, options);
+        DeskWindow window(std::make_unique<app::LocalSession>(std::move(*store)), kClock, options);
         window.resize(1400, 860);
         window.show();
         window.supervisor()->queue()->selectRow(0);
@@ -155,9 +158,9 @@ int saveScreenshots(const QString& folder) {
         failures += shoot(window, "statisticsScreen", out("supervisor-statistics.png")) ? 0 : 1;
     }
     {
-        auto store = signIn(file("demo.db"), "auditor");
+        auto store = openStore(file("demo.db"), "auditor");
         if (!store) return 2;
-        DeskWindow window(std::move(*store), kClock, options);
+        DeskWindow window(std::make_unique<app::LocalSession>(std::move(*store)), kClock, options);
         window.resize(1400, 860);
         window.show();
         window.auditor()->verify();
@@ -165,9 +168,9 @@ int saveScreenshots(const QString& folder) {
         failures += shoot(window, "auditorScreen", out("auditor-audit.png")) ? 0 : 1;
     }
     {
-        auto store = signIn(file("demo.db"), "admin");
+        auto store = openStore(file("demo.db"), "admin");
         if (!store) return 2;
-        DeskWindow window(std::move(*store), kClock, options);
+        DeskWindow window(std::make_unique<app::LocalSession>(std::move(*store)), kClock, options);
         window.resize(1400, 860);
         window.show();
         failures += shoot(window, "adminScreen", out("administrator.png")) ? 0 : 1;
@@ -177,10 +180,10 @@ int saveScreenshots(const QString& folder) {
     create.firstUserRole = privacy::Role::Trainer;
     if (!storage::Store::create(file("training.db"), "trainer", secret("demo-password"), create, kClock)) return 2;
     {
-        auto store = signIn(file("training.db"), "trainer");
+        auto store = openStore(file("training.db"), "trainer");
         if (!store) return 2;
-        options.storePath = file("training.db");
-        DeskWindow window(std::move(*store), kClock, options);
+        options.signIn = localSignIn(file("training.db"), {}, kClock);
+        DeskWindow window(std::make_unique<app::LocalSession>(std::move(*store)), kClock, options);
         window.resize(1400, 900);
         window.show();
         auto* trainer = window.trainer();

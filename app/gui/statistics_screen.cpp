@@ -89,13 +89,13 @@ void StatisticsScreen::compute() {
     options.from = startOf(m_from->date());
     options.to = startOf(m_to->date().addDays(1));
     if (!m_desk->text().trimmed().isEmpty()) options.desk = toStd(m_desk->text().trimmed());
-    options.minCell = m_ctx.store().policy().statisticsMinCell();
+    options.minCell = m_ctx.session().policy().statisticsMinCell();
     auto result =
         std::make_shared<core::Result<analysis::StatisticsReport>>(core::fail(core::ErrorCode::Internal, "not run"));
     const bool started = m_ctx.runInBackground(
         tr("Computing the statistics…"),
-        [result, options](storage::Store& store) {
-            auto rows = store.statistics().rows(options.from, options.to, options.desk);
+        [result, options](client::Session& session) {
+            auto rows = session.statistics(options.from, options.to, options.desk);
             if (!rows) {
                 *result = core::fail(rows.error());
                 return;

@@ -104,7 +104,7 @@ SupervisorScreen::SupervisorScreen(DeskContext& context, QWidget* parent) : QWid
 
 void SupervisorScreen::refresh() {
     if (m_ctx.busy()) return;
-    auto flags = m_ctx.store().flags().list(m_openOnly->isChecked());
+    auto flags = m_ctx.session().listFlags(m_openOnly->isChecked());
     m_queue->setRowCount(0);
     m_detail->clear();
     if (!flags) {
@@ -147,7 +147,7 @@ void SupervisorScreen::showFlag(int row) {
     m_detail->clear();
     if (row < 0 || row >= static_cast<int>(m_flags.size()) || m_ctx.busy()) return;
     const auto& flag = m_flags[static_cast<std::size_t>(row)];
-    auto rec = m_ctx.store().records().get(flag.recordId);
+    auto rec = m_ctx.session().getRecord(flag.recordId);
     if (!rec) {
         m_ctx.reportError(rec.error());
         return;
@@ -201,7 +201,7 @@ bool SupervisorScreen::decide(storage::FlagStatus status) {
         return false;
     }
     const core::FlagId id{m_queue->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong()};
-    if (auto s = m_ctx.store().flags().update(id, status, toStd(note)); !s) {
+    if (auto s = m_ctx.session().updateFlag(id, status, toStd(note)); !s) {
         m_ctx.reportError(s.error());
         return false;
     }

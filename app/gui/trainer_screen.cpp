@@ -191,7 +191,7 @@ void TrainerScreen::showExercise(int index) {
     auto error = std::make_shared<std::optional<core::Error>>();
     const bool started = m_ctx.runInBackground(
         tr("Drawing the document…"),
-        [exercise, image, error](storage::Store&) {
+        [exercise, image, error](client::Session&) {
             auto renderer = capture::SyntheticRenderer::create();
             if (!renderer) {
                 *error = renderer.error();
@@ -232,7 +232,7 @@ void TrainerScreen::readDocument() {
     const int index = m_current;
     const bool started = m_ctx.runInBackground(
         tr("Reading the MRZ…"),
-        [this, image, reading, error, date](storage::Store&) {
+        [this, image, reading, error, date](client::Session&) {
             if (!m_reader) {
                 auto reader = capture::MrzReader::create();
                 if (!reader) {
@@ -282,7 +282,7 @@ bool TrainerScreen::submit() {
         if (box->isChecked()) answer.reported.insert(problem);
     answer.seconds = static_cast<double>(m_timer.elapsed()) / 1000.0;
     const auto result = app::scoreAnswer(*m_pack, exercise, answer, today(m_ctx.clock()));
-    auto kept = m_ctx.store().exercises().add(result);
+    auto kept = m_ctx.session().addExercise(result);
     if (!kept) {
         m_ctx.reportError(kept.error());
         return false;
@@ -305,7 +305,7 @@ bool TrainerScreen::submit() {
 
 void TrainerScreen::refreshClassReport() {
     if (!m_ctx.may(privacy::Action::ReadAnyRecord) || m_ctx.busy()) return;
-    auto results = m_ctx.store().exercises().list();
+    auto results = m_ctx.session().exercises();
     if (!results) {
         m_ctx.reportError(results.error());
         return;
@@ -327,7 +327,7 @@ void TrainerScreen::refreshClassReport() {
 
 bool TrainerScreen::exportClassReport(const QString& path) {
     if (!m_ctx.may(privacy::Action::ReadAnyRecord)) return false;
-    auto results = m_ctx.store().exercises().list();
+    auto results = m_ctx.session().exercises();
     if (!results) {
         m_ctx.reportError(results.error());
         return false;

@@ -5,6 +5,7 @@
 #include "admin_screen.h"
 #include "auditor_screen.h"
 #include "desk_window.h"
+#include "sign_in.h"
 #include "login_dialog.h"
 #include "officer_screen.h"
 #include "review_panel.h"
@@ -12,6 +13,7 @@
 #include "supervisor_screen.h"
 #include "trainer_screen.h"
 
+#include <local_session.h>
 #include <secondline/capture/source.h>
 #include <secondline/capture/synthetic.h>
 #include <secondline/validation/mrz_parser.h>
@@ -83,15 +85,21 @@ class DeskWindowTest : public QObject {
         return path;
     }
 
-    storage::Store signIn(const std::string& path, const std::string& user) {
+    /// The store itself, to set up what a test needs before the desk signs in.
+    storage::Store openStore(const std::string& path, const std::string& user) {
         auto store = storage::Store::open(path, user, test::password("pw"), {}, m_clock);
         if (!store) throw std::runtime_error(store.error().message);
         return std::move(*store);
     }
 
+    /// A session over the store, opened by this process (app::LocalSession), as the desk's local mode signs in.
+    std::unique_ptr<client::Session> signIn(const std::string& path, const std::string& user) {
+        return std::make_unique<app::LocalSession>(openStore(path, user));
+    }
+
     desk::DeskOptions options(const std::string& path) {
         desk::DeskOptions o;
-        o.storePath = path;
+        o.signIn = desk::localSignIn(path, {}, m_clock);
         o.kdf = privacy::KdfParams::fastForTests();
         o.settingsFile = QString::fromStdString(m_dir.file("desk.ini"));
         return o;
@@ -229,7 +237,7 @@ private slots:
             QCOMPARE(officer->recordTable()->rowCount(), 1);
             QVERIFY(!officer->hasPending());
         }
-        auto supervisor = signIn(path, "supervisor");
+        auto supervisor = openStore(path, "supervisor");
         auto flags = supervisor.flags().list(true);
         QVERIFY(flags.has_value());
         QCOMPARE(flags->size(), std::size_t{1});
@@ -269,7 +277,7 @@ private slots:
     void theSupervisorDecidesAReferral() {
         const std::string path = makeStore("supervisor.db");
         {
-            auto officer = signIn(path, "officer");
+            auto officer = openStore(path, "officer");
             auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
             QVERIFY(doc.has_value());
             auto id = officer.records().add(*doc, {.source = "file"});
@@ -303,7 +311,7 @@ private slots:
         screen->openOnlyBox()->setChecked(false);
         QCOMPARE(screen->queue()->rowCount(), 1);
         QCOMPARE(cell(screen->queue(), 0, 6), QString("resolved"));
-        auto flags = window.context().store().flags().list(false);
+        auto flags = window.context().session().listFlags(false);
         QVERIFY(flags.has_value());
         QCOMPARE(flags->front().status, storage::FlagStatus::Resolved);
         QCOMPARE(flags->front().history.back().note, std::string("stamp found on page 12; admitted"));
@@ -313,7 +321,7 @@ private slots:
     void theSupervisorSeesProtectedStatisticsInCharts() {
         const std::string path = makeStore("statistics.db");
         {
-            auto officer = signIn(path, "officer");
+            auto officer = openStore(path, "officer");
             auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
             QVERIFY(doc.has_value());
             std::vector<validation::TravelDocument> docs(7, *doc);
@@ -393,7 +401,7 @@ private slots:
             QVERIFY(trainer->scoreLabel()->text().contains("Problem missed"));
         }
         auto trainer = signIn(path, "trainer");
-        auto results = trainer.exercises().list();
+        auto results = trainer->exercises();
         QVERIFY(results.has_value());
         QCOMPARE(results->size(), std::size_t{2});
         const auto& first = results->at(0);
@@ -446,10 +454,10 @@ private slots:
         QVERIFY(unlocked.wait(30000) || unlocked.count() == 2);
         QCOMPARE(unlocked.last().first().toBool(), true);
         QVERIFY(!window.locked());
-        QVERIFY(window.context().store().records().list().has_value());
+        QVERIFY(window.context().session().listRecords().has_value());
         // The trail shows the sign-out and the failed attempt.
         window.lock();
-        auto auditor = signIn(path, "auditor");
+        auto auditor = openStore(path, "auditor");
         auto trail = auditor.audit().entries();
         QVERIFY(trail.has_value());
         int logouts = 0;
@@ -460,7 +468,7 @@ private slots:
     void theScheduledPurgeErasesWhatRetentionSaysIsDue() {
         const std::string path = makeStore("purge.db");
         {
-            auto officer = signIn(path, "officer");
+            auto officer = openStore(path, "officer");
             auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
             QVERIFY(doc.has_value());
             auto id = officer.records().add(*doc, {.source = "file"});
@@ -517,7 +525,7 @@ private slots:
     void theAuditorVerifiesAndFiltersTheTrail() {
         const std::string path = makeStore("audit.db");
         {
-            auto officer = signIn(path, "officer");
+            auto officer = openStore(path, "officer");
             auto doc = validation::parseMrzText(kSpecimen, {.inspectionDate = test::testDate()});
             QVERIFY(doc.has_value());
             QVERIFY(officer.records().add(*doc, {.source = "file"}).has_value());
