@@ -1,7 +1,8 @@
 // Issue 18, item 10: the desk through the SecondLine service. The real `secondline service run` process holds
 // a training store; the desk, on Qt's offscreen platform, signs in through its login dialog, works through
 // client::ServiceSession, locks and signs in again, and signs out when it closes. An unreachable service is
-// shown in the login dialog with its stable code, and the desk's exit status is then 5.
+// shown in the login dialog with its stable code, and the desk's exit status is then 5; a desk started for
+// training refuses a service on a production store.
 
 #include "desk_window.h"
 #include "login_dialog.h"
@@ -126,6 +127,32 @@ private slots:
             QCOMPARE(outcome.exitCode, desk::kExitServiceUnavailable);
             QVERIFY2(shown.contains("(service_unavailable)"), qPrintable(shown));
         }
+    }
+
+    void aTrainingDeskRefusesAServiceOnAProductionStore() {
+        test::TempDir dir;
+        const std::string store = test::privateStoreFolder(dir, "store.db");
+        storage::CreateOptions options;
+        options.kdf = privacy::KdfParams::fastForTests();
+        options.testStore = true; // throw-away: its root key may sit beside it
+        QVERIFY(storage::Store::create(store, "admin", test::password("pw"), options, m_clock).has_value());
+        const auto run = dir.path() / "run";
+        std::filesystem::create_directory(run);
+        std::filesystem::permissions(run, std::filesystem::perms::owner_all);
+        test::ServiceProcess service(SECONDLINE_CLI, store, (run / "service.sock").string(), dir.file("service.log"));
+        QVERIFY2(service.start(), service.log().c_str());
+
+        const auto reached = desk::checkService(service.address(), {}, true);
+        QVERIFY(!reached.has_value());
+        QCOMPARE(reached.error().code, core::ErrorCode::StoreModeMismatch);
+        QVERIFY(desk::checkService(service.address(), {}, false).has_value());
+        auto session = desk::trainingOnly(desk::serviceSignIn(service.address()))("admin", test::password("pw"));
+        QVERIFY(!session.has_value());
+        QCOMPARE(session.error().code, core::ErrorCode::StoreModeMismatch);
+        auto production = desk::serviceSignIn(service.address())("admin", test::password("pw"));
+        QVERIFY2(production.has_value(), production.error().message.c_str());
+        QVERIFY(!(*production)->training());
+        QCOMPARE((*production)->role(), privacy::Role::Administrator);
     }
 
     void theDeskSignsInThroughTheServiceSavesAnEncounterAndSignsOut() {
