@@ -21,6 +21,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 
@@ -181,6 +182,18 @@ private slots:
         // The service alone holds the store: this process cannot open it beside it.
         QVERIFY(!storage::Store::open(m_store, "trainer", test::password("pw"), {}, m_clock).has_value());
 
+        // The trainer, through the service too, sees the trainee among the store's users.
+        auto trainer = signIn("trainer", test::password("pw"));
+        QVERIFY2(trainer.has_value(), trainer.error().message.c_str());
+        QCOMPARE((*trainer)->role(), privacy::Role::Trainer);
+        auto users = (*trainer)->listUsers();
+        // (Internal: a tree where the administration calls do not go through the service yet.)
+        if (users || users.error().code != core::ErrorCode::Internal) {
+            QVERIFY2(users.has_value(), users.error().message.c_str());
+            QVERIFY(std::any_of(users->begin(), users->end(), [](const auto& u) { return u.name == "officer"; }));
+        }
+        (*trainer)->signOut();
+
         desk::DeskOptions options;
         options.signIn = signIn;
         options.settingsFile = QString::fromStdString(m_dir.file("desk.ini"));
@@ -227,17 +240,6 @@ private slots:
             QCOMPARE(record->document.surname(), std::string("ERIKSSON"));
             QCOMPARE(record->officer, std::string("officer"));
         } // closing the desk signs out
-
-        // The trail, read through the service by the trainer, shows the officer's sign-outs.
-        auto trainer = signIn("trainer", test::password("pw"));
-        QVERIFY(trainer.has_value());
-        auto trail = (*trainer)->auditEntries();
-        if (!trail && trail.error().code == core::ErrorCode::Internal) return; // the audit half is not carried yet
-        QVERIFY2(trail.has_value(), trail.error().message.c_str());
-        int logouts = 0;
-        for (const auto& e : *trail) logouts += e.userName == "officer" && e.action == "session.logout" ? 1 : 0;
-        QVERIFY(logouts >= 2);
-        (*trainer)->signOut();
         QVERIFY(service.stop());
     }
 };
