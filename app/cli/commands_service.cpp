@@ -47,20 +47,6 @@ core::Result<std::optional<service::TlsListen>> tlsListen(const RunArgs& a) {
         .address = a.listen, .certFile = a.tlsCert, .keyFile = a.tlsKey, .clientCaFile = a.clientCa};
 }
 
-/// The option's value, else the environment variable's.
-std::string orEnvironment(const std::string& value, const char* variable) {
-    if (!value.empty()) return value;
-    const char* set = std::getenv(variable);
-    return set ? std::string(set) : std::string();
-}
-
-client::ClientOptions clientOptions(const ServiceAddress& s) {
-    return {.name = "secondline-cli 0.1.0",
-            .tlsCert = orEnvironment(s.tlsCert, "SECONDLINE_TLS_CERT"),
-            .tlsKey = orEnvironment(s.tlsKey, "SECONDLINE_TLS_KEY"),
-            .serverCa = orEnvironment(s.serverCa, "SECONDLINE_SERVER_CA")};
-}
-
 int runService(const RunArgs& a) {
     // SIGTERM and SIGINT are taken by sigwait below, never by a handler: blocked before gRPC starts its
     // threads, which inherit the mask.
@@ -148,18 +134,6 @@ nlohmann::json recordJson(const client::Record& r) {
 }
 
 } // namespace
-
-CLI::Option* addServiceOptions(CLI::App& cmd, ServiceAddress& service, std::string description) {
-    auto* option = cmd.add_option("--service", service.address, std::move(description));
-    cmd.add_option("--tls-cert", service.tlsCert,
-                   "With tls:HOST:PORT: this desk's certificate, PEM (else $SECONDLINE_TLS_CERT)");
-    cmd.add_option("--tls-key", service.tlsKey,
-                   "With tls:HOST:PORT: its private key, PEM, mode 0600 (else $SECONDLINE_TLS_KEY)");
-    cmd.add_option("--server-ca", service.serverCa,
-                   "With tls:HOST:PORT: the CA the service's certificate must chain to, PEM (else "
-                   "$SECONDLINE_SERVER_CA)");
-    return option;
-}
 
 int runRecordsShowViaService(const ServiceAddress& service, const std::string& user, bool passwordStdin,
                              std::int64_t id) {

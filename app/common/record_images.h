@@ -5,6 +5,7 @@
 #include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/capture/source.h>
+#include <secondline/client/session.h>
 #include <secondline/storage/store.h>
 
 #include <cstdint>
@@ -19,6 +20,11 @@ namespace secondline::app {
 /// does not keep is never encoded and one it keeps is scaled to the pack's size. None without an imager, or
 /// when the document cannot be cut out (the record is saved without images then).
 [[nodiscard]] std::vector<storage::ImageDraft> recordImages(const storage::Store& store, std::string_view purpose,
+                                                            capture::DocumentImager* imager,
+                                                            const capture::Image& frame,
+                                                            const capture::MrzReading& reading);
+/// The same for a signed-in session (the desk): the limits of the pack in force as the session reads them.
+[[nodiscard]] std::vector<storage::ImageDraft> recordImages(const client::Session& session, std::string_view purpose,
                                                             capture::DocumentImager* imager,
                                                             const capture::Image& frame,
                                                             const capture::MrzReading& reading);
