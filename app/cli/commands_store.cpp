@@ -1,4 +1,4 @@
-// secondline store init | check | rekey | backup | restore, user add | passwd | remove | list, ingest,
+// secondline store init | check | rekey | backup | restore | escrow-keygen, user add | passwd | remove | list, ingest,
 // records list | show | find | flag, flags list | update
 
 #include "cli.h"
@@ -6,6 +6,9 @@
 #include <secondline/client/address.h>
 #include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
+#include <secondline/core/small_file.h>
+#include <secondline/privacy/escrow.h>
+#include <secondline/privacy/root_key_file.h>
 #include <secondline/storage/store.h>
 
 #include <document_json.h>
@@ -13,6 +16,7 @@
 #include <record_images.h>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -397,48 +401,120 @@ int runStoreRekey(const StoreOptions& o) {
 struct BackupArgs {
     StoreOptions store;
     std::string file;
+    std::string escrowKey;     ///< backup: the escrow public key, 64 hex digits
+    std::string escrowKeyFile; ///< backup: a file holding it (the public key file, or the first line with it)
+    std::string escrowSecret;  ///< restore: the escrow secret key file
+    std::string erasures;      ///< restore: the erasure ledger (default: beside the new store)
+    bool erasuresLost = false; ///< restore: the ledger is lost (the restored trail says so)
 };
+
+/// The escrow public key of `store backup`: --escrow-key HEX, or --escrow-key-file FILE holding the hex (a file
+/// that `store escrow-keygen` wrote with --public-out, or any text whose first word is the key).
+core::Result<std::string> escrowPublicKey(const BackupArgs& a) {
+    if (a.escrowKeyFile.empty()) return a.escrowKey;
+    std::string text;
+    if (auto s = core::readSmallFile(a.escrowKeyFile, "escrow public key file", {.maxBytes = 4096}, text); !s)
+        return core::fail(s.error());
+    const auto begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string::npos)
+        return core::fail(core::ErrorCode::InvalidArgument, "the escrow public key file is empty");
+    const auto end = text.find_first_of(" \t\r\n", begin);
+    return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
 
 int runStoreBackup(const BackupArgs& a) {
     int rc = kOk;
     // Not migrated: an older store can be backed up before this version upgrades it.
     auto store = openStore(a.store, rc, false);
     if (!store) return rc;
-    auto password = readNewPassword("New password for the backup: ", a.store.passwordStdin);
-    if (!password) {
-        printError(password.error());
-        return kUsage;
+    core::Result<storage::BackupReport> made = core::fail(core::ErrorCode::Internal, "no backup taken");
+    if (!a.escrowKey.empty() || !a.escrowKeyFile.empty()) {
+        // Sealed to the escrow key: no backup password.
+        auto key = escrowPublicKey(a);
+        if (!key) return report(key.error());
+        made = store->maintenance().backupToEscrow(a.file, *key);
+    } else {
+        auto password = readNewPassword("New password for the backup: ", a.store.passwordStdin);
+        if (!password) {
+            printError(password.error());
+            return kUsage;
+        }
+        made = store->maintenance().backup(a.file, *password, kdfParams(a.store));
     }
-    auto report = store->maintenance().backup(a.file, *password, kdfParams(a.store));
-    if (!report) {
-        printError(report.error());
-        return exitFor(report.error());
+    if (!made) {
+        printError(made.error());
+        return exitFor(made.error());
     }
-    std::cout << app::dumpLine({{"backup", a.file},
-                                {"schema", report->schema},
-                                {"records", report->records},
-                                {"bytes", report->bytes}})
-              << '\n';
+    nlohmann::json out = {{"backup", a.file},
+                          {"schema", made->schema},
+                          {"records", made->records},
+                          {"bytes", made->bytes},
+                          {"escrow", !made->escrowFingerprint.empty()},
+                          {"erasure_ledger_entries", made->erasureLedgerEntries}};
+    if (!made->escrowFingerprint.empty()) out["escrow_fingerprint"] = made->escrowFingerprint;
+    std::cout << app::dumpLine(out) << '\n';
     return kOk;
 }
 
 int runStoreRestore(const BackupArgs& a) {
-    auto password = app::readPassword("Password of the backup: ", a.store.passwordStdin);
-    if (!password) {
-        printError(password.error());
-        return kUsage;
-    }
     const std::string path = storePath(a.store);
-    auto report = storage::Store::restore(a.file, *password, path, kClock, a.store.rootKey);
-    if (!report) {
-        printError(report.error());
-        return exitFor(report.error());
+    const storage::RestoreOptions options{
+        .rootKeyFile = a.store.rootKey, .erasureLedger = a.erasures, .erasureLedgerLost = a.erasuresLost};
+    core::Result<storage::RestoreReport> restored = core::fail(core::ErrorCode::Internal, "nothing restored");
+    if (!a.escrowSecret.empty()) {
+        std::string text;
+        if (auto s =
+                core::readSmallFile(a.escrowSecret, "escrow secret key file", {.maxBytes = 4096, .secret = true}, text);
+            !s)
+            return report(s.error());
+        auto keys = privacy::decodeEscrowKeyFile(text);
+        privacy::wipeText(text);
+        if (!keys) return report(keys.error());
+        restored = storage::Store::restoreFromEscrow(a.file, *keys, path, kClock, options);
+    } else {
+        auto password = app::readPassword("Password of the backup: ", a.store.passwordStdin);
+        if (!password) {
+            printError(password.error());
+            return kUsage;
+        }
+        restored = storage::Store::restoreWith(a.file, *password, path, kClock, options);
     }
-    std::cout << app::dumpLine({{"restored", path},
-                                {"schema", report->schema},
-                                {"training", report->training},
-                                {"records", report->records}})
-              << '\n';
+    if (!restored) {
+        printError(restored.error());
+        return exitFor(restored.error());
+    }
+    nlohmann::json out = {{"restored", path},
+                          {"schema", restored->schema},
+                          {"training", restored->training},
+                          {"records", restored->records},
+                          {"escrow", !restored->escrowFingerprint.empty()},
+                          {"erasure_ledger_found", restored->erasureLedgerFound},
+                          {"erasure_ledger_entries", restored->erasureLedgerEntries},
+                          {"erased_again", restored->erasedAgain}};
+    if (!restored->escrowFingerprint.empty()) out["escrow_fingerprint"] = restored->escrowFingerprint;
+    std::cout << app::dumpLine(out) << '\n';
+    return kOk;
+}
+
+struct EscrowKeygenArgs {
+    std::string out;       ///< the secret key file (never overwritten)
+    std::string publicOut; ///< optionally, the public key alone, for --escrow-key-file
+};
+
+int runStoreEscrowKeygen(const EscrowKeygenArgs& a) {
+    auto keys = privacy::newEscrowKeyPair();
+    if (!keys) return report(keys.error());
+    std::string text = privacy::encodeEscrowKeyFile(*keys);
+    auto written = writeNewFile(a.out, text);
+    privacy::wipeText(text);
+    if (!written) return report(written.error());
+    if (!a.publicOut.empty())
+        if (auto s = writeNewFile(a.publicOut, keys->publicKeyHex + "\n"); !s) return report(s.error());
+    nlohmann::json out = {{"secret_key_file", a.out},
+                          {"public_key", keys->publicKeyHex},
+                          {"fingerprint", privacy::escrowFingerprint(keys->publicKeyHex)}};
+    if (!a.publicOut.empty()) out["public_key_file"] = a.publicOut;
+    std::cout << app::dumpLine(out) << '\n';
     return kOk;
 }
 
@@ -683,19 +759,46 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     rekeyCmd->callback([rekeyArgs, &ctx] { ctx.exitCode = runStoreRekey(*rekeyArgs); });
 
     auto backup = std::make_shared<BackupArgs>();
-    auto* backupCmd = store->add_subcommand("backup", "Write an encrypted backup to a new FILE (administrators). "
-                                                      "Passwords, in order: yours, then the backup's (JSON)");
+    auto* backupCmd =
+        store->add_subcommand("backup", "Write an encrypted backup to a new FILE (administrators), sealed "
+                                        "to --escrow-key (required for a production store) or else "
+                                        "under a backup password. Passwords, in order: yours, then "
+                                        "the backup's (JSON)");
     addStoreOptions(*backupCmd, backup->store);
     addKdfOptions(*backupCmd, backup->store);
     backupCmd->add_option("file", backup->file, "Backup file to create (never overwritten)")->required();
+    auto* escrowKeyOpt = backupCmd->add_option("--escrow-key", backup->escrowKey,
+                                               "Seal the backup to this escrow public key (64 hex digits, from "
+                                               "store escrow-keygen); no backup password is asked");
+    backupCmd
+        ->add_option("--escrow-key-file", backup->escrowKeyFile,
+                     "As --escrow-key, read from a file (store escrow-keygen --public-out)")
+        ->excludes(escrowKeyOpt);
     backupCmd->callback([backup, &ctx] { ctx.exitCode = runStoreBackup(*backup); });
 
     auto restore = std::make_shared<BackupArgs>();
     auto* restoreCmd = store->add_subcommand("restore", "Restore a backup FILE as a new store at --store, checked "
-                                                        "record by record. Password: the backup's (JSON)");
+                                                        "record by record; records the erasure ledger names are "
+                                                        "erased again. Key: --escrow-secret, or the backup's "
+                                                        "password (JSON)");
     addStoreOptions(*restoreCmd, restore->store, false);
     restoreCmd->add_option("file", restore->file, "Backup file")->required();
+    restoreCmd->add_option("--escrow-secret", restore->escrowSecret,
+                           "The escrow secret key file (store escrow-keygen) of a backup sealed to an escrow key");
+    restoreCmd->add_option("--erasures", restore->erasures,
+                           "The erasure ledger of the backed-up store (default: <store>.erasures beside --store)");
+    restoreCmd->add_flag("--erasures-lost", restore->erasuresLost,
+                         "Restore although the erasure ledger the backup recorded is lost (the restored audit trail "
+                         "says so; records erased since the backup come back)");
     restoreCmd->callback([restore, &ctx] { ctx.exitCode = runStoreRestore(*restore); });
+
+    auto keygen = std::make_shared<EscrowKeygenArgs>();
+    auto* keygenCmd = store->add_subcommand("escrow-keygen", "Make an escrow key pair for backups: the secret key to "
+                                                             "a new FILE (0600, keep it offline), the public key "
+                                                             "printed (JSON)");
+    keygenCmd->add_option("--out", keygen->out, "Secret key file to create (never overwritten)")->required();
+    keygenCmd->add_option("--public-out", keygen->publicOut, "Also write the public key alone to this new file");
+    keygenCmd->callback([keygen, &ctx] { ctx.exitCode = runStoreEscrowKeygen(*keygen); });
 
     // These work on the store's files themselves, never through the service.
     for (auto* local : {initCmd, backupCmd, restoreCmd})

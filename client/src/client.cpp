@@ -105,7 +105,8 @@ core::Result<Client> Client::connect(std::string_view address, const ClientOptio
     grpc::ChannelArguments args;
     // The client sends what the caller gives: the service enforces its own limits and says so.
     args.SetMaxSendMessageSize(-1);
-    args.SetMaxReceiveMessageSize(64 << 20);
+    // Replies carrying images (Records.Images, ExportSubject) hold several of the store's largest (32 MiB each).
+    args.SetMaxReceiveMessageSize(512 << 20);
     std::string target = impl->address;
     auto credentials = grpc::InsecureChannelCredentials();
     if (tls) {

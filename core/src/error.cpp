@@ -62,6 +62,7 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::ServiceUnavailable: return "service_unavailable";
     case ErrorCode::StoreFolderUnsafe: return "store_folder_unsafe";
     case ErrorCode::RootKeyUnavailable: return "root_key_unavailable";
+    case ErrorCode::ErasureLedgerInvalid: return "erasure_ledger_invalid";
     }
     return "internal_error";
 }

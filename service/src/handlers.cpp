@@ -5,6 +5,7 @@
 #include "status.h"
 #include "tls_credentials.h"
 
+#include <secondline/core/image_header.h>
 #include <secondline/privacy/access.h>
 #include <secondline/service/service.h>
 #include <secondline/storage/flags.h>
@@ -60,8 +61,41 @@ core::Result<std::chrono::sys_days> inspectionDate(std::string_view text, const 
     return sys_days{ymd};
 }
 
+} // namespace
+
+core::Result<storage::ImageDraft> imageOf(const v1::Image& image) {
+    storage::ImageDraft out;
+    switch (image.kind()) {
+    case v1::Image::DOCUMENT: out.kind = storage::ImageKind::Document; break;
+    case v1::Image::PORTRAIT: out.kind = storage::ImageKind::Portrait; break;
+    default: return fail(ErrorCode::InvalidArgument, "an image's kind must be document or portrait");
+    }
+    // The store's own checks, in its order (so that both give the same codes), before anything else sees the
+    // bytes: size, media type, declared dimensions, then the header read from the bytes and its limits.
+    if (image.data().empty() || image.data().size() > storage::kMaxImageBytes)
+        return fail(ErrorCode::InvalidArgument, "an image must be 1 byte to 32 MiB");
+    if (image.media_type() != "image/png" && image.media_type() != "image/jpeg")
+        return fail(ErrorCode::InvalidArgument, "images are stored as image/png or image/jpeg");
+    if (image.width() <= 0 || image.height() <= 0 || image.width() > kMaxImageSide || image.height() > kMaxImageSide)
+        return fail(ErrorCode::InvalidArgument, "image dimensions out of range");
+    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(image.data().data()),
+                                              image.data().size());
+    auto header = core::checkImageHeader(bytes, {.maxSide = kMaxImageSide});
+    if (!header) return fail(header.error());
+    if (core::mediaTypeOf(header->format) != image.media_type())
+        return fail(ErrorCode::InvalidArgument, "the image's bytes are not of its declared media type");
+    if (header->width != image.width() || header->height != image.height())
+        return fail(ErrorCode::InvalidArgument, "the image's declared dimensions differ from its header's");
+    out.mediaType = image.media_type();
+    out.width = image.width();
+    out.height = image.height();
+    out.data.assign(bytes.begin(), bytes.end());
+    return out;
+}
+
 /// The request re-validated into the store's draft: bounds, the MRZ re-parsed, corrections by the field rules.
-core::Result<storage::EncounterDraft> draftOf(const v1::SaveEncounterRequest& r, const core::Clock& clock) {
+core::Result<storage::EncounterDraft> draftOf(const v1::SaveEncounterRequest& r, const core::Clock& clock,
+                                              bool withImages) {
     for (auto [value, max, what] :
          {std::tuple{&r.source(), kMaxSource, "source"}, std::tuple{&r.purpose(), kMaxShortText, "purpose"},
           std::tuple{&r.location(), kMaxShortText, "location"}, std::tuple{&r.desk(), kMaxShortText, "desk"},
@@ -70,8 +104,11 @@ core::Result<storage::EncounterDraft> draftOf(const v1::SaveEncounterRequest& r,
           std::tuple{&r.inspection_date(), kMaxShortText, "inspection_date"}})
         if (auto s = bounded(*value, max, what); !s) return fail(s.error());
     if (r.mrz().size() > validation::kMaxMrzTextBytes) return fail(ErrorCode::MrzTooLong, "mrz is too long");
-    if (r.images_size() > 0)
-        return fail(ErrorCode::InvalidArgument, "images are not accepted by this version of the service yet");
+    if (r.images_size() > 0 && !withImages)
+        return fail(ErrorCode::InvalidArgument, "images are not accepted by this call (Records.Save takes them)");
+    if (r.images_size() > kMaxImagesPerEncounter)
+        return fail(ErrorCode::InvalidArgument,
+                    "an encounter carries at most " + std::to_string(kMaxImagesPerEncounter) + " images");
     if (r.corrections_size() > kMaxCorrections) return fail(ErrorCode::InvalidArgument, "too many corrections");
 
     auto date = inspectionDate(r.inspection_date(), clock);
@@ -124,8 +161,15 @@ core::Result<storage::EncounterDraft> draftOf(const v1::SaveEncounterRequest& r,
         draft.referral = std::move(referral);
     }
     if (!r.outcome().empty()) draft.outcome = r.outcome();
+    for (int i = 0; i < r.images_size(); ++i) {
+        auto image = imageOf(r.images(i));
+        if (!image) return fail(image.error().code, "image " + std::to_string(i + 1) + ": " + image.error().message);
+        draft.images.push_back(std::move(*image));
+    }
     return draft;
 }
+
+namespace {
 
 void fill(v1::Document& out, const validation::TravelDocument& d) {
     out.set_format(std::string(validation::formatName(d.format)));
@@ -256,7 +300,7 @@ grpc::Status Handlers::SaveEncounter(grpc::ServerContext* context, const v1::Sav
                                      v1::SaveEncounterReply* reply) {
     return withSession(*context, m_sessions, [&](Session& session, Sessions::Lock&) -> core::Status {
         // Validated after the session check: an unauthenticated caller learns nothing about the rules.
-        auto draft = draftOf(*request, m_clock);
+        auto draft = draftOf(*request, m_clock, false);
         if (!draft) return fail(draft.error());
         auto saved = session.store.records().save(*draft);
         if (!saved) return fail(saved.error());
@@ -277,7 +321,7 @@ grpc::Status Handlers::SaveEncounters(grpc::ServerContext* context, const v1::Sa
         std::vector<storage::EncounterDraft> drafts;
         drafts.reserve(static_cast<std::size_t>(n));
         for (int i = 0; i < n; ++i) {
-            auto draft = draftOf(request->encounters(i), m_clock);
+            auto draft = draftOf(request->encounters(i), m_clock, false);
             if (!draft)
                 return fail(draft.error().code, "encounter " + std::to_string(i + 1) + ": " + draft.error().message);
             drafts.push_back(std::move(*draft));

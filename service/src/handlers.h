@@ -7,6 +7,8 @@
 #include "status.h"
 
 #include <secondline/core/clock.h>
+#include <secondline/core/result.h>
+#include <secondline/storage/records.h>
 
 #include <secondline/v1/secondline.grpc.pb.h>
 
@@ -18,6 +20,23 @@ namespace secondline::service::detail {
 
 /// Most encounters one SaveEncounters call may carry (the request's size limit applies as well).
 inline constexpr int kMaxBatchEncounters = 500;
+
+/// Most images one encounter may carry, and their largest side (the store's own limit).
+inline constexpr int kMaxImagesPerEncounter = 4;
+inline constexpr int kMaxImageSide = 20000;
+
+/// An image of a request checked as the store checks it, before anything decodes it: kind, 1 byte to
+/// storage::kMaxImageBytes, image/png or image/jpeg, declared dimensions within kMaxImageSide, then the header read
+/// from the bytes (magic, dimensions, limits) agreeing with what was declared. Errors: InvalidArgument,
+/// ImageUnreadable, ImageTooLarge.
+[[nodiscard]] core::Result<storage::ImageDraft> imageOf(const v1::Image& image);
+
+/// A SaveEncounterRequest re-validated into the store's draft: every bound, the MRZ re-parsed by validation on
+/// the inspection date given (today when empty), corrections by the field rules, the referral's kind and basis;
+/// images (at most kMaxImagesPerEncounter, each by imageOf) only `withImages`. Errors: InvalidArgument,
+/// MrzTooLong, the parser's, imageOf's.
+[[nodiscard]] core::Result<storage::EncounterDraft> draftOf(const v1::SaveEncounterRequest& request,
+                                                            const core::Clock& clock, bool withImages);
 
 struct StoreFacts {
     std::string path;

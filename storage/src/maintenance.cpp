@@ -5,15 +5,20 @@
 
 #include "atomic_file.h"
 #include "document_codec.h"
+#include "erasure_ledger.h"
 #include "root_key.h"
 #include "schema.h"
 #include "store_files.h"
 #include "store_impl.h"
 
+#include <secondline/privacy/blind_index.h>
 #include <secondline/privacy/digest.h>
+#include <secondline/privacy/escrow.h>
 #include <secondline/storage/env.h>
 
 #include <charconv>
+#include <functional>
+#include <unordered_map>
 #include <cstdlib>
 #include <filesystem>
 
@@ -115,6 +120,13 @@ Result<Integrity> checkIntegrity(Database& db) {
 constexpr std::string_view kBackupMagic = "SECONDLINE-BACKUP 1\n";
 constexpr std::string_view kBackupKind = "secondline-backup";
 constexpr std::string_view kBackupSlotUser = "backup";
+// Escrow backups: the backup's key sealed to an X25519 public key, the key and its fingerprint (attributes).
+constexpr std::string_view kEscrowSealedKey = "escrow_sealed_key";
+constexpr std::string_view kEscrowPublicKey = "escrow_public_key";
+constexpr std::string_view kEscrowFingerprint = "escrow_fingerprint";
+// The erasure ledger when the backup was taken: its lines and its chain value.
+constexpr std::string_view kLedgerEntries = "erasure_ledger_entries";
+constexpr std::string_view kLedgerHead = "erasure_ledger_head";
 
 std::string backupKeyContext(std::string_view what, const std::string& storeId) {
     return "secondline backup " + std::string(what) + " " + storeId;
@@ -220,13 +232,27 @@ Status Maintenance::rekey() {
     return saved;
 }
 
-Result<BackupReport> Maintenance::backup(const std::string& backupPath, const SecretBytes& backupPassword,
-                                         const privacy::KdfParams& kdf) {
-    auto& im = *m_impl;
+namespace {
+
+/// How a backup's own random key is kept: wrapped by a slot under a password, or sealed to an escrow public key.
+struct BackupSeal {
+    const SecretBytes* password = nullptr; ///< password backups
+    privacy::KdfParams kdf{};
+    std::string escrowPublicKey{}; ///< escrow backups: 64 hex digits, checked after the session gate
+};
+
+Result<BackupReport> writeBackup(StoreImpl& im, const std::string& backupPath, const BackupSeal& seal) {
     // The export is whole-database work: the connection, without a transaction.
     auto access = im.connection(privacy::Action::BackupStore);
     if (!access) return fail(access.error());
-    if (backupPassword.empty()) return fail(ErrorCode::InvalidArgument, "the backup password must not be empty");
+    if (seal.password && seal.password->empty())
+        return fail(ErrorCode::InvalidArgument, "the backup password must not be empty");
+    std::string escrowKey;
+    if (!seal.password) {
+        auto parsed = privacy::parseEscrowPublicKey(seal.escrowPublicKey);
+        if (!parsed) return fail(parsed.error());
+        escrowKey = std::move(*parsed);
+    }
     std::error_code ec;
     if (std::filesystem::exists(backupPath, ec))
         return fail(ErrorCode::StoreExists, "a file already exists at the backup path");
@@ -236,6 +262,19 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
 
     auto slotsText = readSlotFileText(keySlotPath(im.path), im.rootKey);
     if (!slotsText) return fail(slotsText.error());
+    // A production store's backups are sealed to an escrow key: a backup password is one more secret that
+    // opens every record, known to whoever took the backup. Training and test stores may still use one.
+    if (seal.password) {
+        auto slots = privacy::decodeKeySlotFile(*slotsText);
+        if (!slots) return fail(slots.error());
+        if (!slots->training && !slots->attribute(detail::kTestStoreAttribute))
+            return fail(ErrorCode::PolicyForbids,
+                        "a production store's backups are sealed to an escrow key (--escrow-key), not a password");
+    }
+    // The ledger as it stands: what the backup already reflects. A restore checks that the ledger it is given
+    // continues this one (erasure_ledger.h).
+    auto ledger = detail::currentErasureLedger(erasureLedgerPath(im.path), im.indexKey, im.storeId);
+    if (!ledger) return fail(ledger.error());
     auto backupKey = privacy::newDatabaseKey();
     auto exportKey = privacy::newDatabaseKey();
     if (!backupKey || !exportKey) return fail(ErrorCode::Crypto, "cannot make the backup keys");
@@ -265,23 +304,40 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
     header.kind = std::string(kBackupKind);
     header.storeId = im.storeId;
     header.training = im.training;
-    auto slot = privacy::wrapKey(*backupKey, kBackupSlotUser, backupPassword, kdf);
-    if (!slot) return fail(slot.error());
-    header.slots.push_back(std::move(*slot));
+    std::string fingerprint;
+    if (seal.password) {
+        auto slot = privacy::wrapKey(*backupKey, kBackupSlotUser, *seal.password, seal.kdf);
+        if (!slot) return fail(slot.error());
+        header.slots.push_back(std::move(*slot));
+    } else {
+        // No slot: the key is sealed to the escrow key, and the header's MAC under it covers the sealed key and
+        // the public key's fingerprint like every other attribute.
+        auto sealed = privacy::sealToEscrow(*backupKey, escrowKey);
+        if (!sealed) return fail(sealed.error());
+        fingerprint = privacy::escrowFingerprint(escrowKey);
+        header.attributes.emplace_back(std::string(kEscrowSealedKey), std::move(*sealed));
+        header.attributes.emplace_back(std::string(kEscrowPublicKey), escrowKey);
+        header.attributes.emplace_back(std::string(kEscrowFingerprint), fingerprint);
+    }
     auto sealedDb = privacy::sealKey(*backupKey, *exportKey, backupKeyContext("database key", im.storeId));
     // The root key (the store key of a store not yet migrated from format 2): what the slot file's keys are
-    // sealed under, so that a restore with the backup password gets the blind-index and audit keys back.
+    // sealed under, so that a restore gets the blind-index and audit keys back.
     auto sealedStore = privacy::sealKey(*backupKey, im.rootKey, backupKeyContext("store key", im.storeId));
     if (!sealedDb || !sealedStore) return fail(ErrorCode::Crypto, "cannot seal the backup keys");
     header.databaseKey = std::move(*sealedDb);
     header.storeKey = std::move(*sealedStore);
     std::int64_t records = 0;
-    header.attributes = {{"schema", std::to_string(im.schema)},
-                         {"created_utc", core::formatUtc(im.clock->now())},
-                         {"database_bytes", std::to_string(bytes)},
-                         {"database_digest", fileDigest.finishHex()},
-                         {"manifest", live->digest},
-                         {"store_slots", *slotsText}};
+    const auto ledgerEntries = static_cast<std::int64_t>(ledger->entries());
+    for (auto& attribute :
+         std::vector<std::pair<std::string, std::string>>{{"schema", std::to_string(im.schema)},
+                                                          {"created_utc", core::formatUtc(im.clock->now())},
+                                                          {"database_bytes", std::to_string(bytes)},
+                                                          {"database_digest", fileDigest.finishHex()},
+                                                          {"manifest", live->digest},
+                                                          {"store_slots", *slotsText},
+                                                          {std::string(kLedgerEntries), std::to_string(ledgerEntries)},
+                                                          {std::string(kLedgerHead), ledger->head()}})
+        header.attributes.push_back(std::move(attribute));
     for (const auto& [table, rows] : live->rows) {
         header.attributes.emplace_back("rows." + table, std::to_string(rows));
         if (table == "records") records = rows;
@@ -297,13 +353,26 @@ Result<BackupReport> Maintenance::backup(const std::string& backupPath, const Se
 
     auto tx = im.transaction();
     if (!tx) return fail(tx.error());
-    if (auto s = im.audit(privacy::AuditAction::StoreBackup, std::nullopt, "administration",
-                          std::to_string(records) + " records");
-        !s)
+    std::string detail = std::to_string(records) + " records";
+    if (!fingerprint.empty()) detail += ", sealed to escrow key " + fingerprint;
+    detail += ", erasure ledger " + std::to_string(ledgerEntries) + " entries";
+    if (auto s = im.audit(privacy::AuditAction::StoreBackup, std::nullopt, "administration", detail); !s)
         return fail(s.error());
     if (auto s = im.commit(*tx); !s) return fail(s.error());
     removeBackup.release();
-    return BackupReport{im.schema, records, static_cast<std::uint64_t>(head.size()) + bytes};
+    return BackupReport{im.schema, records, static_cast<std::uint64_t>(head.size()) + bytes, fingerprint,
+                        ledgerEntries};
+}
+
+} // namespace
+
+Result<BackupReport> Maintenance::backup(const std::string& backupPath, const SecretBytes& backupPassword,
+                                         const privacy::KdfParams& kdf) {
+    return writeBackup(*m_impl, backupPath, BackupSeal{&backupPassword, kdf, {}});
+}
+
+Result<BackupReport> Maintenance::backupToEscrow(const std::string& backupPath, std::string_view escrowPublicKeyHex) {
+    return writeBackup(*m_impl, backupPath, BackupSeal{nullptr, {}, std::string(escrowPublicKeyHex)});
 }
 
 namespace {
@@ -319,11 +388,37 @@ std::optional<std::uint64_t> parseCount(const std::string* text) {
     return v;
 }
 
-} // namespace
+/// Gives the backup's own key from its (not yet authenticated) header: a password's slot, or an escrow key.
+using BackupUnlock = std::function<Result<SecretBytes>(const privacy::KeySlotFile& header)>;
 
-Result<RestoreReport> Store::restore(const std::string& backupPath, const SecretBytes& backupPassword,
-                                     const std::string& path, const core::Clock& clock,
-                                     const std::string& rootKeyFile) {
+/// Which records of a restored database the erasure ledger names, with the ledger line (from 1) that does.
+struct LedgerMatch {
+    core::RecordId id;
+    std::size_t line = 0;
+    std::string kind;
+};
+
+Result<std::vector<LedgerMatch>> recordsNamedBy(Database& db, const detail::ErasureLedger& ledger,
+                                                const SecretBytes& indexKey) {
+    std::unordered_map<std::string, std::size_t> lines; // tag -> first line naming it
+    for (std::size_t i = 0; i < ledger.entries(); ++i) lines.emplace(ledger.tags[i], i);
+    std::vector<LedgerMatch> out;
+    auto q = db.prepare("SELECT id, created_utc FROM records ORDER BY id;");
+    if (!q) return fail(q.error());
+    for (;;) {
+        auto row = q->step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        const auto id = q->id<core::RecordId>(0);
+        const auto it = lines.find(detail::erasureTag(indexKey, ledger.storeId, id, q->text(1)));
+        if (it != lines.end()) out.push_back({id, it->second + 1, ledger.kinds[it->second]});
+    }
+    return out;
+}
+
+Result<RestoreReport> restoreBackup(const std::string& backupPath, const BackupUnlock& unlock, const std::string& path,
+                                    const core::Clock& clock, const RestoreOptions& options) {
+    const std::string& rootKeyFile = options.rootKeyFile;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(backupPath, ec)) return fail(ErrorCode::FileNotFound, "no backup file there");
     if (auto s = checkNewStorePath(path); !s) return fail(s.error());
@@ -350,14 +445,8 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
     const std::uint64_t databaseOffset = lengthEnd + 1 + headerLength;
     auto header = privacy::decodeKeySlotFile(headerText, kBackupKind);
     if (!header) return fail(backupCorrupt("header"));
-    const privacy::KeySlot* slot = privacy::findSlot(*header, kBackupSlotUser);
-    if (!slot) return fail(backupCorrupt("no backup key slot"));
-    auto backupKey = privacy::unwrapKey(*slot, backupPassword);
-    if (!backupKey) {
-        if (backupKey.error().code == ErrorCode::AuthenticationFailed)
-            return fail(ErrorCode::AuthenticationFailed, "the backup password is not correct");
-        return fail(backupKey.error());
-    }
+    auto backupKey = unlock(*header);
+    if (!backupKey) return fail(backupKey.error());
     if (!privacy::verifyKeySlotFile(headerText, *backupKey)) return fail(backupCorrupt("header MAC"));
     if (!header->databaseKey || !header->storeKey) return fail(backupCorrupt("keys missing"));
     auto exportKey =
@@ -395,6 +484,49 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
         indexKey = std::move(*opened);
     }
 
+    // The erasure ledger (erasure_ledger.h), checked before any file is written. Its key is the blind-index
+    // key, which a format-2 store derived from its database key.
+    RestoreReport report;
+    SecretBytes derivedIndexKey;
+    if (!indexKey) {
+        auto databaseKey = detail::databaseKeyOf(*storeSlots, *storeKey);
+        if (!databaseKey) return fail(backupCorrupt("store keys"));
+        auto derived = privacy::deriveBlindIndexKey(*databaseKey);
+        if (!derived) return fail(derived.error());
+        derivedIndexKey = std::move(*derived);
+    }
+    const SecretBytes& ledgerKey = indexKey ? *indexKey : derivedIndexKey;
+    const std::string ledgerPath = options.erasureLedger.empty() ? erasureLedgerPath(path) : options.erasureLedger;
+    const bool ledgerElsewhere =
+        ledgerPath != erasureLedgerPath(path) && !std::filesystem::equivalent(ledgerPath, erasureLedgerPath(path), ec);
+    if (ledgerElsewhere && std::filesystem::exists(erasureLedgerPath(path), ec))
+        return fail(ErrorCode::StoreExists, "an erasure ledger already exists beside the restore target");
+    const auto recordedEntries = parseCount(header->attribute(kLedgerEntries)); // absent: an older backup
+    const std::string* recordedHead = header->attribute(kLedgerHead);
+    if (recordedEntries.has_value() != (recordedHead != nullptr)) return fail(backupCorrupt("erasure ledger"));
+    std::optional<detail::ErasureLedger> ledger;
+    std::string ledgerNote;
+    if (auto read = detail::readErasureLedger(ledgerPath, ledgerKey, header->storeId); read) {
+        if (recordedEntries && (read->entries() < *recordedEntries || read->chain[*recordedEntries] != *recordedHead))
+            return fail(ErrorCode::ErasureLedgerInvalid,
+                        "the erasure ledger does not continue the one recorded in the backup (older, cut short "
+                        "or of another history)");
+        ledger = std::move(*read);
+        report.erasureLedgerFound = true;
+        report.erasureLedgerEntries = static_cast<std::int64_t>(ledger->entries());
+    } else if (read.error().code != ErrorCode::FileNotFound) {
+        return fail(read.error());
+    } else if (recordedEntries && *recordedEntries > 0) {
+        if (!options.erasureLedgerLost)
+            return fail(ErrorCode::ErasureLedgerInvalid,
+                        "no erasure ledger found, and the backup recorded one with " +
+                            std::to_string(*recordedEntries) +
+                            " entries: give it, or restore without it only if it is truly lost");
+        ledgerNote = ", erasure ledger LOST (the backup recorded " + std::to_string(*recordedEntries) + " entries)";
+    } else {
+        ledgerNote = ", no erasure ledger";
+    }
+
     auto lock = detail::FileLock::acquire(path + ".lock");
     if (!lock) return fail(lock.error());
     const std::string building = path + ".restoring";
@@ -409,7 +541,6 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
         return fail(s.error());
     if (fileDigest.finishHex() != *fileDigestWanted) return fail(backupCorrupt("database digest"));
 
-    RestoreReport report;
     report.schema = static_cast<int>(*schema);
     report.training = header->training;
     auto newKey = privacy::newDatabaseKey();
@@ -446,13 +577,40 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
             if (!tx) return fail(tx.error());
             auto signer = privacy::AuditSigner::fromSeed(*auditSeed);
             if (!signer) return fail(signer.error());
+            const privacy::AuditSigner* signs = report.schema >= 4 ? &*signer : nullptr;
+            std::vector<LedgerMatch> again;
+            if (ledger) {
+                auto named = recordsNamedBy(*db, *ledger, ledgerKey);
+                if (!named) return fail(named.error());
+                again = std::move(*named);
+                ledgerNote = ", erasure ledger " + std::to_string(ledger->entries()) + " entries, " +
+                             std::to_string(again.size()) + " records erased again";
+            }
             if (auto s = appendAudit(*db, clock, "(restore)", privacy::Role::Administrator,
                                      privacy::AuditAction::StoreRestore, std::nullopt, "administration",
                                      "schema " + std::to_string(report.schema) + ", " + std::to_string(report.records) +
-                                         " records",
-                                     report.schema >= 4 ? &*signer : nullptr);
+                                         " records" + ledgerNote,
+                                     signs);
                 !s)
                 return fail(s.error());
+            // Erased since the backup was taken (on request or by retention): erased again, each audited, in
+            // the transaction of the restore's own entry.
+            if (!again.empty()) {
+                std::vector<core::RecordId> ids;
+                for (const auto& m : again) ids.push_back(m.id);
+                auto erased = detail::eraseRecords(*db, ids);
+                if (!erased) return fail(erased.error());
+                for (const auto& m : again)
+                    if (auto s = appendAudit(
+                            *db, clock, "(restore)", privacy::Role::Administrator, privacy::AuditAction::RecordErase,
+                            m.id, m.kind == "request" ? "subject_rights" : "retention",
+                            "erased again after restore, erasure ledger entry " + std::to_string(m.line), signs,
+                            "erased since the backup was taken");
+                        !s)
+                        return fail(s.error());
+                report.erasedAgain = static_cast<std::int64_t>(again.size());
+                report.records -= report.erasedAgain;
+            }
             if (auto s = tx->commit(); !s) return fail(s.error());
         }
         // A restored store never shares a database key with the store it came from: a copy under a new key
@@ -485,18 +643,81 @@ Result<RestoreReport> Store::restore(const std::string& backupPath, const Secret
             removeRootKeyFile();
             return fail(s.error());
         }
+    // A ledger read from elsewhere goes beside the restored store, which goes on with it.
+    auto removeLedgerCopy = [&] {
+        if (ledger && ledgerElsewhere)
+            core::ignoreResult(Env::current().removeFile(erasureLedgerPath(path)),
+                               "best effort; the first error is reported");
+    };
+    if (ledger && ledgerElsewhere)
+        if (auto s = detail::writeFileAtomically(erasureLedgerPath(path), detail::encodeErasureLedger(*ledger)); !s) {
+            removeLedgerCopy();
+            removeRootKeyFile();
+            return fail(s.error());
+        }
     if (auto s = saveSlotFile(keySlotPath(path), *storeSlots, *slotKey); !s) {
         // There was no slot file (checkNewStorePath): one left by a failure after the rename goes too.
         core::ignoreResult(Env::current().removeFile(keySlotPath(path)), "best effort; the write's error is reported");
+        removeLedgerCopy();
         removeRootKeyFile();
         return fail(s.error());
     }
     if (auto s = moveNewStoreIntoPlace(rekeyed, path); !s) {
+        removeLedgerCopy();
         removeRootKeyFile();
         return fail(s.error());
     }
     cleanupRekeyed.release();
     return report; // `cleanup` removes the copy under the backup's key
+}
+
+} // namespace
+
+Result<RestoreReport> Store::restore(const std::string& backupPath, const SecretBytes& backupPassword,
+                                     const std::string& path, const core::Clock& clock,
+                                     const std::string& rootKeyFile) {
+    return restoreWith(backupPath, backupPassword, path, clock, RestoreOptions{.rootKeyFile = rootKeyFile});
+}
+
+Result<RestoreReport> Store::restoreWith(const std::string& backupPath, const SecretBytes& backupPassword,
+                                         const std::string& path, const core::Clock& clock,
+                                         const RestoreOptions& options) {
+    auto unlock = [&](const privacy::KeySlotFile& header) -> Result<SecretBytes> {
+        const privacy::KeySlot* slot = privacy::findSlot(header, kBackupSlotUser);
+        if (!slot && header.attribute(kEscrowSealedKey))
+            return fail(ErrorCode::InvalidArgument,
+                        "this backup is sealed to an escrow key: restore it with the escrow secret key");
+        if (!slot) return fail(backupCorrupt("no backup key slot"));
+        auto backupKey = privacy::unwrapKey(*slot, backupPassword);
+        if (!backupKey && backupKey.error().code == ErrorCode::AuthenticationFailed)
+            return fail(ErrorCode::AuthenticationFailed, "the backup password is not correct");
+        return backupKey;
+    };
+    return restoreBackup(backupPath, unlock, path, clock, options);
+}
+
+Result<RestoreReport> Store::restoreFromEscrow(const std::string& backupPath, const privacy::EscrowKeyPair& escrowKey,
+                                               const std::string& path, const core::Clock& clock,
+                                               const RestoreOptions& options) {
+    const std::string fingerprint = privacy::escrowFingerprint(escrowKey.publicKeyHex);
+    auto unlock = [&](const privacy::KeySlotFile& header) -> Result<SecretBytes> {
+        const std::string* sealed = header.attribute(kEscrowSealedKey);
+        const std::string* sealedTo = header.attribute(kEscrowFingerprint);
+        if (!sealed && privacy::findSlot(header, kBackupSlotUser))
+            return fail(ErrorCode::InvalidArgument,
+                        "this backup is protected by a backup password, not sealed to an escrow key");
+        if (!sealed || !sealedTo) return fail(backupCorrupt("no escrow sealed key"));
+        // The fingerprint tells a wrong key from an altered backup (a sealed box cannot); the header's MAC,
+        // checked next under the key this opens, covers the fingerprint too.
+        if (*sealedTo != fingerprint)
+            return fail(ErrorCode::AuthenticationFailed, "the backup is sealed to another escrow key");
+        auto backupKey = privacy::openFromEscrow(*sealed, escrowKey);
+        if (!backupKey) return fail(backupCorrupt("escrow sealed key"));
+        return backupKey;
+    };
+    auto report = restoreBackup(backupPath, unlock, path, clock, options);
+    if (report) report->escrowFingerprint = fingerprint;
+    return report;
 }
 
 Result<CipherSettings> Maintenance::cipherSettings() {

@@ -2,6 +2,7 @@
 
 #include <secondline/storage/retention.h>
 
+#include "erasure_ledger.h"
 #include "store_impl.h"
 
 #include <algorithm>
@@ -131,6 +132,13 @@ Result<PurgeReport> detail::purgeExpired(StoreImpl& im, bool dryRun, bool automa
         }
         // The purge at sign-in is audited when it erased something; an explicit one always.
         if (expired.empty() && (automatic || report.held == 0)) return report;
+        // Written ahead of the erasure, like an erasure on request (erasure_ledger.h).
+        auto tags = erasureTagsOf(tx->db(), im.indexKey, im.storeId, expired);
+        if (!tags) return fail(tags.error());
+        if (auto entries =
+                appendErasures(erasureLedgerPath(im.path), im.indexKey, im.storeId, ErasureKind::Retention, *tags);
+            !entries)
+            return fail(entries.error());
         auto erased = eraseRecords(tx->db(), expired);
         if (!erased) return fail(erased.error());
         erased->held = report.held;

@@ -3,6 +3,7 @@
 #include <secondline/storage/subject_rights.h>
 
 #include "document_codec.h"
+#include "erasure_ledger.h"
 #include "store_impl.h"
 
 #include <secondline/privacy/blind_index.h>
@@ -72,10 +73,19 @@ Status SubjectRights::erase(core::RecordId recordId, std::string_view reason) {
             if (auto s = im.commit(*tx); !s) return s;
             return fail(*refusal);
         }
+        // Written ahead of the erasure (erasure_ledger.h): a backup taken before now, once restored, erases the
+        // record again. The entry's position goes into the trail, so that a ledger cut short shows.
+        auto tags = detail::erasureTagsOf(tx->db(), im.indexKey, im.storeId, {recordId});
+        if (!tags) return fail(tags.error());
+        auto entries = detail::appendErasures(erasureLedgerPath(im.path), im.indexKey, im.storeId,
+                                              detail::ErasureKind::Request, *tags);
+        if (!entries) return fail(entries.error());
         auto erased = detail::eraseRecords(tx->db(), {recordId});
         if (!erased) return fail(erased.error());
-        if (auto s = im.audit(privacy::AuditAction::RecordErase, recordId, "subject_rights",
-                              std::to_string(erased->images) + " images", std::string(reason));
+        if (auto s =
+                im.audit(privacy::AuditAction::RecordErase, recordId, "subject_rights",
+                         std::to_string(erased->images) + " images, erasure ledger entry " + std::to_string(*entries),
+                         std::string(reason));
             !s)
             return s;
         // The erased rows leave the file (secure_delete has zeroed their pages).

@@ -130,6 +130,93 @@ TEST_F(CliTest, RekeyBackupAndRestoreKeepEveryRecord) {
     EXPECT_EQ(list.jsonLines().size(), 2u) << "the officer's password works on the restored store";
 }
 
+// Issue 18, item 9: a backup sealed to an escrow key restores with its secret key file only, and a record erased
+// since the backup stays erased.
+TEST_F(CliTest, EscrowBackupRestoresWithTheSecretKeyOnlyAndErasedStaysErased) {
+    const std::string store = dir.file("s.db");
+    const std::vector<std::string> fast = {"--kdf-ops", "1", "--kdf-mem-kib", "8"};
+    auto with = [](std::vector<std::string> args, const std::vector<std::string>& more) {
+        args.insert(args.end(), more.begin(), more.end());
+        return args;
+    };
+    const std::string secretFile = dir.file("escrow.key");
+    auto keygen = run({"store", "escrow-keygen", "--out", secretFile, "--public-out", dir.file("escrow.pub")});
+    ASSERT_EQ(keygen.exitCode, 0) << keygen.err;
+    const auto k = json::parse(keygen.out);
+    const std::string publicKey = k["public_key"].get<std::string>();
+    EXPECT_EQ(publicKey.size(), 64u);
+    EXPECT_EQ(k["fingerprint"].get<std::string>().size(), 32u);
+    EXPECT_EQ(std::filesystem::status(secretFile).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    EXPECT_EQ(test::readFile(secretFile).rfind("secondline-escrow-key 1\n", 0), 0u);
+    EXPECT_FALSE(test::contains(keygen.out, test::readFile(secretFile).substr(24 + 7 + 64 + 8, 64)))
+        << "the secret key is never printed";
+    auto twice = run({"store", "escrow-keygen", "--out", secretFile});
+    EXPECT_NE(twice.exitCode, 0) << "an existing key file is never overwritten";
+    const std::string otherSecret = dir.file("other.key");
+    ASSERT_EQ(run({"store", "escrow-keygen", "--out", otherSecret}).exitCode, 0);
+
+    ASSERT_EQ(
+        run(with({"store", "init", "--store", store, "--user", "admin", "--password-stdin", "--test-store"}, fast),
+            "a-pw\n")
+            .exitCode,
+        0);
+    for (const auto& [name, role] : {std::pair{"o1", "officer"}, std::pair{"sv", "supervisor"}})
+        ASSERT_EQ(
+            run(with({"user", "add", name, "--role", role, "--store", store, "--user", "admin", "--password-stdin"},
+                     fast),
+                "a-pw\n" + std::string(name) + "-pw\n")
+                .exitCode,
+            0);
+    const std::string image = renderImage(78, validation::MrzFormat::TD3, nullptr);
+    ASSERT_EQ(run({"ingest", "--store", store, "--user", "o1", "--password-stdin", image, image}, "o1-pw\n").exitCode,
+              0);
+
+    // Only the administrator's password is read: no backup password.
+    const std::string backupFile = dir.file("s.slbackup");
+    auto backup = run({"store", "backup", backupFile, "--store", store, "--user", "admin", "--password-stdin",
+                       "--escrow-key-file", dir.file("escrow.pub")},
+                      "a-pw\n");
+    ASSERT_EQ(backup.exitCode, 0) << backup.err;
+    const auto b = json::parse(backup.out);
+    EXPECT_EQ(b["records"], 2);
+    EXPECT_EQ(b["escrow"], true);
+    EXPECT_EQ(b["escrow_fingerprint"], k["fingerprint"]);
+    EXPECT_EQ(b["erasure_ledger_entries"], 0);
+
+    auto erase = run(
+        {"records", "erase", "1", "--reason", "traveller asked", "--store", store, "--user", "sv", "--password-stdin"},
+        "sv-pw\n");
+    ASSERT_EQ(erase.exitCode, 0) << erase.err;
+
+    const std::string restored = dir.file("restored.db");
+    auto wrongKey = run({"store", "restore", backupFile, "--store", restored, "--escrow-secret", otherSecret,
+                         "--erasures", store + ".erasures"});
+    EXPECT_EQ(wrongKey.exitCode, 2);
+    EXPECT_TRUE(test::contains(wrongKey.err, "authentication_failed")) << wrongKey.err;
+    auto password = run({"store", "restore", backupFile, "--store", restored, "--password-stdin"}, "a-pw\n");
+    EXPECT_EQ(password.exitCode, 2);
+    EXPECT_TRUE(test::contains(password.err, "invalid_argument")) << password.err;
+    auto noLedger = run({"store", "restore", backupFile, "--store", restored, "--escrow-secret", secretFile});
+    ASSERT_EQ(noLedger.exitCode, 0) << "the backup recorded an empty ledger: " << noLedger.err;
+    EXPECT_EQ(json::parse(noLedger.out)["erasure_ledger_found"], false);
+    for (const std::string& f : {restored, restored + ".keys", restored + ".root-key"}) std::filesystem::remove(f);
+    auto restore = run({"store", "restore", backupFile, "--store", restored, "--escrow-secret", secretFile,
+                        "--erasures", store + ".erasures"});
+    ASSERT_EQ(restore.exitCode, 0) << restore.err;
+    const auto r = json::parse(restore.out);
+    EXPECT_EQ(r["escrow"], true);
+    EXPECT_EQ(r["escrow_fingerprint"], k["fingerprint"]);
+    EXPECT_EQ(r["erasure_ledger_found"], true);
+    EXPECT_EQ(r["erasure_ledger_entries"], 1);
+    EXPECT_EQ(r["erased_again"], 1);
+    EXPECT_EQ(r["records"], 1);
+    auto list = run({"records", "list", "--store", restored, "--user", "o1", "--password-stdin"}, "o1-pw\n");
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    ASSERT_EQ(list.jsonLines().size(), 1u) << "the record erased after the backup stays erased";
+    EXPECT_NE(list.jsonLines()[0]["id"], 1);
+}
+
 TEST_F(CliTest, FlagsReviewAndUserRemoval) {
     const std::string store = dir.file("s.db");
     const std::vector<std::string> fast = {"--kdf-ops", "1", "--kdf-mem-kib", "8"};

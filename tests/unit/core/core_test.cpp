@@ -33,6 +33,7 @@ TEST(ErrorCodes, ContractNamesAreStable) {
     EXPECT_EQ(core::errorCodeName(ErrorCode::PasswordWeak), "password_weak");
     EXPECT_EQ(core::errorCodeName(ErrorCode::ServiceUnavailable), "service_unavailable");
     EXPECT_EQ(core::errorCodeName(ErrorCode::RootKeyUnavailable), "root_key_unavailable");
+    EXPECT_EQ(core::errorCodeName(ErrorCode::ErasureLedgerInvalid), "erasure_ledger_invalid");
 }
 
 TEST(ErrorCodes, NamesMapBackToTheirCodes) {

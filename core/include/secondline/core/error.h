@@ -79,9 +79,12 @@ enum class ErrorCode {
     StoreFolderUnsafe,  ///< the store's folder or a file in it is not the service account's alone (owner, mode)
     // keys (issue 18: keys users never hold)
     RootKeyUnavailable, ///< the store's root key file is missing or cannot be read
+    // backups (issue 18, item 9: escrow keys, erased stays erased)
+    ErasureLedgerInvalid, ///< the erasure ledger is malformed, fails its MAC chain, is of another store, or is
+                          ///< missing or older than a backup that recorded it
 };
 /// The last code: every code lies in [0, kLastErrorCode] (tests and errorCodeFromName() iterate over them).
-inline constexpr ErrorCode kLastErrorCode = ErrorCode::RootKeyUnavailable;
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::ErasureLedgerInvalid;
 
 /// Stable snake_case name of a code, e.g. "mrz_not_found".
 [[nodiscard]] std::string_view errorCodeName(ErrorCode code) noexcept;

@@ -32,7 +32,10 @@
 namespace secondline::service {
 
 /// Largest request the service reads (gRPC's receive limit). Requests over it fail before any handler runs.
-inline constexpr std::size_t kMaxRequestBytes = 1u << 20;
+/// 65 MiB: two images of the store's largest size (storage::kMaxImageBytes, 32 MiB) and the rest of an
+/// encounter. Only requests that carry images (Records.Save, SaveBatch, AddImage) come near it: the others are
+/// held below it by their own fields' limits, checked by their handlers (records.proto says how far).
+inline constexpr std::size_t kMaxRequestBytes = (65u << 20);
 
 /// Name of the contract's package: the protocol version a client talks.
 inline constexpr const char* kProtocol = "secondline.v1";

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace secondline::storage {
 
@@ -17,12 +18,19 @@ struct BackupReport {
     int schema = 0;           ///< schema version of the backed-up database
     std::int64_t records = 0; ///< records in the backup
     std::uint64_t bytes = 0;  ///< size of the backup file
+    /// backupToEscrow(): the fingerprint of the escrow public key the backup is sealed to (empty: password).
+    std::string escrowFingerprint{};
+    std::int64_t erasureLedgerEntries = 0; ///< lines of the erasure ledger when the backup was taken
 };
 
 struct RestoreReport {
     int schema = 0; ///< schema of the backup (migrated forward on the first open)
     bool training = false;
-    std::int64_t records = 0; ///< records restored, each checked against the manifest and decoded
+    std::int64_t records = 0;              ///< records restored, each checked against the manifest and decoded
+    std::string escrowFingerprint{};       ///< the escrow key that opened the backup (empty: a password backup)
+    bool erasureLedgerFound = false;       ///< an erasure ledger was read and verified
+    std::int64_t erasureLedgerEntries = 0; ///< its lines
+    std::int64_t erasedAgain = 0; ///< records it named that the backup held, erased again (records counts them not)
 };
 
 /// The SQLCipher settings in force, as SQLCipher reports them (pinned by a test; stated in the README).
@@ -60,6 +68,15 @@ public:
     /// StoreExists (the file exists), FileNotFound (no such folder), DiskFull, Io, ReadOnly, Crypto.
     [[nodiscard]] core::Result<BackupReport>
     backup(const std::string& backupPath, const core::SecretBytes& backupPassword, const privacy::KdfParams& kdf);
+    /// As backup(), but the backup's random key is sealed to an escrow X25519 public key (64 hex digits,
+    /// privacy/escrow.h) instead of a password: only the matching secret key restores it
+    /// (Store::restoreFromEscrow()), and whoever took the backup cannot read it back. The key's fingerprint is
+    /// in the backup's header and in the "store.backup" audit entry. Both kinds of backup record how many
+    /// lines the erasure ledger had and its chain value then, so that a restore can tell a ledger that
+    /// continues that one from an older or a foreign one. Errors: as backup(), InvalidArgument (a malformed
+    /// public key), ErasureLedgerInvalid (the store's ledger does not verify).
+    [[nodiscard]] core::Result<BackupReport> backupToEscrow(const std::string& backupPath,
+                                                            std::string_view escrowPublicKeyHex);
     /// Checks the store end to end (administrators and auditors). Errors: PermissionDenied.
     [[nodiscard]] core::Result<CheckReport> check();
     /// The cipher settings in force (any signed-in user: they hold no personal data). Errors:

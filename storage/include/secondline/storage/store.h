@@ -35,6 +35,7 @@
 #include <secondline/core/result.h>
 #include <secondline/core/secret_bytes.h>
 #include <secondline/privacy/access.h>
+#include <secondline/privacy/escrow.h>
 #include <secondline/privacy/key_slot.h>
 #include <secondline/privacy/policy.h>
 #include <secondline/storage/audit_trail.h>
@@ -130,6 +131,26 @@ struct OpenOptions {
 /// audit trail at the next successful one. It holds login names and times only.
 [[nodiscard]] std::string loginsPath(const std::string& databasePath);
 
+/// The erasure ledger beside a store ("<path>.erasures", issue 18 item 9): one line per record erased on
+/// request or purged by retention, naming it by a keyed hash (no personal data), hash-chained under a key of
+/// the store. Written before each erasure commits; a restore reads it and erases those records again, so
+/// that a record erased since a backup stays erased once that backup is restored.
+[[nodiscard]] std::string erasureLedgerPath(const std::string& databasePath);
+
+/// How a restore finds the erasure ledger and where the restored store keeps its root key.
+struct RestoreOptions {
+    /// The restored store's root key file (it must not exist); empty: rootKeyPath(path).
+    std::string rootKeyFile{};
+    /// The ledger of the store the backup came from; empty: erasureLedgerPath(path) (a store restored in
+    /// place finds its own). Another file is copied to erasureLedgerPath(path) (which must then not exist), so
+    /// the restored store goes on with it.
+    std::string erasureLedger{};
+    /// A backup that recorded a non-empty ledger is refused (ErasureLedgerInvalid) when no ledger is found,
+    /// so that deleting the ledger does not bring erased records back quietly. Set this to restore anyway
+    /// when the ledger is truly lost: the restored trail says so.
+    bool erasureLedgerLost = false;
+};
+
 class Store {
 public:
     /// Creates a new store and its first user. A production store (not training, not testStore) refuses a
@@ -164,7 +185,11 @@ public:
     /// is re-encrypted under a fresh key before it is moved into place; nothing is left at `path` on
     /// failure. Users and passwords are those of the store when it was backed up; a backup of an older
     /// schema is migrated on the first open. The restored store's audit trail continues the backup's with a
-    /// "store.restore" entry (user "(restore)": no user is signed in). Errors: FileNotFound, BackupCorrupt,
+    /// "store.restore" entry (user "(restore)": no user is signed in), then one "record.erase" entry for each
+    /// record the erasure ledger (erasureLedgerPath(path), or RestoreOptions) names that the backup still
+    /// holds: it is erased again before the store is moved into place. A ledger that does not verify, or
+    /// that is missing or older than the one the backup recorded, is ErasureLedgerInvalid (see
+    /// RestoreOptions::erasureLedgerLost). Errors: FileNotFound, BackupCorrupt,
     /// AuthenticationFailed (wrong backup password), StoreExists, StoreVersionTooNew, DiskFull, Io, ReadOnly.
     /// The restored store gets a new root key, written to `rootKeyFile` (empty: rootKeyPath(path); it must
     /// not exist); a backup of a format-2 store is restored with its wrapped slots and migrated at its first
@@ -173,6 +198,18 @@ public:
                                                              const core::SecretBytes& backupPassword,
                                                              const std::string& path, const core::Clock& clock,
                                                              const std::string& rootKeyFile = {});
+    /// restore() with the erasure ledger's options.
+    [[nodiscard]] static core::Result<RestoreReport> restoreWith(const std::string& backupPath,
+                                                                 const core::SecretBytes& backupPassword,
+                                                                 const std::string& path, const core::Clock& clock,
+                                                                 const RestoreOptions& options);
+    /// Restores a backup sealed to an escrow key (Maintenance::backupToEscrow()) with the matching key pair,
+    /// as restore() does otherwise. Errors: those of restore(), with AuthenticationFailed when the key pair is
+    /// not the one the backup was sealed to (no password opens such a backup, and no key pair a password
+    /// backup: InvalidArgument), BackupCorrupt when the sealed key or anything else was altered.
+    [[nodiscard]] static core::Result<RestoreReport>
+    restoreFromEscrow(const std::string& backupPath, const privacy::EscrowKeyPair& escrowKey, const std::string& path,
+                      const core::Clock& clock, const RestoreOptions& options = {});
 
     /// Takes the store's lock ("<path>.lock") for a service that opens the store with OpenOptions::sharedLock
     /// for as long as it holds the returned lock. Errors: StoreBusy (another process holds it), Io, ReadOnly.
