@@ -105,7 +105,7 @@ core::Result<std::vector<privacy::AuditEntry>> ServiceSession::auditEntries() {
 
 core::Result<privacy::TrailCheck> ServiceSession::verifyAudit(const privacy::AuditCheckpoint* checkpoint) {
     v1::VerifyAuditRequest request;
-    if (checkpoint) request.set_checkpoint(privacy::encodeCheckpoint(*checkpoint));
+    if (checkpoint) wire::toProto(*checkpoint, *request.mutable_checkpoint());
     auto reply = adminCall(impl(), request, &Stub::VerifyAudit);
     if (!reply) return fail(reply.error());
     return wire::fromProto(*reply);

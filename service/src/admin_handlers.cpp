@@ -25,7 +25,7 @@ namespace {
 constexpr std::size_t kMaxUser = 64;
 constexpr std::size_t kMaxRole = 32;
 constexpr std::size_t kMaxPassword = 1024;
-constexpr std::size_t kMaxCheckpoint = 64 * 1024;
+constexpr std::size_t kMaxHex = 128;      // a checkpoint's hash and key (its signature: twice that)
 constexpr std::size_t kMaxShortText = 64; // desk, an exercise's pack and problem
 // The most an Argon2id verifier may cost: it is made while the store is held for every session.
 constexpr std::uint64_t kMaxKdfOps = 10;
@@ -137,10 +137,12 @@ grpc::Status AdminHandlers::VerifyAudit(grpc::ServerContext* context, const v1::
     return withSession(*context, m_sessions, [&](Session& session, Sessions::Lock&) -> core::Status {
         std::optional<privacy::AuditCheckpoint> checkpoint;
         if (request->has_checkpoint()) {
-            if (auto s = bounded(request->checkpoint(), kMaxCheckpoint, "checkpoint"); !s) return s;
-            auto decoded = privacy::decodeCheckpoint(request->checkpoint());
-            if (!decoded) return fail(decoded.error());
-            checkpoint = std::move(*decoded);
+            const auto& c = request->checkpoint();
+            if (auto s = bounded(c.store_id(), kMaxShortText, "checkpoint store_id"); !s) return s;
+            if (auto s = bounded(c.hash(), kMaxHex, "checkpoint hash"); !s) return s;
+            if (auto s = bounded(c.public_key(), kMaxHex, "checkpoint public_key"); !s) return s;
+            if (auto s = bounded(c.signature(), 2 * kMaxHex, "checkpoint signature"); !s) return s;
+            checkpoint = wire::fromProto(c);
         }
         auto check = session.store.audit().verify(checkpoint ? &*checkpoint : nullptr);
         if (!check) return fail(check.error());

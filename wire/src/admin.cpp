@@ -75,6 +75,19 @@ privacy::AuditEntry fromProto(const v1::AuditEntry& in) {
     return out;
 }
 
+void toProto(const privacy::AuditCheckpoint& in, v1::Checkpoint& out) {
+    out.set_store_id(in.storeId);
+    out.set_sequence(in.sequence);
+    out.set_hash(in.hash);
+    out.set_time_ms(toMillis(in.time));
+    out.set_public_key(in.publicKeyHex);
+    out.set_signature(in.signature);
+}
+
+privacy::AuditCheckpoint fromProto(const v1::Checkpoint& in) {
+    return {in.store_id(), in.sequence(), in.hash(), fromMillis(in.time_ms()), in.public_key(), in.signature()};
+}
+
 void toProto(const privacy::TrailCheck& in, v1::VerifyAuditReply& out) {
     out.set_ok(in.ok);
     out.set_entries(in.entries);

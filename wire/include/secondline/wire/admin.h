@@ -6,7 +6,6 @@
 // what the value type itself could not hold (an unknown role name, a statistics index out of range).
 //
 // Times travel as whole milliseconds since 1970-01-01 UTC (core::TimePoint's own precision): unchanged.
-// An audit checkpoint travels as its signed text (privacy::encodeCheckpoint / decodeCheckpoint).
 
 #include <secondline/core/clock.h>
 #include <secondline/core/result.h>
@@ -37,6 +36,9 @@ void toProto(const storage::UserInfo& in, v1::User& out);
 
 void toProto(const privacy::AuditEntry& in, v1::AuditEntry& out);
 [[nodiscard]] privacy::AuditEntry fromProto(const v1::AuditEntry& in);
+
+void toProto(const privacy::AuditCheckpoint& in, v1::Checkpoint& out);
+[[nodiscard]] privacy::AuditCheckpoint fromProto(const v1::Checkpoint& in);
 
 void toProto(const privacy::TrailCheck& in, v1::VerifyAuditReply& out);
 [[nodiscard]] privacy::TrailCheck fromProto(const v1::VerifyAuditReply& in);
