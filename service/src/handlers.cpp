@@ -243,6 +243,7 @@ grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequ
     // whole life: several sessions at once, each its own user. The origin goes into the sign-in's audit entry.
     storage::OpenOptions openOptions{};
     openOptions.rootKey = m_store.rootKey;
+    openOptions.rootKeyFile = m_store.rootKeyFile; // the file a rotation in this session rewrites
     openOptions.sharedLock = true;
     openOptions.origin = originOf(*peer);
     openOptions.checkpointFolder = m_store.checkpointFolder;
@@ -253,8 +254,11 @@ grpc::Status Handlers::SignIn(grpc::ServerContext* context, const v1::SignInRequ
             code == ErrorCode::AccountLocked) {
             m_signIns.failed(request->user(), peer->uid, m_clock.now());
             // The code only: no user name, no password, nothing personal. The store's sign-in file holds the
-            // failure for its audit trail (written there at the next successful sign-in).
+            // failure; the service writes it into the audit trail now, not at the next successful sign-in.
             std::fprintf(stderr, "secondline: sign-in failed (%s)\n", std::string(core::errorCodeName(code)).c_str());
+            if (auto s = storage::auditFailedSignIns(m_store.path, *m_store.rootKey, m_clock); !s)
+                std::fprintf(stderr, "secondline: failed sign-in not audited yet (%s)\n",
+                             std::string(core::errorCodeName(s.error().code)).c_str());
         }
         return toStatus(*context, store.error());
     }

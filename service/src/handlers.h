@@ -42,9 +42,12 @@ struct StoreFacts {
     std::string path;
     std::string storeId; ///< read from the key slot file at start (not yet authenticated: Hello only)
     bool training = false;
-    bool testStore = false;                     ///< a production store made for automated tests (its slot file says so)
-    const core::SecretBytes* rootKey = nullptr; ///< the service's, read once at start; every session opens with it
-    std::string checkpointFolder;               ///< where storage writes a checkpoint before a sign-in's purge
+    bool testStore = false; ///< a production store made for automated tests (its slot file says so)
+    /// The service's, read at start (and again after a key rotation, under the sessions' lock); every session
+    /// opens with it.
+    const core::SecretBytes* rootKey = nullptr;
+    std::string rootKeyFile;      ///< where the service's root key file is: a rotation through a session rewrites it
+    std::string checkpointFolder; ///< where storage writes a checkpoint before a sign-in's purge
 };
 
 class Handlers final : public secondline::v1::SecondLine::Service {

@@ -38,13 +38,15 @@ struct Service::Impl {
          std::chrono::minutes idle)
         : rootKey(std::move(key)), storeLock(std::move(held)), sessions(clock, idle),
           handlers(withKey(std::move(store), &rootKey), sessions, clock), records(handlers.store(), sessions, clock),
-          admin(handlers.store(), sessions, clock) {}
+          admin(handlers.store(), sessions, clock, rootKey) {}
     static detail::StoreFacts withKey(detail::StoreFacts facts, const core::SecretBytes* key) {
         facts.rootKey = key;
         return facts;
     }
     // Declared first: every session's Store uses them, so they go last.
-    core::SecretBytes rootKey;    ///< the store's root key, guarded memory, for the service's whole life
+    /// The store's root key, guarded memory, for the service's whole life; replaced (under the sessions'
+    /// lock) by a key rotation through the service (AdminHandlers::Rekey).
+    core::SecretBytes rootKey;
     storage::StoreLock storeLock; ///< no other process opens the store while the service runs
     detail::Sessions sessions;
     detail::Handlers handlers;
@@ -126,11 +128,14 @@ core::Result<std::unique_ptr<Service>> Service::start(const ServiceOptions& opti
     const std::string keyFile =
         options.rootKeyFile.empty() ? storage::rootKeyPath(options.storePath) : options.rootKeyFile;
     if (auto s = checkRootKeyPlace(*facts, keyFile); !s) return fail(s.error());
-    auto rootKey = storage::readRootKey(keyFile);
-    if (!rootKey) return fail(rootKey.error());
     auto held = storage::Store::lockForService(options.storePath);
     if (!held) return fail(held.error());
+    // Under the store's lock: the key that authenticates the slot file (a rotation interrupted in its last
+    // step is finished here, as a direct open would).
+    auto rootKey = storage::loadRootKey(options.storePath, keyFile);
+    if (!rootKey) return fail(rootKey.error());
     facts->checkpointFolder = options.checkpointFolder;
+    facts->rootKeyFile = keyFile;
     auto impl =
         std::make_unique<Impl>(std::move(*facts), std::move(*rootKey), std::move(*held), clock, options.sessionIdle);
     auto listener = detail::UnixListener::open(options.socketPath);

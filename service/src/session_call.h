@@ -29,7 +29,8 @@ namespace secondline::service::detail {
 
 /// Every call after sign-in: admits the call, takes the sessions' lock, finds the session of the call's token
 /// on this connection and runs `body(session, lock)` with the lock held. The error of any step, or the
-/// core::Status `body` returns, becomes the call's status.
+/// core::Status `body` returns, becomes the call's status; a session whose store ended it (AuthenticationFailed,
+/// SessionExpired) is ended in the service too.
 template <class Body>
 grpc::Status withSession(grpc::ServerContext& context, Sessions& sessions, Body&& body) {
     auto peer = admit(context, sessions);
@@ -38,7 +39,14 @@ grpc::Status withSession(grpc::ServerContext& context, Sessions& sessions, Body&
     auto session = sessions.find(lock, sessionToken(context), *peer);
     if (!session) return toStatus(context, session.error());
     const core::Status done = body(**session, lock);
-    if (!done) return toStatus(context, done.error());
+    if (!done) {
+        // The store ended the session (its user was removed, or it was idle by the pack's rule): the service
+        // ends it too, so every later call with its token is refused the same way.
+        const auto code = done.error().code;
+        if (code == core::ErrorCode::AuthenticationFailed || code == core::ErrorCode::SessionExpired)
+            sessions.remove(lock, sessionToken(context));
+        return toStatus(context, done.error());
+    }
     return grpc::Status::OK;
 }
 

@@ -46,6 +46,11 @@ bool Sessions::anyOpen(const Lock& lock) {
     return !m_sessions.empty();
 }
 
+std::size_t Sessions::openCount(const Lock& lock) {
+    endIdle(lock);
+    return m_sessions.size();
+}
+
 core::Result<std::string> Sessions::add(const Lock& /*lock*/, Session session) {
     unsigned char bytes[32];
     randombytes_buf(bytes, sizeof bytes);

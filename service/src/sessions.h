@@ -58,6 +58,8 @@ public:
     // Sessions (hold a Lock).
     /// True when a session is open (its Store holds the store's file lock).
     [[nodiscard]] bool anyOpen(const Lock& lock);
+    /// How many sessions are open, once those idle too long are ended.
+    [[nodiscard]] std::size_t openCount(const Lock& lock);
     /// Keeps `session` under a fresh token, which is returned. Errors: Crypto.
     [[nodiscard]] core::Result<std::string> add(const Lock& lock, Session session);
     /// The session named by `token` for a request arriving on `peer`'s connection, its idle time renewed.

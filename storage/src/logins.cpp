@@ -5,6 +5,8 @@
 #include <secondline/storage/users.h>
 
 #include "atomic_file.h"
+#include "schema.h"
+#include "store_files.h"
 #include "store_impl.h"
 
 #include <nlohmann/json.hpp>
@@ -98,6 +100,55 @@ std::vector<detail::FailedLogin> detail::pendingFailedLogins(const std::string& 
             {user, core::parseUtc(p["time"].get<std::string>()).value_or(core::TimePoint{}), p.value("locked", false)});
     }
     return out;
+}
+
+void detail::forgetPendingFailedLogins(const std::string& storePath, std::size_t count) {
+    auto j = readLogins(storePath);
+    auto& pending = j["pending"];
+    const auto n = std::min(count, pending.size());
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(n));
+    writeLogins(storePath, j);
+}
+
+Status auditFailedSignIns(const std::string& path, const core::SecretBytes& rootKey, const core::Clock& clock) {
+    const auto failures = detail::pendingFailedLogins(path);
+    if (failures.empty()) return {};
+    // The keys as open() gets them, without a user: the slot file authenticated under the root key, the
+    // database key and the audit signing seed unsealed from it.
+    auto file = detail::loadSlotFile(keySlotPath(path), rootKey);
+    if (!file) return fail(file.error());
+    if (file->version < 3 || !file->auditKey) return {}; // not migrated yet: the migrating sign-in writes them
+    auto key = detail::databaseKeyOf(*file, rootKey);
+    if (!key) return fail(key.error());
+    auto seed = privacy::openSealedKey(rootKey, *file->auditKey, detail::auditKeyContext(file->storeId));
+    if (!seed) return fail(seed.error());
+    auto signer = privacy::AuditSigner::fromSeed(*seed);
+    if (!signer) return fail(signer.error());
+    auto db = detail::Database::open(path, *key, detail::Database::OpenMode::ReadWrite);
+    if (!db) return fail(db.error());
+    auto version = detail::metaValue(*db, "schema_version");
+    if (!version) return fail(version.error());
+    if (*version != std::to_string(kSchemaVersion)) return {};
+    // Nothing is written into a database whose schema was altered (a trigger could drop the entries).
+    if (auto s = detail::checkSchema(*db, kSchemaVersion); !s) return s;
+    auto publicKey = detail::metaValue(*db, "audit_public_key");
+    if (!publicKey) return fail(publicKey.error());
+    if (*publicKey != signer->publicKeyHex())
+        return fail(ErrorCode::StoreCorrupt, "the store's audit key does not match its store key");
+    {
+        auto tx = detail::Transaction::begin(*db);
+        if (!tx) return fail(tx.error());
+        for (const auto& failed : failures)
+            if (auto s = detail::appendAudit(*db, clock, failed.user, "-",
+                                             failed.locked ? privacy::AuditAction::SessionLocked
+                                                           : privacy::AuditAction::SessionLoginFailed,
+                                             std::nullopt, "session", "at " + core::formatUtc(failed.time), &*signer);
+                !s)
+                return s;
+        if (auto s = tx->commit(); !s) return s;
+    }
+    detail::forgetPendingFailedLogins(path, failures.size());
+    return {};
 }
 
 void detail::clearLoginFailures(const std::string& storePath, const std::string& user,

@@ -3,6 +3,7 @@
 #include "root_key.h"
 
 #include "atomic_file.h"
+#include "store_files.h"
 
 #include <secondline/privacy/key_slot.h>
 #include <secondline/privacy/root_key_file.h>
@@ -36,6 +37,25 @@ Result<SecretBytes> readRootKey(const std::string& keyFilePath) {
     auto file = detail::readRootKeyFile(keyFilePath);
     if (!file) return fail(file.error());
     return std::move(file->key);
+}
+
+Result<SecretBytes> loadRootKey(const std::string& databasePath, const std::string& keyFilePath) {
+    const std::string slotsPath = keySlotPath(databasePath);
+    std::error_code ec;
+    if (!std::filesystem::exists(slotsPath, ec))
+        return fail(ErrorCode::KeySlotMissing, "the store's key slot file is missing");
+    auto slotText = detail::readWholeFile(slotsPath, detail::kMaxKeySlotFileBytes);
+    if (!slotText) return fail(ErrorCode::KeySlotCorrupt, "the store's key slot file cannot be read");
+    auto slots = privacy::decodeKeySlotFile(*slotText);
+    if (!slots) return fail(slots.error());
+    auto file = detail::readRootKeyFile(keyFilePath);
+    if (!file) return fail(file.error());
+    const bool hadNext = file->next.has_value();
+    auto inForce = detail::rootKeyInForce(*file, slots->storeId, *slotText);
+    if (!inForce) return fail(inForce.error());
+    if (hadNext)
+        if (auto s = detail::writeRootKeyFile(keyFilePath, slots->storeId, inForce->key); !s) return fail(s.error());
+    return std::move(inForce->key);
 }
 
 namespace detail {

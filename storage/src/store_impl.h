@@ -58,6 +58,8 @@ struct FailedLogin {
 };
 /// The failures not yet in the audit trail.
 [[nodiscard]] std::vector<FailedLogin> pendingFailedLogins(const std::string& storePath);
+/// Forgets the first `count` pending failures (written to the trail by auditFailedSignIns()); the counts stay.
+void forgetPendingFailedLogins(const std::string& storePath, std::size_t count);
 /// After a successful sign-in whose transaction wrote the pending failures: forgets them, resets `user`'s
 /// count, and records the pack's lockout rules for the next sign-ins.
 void clearLoginFailures(const std::string& storePath, const std::string& user, const privacy::SessionRules& rules);

@@ -71,6 +71,15 @@ inline constexpr int kSchemaVersion = 7;
 /// the rotation first). Errors: RootKeyUnavailable (missing, unreadable), KeySlotCorrupt (malformed).
 [[nodiscard]] core::Result<core::SecretBytes> readRootKey(const std::string& keyFilePath);
 
+/// The root key in force for the store `databasePath` from the root key file `keyFilePath`: of the keys the
+/// file holds, the one that authenticates the store's key slot file. A rotation interrupted after the slot
+/// file moved to the next key is finished first (the file rewritten with that key alone), as open() does.
+/// How the service reads its key at start and again after a rotation it ran (Maintenance::rekey()); hold
+/// the store's lock (lockForService()). Errors: RootKeyUnavailable, KeySlotMissing, KeySlotCorrupt (the file
+/// of another store, or either file altered), Io.
+[[nodiscard]] core::Result<core::SecretBytes> loadRootKey(const std::string& databasePath,
+                                                          const std::string& keyFilePath);
+
 /// The store's lock held by a long-lived owner (the service), so that it can open several Store objects
 /// on the store at once (OpenOptions::sharedLock). Move-only; released when destroyed.
 class StoreLock {
@@ -150,6 +159,16 @@ struct RestoreOptions {
     /// when the ledger is truly lost: the restored trail says so.
     bool erasureLedgerLost = false;
 };
+
+/// Writes the failed sign-ins and lockouts the sign-in file holds into the audit trail now, as open() writes
+/// them (the attempted name when it is a user of the store, "(unknown)" otherwise, and the time), and
+/// forgets them there; the counts that decide a lockout stay. No user is signed in: for the service, which
+/// holds the store's lock (lockForService()) and its root key, after each failed sign-in, so that a guesser's
+/// attempts are in the signed trail at once and not only at the next successful sign-in. A store whose
+/// schema is not current keeps them for the sign-in that migrates it. Errors: KeySlotMissing, KeySlotCorrupt,
+/// StoreCorrupt, StoreTampered, Database, DiskFull.
+[[nodiscard]] core::Status auditFailedSignIns(const std::string& path, const core::SecretBytes& rootKey,
+                                              const core::Clock& clock);
 
 class Store {
 public:
