@@ -114,11 +114,6 @@ void registerServiceCommands(CLI::App& app, Context& ctx);
 /// Adds --service (described by `description`) and the TLS file options; returns --service.
 CLI::Option* addServiceOptions(CLI::App& cmd, ServiceAddress& service, std::string description);
 
-/// `records show ID --service ADDRESS`: signs in to the service as `user` (password as openStore reads it),
-/// prints the record with the same JSON as `records show`, signs out.
-[[nodiscard]] int runRecordsShowViaService(const ServiceAddress& service, const std::string& user, bool passwordStdin,
-                                           std::int64_t id);
-
 /// `mrz read` from a device instead of image files (exactly one of camera, video, serial, scanner is set).
 struct SourceReadArgs {
     std::string camera;  ///< index or device path

@@ -1,4 +1,4 @@
-// secondline service run, hello, and the commands that go through the service (records show --service)
+// secondline service run, hello
 
 #include "cli.h"
 
@@ -6,7 +6,6 @@
 #include <secondline/client/client.h>
 #include <secondline/service/service.h>
 
-#include <password.h>
 #include <document_json.h>
 
 #include <fmt/core.h>
@@ -99,59 +98,7 @@ int runHello(const HelloArgs& a) {
     return kOk;
 }
 
-/// `records show`'s JSON for a record read through the service (same names, so scripts see no difference):
-/// the document by the same helper as in-process reads (app::documentJson).
-nlohmann::json recordJson(const client::Record& r) {
-    app::DocumentJsonParts parts;
-    parts.format = r.format;
-    parts.lines = r.lines;
-    for (const auto& f : r.fields)
-        parts.fields.push_back({.name = f.name,
-                                .raw = f.raw,
-                                .value = f.value,
-                                .description = f.description,
-                                .line = f.line,
-                                .position = f.position,
-                                .verified = f.checkDigitVerified,
-                                .confidence = f.confidence});
-    for (const auto& c : r.checks)
-        parts.checks.push_back({.name = c.name, .status = c.status, .line = c.line, .position = c.position});
-    for (const auto& f : r.findings)
-        parts.findings.push_back({.field = f.field, .code = f.code, .severity = f.severity, .message = f.message});
-    parts.valid = r.valid;
-    parts.ageAtInspection = r.ageAtInspection;
-    parts.daysToExpiry = r.daysToExpiry;
-    nlohmann::json j = {
-        {"id", r.id}, {"created", r.created}, {"officer", r.officer}, {"source", r.source}, {"purpose", r.purpose}};
-    if (r.encounterId != core::EncounterId{})
-        j["encounter"] = {{"id", r.encounterId},
-                          {"location", r.location},
-                          {"desk", r.desk},
-                          {"outcome", r.outcome},
-                          {"notes", r.notes}};
-    j["document"] = app::documentJson(parts);
-    return j;
-}
-
 } // namespace
-
-int runRecordsShowViaService(const ServiceAddress& service, const std::string& user, bool passwordStdin,
-                             std::int64_t id) {
-    auto client = client::Client::connect(service.address, clientOptions(service));
-    if (!client) return report(client.error());
-    auto password = app::readPassword(fmt::format("Password for {}: ", user), passwordStdin);
-    if (!password) return report(password.error());
-    auto session = client->signIn(user, *password);
-    if (!session) return report(session.error());
-    auto record = client->getRecord(core::RecordId{id});
-    core::ignoreResult(client->signOut(), "the service also ends the session when this connection closes");
-    if (!record) {
-        printError(record.error());
-        return record.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(record.error());
-    }
-    std::cout << recordJson(*record).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    return kOk;
-}
 
 void registerServiceCommands(CLI::App& app, Context& ctx) {
     auto* service = app.add_subcommand("service", "The service that alone opens the store (clients use --service)");

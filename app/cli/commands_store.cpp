@@ -3,7 +3,6 @@
 
 #include "cli.h"
 
-#include <secondline/client/address.h>
 #include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/core/small_file.h>
@@ -519,13 +518,6 @@ int runStoreEscrowKeygen(const EscrowKeygenArgs& a) {
 }
 
 int runRecordsShow(const RecordsArgs& a) {
-    // Through the service for now with the client's own record type: ServiceSession does not carry getRecord
-    // and images yet (the same JSON keys, without "images").
-    if (!a.store.service.address.empty() || a.store.store.empty()) {
-        auto service = a.store.service;
-        service.address = client::resolveServiceAddress(service.address);
-        return runRecordsShowViaService(service, a.store.user, a.store.passwordStdin, a.id.value());
-    }
     int rc = kOk;
     auto session = openSession(a.store, rc);
     if (!session) return rc;
