@@ -3,6 +3,8 @@
 
 #include <secondline/capture/capture_session.h>
 #include <secondline/capture/source.h>
+#include <secondline/client/client.h>
+#include <secondline/client/session.h>
 #include <secondline/core/error.h>
 #include <secondline/core/ids.h>
 #include <secondline/storage/store.h>
@@ -13,6 +15,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +37,15 @@ struct Context {
     int exitCode = kOk;
 };
 
+/// Where a command finds the service: --service ADDRESS (unix:PATH, or tls:HOST:PORT with this desk's TLS files:
+/// --tls-cert, --tls-key, --server-ca, else SECONDLINE_TLS_CERT, SECONDLINE_TLS_KEY, SECONDLINE_SERVER_CA).
+struct ServiceAddress {
+    std::string address;
+    std::string tlsCert;
+    std::string tlsKey;
+    std::string serverCa;
+};
+
 /// Options every store command takes.
 struct StoreOptions {
     std::string store;
@@ -44,10 +56,16 @@ struct StoreOptions {
     // Argon2id cost for key slots this command writes (store init, user add, user passwd).
     std::uint64_t kdfOps = 3;
     std::uint64_t kdfMemKib = 256 * 1024;
+    /// The service to sign in on (commands added with addSessionOptions only).
+    ServiceAddress service{};
 };
 /// Adds --kdf-ops and --kdf-mem-kib (for commands that write a key slot).
 void addKdfOptions(CLI::App& cmd, StoreOptions& options);
+/// The options of a command that opens the store itself, whoever runs it (store init, backup, restore).
 void addStoreOptions(CLI::App& cmd, StoreOptions& options, bool userRequired = true);
+/// The options of a command that works in a signed-in session (openSession()): --service with the TLS files,
+/// --store, --user, --password-stdin, --training, --root-key, and a help footer that says how the two are chosen.
+void addSessionOptions(CLI::App& cmd, StoreOptions& options, bool userRequired = true);
 /// The store path: --store, or the default for the mode.
 [[nodiscard]] std::string storePath(const StoreOptions& options);
 /// Adds the argument `name` that names a record or flag: an integer (as CLI11 parses any integer option, with
@@ -61,6 +79,18 @@ CLI::Option* addIdOption(CLI::App& cmd, std::string name, core::StrongId<Tag>& i
 /// Opens the store as the user, reading their password; on failure prints the error, sets `rc` and returns
 /// nullopt. A break-glass session is announced on stderr.
 [[nodiscard]] std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool migrate = true);
+/// Signs `o.user` in for one command, reading their password as openStore() does:
+///   --service ADDRESS                      through the service at ADDRESS (client::ServiceSession);
+///   else --store PATH                      on a store this process opens itself (app::LocalSession): only where
+///                                          the OS lets this user read the store and its root key (the service's
+///                                          own account with the service stopped, training and test stores);
+///   else $SECONDLINE_SERVICE, else the per-user socket, else the system service's (client::resolveServiceAddress).
+/// --training asks for a training store in both ways (store_mode_mismatch otherwise). On failure prints the error,
+/// sets `rc` (5, kService, when the service cannot be reached) and returns null. A break-glass session and a
+/// failed retention purge at sign-in are announced on stderr.
+[[nodiscard]] std::unique_ptr<client::Session> openSession(const StoreOptions& o, int& rc);
+/// Announces on stderr a break-glass session, and a retention purge at sign-in that failed (the command still runs).
+void announceSignIn(std::optional<core::TimePoint> breakGlassUntil, const core::Status& purgeAtOpen);
 /// Writes a new owner-only file; never overwrites one, and removes a partial one.
 [[nodiscard]] core::Status writeNewFile(const std::string& path, std::string_view bytes);
 /// Prints a refused or failed operation and returns its exit status.
@@ -79,21 +109,10 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx);
 void registerReportCommand(CLI::App& app, Context& ctx);
 void registerServiceCommands(CLI::App& app, Context& ctx);
 
-/// Where a command finds the service: --service ADDRESS (unix:PATH, or tls:HOST:PORT with this desk's TLS files:
-/// --tls-cert, --tls-key, --server-ca, else SECONDLINE_TLS_CERT, SECONDLINE_TLS_KEY, SECONDLINE_SERVER_CA).
-struct ServiceAddress {
-    std::string address;
-    std::string tlsCert;
-    std::string tlsKey;
-    std::string serverCa;
-};
+/// The client's options for `service`: its TLS files, else those of the environment.
+[[nodiscard]] client::ClientOptions clientOptions(const ServiceAddress& service);
 /// Adds --service (described by `description`) and the TLS file options; returns --service.
 CLI::Option* addServiceOptions(CLI::App& cmd, ServiceAddress& service, std::string description);
-
-/// `records show ID --service ADDRESS`: signs in to the service as `user` (password as openStore reads it),
-/// prints the record with the same JSON as `records show`, signs out.
-[[nodiscard]] int runRecordsShowViaService(const ServiceAddress& service, const std::string& user, bool passwordStdin,
-                                           std::int64_t id);
 
 /// `mrz read` from a device instead of image files (exactly one of camera, video, serial, scanner is set).
 struct SourceReadArgs {

@@ -103,13 +103,13 @@ struct PolicyArgs {
 
 int runPolicyShow(const PolicyArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
     if (a.text) {
-        std::cout << store->policy().text();
+        std::cout << session->policy().text();
         return kOk;
     }
-    std::cout << app::dumpLine(policySummary(store->policy())) << '\n';
+    std::cout << app::dumpLine(policySummary(session->policy())) << '\n';
     return kOk;
 }
 
@@ -132,12 +132,12 @@ int runPolicyLoad(const PolicyArgs& a) {
     auto text = readInput(a.file, privacy::kMaxPolicyBytes + 1, "policy");
     if (!text) return report(text.error());
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    if (auto s = store->loadPolicy(*text); !s) return report(s.error());
-    std::cout << app::dumpLine({{"loaded", store->policy().name()},
-                                {"version", store->policy().version()},
-                                {"hash", store->policy().hash()}})
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    if (auto s = session->loadPolicy(*text); !s) return report(s.error());
+    std::cout << app::dumpLine({{"loaded", session->policy().name()},
+                                {"version", session->policy().version()},
+                                {"hash", session->policy().hash()}})
               << '\n';
     return kOk;
 }
@@ -151,9 +151,9 @@ struct PurgeArgs {
 
 int runPurge(const PurgeArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto r = store->retention().purge(a.dryRun);
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto r = session->purge(a.dryRun);
     if (!r) return report(r.error());
     std::cout << app::dumpLine({{"dry_run", a.dryRun},
                                 {"erased", r->erased},
@@ -167,9 +167,9 @@ int runPurge(const PurgeArgs& a) {
 
 int runRetentionReport(const StoreOptions& o) {
     int rc = kOk;
-    auto store = openStore(o, rc);
-    if (!store) return rc;
-    auto rows = store->retention().report();
+    auto session = openSession(o, rc);
+    if (!session) return rc;
+    auto rows = session->retentionReport();
     if (!rows) return report(rows.error());
     for (const auto& r : *rows)
         std::cout << app::dumpLine({{"outcome", r.outcome},
@@ -239,9 +239,9 @@ int runAuditVerify(const AuditArgs& a) {
         }
     } else {
         int rc = kOk;
-        auto store = openStore(a.store, rc);
-        if (!store) return rc;
-        auto c = store->audit().verify(checkpoint ? &*checkpoint : nullptr);
+        auto session = openSession(a.store, rc);
+        if (!session) return rc;
+        auto c = session->verifyAudit(checkpoint ? &*checkpoint : nullptr);
         if (!c) return report(c.error());
         check = *c;
     }
@@ -257,18 +257,18 @@ int runAuditVerify(const AuditArgs& a) {
 
 int runAuditExport(const AuditArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto text = store->audit().exportSigned();
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto text = session->exportAudit();
     if (!text) return report(text.error());
     return writeOutput(a.out, *text);
 }
 
 int runAuditCheckpoint(const AuditArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto text = store->audit().checkpoint();
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto text = session->auditCheckpoint();
     if (!text) return report(text.error());
     return writeOutput(a.out, *text);
 }
@@ -299,9 +299,9 @@ int runSubjectExport(const SubjectArgs& a) {
     if (std::filesystem::exists(a.out, ec))
         return report({ErrorCode::InvalidArgument, "the output folder exists; it is never overwritten"});
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto data = store->subjects().exportSubject(state, number);
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto data = session->exportSubject(state, number);
     if (!data) return report(data.error());
     if (::mkdir(a.out.c_str(), 0700) != 0) return report({ErrorCode::Io, "cannot create the output folder"});
     json records = json::array();
@@ -363,7 +363,7 @@ int runSubjectExport(const SubjectArgs& a) {
                           {"record_id", *e.recordId},
                           {"purpose", e.purpose}});
     const json subject = {{"format", "secondline-subject-access/1"},
-                          {"policy", store->policy().name() + " " + store->policy().version()},
+                          {"policy", session->policy().name() + " " + session->policy().version()},
                           {"records", records},
                           {"images", images},
                           {"flags", flags},
@@ -390,39 +390,39 @@ struct RecordArgs {
 
 int runRectify(const RecordArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    if (auto s = store->subjects().rectify(a.id, a.field, a.value, a.reason); !s) return report(s.error());
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    if (auto s = session->rectify(a.id, a.field, a.value, a.reason); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"rectified", a.field}}) << '\n';
     return kOk;
 }
 
 int runClose(const RecordArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto rec = store->records().get(a.id);
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto rec = session->getRecord(a.id);
     if (!rec) return report(rec.error());
     const auto encounter = rec->encounter.encounterId.value_or(core::EncounterId{});
-    if (auto s = store->records().closeEncounter(encounter, a.outcome); !s) return report(s.error());
+    if (auto s = session->closeEncounter(encounter, a.outcome); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"encounter_id", encounter}, {"outcome", a.outcome}}) << '\n';
     return kOk;
 }
 
 int runHold(const RecordArgs& a, bool hold) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    if (auto s = store->subjects().setLegalHold(a.id, hold, a.reason); !s) return report(s.error());
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    if (auto s = session->setLegalHold(a.id, hold, a.reason); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"legal_hold", hold}}) << '\n';
     return kOk;
 }
 
 int runErase(const RecordArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    if (auto s = store->subjects().erase(a.id, a.reason); !s) return report(s.error());
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    if (auto s = session->erase(a.id, a.reason); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id}, {"erased", true}}) << '\n';
     return kOk;
 }
@@ -451,15 +451,18 @@ int runShareKeygen(const ShareArgs& a) {
 
 int runShareExport(const ShareArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto package = store->subjects().share(a.id, a.agreement, a.justification);
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    // The workstation key first: a package is never written without the key its recipient checks it with.
+    auto workstationKey = session->auditPublicKey();
+    if (!workstationKey) return report(workstationKey.error());
+    auto package = session->share(a.id, a.agreement, a.justification);
     if (!package) return report(package.error());
     if (auto s = writeNewFile(a.out, *package); !s) return report(s.error());
     std::cout << app::dumpLine({{"record_id", a.id},
                                 {"agreement", a.agreement},
                                 {"out", a.out},
-                                {"workstation_key", store->audit().publicKey()}})
+                                {"workstation_key", *workstationKey}})
               << '\n';
     return kOk;
 }
@@ -502,9 +505,9 @@ struct BreakGlassArgs {
 
 int runBreakGlass(const BreakGlassArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto until = store->breakGlass(a.reason, a.minutes);
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto until = session->breakGlass(a.reason, a.minutes);
     if (!until) return report(until.error());
     fmt::print(stderr,
                "secondline: BREAK-GLASS opened for {} until {} (UTC); the reason and every access are "
@@ -521,7 +524,7 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     policy->require_subcommand(1);
     auto policyArgs = std::make_shared<PolicyArgs>();
     auto* showCmd = policy->add_subcommand("show", "The pack in force (name, version, hash, rules)");
-    addStoreOptions(*showCmd, policyArgs->store);
+    addSessionOptions(*showCmd, policyArgs->store);
     showCmd->add_flag("--text", policyArgs->text, "Print the pack itself");
     showCmd->callback([&ctx, policyArgs] { ctx.exitCode = runPolicyShow(*policyArgs); });
     auto* checkCmd = policy->add_subcommand("check", "Validate a pack without loading it (no store needed)");
@@ -529,12 +532,12 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     checkCmd->callback([&ctx, policyArgs] { ctx.exitCode = runPolicyCheck(*policyArgs); });
     auto* loadCmd = policy->add_subcommand("load", "Put a pack in force (administrators; its hash is audited)");
     loadCmd->add_option("file", policyArgs->file, "Policy pack (JSON)")->required();
-    addStoreOptions(*loadCmd, policyArgs->store);
+    addSessionOptions(*loadCmd, policyArgs->store);
     loadCmd->callback([&ctx, policyArgs] { ctx.exitCode = runPolicyLoad(*policyArgs); });
 
     auto purgeArgs = std::make_shared<PurgeArgs>();
     auto* purgeCmd = app.add_subcommand("purge", "Erase records whose retention has run out (legal holds are kept)");
-    addStoreOptions(*purgeCmd, purgeArgs->store);
+    addSessionOptions(*purgeCmd, purgeArgs->store);
     purgeCmd->add_flag("--dry-run", purgeArgs->dryRun, "Only count what would be erased");
     purgeCmd->callback([&ctx, purgeArgs] { ctx.exitCode = runPurge(*purgeArgs); });
 
@@ -542,7 +545,7 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     retention->require_subcommand(1);
     auto retentionArgs = std::make_shared<StoreOptions>();
     auto* reportCmd = retention->add_subcommand("report", "What expires when, per outcome (counts only)");
-    addStoreOptions(*reportCmd, *retentionArgs);
+    addSessionOptions(*reportCmd, *retentionArgs);
     reportCmd->callback([&ctx, retentionArgs] { ctx.exitCode = runRetentionReport(*retentionArgs); });
 
     auto* audit = app.add_subcommand("audit", "The signed audit trail");
@@ -550,7 +553,7 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     auto auditArgs = std::make_shared<AuditArgs>();
     auto* verifyCmd = audit->add_subcommand("verify", "Verify the chain and signatures (of the store, or of an "
                                                       "export with --export), against a checkpoint");
-    addStoreOptions(*verifyCmd, auditArgs->store, false);
+    addSessionOptions(*verifyCmd, auditArgs->store, false);
     verifyCmd->add_option("--checkpoint", auditArgs->checkpoint, "A checkpoint file (detects truncation)");
     verifyCmd->add_option("--export", auditArgs->exportFile, "Verify this exported trail instead (no store needed)");
     auto* verifyKey = verifyCmd->add_option("--public-key", auditArgs->publicKey,
@@ -567,11 +570,11 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
         ctx.exitCode = runAuditVerify(*auditArgs);
     });
     auto* exportCmd = audit->add_subcommand("export", "Export the trail, signed (auditors)");
-    addStoreOptions(*exportCmd, auditArgs->store);
+    addSessionOptions(*exportCmd, auditArgs->store);
     exportCmd->add_option("--out", auditArgs->out, "New file (default: standard output)");
     exportCmd->callback([&ctx, auditArgs] { ctx.exitCode = runAuditExport(*auditArgs); });
     auto* checkpointCmd = audit->add_subcommand("checkpoint", "Write a signed checkpoint of the trail's end");
-    addStoreOptions(*checkpointCmd, auditArgs->store);
+    addSessionOptions(*checkpointCmd, auditArgs->store);
     checkpointCmd->add_option("--out", auditArgs->out, "New file (default: standard output)");
     checkpointCmd->callback([&ctx, auditArgs] { ctx.exitCode = runAuditCheckpoint(*auditArgs); });
 
@@ -580,7 +583,7 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     auto subjectArgs = std::make_shared<SubjectArgs>();
     auto* subjectExportCmd =
         subject->add_subcommand("export", "Everything held about one document's holder: JSON, images, disclosures");
-    addStoreOptions(*subjectExportCmd, subjectArgs->store);
+    addSessionOptions(*subjectExportCmd, subjectArgs->store);
     subjectExportCmd->add_option("--document", subjectArgs->document, "STATE:NUMBER")->required();
     subjectExportCmd->add_option("--out", subjectArgs->out, "New folder")->required();
     subjectExportCmd->callback([&ctx, subjectArgs] { ctx.exitCode = runSubjectExport(*subjectArgs); });
@@ -592,25 +595,25 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     rectifyCmd->add_option("--field", recordArgs->field, "Field name, e.g. given_names")->required();
     rectifyCmd->add_option("--value", recordArgs->value, "The correct value")->required();
     rectifyCmd->add_option("--reason", recordArgs->reason, "Why")->required();
-    addStoreOptions(*rectifyCmd, recordArgs->store);
+    addSessionOptions(*rectifyCmd, recordArgs->store);
     rectifyCmd->callback([&ctx, recordArgs] { ctx.exitCode = runRectify(*recordArgs); });
     auto* closeCmd = records->add_subcommand("close", "Close the record's encounter with its outcome");
     addIdOption(*closeCmd, "id", recordArgs->id, "Record id")->required();
     closeCmd->add_option("--outcome", recordArgs->outcome, "e.g. cleared, referred, refused")->required();
-    addStoreOptions(*closeCmd, recordArgs->store);
+    addSessionOptions(*closeCmd, recordArgs->store);
     closeCmd->callback([&ctx, recordArgs] { ctx.exitCode = runClose(*recordArgs); });
     for (const bool hold : {true, false}) {
         auto* cmd = records->add_subcommand(
             hold ? "hold" : "release", hold ? "Place a legal hold (no purge, no erasure)" : "Release a legal hold");
         addIdOption(*cmd, "id", recordArgs->id, "Record id")->required();
         cmd->add_option("--reason", recordArgs->reason, "Why (e.g. the court order's reference)")->required();
-        addStoreOptions(*cmd, recordArgs->store);
+        addSessionOptions(*cmd, recordArgs->store);
         cmd->callback([&ctx, recordArgs, hold] { ctx.exitCode = runHold(*recordArgs, hold); });
     }
     auto* eraseCmd = records->add_subcommand("erase", "Erase a record on the traveller's request, where allowed");
     addIdOption(*eraseCmd, "id", recordArgs->id, "Record id")->required();
     eraseCmd->add_option("--reason", recordArgs->reason, "Why (e.g. the request's reference)")->required();
-    addStoreOptions(*eraseCmd, recordArgs->store);
+    addSessionOptions(*eraseCmd, recordArgs->store);
     eraseCmd->callback([&ctx, recordArgs] { ctx.exitCode = runErase(*recordArgs); });
 
     auto* share = app.add_subcommand("share", "Share a case with another agency under a sharing agreement");
@@ -624,7 +627,7 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     shareExportCmd->add_option("--agreement", shareArgs->agreement, "Agreement name in the policy pack")->required();
     shareExportCmd->add_option("--justification", shareArgs->justification, "Why (audited)")->required();
     shareExportCmd->add_option("--out", shareArgs->out, "New file")->required();
-    addStoreOptions(*shareExportCmd, shareArgs->store);
+    addSessionOptions(*shareExportCmd, shareArgs->store);
     shareExportCmd->callback([&ctx, shareArgs] { ctx.exitCode = runShareExport(*shareArgs); });
     auto* openCmd = share->add_subcommand("open", "Verify and decrypt a package (the receiving side)");
     openCmd->add_option("file", shareArgs->file, "Sharing package")->required();
@@ -645,7 +648,7 @@ void registerPrivacyCommands(CLI::App& app, Context& ctx) {
     auto* glassCmd = app.add_subcommand("breakglass", "Emergency, time-limited read access with a recorded reason");
     glassCmd->add_option("--reason", glassArgs->reason, "Why (audited)")->required();
     glassCmd->add_option("--minutes", glassArgs->minutes, "How long (at most the policy's limit)");
-    addStoreOptions(*glassCmd, glassArgs->store);
+    addSessionOptions(*glassCmd, glassArgs->store);
     glassCmd->callback([&ctx, glassArgs] { ctx.exitCode = runBreakGlass(*glassArgs); });
 }
 

@@ -36,14 +36,14 @@ int runReport(const ReportArgs& a) {
         return kUsage;
     }
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
     analysis::ReportOptions options;
     options.from = std::chrono::time_point_cast<std::chrono::milliseconds>(from);
     options.to = std::chrono::time_point_cast<std::chrono::milliseconds>(to + std::chrono::days{1}); // --to included
     if (!a.anyDesk) options.desk = a.desk;
-    options.minCell = store->policy().statisticsMinCell();
-    auto data = store->statistics().rows(options.from, options.to, options.desk);
+    options.minCell = session->policy().statisticsMinCell();
+    auto data = session->statistics(options.from, options.to, options.desk);
     if (!data) return report(data.error());
     const auto built = analysis::buildReport(*data, options);
     std::string text;
@@ -71,7 +71,7 @@ void registerReportCommand(CLI::App& app, Context& ctx) {
     auto args = std::make_shared<ReportArgs>();
     auto* cmd = app.add_subcommand("report", "Statistics, data quality and bias report over a period (small cells "
                                              "suppressed; no personal data)");
-    addStoreOptions(*cmd, args->store);
+    addSessionOptions(*cmd, args->store);
     cmd->add_option("--from", args->from, "First day, YYYY-MM-DD (UTC)")->required();
     cmd->add_option("--to", args->to, "Last day, YYYY-MM-DD (UTC), included")->required();
     cmd->add_option("--desk", args->desk, "Only this desk")->each([args](const std::string&) {

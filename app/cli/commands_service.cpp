@@ -1,4 +1,4 @@
-// secondline service run, hello, and the commands that go through the service (records show --service)
+// secondline service run, hello
 
 #include "cli.h"
 
@@ -6,7 +6,6 @@
 #include <secondline/client/client.h>
 #include <secondline/service/service.h>
 
-#include <password.h>
 #include <document_json.h>
 
 #include <fmt/core.h>
@@ -45,20 +44,6 @@ core::Result<std::optional<service::TlsListen>> tlsListen(const RunArgs& a) {
     }
     return service::TlsListen{
         .address = a.listen, .certFile = a.tlsCert, .keyFile = a.tlsKey, .clientCaFile = a.clientCa};
-}
-
-/// The option's value, else the environment variable's.
-std::string orEnvironment(const std::string& value, const char* variable) {
-    if (!value.empty()) return value;
-    const char* set = std::getenv(variable);
-    return set ? std::string(set) : std::string();
-}
-
-client::ClientOptions clientOptions(const ServiceAddress& s) {
-    return {.name = "secondline-cli 0.1.0",
-            .tlsCert = orEnvironment(s.tlsCert, "SECONDLINE_TLS_CERT"),
-            .tlsKey = orEnvironment(s.tlsKey, "SECONDLINE_TLS_KEY"),
-            .serverCa = orEnvironment(s.serverCa, "SECONDLINE_SERVER_CA")};
 }
 
 int runService(const RunArgs& a) {
@@ -113,71 +98,7 @@ int runHello(const HelloArgs& a) {
     return kOk;
 }
 
-/// `records show`'s JSON for a record read through the service (same names, so scripts see no difference):
-/// the document by the same helper as in-process reads (app::documentJson).
-nlohmann::json recordJson(const client::Record& r) {
-    app::DocumentJsonParts parts;
-    parts.format = r.format;
-    parts.lines = r.lines;
-    for (const auto& f : r.fields)
-        parts.fields.push_back({.name = f.name,
-                                .raw = f.raw,
-                                .value = f.value,
-                                .description = f.description,
-                                .line = f.line,
-                                .position = f.position,
-                                .verified = f.checkDigitVerified,
-                                .confidence = f.confidence});
-    for (const auto& c : r.checks)
-        parts.checks.push_back({.name = c.name, .status = c.status, .line = c.line, .position = c.position});
-    for (const auto& f : r.findings)
-        parts.findings.push_back({.field = f.field, .code = f.code, .severity = f.severity, .message = f.message});
-    parts.valid = r.valid;
-    parts.ageAtInspection = r.ageAtInspection;
-    parts.daysToExpiry = r.daysToExpiry;
-    nlohmann::json j = {
-        {"id", r.id}, {"created", r.created}, {"officer", r.officer}, {"source", r.source}, {"purpose", r.purpose}};
-    if (r.encounterId != core::EncounterId{})
-        j["encounter"] = {{"id", r.encounterId},
-                          {"location", r.location},
-                          {"desk", r.desk},
-                          {"outcome", r.outcome},
-                          {"notes", r.notes}};
-    j["document"] = app::documentJson(parts);
-    return j;
-}
-
 } // namespace
-
-CLI::Option* addServiceOptions(CLI::App& cmd, ServiceAddress& service, std::string description) {
-    auto* option = cmd.add_option("--service", service.address, std::move(description));
-    cmd.add_option("--tls-cert", service.tlsCert,
-                   "With tls:HOST:PORT: this desk's certificate, PEM (else $SECONDLINE_TLS_CERT)");
-    cmd.add_option("--tls-key", service.tlsKey,
-                   "With tls:HOST:PORT: its private key, PEM, mode 0600 (else $SECONDLINE_TLS_KEY)");
-    cmd.add_option("--server-ca", service.serverCa,
-                   "With tls:HOST:PORT: the CA the service's certificate must chain to, PEM (else "
-                   "$SECONDLINE_SERVER_CA)");
-    return option;
-}
-
-int runRecordsShowViaService(const ServiceAddress& service, const std::string& user, bool passwordStdin,
-                             std::int64_t id) {
-    auto client = client::Client::connect(service.address, clientOptions(service));
-    if (!client) return report(client.error());
-    auto password = app::readPassword(fmt::format("Password for {}: ", user), passwordStdin);
-    if (!password) return report(password.error());
-    auto session = client->signIn(user, *password);
-    if (!session) return report(session.error());
-    auto record = client->getRecord(core::RecordId{id});
-    core::ignoreResult(client->signOut(), "the service also ends the session when this connection closes");
-    if (!record) {
-        printError(record.error());
-        return record.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(record.error());
-    }
-    std::cout << recordJson(*record).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    return kOk;
-}
 
 void registerServiceCommands(CLI::App& app, Context& ctx) {
     auto* service = app.add_subcommand("service", "The service that alone opens the store (clients use --service)");

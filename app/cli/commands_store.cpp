@@ -3,7 +3,6 @@
 
 #include "cli.h"
 
-#include <secondline/client/address.h>
 #include <secondline/capture/document_images.h>
 #include <secondline/capture/mrz_reader.h>
 #include <secondline/core/small_file.h>
@@ -47,13 +46,7 @@ std::optional<storage::Store> openStore(const StoreOptions& o, int& rc, bool mig
         rc = exitFor(store.error());
         return std::nullopt;
     }
-    if (auto until = store->breakGlassUntil())
-        fmt::print(stderr, "secondline: BREAK-GLASS session until {} (UTC): every access is audited with its reason\n",
-                   core::formatUtc(*until));
-    // The command still runs; the purge is tried again at the next sign-in.
-    if (const auto& purged = store->purgeAtOpen(); !purged)
-        fmt::print(stderr, "secondline: warning: the retention purge at sign-in failed: {}: {}\n",
-                   core::errorCodeName(purged.error().code), purged.error().message);
+    announceSignIn(store->breakGlassUntil(), store->purgeAtOpen());
     return std::move(*store);
 }
 
@@ -121,14 +114,14 @@ int runUserAdd(const UserAddArgs& a) {
         return kUsage;
     }
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
     auto password = app::readPassword(fmt::format("New password for {}: ", a.name), a.store.passwordStdin);
     if (!password) {
         printError(password.error());
         return kUsage;
     }
-    if (auto s = store->users().add(a.name, *role, *password, kdfParams(a.store)); !s) {
+    if (auto s = session->addUser(a.name, *role, *password, kdfParams(a.store)); !s) {
         printError(s.error());
         return exitFor(s.error());
     }
@@ -144,16 +137,16 @@ struct UserPasswdArgs {
 int runUserPasswd(const UserPasswdArgs& a) {
     const StoreOptions& o = a.store;
     int rc = kOk;
-    auto store = openStore(o, rc);
-    if (!store) return rc;
+    auto session = openSession(o, rc);
+    if (!session) return rc;
     auto password = readNewPassword("New password: ", o.passwordStdin);
     if (!password) {
         printError(password.error());
         return kUsage;
     }
     // Issue 18: an administrator sets another user's password (a new verifier) without theirs.
-    if (auto s = a.forUser.empty() ? store->users().changePassword(*password, kdfParams(o))
-                                   : store->users().setPassword(a.forUser, *password, kdfParams(o));
+    if (auto s = a.forUser.empty() ? session->changePassword(*password, kdfParams(o))
+                                   : session->setPassword(a.forUser, *password, kdfParams(o));
         !s) {
         printError(s.error());
         return exitFor(s.error());
@@ -169,9 +162,9 @@ struct UserRemoveArgs {
 
 int runUserRemove(const UserRemoveArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    if (auto s = store->users().remove(a.name); !s) {
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    if (auto s = session->removeUser(a.name); !s) {
         printError(s.error());
         return s.error().code == core::ErrorCode::UserNotFound ? kInvalid : exitFor(s.error());
     }
@@ -181,9 +174,9 @@ int runUserRemove(const UserRemoveArgs& a) {
 
 int runUserList(const StoreOptions& o) {
     int rc = kOk;
-    auto store = openStore(o, rc);
-    if (!store) return rc;
-    auto users = store->users().list();
+    auto session = openSession(o, rc);
+    if (!session) return rc;
+    auto users = session->listUsers();
     if (!users) {
         printError(users.error());
         return exitFor(users.error());
@@ -209,18 +202,18 @@ constexpr std::string_view kIngestPurpose = "secondary_inspection";
 
 /// One reading with its images, saved as one encounter in one transaction: the record and its images are
 /// stored together or not at all.
-core::Result<storage::SavedEncounter> saveReading(storage::Store& store, const validation::TravelDocument& document,
+core::Result<storage::SavedEncounter> saveReading(client::Session& session, const validation::TravelDocument& document,
                                                   std::string source, std::vector<storage::ImageDraft> images) {
     storage::EncounterDraft draft;
     draft.document = document;
     draft.encounter.source = std::move(source);
     draft.encounter.purpose = std::string(kIngestPurpose);
     draft.images = std::move(images);
-    return store.records().save(draft);
+    return session.save(draft);
 }
 
 /// ingest from a scanner, camera or document reader: `count` documents, each stored with its images.
-int ingestFromDevice(const IngestArgs& a, storage::Store& store, capture::MrzReader& reader,
+int ingestFromDevice(const IngestArgs& a, client::Session& session, capture::MrzReader& reader,
                      capture::DocumentImager* imager, std::chrono::sys_days today) {
     int rc = kOk;
     auto source = openReadSource(a.device, rc);
@@ -233,8 +226,8 @@ int ingestFromDevice(const IngestArgs& a, storage::Store& store, capture::MrzRea
             out["error"] = app::errorJson(r.error ? *r.error : *r.reading.error);
             if (r.reading.reason) out["reason"] = capture::readFailureName(*r.reading.reason);
             rc = std::max(rc, r.error ? exitFor(*r.error) : static_cast<int>(kInvalid));
-        } else if (auto saved = saveReading(store, *r.reading.document, app::recordSourceName(source->info().kind),
-                                            app::recordImages(store, kIngestPurpose, imager, r.image, r.reading));
+        } else if (auto saved = saveReading(session, *r.reading.document, app::recordSourceName(source->info().kind),
+                                            app::recordImages(session, kIngestPurpose, imager, r.image, r.reading));
                    !saved) {
             out["error"] = app::errorJson(saved.error());
             rc = std::max(rc, exitFor(saved.error()));
@@ -263,8 +256,8 @@ int runIngest(const IngestArgs& a) {
         return kUsage;
     }
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
     auto reader = capture::MrzReader::create();
     if (!reader) {
         printError(reader.error());
@@ -272,7 +265,7 @@ int runIngest(const IngestArgs& a) {
     }
     auto imager = capture::DocumentImager::create();
     if (!imager) printError(imager.error()); // records are still stored, without their images
-    if (a.device.any()) return ingestFromDevice(a, *store, *reader, imager ? &*imager : nullptr, today);
+    if (a.device.any()) return ingestFromDevice(a, *session, *reader, imager ? &*imager : nullptr, today);
     Progress progress("reading", a.device.progress && a.images.size() > 1);
     std::size_t done = 0;
     for (const auto& path : a.images) {
@@ -286,10 +279,10 @@ int runIngest(const IngestArgs& a) {
             out["error"] = app::errorJson(*reading.error);
             rc = std::max(rc, static_cast<int>(kInvalid));
         } else if (auto saved = saveReading(
-                       *store, *reading.document, "file",
+                       *session, *reading.document, "file",
                        // The squared-up document and the portrait go into the store
                        // (encrypted), nowhere else.
-                       app::recordImages(*store, kIngestPurpose, imager ? &*imager : nullptr, *image, reading));
+                       app::recordImages(*session, kIngestPurpose, imager ? &*imager : nullptr, *image, reading));
                    !saved) {
             out["error"] = app::errorJson(saved.error());
             rc = std::max(rc, exitFor(saved.error()));
@@ -307,7 +300,6 @@ int runIngest(const IngestArgs& a) {
 struct RecordsArgs {
     StoreOptions store;
     core::RecordId id{};
-    ServiceAddress service; ///< records show through the service instead of opening the store
 };
 
 void printSummaries(const std::vector<storage::RecordSummary>& list) {
@@ -323,9 +315,9 @@ void printSummaries(const std::vector<storage::RecordSummary>& list) {
 
 int runRecordsList(const RecordsArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto list = store->records().list();
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto list = session->listRecords();
     if (!list) {
         printError(list.error());
         return exitFor(list.error());
@@ -363,10 +355,9 @@ int runRecordsFind(const FindArgs& a) {
         if (!dateOption(a.birth, "--birth", unused)) return kUsage;
     }
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto found = byDocument ? store->records().findByDocument(state, number)
-                            : store->records().findByNameAndBirth(a.name, a.birth);
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto found = byDocument ? session->findByDocument(state, number) : session->findByNameAndBirth(a.name, a.birth);
     if (!found) {
         printError(found.error());
         return exitFor(found.error());
@@ -377,9 +368,9 @@ int runRecordsFind(const FindArgs& a) {
 
 int runStoreCheck(const StoreOptions& o) {
     int rc = kOk;
-    auto store = openStore(o, rc);
-    if (!store) return rc;
-    auto report = store->maintenance().check();
+    auto session = openSession(o, rc);
+    if (!session) return rc;
+    auto report = session->check();
     if (!report) {
         printError(report.error());
         return exitFor(report.error());
@@ -396,9 +387,9 @@ int runStoreCheck(const StoreOptions& o) {
 
 int runStoreRekey(const StoreOptions& o) {
     int rc = kOk;
-    auto store = openStore(o, rc);
-    if (!store) return rc;
-    if (auto s = store->maintenance().rekey(); !s) {
+    auto session = openSession(o, rc);
+    if (!session) return rc;
+    if (auto s = session->rekey(); !s) {
         printError(s.error());
         return exitFor(s.error());
     }
@@ -527,18 +518,10 @@ int runStoreEscrowKeygen(const EscrowKeygenArgs& a) {
 }
 
 int runRecordsShow(const RecordsArgs& a) {
-    // Through the service when asked by flag or by the environment; --store still opens a store directly
-    // (where the OS lets this user read it: the service's account, training stores).
-    if (!a.service.address.empty() ||
-        (a.store.store.empty() && !a.store.training && std::getenv(client::kServiceEnvironmentVariable))) {
-        auto service = a.service;
-        service.address = client::resolveServiceAddress(service.address);
-        return runRecordsShowViaService(service, a.store.user, a.store.passwordStdin, a.id.value());
-    }
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto rec = store->records().get(a.id);
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto rec = session->getRecord(a.id);
     if (!rec) {
         printError(rec.error());
         return rec.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(rec.error());
@@ -555,7 +538,7 @@ int runRecordsShow(const RecordsArgs& a) {
                           {"outcome", rec->encounter.outcome},
                           {"notes", rec->encounter.notes}};
     j["document"] = app::documentJson(rec->document);
-    if (auto images = store->records().images(a.id); images) {
+    if (auto images = session->images(a.id); images) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& im : *images)
             list.push_back({{"id", im.id},
@@ -586,11 +569,11 @@ int runRecordsFlag(const FlagArgs& a) {
         return kUsage;
     }
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
     const auto kind = a.referTo.empty() ? storage::FlagKind::Review : storage::FlagKind::Referral;
     auto id =
-        store->flags().raise(a.recordId, {.kind = kind, .basis = *basis, .reason = a.reason, .referredTo = a.referTo});
+        session->raiseFlag(a.recordId, {.kind = kind, .basis = *basis, .reason = a.reason, .referredTo = a.referTo});
     if (!id) {
         printError(id.error());
         return id.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(id.error());
@@ -606,9 +589,9 @@ struct FlagsListArgs {
 
 int runFlagsList(const FlagsListArgs& a) {
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    auto flags = store->flags().list(a.openOnly);
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    auto flags = session->listFlags(a.openOnly);
     if (!flags) {
         printError(flags.error());
         return exitFor(flags.error());
@@ -647,9 +630,9 @@ int runFlagsUpdate(const FlagUpdateArgs& a) {
         return kUsage;
     }
     int rc = kOk;
-    auto store = openStore(a.store, rc);
-    if (!store) return rc;
-    if (auto s = store->flags().update(a.flagId, *status, a.note); !s) {
+    auto session = openSession(a.store, rc);
+    if (!session) return rc;
+    if (auto s = session->updateFlag(a.flagId, *status, a.note); !s) {
         printError(s.error());
         return s.error().code == core::ErrorCode::RecordNotFound ? kInvalid : exitFor(s.error());
     }
@@ -676,7 +659,7 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto add = std::make_shared<UserAddArgs>();
     auto* addCmd = user->add_subcommand("add", "Add a user with their own key slot. Passwords, in order: yours, "
                                                "then the new user's");
-    addStoreOptions(*addCmd, add->store);
+    addSessionOptions(*addCmd, add->store);
     addKdfOptions(*addCmd, add->store);
     addCmd->add_option("name", add->name, "New user's name")->required();
     addCmd->add_option("--role", add->role, "officer, supervisor, trainer, auditor or administrator")->required();
@@ -684,26 +667,26 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto passwd = std::make_shared<UserPasswdArgs>();
     auto* passwdCmd = user->add_subcommand("passwd", "Change your password, or with --for another user's "
                                                      "(administrators). Passwords, in order: yours, then the new one");
-    addStoreOptions(*passwdCmd, passwd->store);
+    addSessionOptions(*passwdCmd, passwd->store);
     addKdfOptions(*passwdCmd, passwd->store);
     passwdCmd->add_option("--for", passwd->forUser, "Set this user's password (administrators)");
     passwdCmd->callback([passwd, &ctx] { ctx.exitCode = runUserPasswd(*passwd); });
     auto remove = std::make_shared<UserRemoveArgs>();
     auto* removeCmd = user->add_subcommand("remove", "Remove a user: their key slot is deleted, their records stay "
                                                      "(administrators; JSON; exit 1 when no such user)");
-    addStoreOptions(*removeCmd, remove->store);
+    addSessionOptions(*removeCmd, remove->store);
     removeCmd->add_option("name", remove->name, "User to remove")->required();
     removeCmd->callback([remove, &ctx] { ctx.exitCode = runUserRemove(*remove); });
     auto userList = std::make_shared<StoreOptions>();
     auto* userListCmd = user->add_subcommand("list", "Every user with role and whether they may sign in "
                                                      "(administrators; JSON lines)");
-    addStoreOptions(*userListCmd, *userList);
+    addSessionOptions(*userListCmd, *userList);
     userListCmd->callback([userList, &ctx] { ctx.exitCode = runUserList(*userList); });
 
     auto ingest = std::make_shared<IngestArgs>();
     auto* ingestCmd = app.add_subcommand("ingest", "Read, validate and store documents from images or a device; "
                                                    "one JSON line per document with its record id or error");
-    addStoreOptions(*ingestCmd, ingest->store);
+    addSessionOptions(*ingestCmd, ingest->store);
     ingestCmd->add_option("images", ingest->images, "Image files");
     addSourceReadOptions(*ingestCmd, ingest->device);
     ingestCmd->add_option("--date", ingest->date, "Inspection date YYYY-MM-DD (default: today, UTC)");
@@ -713,20 +696,17 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     records->require_subcommand(1);
     auto list = std::make_shared<RecordsArgs>();
     auto* listCmd = records->add_subcommand("list", "Summaries of the records you may see (JSON lines)");
-    addStoreOptions(*listCmd, list->store);
+    addSessionOptions(*listCmd, list->store);
     listCmd->callback([list, &ctx] { ctx.exitCode = runRecordsList(*list); });
     auto show = std::make_shared<RecordsArgs>();
     auto* showCmd = records->add_subcommand("show", "One record as JSON");
-    addStoreOptions(*showCmd, show->store);
+    addSessionOptions(*showCmd, show->store);
     addIdOption(*showCmd, "id", show->id, "Record id")->required();
-    addServiceOptions(*showCmd, show->service,
-                      "Ask the service at ADDRESS (unix:PATH or tls:HOST:PORT) instead of opening the store (also "
-                      "when SECONDLINE_SERVICE is set and no --store is given)");
     showCmd->callback([show, &ctx] { ctx.exitCode = runRecordsShow(*show); });
     auto find = std::make_shared<FindArgs>();
     auto* findCmd = records->add_subcommand("find", "Find records by document or by name and birth date (JSON lines; "
                                                     "exit 1 when none)");
-    addStoreOptions(*findCmd, find->store);
+    addSessionOptions(*findCmd, find->store);
     findCmd->add_option("--document", find->document, "STATE:NUMBER, e.g. UTO:L898902C3");
     findCmd->add_option("--name", find->name, "Surname");
     findCmd->add_option("--birth", find->birth, "Birth date YYYY-MM-DD");
@@ -734,7 +714,7 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto flag = std::make_shared<FlagArgs>();
     auto* flagCmd = records->add_subcommand("flag", "Flag a record for a supervisor's review, or refer it with "
                                                     "--refer SERVICE (JSON; exit 1 when no such record)");
-    addStoreOptions(*flagCmd, flag->store);
+    addSessionOptions(*flagCmd, flag->store);
     addIdOption(*flagCmd, "id", flag->recordId, "Record id")->required();
     flagCmd->add_option("--reason", flag->reason, "Why (no personal data beyond what the record holds)")->required();
     flagCmd->add_option("--refer", flag->referTo, "Service the record is referred to");
@@ -747,13 +727,13 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     auto flagsList = std::make_shared<FlagsListArgs>();
     auto* flagsListCmd = flags->add_subcommand("list", "Flags you may see: all for supervisors, those on your own "
                                                        "records otherwise (JSON lines)");
-    addStoreOptions(*flagsListCmd, flagsList->store);
+    addSessionOptions(*flagsListCmd, flagsList->store);
     flagsListCmd->add_flag("--open", flagsList->openOnly, "Only open flags");
     flagsListCmd->callback([flagsList, &ctx] { ctx.exitCode = runFlagsList(*flagsList); });
     auto flagUpdate = std::make_shared<FlagUpdateArgs>();
     auto* flagUpdateCmd = flags->add_subcommand("update", "Move a flag to a new status with a note (supervisors; JSON; "
                                                           "exit 1 when no such flag)");
-    addStoreOptions(*flagUpdateCmd, flagUpdate->store);
+    addSessionOptions(*flagUpdateCmd, flagUpdate->store);
     addIdOption(*flagUpdateCmd, "id", flagUpdate->flagId, "Flag id")->required();
     flagUpdateCmd->add_option("--status", flagUpdate->status, "open, resolved or dismissed")->required();
     flagUpdateCmd->add_option("--note", flagUpdate->note, "The reviewer's note")->required();
@@ -761,13 +741,13 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
 
     auto checkArgs = std::make_shared<StoreOptions>();
     auto* checkCmd = store->add_subcommand("check", "Check the store: integrity, page HMACs, audit chain (JSON)");
-    addStoreOptions(*checkCmd, *checkArgs);
+    addSessionOptions(*checkCmd, *checkArgs);
     checkCmd->callback([checkArgs, &ctx] { ctx.exitCode = runStoreCheck(*checkArgs); });
 
     auto rekeyArgs = std::make_shared<StoreOptions>();
     auto* rekeyCmd = store->add_subcommand("rekey", "Rotate the database key (administrators); users' passwords are "
                                                     "unchanged (JSON)");
-    addStoreOptions(*rekeyCmd, *rekeyArgs);
+    addSessionOptions(*rekeyCmd, *rekeyArgs);
     rekeyCmd->callback([rekeyArgs, &ctx] { ctx.exitCode = runStoreRekey(*rekeyArgs); });
 
     auto backup = std::make_shared<BackupArgs>();
@@ -811,6 +791,12 @@ void registerStoreCommands(CLI::App& app, Context& ctx) {
     keygenCmd->add_option("--out", keygen->out, "Secret key file to create (never overwritten)")->required();
     keygenCmd->add_option("--public-out", keygen->publicOut, "Also write the public key alone to this new file");
     keygenCmd->callback([keygen, &ctx] { ctx.exitCode = runStoreEscrowKeygen(*keygen); });
+
+    // These work on the store's files themselves, never through the service.
+    for (auto* local : {initCmd, backupCmd, restoreCmd})
+        local->footer("This command opens the store's files itself, never through the service: run it as the "
+                      "account that owns the store (the service's, with the service stopped), or on a training or "
+                      "test store of your own.\n");
 }
 
 } // namespace secondline::cli

@@ -106,6 +106,7 @@ CliRun CliTest::runLimited(const std::vector<std::string>& args, const std::stri
         std::vector<char*> envp{const_cast<char*>(home.c_str()), const_cast<char*>(xdg.c_str()),
                                 const_cast<char*>(sane.c_str()), const_cast<char*>(tmp.c_str())};
         for (auto& v : sanitizers) envp.push_back(v.data());
+        for (auto& v : environment) envp.push_back(v.data());
         envp.push_back(nullptr);
         ::execve(SECONDLINE_CLI, argv.data(), envp.data());
         ::_exit(127);

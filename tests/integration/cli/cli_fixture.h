@@ -29,6 +29,8 @@ struct CliRun {
 class CliTest : public ::testing::Test {
 protected:
     test::TempDir dir;
+    /// More environment variables for the binary ("NAME=value"), e.g. SECONDLINE_SERVICE.
+    std::vector<std::string> environment;
 
     /// Runs secondline with `args`, `input` on stdin, HOME and XDG_DATA_HOME inside the temp dir.
     /// A run that outlives `timeout` is killed and reported with exit code -2.

@@ -171,6 +171,16 @@ struct RestoreOptions {
     bool erasureLedgerLost = false;
 };
 
+/// Writes the failed sign-ins and lockouts the sign-in file holds into the audit trail now, as open() writes
+/// them (the attempted name when it is a user of the store, "(unknown)" otherwise, and the time), and
+/// forgets them there; the counts that decide a lockout stay. No user is signed in: for the service, which
+/// holds the store's lock (lockForService()) and its root key, after each failed sign-in, so that a guesser's
+/// attempts are in the signed trail at once and not only at the next successful sign-in. A store whose
+/// schema is not current keeps them for the sign-in that migrates it. Errors: KeySlotMissing, KeySlotCorrupt,
+/// StoreCorrupt, StoreTampered, Database, DiskFull.
+[[nodiscard]] core::Status auditFailedSignIns(const std::string& path, const core::SecretBytes& rootKey,
+                                              const core::Clock& clock);
+
 class Store {
 public:
     /// Creates a new store and its first user. A production store (not training, not testStore) refuses a
