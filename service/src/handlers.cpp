@@ -5,6 +5,8 @@
 #include "status.h"
 #include "tls_credentials.h"
 
+#include <secondline/wire/records.h>
+
 #include <secondline/core/image_header.h>
 #include <secondline/privacy/access.h>
 #include <secondline/service/service.h>
@@ -169,43 +171,6 @@ core::Result<storage::EncounterDraft> draftOf(const v1::SaveEncounterRequest& r,
     return draft;
 }
 
-namespace {
-
-void fill(v1::Document& out, const validation::TravelDocument& d) {
-    out.set_format(std::string(validation::formatName(d.format)));
-    for (const auto& line : d.lines) out.add_lines(line);
-    for (const auto& f : d.fields) {
-        auto* field = out.add_fields();
-        field->set_name(f.name);
-        field->set_raw(f.raw);
-        field->set_value(f.value);
-        field->set_line(f.line);
-        field->set_position(f.position);
-        field->set_check_digit_verified(f.checkDigitVerified);
-        field->set_confidence(f.confidence);
-        field->set_description(f.description);
-    }
-    for (const auto& c : d.checks) {
-        auto* check = out.add_checks();
-        check->set_name(c.name);
-        check->set_status(std::string(validation::checkStatusName(c.status)));
-        check->set_line(c.line);
-        check->set_position(c.position);
-    }
-    for (const auto& f : d.findings) {
-        auto* finding = out.add_findings();
-        finding->set_field(f.field);
-        finding->set_code(std::string(validation::findingCodeName(f.code)));
-        finding->set_severity(std::string(validation::severityName(f.severity)));
-        finding->set_message(f.message);
-    }
-    out.set_valid(d.valid());
-    if (d.ageAtInspection) out.set_age_at_inspection(*d.ageAtInspection);
-    if (d.daysToExpiry) out.set_days_to_expiry(*d.daysToExpiry);
-}
-
-} // namespace
-
 grpc::Status Handlers::Hello(grpc::ServerContext* context, const v1::HelloRequest* request, v1::HelloReply* reply) {
     auto peer = admit(*context, m_sessions);
     if (!peer) return toStatus(*context, peer.error());
@@ -289,17 +254,6 @@ grpc::Status Handlers::SignOut(grpc::ServerContext* context, const v1::SignOutRe
     });
 }
 
-namespace {
-
-void fill(v1::SaveEncounterReply& reply, const storage::SavedEncounter& saved) {
-    reply.set_record_id(saved.recordId.value());
-    reply.set_encounter_id(saved.encounterId.value());
-    for (auto id : saved.imageIds) reply.add_image_ids(id);
-    if (saved.flagId) reply.set_flag_id(saved.flagId->value());
-}
-
-} // namespace
-
 grpc::Status Handlers::SaveEncounter(grpc::ServerContext* context, const v1::SaveEncounterRequest* request,
                                      v1::SaveEncounterReply* reply) {
     return withSession(*context, m_sessions, [&](Session& session, Sessions::Lock&) -> core::Status {
@@ -308,7 +262,7 @@ grpc::Status Handlers::SaveEncounter(grpc::ServerContext* context, const v1::Sav
         if (!draft) return fail(draft.error());
         auto saved = session.store.records().save(*draft);
         if (!saved) return fail(saved.error());
-        fill(*reply, *saved);
+        wire::toWire(*saved, *reply);
         return {};
     });
 }
@@ -316,24 +270,13 @@ grpc::Status Handlers::SaveEncounter(grpc::ServerContext* context, const v1::Sav
 grpc::Status Handlers::SaveEncounters(grpc::ServerContext* context, const v1::SaveEncountersRequest* request,
                                       v1::SaveEncountersReply* reply) {
     return withSession(*context, m_sessions, [&](Session& session, Sessions::Lock&) -> core::Status {
-        const int n = request->encounters_size();
-        if (n == 0) return fail(ErrorCode::InvalidArgument, "a batch holds at least one encounter");
-        if (n > kMaxBatchEncounters)
-            return fail(ErrorCode::InvalidArgument,
-                        "a batch holds at most " + std::to_string(kMaxBatchEncounters) + " encounters");
-        // Each re-validated exactly as SaveEncounter's request; the first refusal names its position.
-        std::vector<storage::EncounterDraft> drafts;
-        drafts.reserve(static_cast<std::size_t>(n));
-        for (int i = 0; i < n; ++i) {
-            auto draft = draftOf(request->encounters(i), m_clock, false);
-            if (!draft)
-                return fail(draft.error().code, "encounter " + std::to_string(i + 1) + ": " + draft.error().message);
-            drafts.push_back(std::move(*draft));
-        }
+        auto drafts = draftsOf(request->encounters(),
+                               [&](const v1::SaveEncounterRequest& one) { return draftOf(one, m_clock, false); });
+        if (!drafts) return fail(drafts.error());
         // One store transaction: the reply exists only once all of it is committed.
-        auto saved = session.store.records().saveBatch(drafts);
+        auto saved = session.store.records().saveBatch(*drafts);
         if (!saved) return fail(saved.error());
-        for (const auto& one : *saved) fill(*reply->add_saved(), one);
+        for (const auto& one : *saved) wire::toWire(one, *reply->add_saved());
         return {};
     });
 }
@@ -357,7 +300,7 @@ grpc::Status Handlers::GetRecord(grpc::ServerContext* context, const v1::GetReco
         encounter->set_desk(record->encounter.desk);
         encounter->set_outcome(record->encounter.outcome);
         encounter->set_notes(record->encounter.notes);
-        fill(*out->mutable_document(), record->document);
+        wire::toWire(record->document, *out->mutable_document());
         return {};
     });
 }

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace secondline::service::detail {
 
@@ -37,6 +38,27 @@ inline constexpr int kMaxImageSide = 20000;
 /// MrzTooLong, the parser's, imageOf's.
 [[nodiscard]] core::Result<storage::EncounterDraft> draftOf(const v1::SaveEncounterRequest& request,
                                                             const core::Clock& clock, bool withImages);
+
+/// The drafts of a batch (1 to kMaxBatchEncounters requests), each re-validated by `draftOf(request)` exactly as a
+/// single request is; the first refusal names its position (1-based). Errors: InvalidArgument (empty, too
+/// many), `draftOf`'s.
+template <class Requests, class DraftOf>
+[[nodiscard]] core::Result<std::vector<storage::EncounterDraft>> draftsOf(const Requests& requests, DraftOf&& draftOf) {
+    const int n = requests.size();
+    if (n == 0) return core::fail(core::ErrorCode::InvalidArgument, "a batch holds at least one encounter");
+    if (n > kMaxBatchEncounters)
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "a batch holds at most " + std::to_string(kMaxBatchEncounters) + " encounters");
+    std::vector<storage::EncounterDraft> drafts;
+    drafts.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        auto draft = draftOf(requests[i]);
+        if (!draft)
+            return core::fail(draft.error().code, "encounter " + std::to_string(i + 1) + ": " + draft.error().message);
+        drafts.push_back(std::move(*draft));
+    }
+    return drafts;
+}
 
 struct StoreFacts {
     std::string path;

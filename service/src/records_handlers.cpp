@@ -138,20 +138,9 @@ grpc::Status RecordsHandlers::Save(Context* c, const v1::SaveRequest* q, v1::Sav
 
 grpc::Status RecordsHandlers::SaveBatch(Context* c, const v1::SaveBatchRequest* q, v1::SaveEncountersReply* r) {
     return withSession(*c, m_sessions, [&](Session& s, Sessions::Lock&) -> core::Status {
-        const int n = q->encounters_size();
-        if (n == 0) return fail(ErrorCode::InvalidArgument, "a batch holds at least one encounter");
-        if (n > kMaxBatchEncounters)
-            return fail(ErrorCode::InvalidArgument,
-                        "a batch holds at most " + std::to_string(kMaxBatchEncounters) + " encounters");
-        std::vector<storage::EncounterDraft> drafts;
-        drafts.reserve(static_cast<std::size_t>(n));
-        for (int i = 0; i < n; ++i) {
-            auto draft = draftOf(q->encounters(i), m_clock);
-            if (!draft)
-                return fail(draft.error().code, "encounter " + std::to_string(i + 1) + ": " + draft.error().message);
-            drafts.push_back(std::move(*draft));
-        }
-        auto saved = s.store.records().saveBatch(drafts);
+        auto drafts = draftsOf(q->encounters(), [&](const v1::SaveRequest& one) { return draftOf(one, m_clock); });
+        if (!drafts) return fail(drafts.error());
+        auto saved = s.store.records().saveBatch(*drafts);
         if (!saved) return fail(saved.error());
         for (const auto& one : *saved) wire::toWire(one, *r->add_saved());
         return {};

@@ -105,7 +105,7 @@ std::optional<storage::FlagKind> flagKindFrom(std::string_view name) noexcept {
 
 // ---- replies: store -> message
 
-void toWire(const validation::TravelDocument& d, v1::Document& out, v1::MrzDate& birth, v1::MrzDate& expiry) {
+void toWire(const validation::TravelDocument& d, v1::Document& out) {
     out.set_format(std::string(validation::formatName(d.format)));
     for (const auto& line : d.lines) out.add_lines(line);
     for (const auto& f : d.fields) {
@@ -136,6 +136,10 @@ void toWire(const validation::TravelDocument& d, v1::Document& out, v1::MrzDate&
     out.set_valid(d.valid());
     if (d.ageAtInspection) out.set_age_at_inspection(*d.ageAtInspection);
     if (d.daysToExpiry) out.set_days_to_expiry(*d.daysToExpiry);
+}
+
+void toWire(const validation::TravelDocument& d, v1::Document& out, v1::MrzDate& birth, v1::MrzDate& expiry) {
+    toWire(d, out);
     toWire(d.birthDate, birth);
     toWire(d.expiryDate, expiry);
 }

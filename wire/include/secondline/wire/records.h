@@ -37,6 +37,8 @@ namespace secondline::wire {
 [[nodiscard]] std::optional<storage::FlagKind> flagKindFrom(std::string_view name) noexcept;
 
 // Replies: the store's values into messages (service).
+/// The document as read and checked (its dates as the fields carry them; the typed dates are the overload below).
+void toWire(const validation::TravelDocument& document, v1::Document& out);
 void toWire(const validation::TravelDocument& document, v1::Document& out, v1::MrzDate& birth, v1::MrzDate& expiry);
 void toWire(const storage::StoredRecord& record, v1::StoredRecord& out);
 void toWire(const storage::RecordSummary& summary, v1::StoredSummary& out);
